@@ -1,0 +1,5 @@
+package dev.parley.protocol.signal;
+
+/** Asks for fresh ICE servers (TURN credentials expire); answered by {@link IceServers}. */
+public record GetIceServers() implements ClientMessage {
+}

@@ -1,0 +1,5 @@
+package dev.parley.protocol.signal;
+
+/** An application-level heartbeat (browsers cannot send WebSocket pings); the server answers {@link Pong}. */
+public record Ping(String id) implements ClientMessage {
+}

@@ -1,0 +1,21 @@
+package dev.parley.protocol.signal;
+
+import dev.parley.protocol.PeerId;
+
+import java.util.List;
+
+/**
+ * Login succeeded. {@code peerId} is derived by the server from the proven key. {@code resumed} is
+ * true when this login took over a binding still held from a dropped connection (watch list kept,
+ * no offline/online flap seen by others).
+ */
+public record Welcome(PeerId peerId, boolean resumed, long heartbeatMs, long idleTimeoutMs, long resumeGraceMs,
+                      List<IceServer> iceServers, long iceServersTtlSeconds, Limits limits) implements ServerMessage {
+    public Welcome {
+        iceServers = iceServers == null ? List.of() : List.copyOf(iceServers);
+    }
+
+    /** The server's limits, so a client can stay inside them instead of being cut off. */
+    public record Limits(int maxMessageBytes, int messagesPerSecond, int burst, int maxWatch) {
+    }
+}
