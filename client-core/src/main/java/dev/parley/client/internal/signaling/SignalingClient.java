@@ -1,0 +1,318 @@
+package dev.parley.client.internal.signaling;
+
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.AuthPayload;
+import dev.parley.protocol.crypto.Base64Url;
+import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.protocol.signal.Auth;
+import dev.parley.protocol.signal.Challenge;
+import dev.parley.protocol.signal.ClientMessage;
+import dev.parley.protocol.signal.CloseCodes;
+import dev.parley.protocol.signal.ErrorCode;
+import dev.parley.protocol.signal.ErrorMessage;
+import dev.parley.protocol.signal.GetIceServers;
+import dev.parley.protocol.signal.GoingAway;
+import dev.parley.protocol.signal.IceServers;
+import dev.parley.protocol.signal.Ping;
+import dev.parley.protocol.signal.Presence;
+import dev.parley.protocol.signal.ProtocolVersion;
+import dev.parley.protocol.signal.Relayed;
+import dev.parley.protocol.signal.ServerMessage;
+import dev.parley.protocol.signal.Watch;
+import dev.parley.protocol.signal.Welcome;
+import lombok.extern.slf4j.Slf4j;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.handshake.ServerHandshake;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A peer's connection to the signaling server: logs in with the identity key, keeps the watch list,
+ * relays, and reconnects with backoff until closed (docs/protocol.md § Connection lifecycle).
+ * Listener calls run in order on one event thread; {@link #send} is safe from any thread.
+ */
+@Slf4j
+public final class SignalingClient implements AutoCloseable {
+    static final int CONNECT_TIMEOUT_MS = 10_000;
+
+    private final URI server;
+    private final IdentityKeyPair identity;
+    private final SignalingListener listener;
+    private final SSLContext sslContext;
+    private final ExecutorService events;
+    private final ScheduledExecutorService timers;
+    private final Backoff backoff = new Backoff();
+    private final AtomicLong generation = new AtomicLong();
+
+    private volatile SignalingState state = SignalingState.DISCONNECTED;
+    private volatile Connection current;
+    private volatile Set<PeerId> watched = Set.of();
+    private volatile Welcome welcome;
+    private volatile long goingAwayDelayMs = -1;
+    private ScheduledFuture<?> heartbeat; // event thread only
+
+    public SignalingClient(URI server, IdentityKeyPair identity, SignalingListener listener) {
+        this(server, identity, listener, null);
+    }
+
+    /** {@code sslContext} overrides the JVM's trust for wss (e.g. a self-signed test server); null for the default. */
+    public SignalingClient(URI server, IdentityKeyPair identity, SignalingListener listener, SSLContext sslContext) {
+        String scheme = server.getScheme();
+        if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+            throw new IllegalArgumentException("signaling server URL must start with ws:// or wss://, was " + server);
+        }
+        if (server.getHost() == null) throw new IllegalArgumentException("signaling server URL has no host: " + server);
+        this.server = server;
+        this.identity = identity;
+        this.listener = listener;
+        this.sslContext = sslContext;
+        String name = "parley-signaling-" + identity.publicKey().peerId().shortForm();
+        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-events"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-timer"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    public SignalingState state() {
+        return state;
+    }
+
+    public Optional<Welcome> welcome() {
+        return Optional.ofNullable(welcome);
+    }
+
+    /** Starts connecting; reconnects by itself until {@link #close()}. */
+    public void start() {
+        events.execute(this::connect);
+    }
+
+    /** Relays an offer, answer or candidate; false when not logged in right now (nothing is queued). */
+    public boolean send(Relayed message) {
+        if (message.from() != null) throw new IllegalArgumentException("'from' is stamped by the server");
+        return sendRaw(message);
+    }
+
+    /** Replaces the set of peers whose presence to follow; kept across reconnects. */
+    public void watch(Collection<PeerId> peers) {
+        watched = Set.copyOf(peers);
+        sendRaw(new Watch(peers.stream().sorted().toList()));
+    }
+
+    public void requestIceServers() {
+        sendRaw(new GetIceServers());
+    }
+
+    private boolean sendRaw(ClientMessage message) {
+        Connection c = current;
+        if (state != SignalingState.ONLINE || c == null || !c.isOpen()) return false;
+        try {
+            c.send(SignalJson.write(message));
+            return true;
+        } catch (RuntimeException e) { // closed between the check and the send
+            log.debug("send failed: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** Stops for good; {@link SignalingListener#onClosed()} follows. Idempotent. */
+    @Override
+    public void close() {
+        if (state == SignalingState.CLOSED) return;
+        state = SignalingState.CLOSED;
+        generation.incrementAndGet();
+        Connection c = current;
+        current = null;
+        if (c != null) c.close(CloseCodes.NORMAL, "client closing");
+        timers.shutdownNow();
+        try {
+            events.execute(() -> {
+                try {
+                    listener.onClosed();
+                } catch (RuntimeException e) {
+                    log.warn("listener failed in onClosed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // already shut down
+        }
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- event thread from here on ---
+
+    private void connect() {
+        if (state == SignalingState.CLOSED || state == SignalingState.REPLACED) return;
+        state = SignalingState.CONNECTING;
+        long gen = generation.incrementAndGet();
+        Connection c = new Connection(gen);
+        current = c;
+        if (sslContext != null && "wss".equals(server.getScheme())) c.setSocketFactory(sslContext.getSocketFactory());
+        c.setTcpNoDelay(true);
+        c.connect();
+    }
+
+    private void onServerMessage(long gen, ServerMessage m) {
+        if (gen != generation.get()) return;
+        // Java 17 has no pattern switch: an if-chain over the sealed type, one branch per message.
+        if (m instanceof Welcome w) {
+            welcome = w;
+            state = SignalingState.ONLINE;
+            backoff.reset();
+            goingAwayDelayMs = -1;
+            if (!watched.isEmpty()) sendRaw(new Watch(watched.stream().sorted().toList()));
+            startHeartbeat(w.heartbeatMs());
+            notify(l -> l.onOnline(w));
+        } else if (m instanceof Relayed r) {
+            notify(l -> l.onRelayed(r));
+        } else if (m instanceof Presence p) {
+            notify(l -> l.onPresence(p));
+        } else if (m instanceof IceServers s) {
+            notify(l -> l.onIceServers(s));
+        } else if (m instanceof ErrorMessage e) {
+            if (e.code() == ErrorCode.REPLACED) state = SignalingState.REPLACED;
+            if (!e.code().fatal()) notify(l -> l.onError(e));
+            else log.info("server closing the connection: {} {}", e.code().wire(), e.message());
+        } else if (m instanceof GoingAway g) {
+            goingAwayDelayMs = Math.max(0, g.reconnectAfterMs());
+        } else if (m instanceof Challenge) {
+            log.warn("unexpected second challenge ignored");
+        } // Pong: nothing to do, the traffic itself keeps the connection alive
+    }
+
+    private void onConnectionClosed(long gen, int code, String reason) {
+        if (gen != generation.get()) return;
+        stopHeartbeat();
+        current = null;
+        welcome = null;
+        if (state == SignalingState.CLOSED) return;
+        if (code == CloseCodes.REPLACED || state == SignalingState.REPLACED) {
+            state = SignalingState.REPLACED;
+            notify(l -> l.onOffline("another login took over this identity (" + code + ")", -1));
+            return;
+        }
+        state = SignalingState.DISCONNECTED;
+        long delay = goingAwayDelayMs >= 0 ? Backoff.jitter(Math.max(goingAwayDelayMs, 100)) : backoff.nextDelayMs();
+        goingAwayDelayMs = -1;
+        String why = describeClose(code, reason);
+        notify(l -> l.onOffline(why, delay));
+        try {
+            timers.schedule(() -> events.execute(this::connect), delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private String describeClose(int code, String reason) {
+        if (code == -1 || code == 1006) return "cannot reach signaling server " + server + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+        return "signaling server closed the connection (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")";
+    }
+
+    private void startHeartbeat(long intervalMs) {
+        stopHeartbeat();
+        long every = Math.max(1_000, intervalMs);
+        heartbeat = timers.scheduleAtFixedRate(() -> sendRaw(new Ping(null)), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void stopHeartbeat() {
+        if (heartbeat != null) heartbeat.cancel(false);
+        heartbeat = null;
+    }
+
+    private void notify(java.util.function.Consumer<SignalingListener> call) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException e) {
+            log.warn("signaling listener failed", e);
+        }
+    }
+
+    /** One WebSocket connection attempt. Its callbacks run on Java-WebSocket's read thread: parse, hand off. */
+    private final class Connection extends WebSocketClient {
+        private final long gen;
+
+        Connection(long gen) {
+            super(server, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MS);
+            this.gen = gen;
+            setConnectionLostTimeout(30);
+        }
+
+        @Override
+        public void onOpen(ServerHandshake handshake) {
+            // The server speaks first: wait for its challenge.
+        }
+
+        @Override
+        public void onMessage(String text) {
+            ServerMessage m;
+            try {
+                m = SignalJson.read(text);
+            } catch (Exception e) {
+                log.warn("ignoring unreadable message from the signaling server: {}", e.getMessage());
+                return;
+            }
+            if (m == null) return; // a newer server's message type: ignore (docs/protocol.md § Versioning)
+            if (m instanceof Challenge c) {
+                answer(c);
+                return;
+            }
+            events.execute(() -> onServerMessage(gen, m));
+        }
+
+        /** Signs the challenge at once on this thread: nothing else may be sent before it. */
+        private void answer(Challenge c) {
+            if (c.version() != ProtocolVersion.CURRENT) {
+                log.error("signaling server speaks protocol version {}, this client {}: upgrade Parley", c.version(), ProtocolVersion.CURRENT);
+                close(CloseCodes.NORMAL, "unsupported protocol version");
+                return;
+            }
+            try {
+                byte[] nonce = Base64Url.decode("nonce", c.nonce(), AuthPayload.NONCE_LENGTH);
+                String host = AuthPayload.authority(server.getHost(), server.getPort(), "wss".equals(server.getScheme()));
+                byte[] sig = identity.sign(AuthPayload.bytes(host, nonce, identity.publicKey()));
+                send(SignalJson.write(new Auth(identity.publicKey(), c.nonce(), Base64Url.encode(sig))));
+            } catch (IllegalArgumentException e) {
+                log.warn("bad challenge from the signaling server: {}", e.getMessage());
+                close(CloseCodes.PROTOCOL_ERROR, "bad challenge");
+            }
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean remote) {
+            try {
+                events.execute(() -> onConnectionClosed(gen, code, reason));
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // client closed
+            }
+        }
+
+        @Override
+        public void onError(Exception ex) {
+            log.debug("signaling connection error: {}", ex.toString());
+        }
+    }
+}

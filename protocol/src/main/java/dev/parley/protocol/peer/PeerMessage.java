@@ -1,0 +1,30 @@
+package dev.parley.protocol.peer;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Everything peers say to each other on the reliable, ordered {@code chat} data channel: one JSON
+ * object per data-channel text message, told apart by {@code type} (docs/protocol.md § Peer protocol).
+ * It never passes through the signaling server.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Hello.class, name = "hello"),
+        @JsonSubTypes.Type(value = ChatText.class, name = "msg"),
+        @JsonSubTypes.Type(value = Ack.class, name = "ack"),
+        @JsonSubTypes.Type(value = ReadReceipt.class, name = "read"),
+        @JsonSubTypes.Type(value = Typing.class, name = "typing"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, Typing {
+    /** The data channel label chat and control messages travel on. */
+    String CHAT_CHANNEL = "chat";
+    /** The peer protocol version in {@link Hello}. */
+    int VERSION = 1;
+    /** Largest chat text, in UTF-8 bytes; the encoded message stays far below every browser's limit. */
+    int MAX_TEXT_BYTES = 16 * 1024;
+    /** Largest encoded peer message a receiver must accept on the chat channel. */
+    int MAX_MESSAGE_BYTES = 64 * 1024;
+}
