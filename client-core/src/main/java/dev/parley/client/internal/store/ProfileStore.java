@@ -1,0 +1,48 @@
+package dev.parley.client.internal.store;
+
+import dev.parley.protocol.crypto.IdentityKey;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** One profile's database and the stores over it. Closing closes the database. */
+public final class ProfileStore implements AutoCloseable {
+    private final Database db;
+    private final ContactStore contacts;
+    private final MessageStore messages;
+    private final TransferStore transfers;
+
+    private ProfileStore(Database db, IdentityKey myKey) {
+        this.db = db;
+        this.contacts = new ContactStore(db, myKey);
+        this.messages = new MessageStore(db);
+        this.transfers = new TransferStore(db);
+    }
+
+    /** Opens {@code profileDir/parley.db}, creating and migrating it as needed. */
+    public static ProfileStore open(Path profileDir, IdentityKey myKey, Clock clock) throws IOException {
+        return new ProfileStore(Database.open(profileDir.resolve(Database.FILE_NAME), clock), myKey);
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public ContactStore contacts() {
+        return contacts;
+    }
+
+    public MessageStore messages() {
+        return messages;
+    }
+
+    public TransferStore transfers() {
+        return transfers;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
