@@ -3,7 +3,9 @@ package dev.parley.client.internal.store;
 import dev.parley.protocol.crypto.IdentityKey;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 
 /** One profile's database and the stores over it. Closing closes the database. */
@@ -20,8 +22,11 @@ public final class ProfileStore implements AutoCloseable {
         this.transfers = new TransferStore(db);
     }
 
-    /** Opens {@code profileDir/parley.db}, creating and migrating it as needed. */
+    /** Opens {@code profileDir/parley.db}, creating the directory (0700) and database (0600) and migrating as needed. */
     public static ProfileStore open(Path profileDir, IdentityKey myKey, Clock clock) throws IOException {
+        if (!Files.isDirectory(profileDir)) {
+            Files.createDirectories(profileDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         return new ProfileStore(Database.open(profileDir.resolve(Database.FILE_NAME), clock), myKey);
     }
 
