@@ -1,0 +1,32 @@
+package dev.parley.client;
+
+import dev.parley.protocol.PeerId;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One chat message as stored on this device. {@code seq} is the sender's per-conversation sequence
+ * number; {@code sentAt} is the sender's clock (untrusted for incoming), {@code storedAt} ours.
+ */
+public record ChatMessage(
+        MessageId id,
+        PeerId peer,
+        Direction direction,
+        long seq,
+        String text,
+        Instant sentAt,
+        Instant storedAt,
+        MessageState state) {
+    public ChatMessage {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(direction, "direction");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(sentAt, "sentAt");
+        Objects.requireNonNull(storedAt, "storedAt");
+        Objects.requireNonNull(state, "state");
+        if (seq < 1) throw new IllegalArgumentException("seq starts at 1");
+        if (!state.validFor(direction)) throw new IllegalArgumentException(state + " is not a state of an " + direction + " message");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.parley.client.internal.store;
+
+import java.util.List;
+
+/**
+ * The schema, as an ordered list of migrations. Never edit a migration that has shipped: append a
+ * new one. {@link Database} runs the pending ones in a single transaction on open.
+ */
+final class Migrations {
+    record Migration(int version, String description, List<String> statements) {}
+
+    private Migrations() {}
+
+    static final List<Migration> ALL = List.of(
+            new Migration(1, "contacts, conversations, messages, outbox, transfers", List.of(
+                    """
+                    CREATE TABLE contacts (
+                      contact_id     INTEGER PRIMARY KEY,
+                      peer_id        TEXT    NOT NULL UNIQUE,
+                      display_name   TEXT,
+                      pinned_key     BLOB    CHECK (pinned_key IS NULL OR length(pinned_key) = 32),
+                      pending_key    BLOB    CHECK (pending_key IS NULL OR length(pending_key) = 32),
+                      verified       INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+                      added_at       INTEGER NOT NULL,
+                      key_pinned_at  INTEGER,
+                      key_changed_at INTEGER,
+                      CHECK (verified = 0 OR pinned_key IS NOT NULL),
+                      CHECK (pending_key IS NULL OR pinned_key IS NOT NULL)
+                    ) STRICT""",
+                    """
+                    CREATE TABLE conversations (
+                      conversation_id INTEGER PRIMARY KEY,
+                      contact_id      INTEGER NOT NULL UNIQUE REFERENCES contacts (contact_id) ON DELETE CASCADE,
+                      next_out_seq    INTEGER NOT NULL DEFAULT 1 CHECK (next_out_seq >= 1),
+                      created_at      INTEGER NOT NULL
+                    ) STRICT""",
+                    // local_id is this device's arrival order: the history cursor, and never reused (AUTOINCREMENT).
+                    """
+                    CREATE TABLE messages (
+                      local_id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                      message_id       TEXT    NOT NULL UNIQUE CHECK (length(message_id) = 36),
+                      conversation_id  INTEGER NOT NULL REFERENCES conversations (conversation_id) ON DELETE CASCADE,
+                      direction        TEXT    NOT NULL CHECK (direction IN ('OUTGOING', 'INCOMING')),
+                      seq              INTEGER NOT NULL CHECK (seq >= 1),
+                      body             TEXT    NOT NULL,
+                      sent_at          INTEGER NOT NULL,
+                      stored_at        INTEGER NOT NULL,
+                      state            INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),
+                      state_changed_at INTEGER NOT NULL
+                    ) STRICT""",
+                    // Our own seqs are gapless and unique per conversation; a peer's seqs are only informative.
+                    "CREATE UNIQUE INDEX messages_outgoing_seq ON messages (conversation_id, seq) WHERE direction = 'OUTGOING'",
+                    "CREATE INDEX messages_history ON messages (conversation_id, local_id)",
+                    "CREATE INDEX messages_unread ON messages (conversation_id) WHERE direction = 'INCOMING' AND state = 3",
+                    """
+                    CREATE TABLE outbox (
+                      local_id        INTEGER PRIMARY KEY REFERENCES messages (local_id) ON DELETE CASCADE,
+                      conversation_id INTEGER NOT NULL REFERENCES conversations (conversation_id) ON DELETE CASCADE,
+                      seq             INTEGER NOT NULL,
+                      enqueued_at     INTEGER NOT NULL,
+                      UNIQUE (conversation_id, seq)
+                    ) STRICT""",
+                    """
+                    CREATE TABLE transfers (
+                      transfer_id     TEXT    PRIMARY KEY CHECK (length(transfer_id) = 36),
+                      contact_id      INTEGER NOT NULL REFERENCES contacts (contact_id) ON DELETE CASCADE,
+                      direction       TEXT    NOT NULL CHECK (direction IN ('OUTGOING', 'INCOMING')),
+                      name            TEXT    NOT NULL,
+                      size            INTEGER NOT NULL CHECK (size >= 0),
+                      media_type      TEXT    NOT NULL,
+                      sha256          BLOB    NOT NULL CHECK (length(sha256) = 32),
+                      state           TEXT    NOT NULL,
+                      verified_offset INTEGER NOT NULL DEFAULT 0 CHECK (verified_offset BETWEEN 0 AND size),
+                      part_path       TEXT,
+                      created_at      INTEGER NOT NULL,
+                      updated_at      INTEGER NOT NULL
+                    ) STRICT""",
+                    "CREATE INDEX transfers_contact ON transfers (contact_id, created_at)")));
+
+    static int latest() {
+        return ALL.get(ALL.size() - 1).version();
+    }
+}

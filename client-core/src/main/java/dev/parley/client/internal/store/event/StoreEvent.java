@@ -1,0 +1,9 @@
+package dev.parley.client.internal.store.event;
+
+/**
+ * Something the store changed, announced only after its transaction committed, on the thread that
+ * committed it. Immutable values; listeners must hand off rather than do work.
+ */
+public sealed interface StoreEvent
+        permits ContactAdded, ContactRemoved, ContactKeyChanged, ContactVerified, MessageAdded, MessageStateChanged,
+        TransferChanged {}
