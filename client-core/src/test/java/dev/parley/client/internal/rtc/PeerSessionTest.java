@@ -108,6 +108,7 @@ class PeerSessionTest {
         assertThat(pair.b.isPolite()).isFalse();
         assertThat(pair.aToB.answersSent.get()).isEqualTo(1);
         assertThat(pair.bToA.answersSent.get()).isZero();
+        assertThat(pair.aToB.offersSent.get()).as("no spurious re-offer after the rollback").isEqualTo(1);
         for (Recorder r : List.of(pair.recA, pair.recB)) {
             assertThat(r.count(e -> e.equals(new Recorder.State(SessionState.CONNECTED)))).isEqualTo(1);
             assertThat(r.count(e -> e.equals(new Recorder.ChannelOpen(PeerSession.CHAT)))).isEqualTo(1);
