@@ -178,7 +178,7 @@ public final class PeerSession {
      */
     public void dial() {
         post("dial", () -> {
-            if (dialed) {
+            if (dialed || closing) {
                 return;
             }
             dialed = true;
@@ -206,6 +206,9 @@ public final class PeerSession {
         Objects.requireNonNull(candidate, "candidate");
         RTCIceCandidate c = new RTCIceCandidate(sdpMid, sdpMLineIndex, candidate);
         post("remote candidate", () -> {
+            if (closing) {
+                return;
+            }
             if (canAddCandidates()) {
                 pc.addIceCandidate(c);
             } else {
@@ -287,12 +290,22 @@ public final class PeerSession {
             }
             RTCDataChannelInit init = new RTCDataChannelInit();
             init.ordered = ordered;
-            attachChannel(pc.createDataChannel(label, init));
+            try {
+                attachChannel(pc.createDataChannel(label, init));
+            } catch (RuntimeException e) {
+                // A refused channel must not take the chat down with it.
+                log.warn("could not open channel {} to {}", label, remotePeerId, e);
+                emit(l -> l.onChannelClosed(this, label));
+            }
         });
     }
 
-    /** Close one data channel (not the session; closing {@link #CHAT} ends the session). */
+    /** Close one data channel. Closing {@link #CHAT} is the same as {@link #close()}. */
     public void closeChannel(String label) {
+        if (CHAT.equals(label)) {
+            close();
+            return;
+        }
         post("close channel " + label, () -> {
             RTCDataChannel dc = channels.get(label);
             if (dc != null && !closing) {
@@ -570,13 +583,17 @@ public final class PeerSession {
         return descriptionsExchanged && pc.getSignalingState() == RTCSignalingState.STABLE;
     }
 
-    private void requestIceRestart() {
+    private void requestIceRestart() throws Exception {
         if (!iceRestartPending) {
             iceRestartPending = true;
             ufragBeforeRestart = iceUfrag(localSdp);
         }
-        // Fires negotiationneeded, which lands in maybeNegotiate (W3C webrtc-pc §4.4.1.6).
+        // W3C webrtc-pc §4.4.1.6: marks the credentials for replacement and fires negotiationneeded.
+        // We do not rely on that event (the legacy one is not re-fired while a previous one is
+        // pending), so negotiate now if stable, or once we return to stable.
         pc.restartIce();
+        negotiationNeeded = true;
+        maybeNegotiate();
     }
 
     static String iceUfrag(String sdp) {
@@ -601,7 +618,7 @@ public final class PeerSession {
 
     // ---- connection state and resilience ----
 
-    private void handleConnectionState(RTCPeerConnectionState s) {
+    private void handleConnectionState(RTCPeerConnectionState s) throws Exception {
         if (closing) {
             return;
         }
@@ -644,7 +661,7 @@ public final class PeerSession {
         }
     }
 
-    private void attemptIceRestart(String why) {
+    private void attemptIceRestart(String why) throws Exception {
         if (closing) {
             return;
         }
@@ -681,6 +698,7 @@ public final class PeerSession {
             emit(l -> l.onChannelOpen(this, label));
         } else if (state == RTCDataChannelState.CLOSED && channels.containsKey(label)) {
             channels.remove(label);
+            openReported.remove(label); // the label may be reused
             emit(l -> l.onChannelClosed(this, label));
             if (CHAT.equals(label)) {
                 // The peer hung up (or its process died and SCTP noticed): a closed chat channel
@@ -746,7 +764,7 @@ public final class PeerSession {
         }
     }
 
-    private ScheduledFuture<?> schedule(Duration delay, String what, Runnable task) {
+    private ScheduledFuture<?> schedule(Duration delay, String what, Task task) {
         return executor.schedule(() -> {
             try {
                 if (!closing) {

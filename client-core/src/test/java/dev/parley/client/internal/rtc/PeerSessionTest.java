@@ -295,6 +295,20 @@ class PeerSessionTest {
     }
 
     @Test
+    void aThrowingListenerDoesNotBreakTheSession() throws Exception {
+        pair = new PeerPair();
+        pair.a.dial();
+        pair.awaitChatOpen();
+        pair.recB.throwAfterRecording = true;
+        sendAll(pair.a, List.of("one", "two", "three"));
+        assertThat(texts(pair.recB.awaitMessages(PeerSession.CHAT, 3, WAIT))).containsExactly("one", "two", "three");
+        pair.b.openChannel("file-x", false);
+        pair.recA.awaitOpen("file-x", WAIT);
+        pair.a.close();
+        assertThat(pair.recB.await(Recorder.Closed.class, WAIT).reason().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
+    }
+
+    @Test
     void chatKeepsWorkingWhenSignalingGoesDown() throws Exception {
         pair = new PeerPair();
         pair.a.dial();

@@ -49,6 +49,8 @@ final class Recorder implements PeerSessionListener {
     private final List<Event> afterClose = new CopyOnWriteArrayList<>();
     private final List<String> threads = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** When set, every callback throws after recording, like a buggy application listener. */
+    volatile boolean throwAfterRecording;
 
     Recorder(String name) {
         this.name = name;
@@ -64,6 +66,9 @@ final class Recorder implements PeerSessionListener {
         }
         history.add(e);
         queue.add(e);
+        if (throwAfterRecording) {
+            throw new IllegalStateException("listener bug (deliberate, from the test)");
+        }
     }
 
     @Override
