@@ -1,0 +1,167 @@
+package dev.parley.client.internal.rtc;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCBundlePolicy;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
+import dev.onvoid.webrtc.RTCRtcpMuxPolicy;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import lombok.extern.slf4j.Slf4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Owns one WebRTC {@link PeerConnectionFactory} and its audio device module, and creates the
+ * {@link PeerSession}s that use it. One per application instance.
+ *
+ * <p>Thread-safe. {@link #close()} closes every session, waits for each, then disposes the factory and
+ * the audio module, in the order webrtc-java 0.14 needs (shared notes §4). Call it from an ordinary
+ * thread: never from a WebRTC callback (our listeners run on session executors, which is fine).
+ */
+@Slf4j
+public final class RtcRuntime implements AutoCloseable {
+
+    private static final Duration SESSION_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final RtcConfig config;
+    /**
+     * Audio seam: a headless ADM is mandatory (a factory without one aborts on a server). When calls
+     * arrive, an AudioSendGate per ADM goes here, wrapping SLD/SRD and track changes.
+     */
+    private final AudioDeviceModuleBase audioDeviceModule;
+    private final PeerConnectionFactory factory;
+    private final Set<PeerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Object lifecycle = new Object();
+    private boolean closed;
+
+    private RtcRuntime(RtcConfig config, AudioDeviceModuleBase adm, PeerConnectionFactory factory) {
+        this.config = config;
+        this.audioDeviceModule = adm;
+        this.factory = factory;
+    }
+
+    /**
+     * Load the native library and build a factory.
+     *
+     * @throws IllegalStateException if the native library or factory cannot be created (e.g. a
+     *     missing system library such as libpulse0)
+     */
+    public static RtcRuntime create(RtcConfig config) {
+        Objects.requireNonNull(config, "config");
+        AudioDeviceModuleBase adm = null;
+        try {
+            adm = new HeadlessAudioDeviceModule();
+            return new RtcRuntime(config, adm, new PeerConnectionFactory(adm));
+        } catch (Throwable t) {
+            if (adm != null) {
+                try {
+                    adm.dispose();
+                } catch (Throwable ignored) {
+                    // nothing more to release
+                }
+            }
+            throw new IllegalStateException("could not start WebRTC (is libpulse0 installed?): " + t, t);
+        }
+    }
+
+    public RtcConfig config() {
+        return config;
+    }
+
+    /**
+     * A new session with {@code remotePeerId}. It does nothing until {@link PeerSession#dial()} or a
+     * remote offer via {@link PeerSession#onRemoteDescription}.
+     *
+     * @throws IllegalStateException if this runtime is closed
+     */
+    public PeerSession newSession(String localPeerId, String remotePeerId, SignalingChannel signaling,
+                                  DescriptionVerifier verifier, PeerSessionListener listener) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("RtcRuntime is closed");
+            }
+            PeerSession s = new PeerSession(factory, toNative(config), config, localPeerId, remotePeerId,
+                    signaling, verifier, listener, sessions::remove);
+            sessions.add(s);
+            return s;
+        }
+    }
+
+    /** Sessions not yet closed. */
+    public int openSessionCount() {
+        return sessions.size();
+    }
+
+    /** Close all sessions, then the factory, then the audio module. Idempotent; blocks up to ~10 s. */
+    @Override
+    public void close() {
+        List<PeerSession> toClose;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = new ArrayList<>(sessions);
+        }
+        boolean allClosed = true;
+        CloseReason reason = new CloseReason(CloseReason.Kind.RUNTIME_CLOSED, "runtime closed");
+        for (PeerSession s : toClose) {
+            allClosed &= s.closeAndAwait(reason, SESSION_CLOSE_TIMEOUT);
+        }
+        if (!allClosed) {
+            // Disposing a factory with a live connection crashes the JVM a moment later; leaking it
+            // is the lesser evil.
+            log.error("a peer session did not close in {}; leaking the WebRTC factory", SESSION_CLOSE_TIMEOUT);
+            return;
+        }
+        try {
+            audioDeviceModule.stopRecording();
+            audioDeviceModule.stopPlayout();
+        } catch (Throwable t) {
+            log.debug("stopping the audio module", t);
+        }
+        try {
+            factory.dispose();
+        } catch (Throwable t) {
+            log.warn("disposing the WebRTC factory failed", t);
+        }
+        try {
+            audioDeviceModule.dispose();
+        } catch (Throwable t) {
+            log.warn("disposing the audio device module failed", t);
+        }
+    }
+
+    static RTCConfiguration toNative(RtcConfig config) {
+        RTCConfiguration c = new RTCConfiguration();
+        List<RTCIceServer> servers = new ArrayList<>();
+        for (RtcConfig.IceServer s : config.iceServers()) {
+            RTCIceServer n = new RTCIceServer();
+            n.urls = new ArrayList<>(s.urls());
+            n.username = s.username();
+            n.password = s.password();
+            servers.add(n);
+        }
+        c.iceServers = servers;
+        c.iceTransportPolicy = config.iceTransportPolicy() == RtcConfig.IceTransportPolicy.RELAY
+                ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
+        // One transport for everything (RFC 8843 BUNDLE, RFC 8035 rtcp-mux).
+        c.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
+        c.rtcpMuxPolicy = RTCRtcpMuxPolicy.REQUIRE;
+        if (config.portRange() != null) {
+            PortAllocatorConfig ports = new PortAllocatorConfig();
+            ports.minPort = config.portRange().min();
+            ports.maxPort = config.portRange().max();
+            c.portAllocatorConfig = ports;
+        }
+        return c;
+    }
+}
