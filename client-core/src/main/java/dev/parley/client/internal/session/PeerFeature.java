@@ -1,0 +1,28 @@
+package dev.parley.client.internal.session;
+
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.peer.PeerMessage;
+
+/**
+ * A feature that runs over peer sessions (chat, transfers, calls). All methods are called on the
+ * contact's session thread, one at a time and in order: they must not block (hand disk or long work to
+ * the feature's own executor) and must not throw. Defaults do nothing.
+ */
+public interface PeerFeature {
+    /** The verified session to {@code link.peer()} is up and its chat channel open. */
+    default void onLinkUp(PeerLink link) {}
+
+    /** The session went away (it may come back with a new link). */
+    default void onLinkDown(PeerId peer) {}
+
+    /** A control message from the peer on the chat channel. Each feature sees every message and ignores others'. */
+    default void onControl(PeerId peer, PeerMessage message) {}
+
+    /** A further data channel (not {@code chat}) opened, by either side. */
+    default void onChannelOpen(PeerId peer, String label) {}
+
+    default void onChannelClosed(PeerId peer, String label) {}
+
+    /** A message on a data channel other than {@code chat}; {@code data} is a private copy. */
+    default void onChannelMessage(PeerId peer, String label, byte[] data, boolean binary) {}
+}
