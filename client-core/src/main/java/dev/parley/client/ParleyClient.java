@@ -1,0 +1,325 @@
+package dev.parley.client;
+
+import dev.parley.client.internal.chat.ChatEngine;
+import dev.parley.client.internal.identity.IdentityStore;
+import dev.parley.client.internal.rtc.RtcConfig;
+import dev.parley.client.internal.rtc.RtcRuntime;
+import dev.parley.client.internal.security.SessionProofs;
+import dev.parley.client.internal.session.SessionEvents;
+import dev.parley.client.internal.session.SessionManager;
+import dev.parley.client.internal.signaling.SignalingClient;
+import dev.parley.client.internal.signaling.SignalingState;
+import dev.parley.client.internal.store.KeyCheck;
+import dev.parley.client.internal.store.ProfileStore;
+import dev.parley.client.internal.store.event.MessageAdded;
+import dev.parley.client.internal.store.event.MessageStateChanged;
+import dev.parley.client.internal.store.event.StoreEvent;
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.IdentityKey;
+import dev.parley.protocol.crypto.IdentityKeyPair;
+import lombok.extern.slf4j.Slf4j;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A Parley user on this device: identity, contacts, direct verified sessions and chat. Open one per
+ * profile directory, {@link #start()} it to go online, {@link #close()} it when done.
+ *
+ * <p>Methods are thread-safe and return quickly (database work is a few milliseconds; nothing waits
+ * for the network). Events reach the {@link ParleyListener} on one event thread, in order.
+ */
+@Slf4j
+public final class ParleyClient implements AutoCloseable {
+    private final ParleyConfig config;
+    private final ParleyListener listener;
+    private final IdentityKeyPair identity;
+    private final ProfileStore store;
+    private final RtcRuntime rtc;
+    private final SessionManager sessions;
+    private final ChatEngine chat;
+    private final ExecutorService events;
+    private volatile SignalingClient signaling;
+    private volatile boolean closed;
+
+    private ParleyClient(ParleyConfig config, ParleyListener listener, IdentityKeyPair identity, ProfileStore store, RtcRuntime rtc) {
+        this.config = config;
+        this.listener = listener;
+        this.identity = identity;
+        this.store = store;
+        this.rtc = rtc;
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "parley-events");
+            t.setDaemon(true);
+            return t;
+        });
+        PeerId me = identity.publicKey().peerId();
+        this.sessions = new SessionManager(me, rtc, new SessionProofs(identity, config.clock()), store.contacts(), new Forwarder());
+        this.chat = new ChatEngine(store.messages(), peer -> sessions.connect(peer), new ChatEngine.Events() {
+            @Override
+            public void onTyping(PeerId peer, boolean typing) {
+                emit(l -> l.onTyping(peer, typing));
+            }
+        }, config.clock());
+        sessions.addFeature(chat);
+        sessions.setPendingWork(() -> Set.copyOf(store.messages().peersWithPendingOutbox()));
+        store.database().addListener(this::onStoreEvent);
+    }
+
+    /**
+     * Opens (creating on first use) the profile: identity key (0600), database, WebRTC.
+     *
+     * @throws IOException if the profile cannot be read or created; the message says what to do
+     */
+    public static ParleyClient open(ParleyConfig config, ParleyListener listener) throws IOException {
+        IdentityKeyPair identity = IdentityStore.loadOrCreate(config.profileDir());
+        ProfileStore store = ProfileStore.open(config.profileDir(), identity.publicKey(), config.clock());
+        RtcRuntime rtc;
+        try {
+            rtc = RtcRuntime.create(rtcConfig(config));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new ParleyClient(config, listener == null ? new ParleyListener() {} : listener, identity, store, rtc);
+    }
+
+    static RtcConfig rtcConfig(ParleyConfig config) {
+        RtcConfig.Builder b = RtcConfig.builder().connectTimeout(config.connectTimeout());
+        for (ParleyConfig.IceServer s : config.iceServers()) {
+            b.iceServer(new RtcConfig.IceServer(s.urls(), s.username(), s.credential()));
+        }
+        if (config.relayOnly()) b.iceTransportPolicy(RtcConfig.IceTransportPolicy.RELAY);
+        return b.build();
+    }
+
+    /** Connects to the signaling server (if one is configured) and stays connected until {@link #close()}. */
+    public synchronized void start() {
+        if (closed) throw new IllegalStateException("client is closed");
+        if (signaling != null || config.server() == null) return;
+        SignalingClient s = new SignalingClient(config.server(), identity, sessions);
+        sessions.attach(s);
+        signaling = s;
+        s.start();
+    }
+
+    // ------------------------------------------------------------------ identity and contacts
+
+    public PeerId peerId() {
+        return identity.publicKey().peerId();
+    }
+
+    public IdentityKey identityKey() {
+        return identity.publicKey();
+    }
+
+    /** The shareable string others add us with ({@code parley:<key>}). */
+    public ContactString contactString(String name) {
+        return ContactString.of(identity.publicKey(), name);
+    }
+
+    /**
+     * Adds a contact from a contact string or a bare peer id. A key in the contact string is pinned at
+     * once. Adding an existing contact updates its name.
+     *
+     * @throws IllegalArgumentException for a malformed contact, or our own identity
+     */
+    public Contact addContact(String contact, String name) {
+        ContactString c = ContactString.parse(contact);
+        if (c.peerId().equals(peerId())) throw new IllegalArgumentException("that is your own identity");
+        String label = name != null && !name.isBlank() ? name : c.name().orElse(null);
+        Contact added = store.contacts().add(c.peerId(), label);
+        if (label != null && !label.equals(added.displayName())) added = store.contacts().rename(c.peerId(), label);
+        if (c.key().isPresent()) {
+            KeyCheck check = store.contacts().observeKey(c.peerId(), c.key().get());
+            if (!check.allowed()) log.warn("contact {} presented a different key; blocked until accepted", c.peerId().shortForm());
+            added = store.contacts().get(c.peerId()).orElseThrow();
+        }
+        refreshWatch();
+        if (sessions.isOnline(c.peerId())) sessions.connect(c.peerId());
+        return added;
+    }
+
+    public List<Contact> contacts() {
+        return store.contacts().list();
+    }
+
+    public Optional<Contact> contact(PeerId peer) {
+        return store.contacts().get(peer);
+    }
+
+    /** Removes a contact with its history and ends any session with it. */
+    public boolean removeContact(PeerId peer) {
+        sessions.disconnect(peer);
+        boolean removed = store.contacts().remove(peer);
+        refreshWatch();
+        return removed;
+    }
+
+    /** The 60-digit safety number with this contact, once its key is known. */
+    public Optional<String> safetyNumber(PeerId peer) {
+        return store.contacts().safetyNumber(peer);
+    }
+
+    /** Marks the contact verified if {@code comparedNumber} is its current safety number. */
+    public Contact markVerified(PeerId peer, String comparedNumber) {
+        return store.contacts().markVerified(peer, comparedNumber.replaceAll("\\s", ""));
+    }
+
+    /** Accepts a changed key the user has checked; sessions with it are allowed again. */
+    public Contact acceptNewKey(PeerId peer, IdentityKey key) {
+        return store.contacts().acceptNewKey(peer, key);
+    }
+
+    private void refreshWatch() {
+        SignalingClient s = signaling;
+        if (s != null) s.watch(store.contacts().list().stream().map(Contact::peerId).toList());
+    }
+
+    // ------------------------------------------------------------------ chat
+
+    /**
+     * Sends a message: stored and queued before this returns, delivered when the contact is reachable
+     * (now, or when it comes online; across restarts of either side).
+     *
+     * @throws IllegalArgumentException for empty or over-long text, or a peer that is not a contact
+     */
+    public ChatMessage send(PeerId to, String text) {
+        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        return chat.send(to, text);
+    }
+
+    /** Newest first; pass {@code page.next()} to get older ones. */
+    public HistoryPage history(PeerId peer, HistoryCursor before, int limit) {
+        return store.messages().history(peer, before, limit);
+    }
+
+    public Optional<ChatMessage> message(MessageId id) {
+        return store.messages().get(id);
+    }
+
+    public int unreadCount(PeerId peer) {
+        return store.messages().unreadCount(peer);
+    }
+
+    /** The user saw the conversation: incoming messages become read, and the peer gets read receipts. */
+    public void markRead(PeerId peer) {
+        chat.markRead(peer);
+    }
+
+    public void setTyping(PeerId peer, boolean typing) {
+        chat.setTyping(peer, typing);
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** Whether the contact is online at the signaling server (mutual contacts only). */
+    public boolean isOnline(PeerId peer) {
+        return sessions.isOnline(peer);
+    }
+
+    /** Whether a verified direct session with its chat channel is open now. */
+    public boolean isConnected(PeerId peer) {
+        return sessions.isConnected(peer);
+    }
+
+    public boolean isServerOnline() {
+        SignalingClient s = signaling;
+        return s != null && s.state() == SignalingState.ONLINE;
+    }
+
+    /** Dials the contact now (it must be reachable); otherwise Parley dials when there is something to deliver. */
+    public boolean connect(PeerId peer) {
+        return sessions.connect(peer);
+    }
+
+    public ParleyConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private void onStoreEvent(StoreEvent e) {
+        if (e instanceof MessageAdded a) {
+            emit(l -> l.onMessage(a.message()));
+        } else if (e instanceof MessageStateChanged c) {
+            emit(l -> l.onMessageState(c.id(), c.peer(), c.state()));
+        }
+    }
+
+    private void emit(Consumer<ParleyListener> call) {
+        try {
+            events.execute(() -> {
+                try {
+                    call.accept(listener);
+                } catch (RuntimeException ex) {
+                    log.warn("listener failed", ex);
+                }
+            });
+        } catch (RejectedExecutionException ignored) {
+            // closed: no more events
+        }
+    }
+
+    /** Stops everything in dependency order and then calls {@link ParleyListener#onClosed()}. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        SignalingClient s = signaling;
+        if (s != null) s.close();
+        sessions.close();
+        rtc.close(); // closes and awaits every peer session before disposing the factory
+        chat.close();
+        store.close();
+        emit(ParleyListener::onClosed);
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Session-manager events, forwarded to the UI thread. */
+    private final class Forwarder implements SessionEvents {
+        @Override
+        public void onServerOnline(PeerId me, boolean resumed) {
+            emit(l -> l.onServerState(true, resumed ? "resumed" : "online"));
+        }
+
+        @Override
+        public void onServerOffline(String reason, long retryInMs) {
+            emit(l -> l.onServerState(false, retryInMs < 0 ? reason : reason + "; retrying in " + (retryInMs / 1000.0) + " s"));
+        }
+
+        @Override
+        public void onPresence(PeerId peer, boolean online) {
+            emit(l -> l.onPresence(peer, online));
+        }
+
+        @Override
+        public void onSessionState(PeerId peer, String state, String detail) {
+            emit(l -> l.onSessionState(peer, state, detail));
+        }
+
+        @Override
+        public void onSecurityWarning(PeerId peer, String reason) {
+            emit(l -> l.onSecurityWarning(peer, reason));
+        }
+
+        @Override
+        public void onStrangerRefused(PeerId peer) {
+            emit(l -> l.onStrangerRefused(peer));
+        }
+    }
+}

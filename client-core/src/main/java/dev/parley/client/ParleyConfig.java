@@ -1,0 +1,82 @@
+package dev.parley.client;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link ParleyClient} runs: its profile directory (identity, database, downloads), the
+ * signaling server, and ICE settings. No public STUN/TURN server is ever used unless configured here
+ * or handed out by the signaling server.
+ */
+public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServers, boolean relayOnly,
+                           Duration connectTimeout, Clock clock) {
+    public ParleyConfig {
+        Objects.requireNonNull(profileDir, "profileDir");
+        iceServers = List.copyOf(iceServers);
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(clock, "clock");
+        if (server != null && !("ws".equals(server.getScheme()) || "wss".equals(server.getScheme()))) {
+            throw new IllegalArgumentException("server must be a ws:// or wss:// URL, was " + server);
+        }
+    }
+
+    /** A STUN or TURN server. */
+    public record IceServer(List<String> urls, String username, String credential) {
+        public IceServer {
+            urls = List.copyOf(urls);
+        }
+    }
+
+    public static Builder builder(Path profileDir) {
+        return new Builder(profileDir);
+    }
+
+    public static final class Builder {
+        private final Path profileDir;
+        private URI server;
+        private final List<IceServer> iceServers = new ArrayList<>();
+        private boolean relayOnly;
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Path profileDir) {
+            this.profileDir = profileDir;
+        }
+
+        /** The signaling server, e.g. {@code ws://localhost:8080}; null to stay offline. */
+        public Builder server(URI server) {
+            this.server = server;
+            return this;
+        }
+
+        public Builder iceServer(IceServer server) {
+            iceServers.add(server);
+            return this;
+        }
+
+        /** Use only TURN relays (hides our addresses from peers; needs a TURN server). */
+        public Builder relayOnly(boolean relayOnly) {
+            this.relayOnly = relayOnly;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public ParleyConfig build() {
+            return new ParleyConfig(profileDir, server, iceServers, relayOnly, connectTimeout, clock);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.parley.client.internal.chat;
+
+import dev.parley.client.ChatMessage;
+import dev.parley.client.Direction;
+import dev.parley.client.MessageId;
+import dev.parley.client.internal.session.PeerFeature;
+import dev.parley.client.internal.session.PeerLink;
+import dev.parley.client.internal.store.IncomingMessage;
+import dev.parley.client.internal.store.MessageStore;
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.peer.Ack;
+import dev.parley.protocol.peer.ChatText;
+import dev.parley.protocol.peer.Hello;
+import dev.parley.protocol.peer.PeerMessage;
+import dev.parley.protocol.peer.ReadReceipt;
+import dev.parley.protocol.peer.Typing;
+import lombok.extern.slf4j.Slf4j;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Chat over the {@code chat} data channel with nothing lost and nothing twice (docs/protocol.md § Peer
+ * protocol): messages go to the outbox before they are sent, the outbox is replayed in seq order
+ * whenever a link comes up, incoming messages are stored under their unique id before they are acked.
+ *
+ * <p>All database work and all sends run on one worker thread, so a conversation's sends are never
+ * reordered; session threads only hand off to it.
+ */
+@Slf4j
+public final class ChatEngine implements PeerFeature, AutoCloseable {
+    public static final String AGENT = "parley/0.1";
+    static final long TYPING_REPEAT_MS = 3_000;
+    static final long TYPING_EXPIRY_MS = 6_000;
+    static final long RETRY_FLUSH_MS = 50;
+
+    /** Typing indicators and link changes, for the UI. Called on the chat worker thread. */
+    public interface Events {
+        default void onTyping(PeerId peer, boolean typing) {}
+    }
+
+    private final MessageStore store;
+    private final Consumer<PeerId> dialer;
+    private final Events events;
+    private final Clock clock;
+    private final ScheduledExecutorService worker;
+    /** The live link per peer and how far its outbox has been sent on it. Worker thread only, except get/put of links. */
+    private final Map<PeerId, LinkState> links = new ConcurrentHashMap<>();
+    private final Map<PeerId, ScheduledFuture<?>> typingExpiry = new ConcurrentHashMap<>();
+    private final Map<PeerId, Long> typingSentAt = new ConcurrentHashMap<>();
+
+    private static final class LinkState {
+        final PeerLink link;
+        long lastSentSeq;
+
+        LinkState(PeerLink link) {
+            this.link = link;
+        }
+    }
+
+    /** {@code dialer} is asked to connect to a peer that has a message waiting and no link. */
+    public ChatEngine(MessageStore store, Consumer<PeerId> dialer, Events events, Clock clock) {
+        this.store = store;
+        this.dialer = dialer;
+        this.events = events;
+        this.clock = clock;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-chat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Stores {@code text} for {@code to} (durably, in the outbox) and sends it as soon as there is a link.
+     *
+     * @throws IllegalArgumentException for empty or too long text
+     */
+    public ChatMessage send(PeerId to, String text) {
+        checkText(text);
+        ChatMessage m = store.appendOutgoing(to, text);
+        if (links.containsKey(to)) {
+            worker.execute(() -> flush(to));
+        } else {
+            dialer.accept(to);
+        }
+        return m;
+    }
+
+    static void checkText(String text) {
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("message is empty");
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > PeerMessage.MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException("message is " + bytes + " bytes; the limit is " + PeerMessage.MAX_TEXT_BYTES
+                    + " (send long text as a file)");
+        }
+    }
+
+    /** Marks the conversation read here and tells the peer (read receipts) if connected. */
+    public void markRead(PeerId peer) {
+        worker.execute(() -> {
+            List<MessageId> ids = store.markConversationRead(peer);
+            LinkState s = links.get(peer);
+            if (!ids.isEmpty() && s != null) {
+                s.link.sendControl(new ReadReceipt(ids.stream().map(MessageId::value).toList()));
+            }
+        });
+    }
+
+    /** Tells the peer the user is (or stopped) typing; repeated "typing" is throttled to one per 3 s. */
+    public void setTyping(PeerId peer, boolean active) {
+        worker.execute(() -> {
+            LinkState s = links.get(peer);
+            if (s == null) return;
+            long now = clock.millis();
+            if (active) {
+                Long last = typingSentAt.get(peer);
+                if (last != null && now - last < TYPING_REPEAT_MS) return;
+                typingSentAt.put(peer, now);
+            } else {
+                typingSentAt.remove(peer);
+            }
+            s.link.sendControl(new Typing(active));
+        });
+    }
+
+    public boolean hasLink(PeerId peer) {
+        return links.containsKey(peer);
+    }
+
+    // ---------------------------------------------------------------- PeerFeature (session threads)
+
+    @Override
+    public void onLinkUp(PeerLink link) {
+        LinkState s = new LinkState(link);
+        links.put(link.peer(), s);
+        worker.execute(() -> {
+            if (links.get(link.peer()) != s) return;
+            link.sendControl(new Hello(PeerMessage.VERSION, AGENT));
+            flush(link.peer());
+        });
+    }
+
+    @Override
+    public void onLinkDown(PeerId peer) {
+        links.remove(peer);
+        worker.execute(() -> stopTyping(peer));
+    }
+
+    @Override
+    public void onControl(PeerId peer, PeerMessage message) {
+        worker.execute(() -> handle(peer, message));
+    }
+
+    // ---------------------------------------------------------------- worker thread
+
+    /** Sends everything in the outbox past what this link already carried, in seq order. */
+    private void flush(PeerId peer) {
+        LinkState s = links.get(peer);
+        if (s == null) return;
+        try {
+            for (ChatMessage m : store.pendingOutbox(peer)) {
+                if (m.seq() <= s.lastSentSeq) continue;
+                ChatText wire = new ChatText(m.id().value(), m.seq(), m.sentAt().toEpochMilli(), m.text());
+                if (!s.link.sendControl(wire)) {
+                    // Channel closed (a new link will flush) or momentarily full: try again shortly.
+                    worker.schedule(() -> flush(peer), RETRY_FLUSH_MS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                s.lastSentSeq = m.seq();
+                store.markSent(m.id());
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not send the outbox to {}", peer.shortForm(), e);
+        }
+    }
+
+    private void handle(PeerId peer, PeerMessage m) {
+        try {
+            if (m instanceof ChatText t) {
+                receive(peer, t);
+            } else if (m instanceof Ack a) {
+                for (UUID id : a.ids()) {
+                    MessageId mid = new MessageId(id);
+                    if (isOurMessageTo(peer, mid)) store.markAcked(mid);
+                }
+            } else if (m instanceof ReadReceipt r) {
+                for (UUID id : r.ids()) {
+                    MessageId mid = new MessageId(id);
+                    if (isOurMessageTo(peer, mid)) store.markRead(mid);
+                }
+            } else if (m instanceof Typing t) {
+                typing(peer, t.active());
+            } else if (m instanceof Hello h) {
+                log.debug("{} speaks peer protocol {} ({})", peer.shortForm(), h.version(), h.agent());
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not handle {} from {}", m.getClass().getSimpleName(), peer.shortForm(), e);
+        }
+    }
+
+    /** Store first (unique id), then ack: a crash in between means a resend, acked as a duplicate. */
+    private void receive(PeerId peer, ChatText t) {
+        if (t.id() == null || t.seq() < 1 || t.text() == null
+                || t.text().getBytes(StandardCharsets.UTF_8).length > PeerMessage.MAX_TEXT_BYTES) {
+            log.warn("dropping a malformed chat message from {} (seq {})", peer.shortForm(), t.seq());
+            return;
+        }
+        store.insertIncomingIfAbsent(new IncomingMessage(new MessageId(t.id()), peer, t.seq(), t.text(),
+                Instant.ofEpochMilli(t.sentAtMs())));
+        stopTyping(peer);
+        LinkState s = links.get(peer);
+        if (s != null) s.link.sendControl(new Ack(List.of(t.id())));
+    }
+
+    private boolean isOurMessageTo(PeerId peer, MessageId id) {
+        Optional<ChatMessage> m = store.get(id);
+        return m.isPresent() && m.get().direction() == Direction.OUTGOING && m.get().peer().equals(peer);
+    }
+
+    private void typing(PeerId peer, boolean active) {
+        ScheduledFuture<?> old = typingExpiry.remove(peer);
+        if (old != null) old.cancel(false);
+        if (active) {
+            typingExpiry.put(peer, worker.schedule(() -> stopTyping(peer), TYPING_EXPIRY_MS, TimeUnit.MILLISECONDS));
+            if (old == null) notifyTyping(peer, true);
+        } else if (old != null) {
+            notifyTyping(peer, false);
+        }
+    }
+
+    private void stopTyping(PeerId peer) {
+        ScheduledFuture<?> old = typingExpiry.remove(peer);
+        if (old != null) {
+            old.cancel(false);
+            notifyTyping(peer, false);
+        }
+    }
+
+    private void notifyTyping(PeerId peer, boolean typing) {
+        try {
+            events.onTyping(peer, typing);
+        } catch (RuntimeException e) {
+            log.warn("typing listener failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,495 @@
+package dev.parley.client.internal.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.client.Contact;
+import dev.parley.client.internal.rtc.CloseReason;
+import dev.parley.client.internal.rtc.DescriptionRejectedException;
+import dev.parley.client.internal.rtc.DescriptionType;
+import dev.parley.client.internal.rtc.PeerSession;
+import dev.parley.client.internal.rtc.PeerSessionListener;
+import dev.parley.client.internal.rtc.RtcRuntime;
+import dev.parley.client.internal.rtc.SdpFingerprints;
+import dev.parley.client.internal.rtc.SessionState;
+import dev.parley.client.internal.rtc.SignalingChannel;
+import dev.parley.client.internal.security.ProofRejected;
+import dev.parley.client.internal.security.SessionProofs;
+import dev.parley.client.internal.signaling.SignalingClient;
+import dev.parley.client.internal.signaling.SignalingListener;
+import dev.parley.client.internal.store.ContactStore;
+import dev.parley.client.internal.store.KeyCheck;
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.Base64Url;
+import dev.parley.protocol.crypto.IdentityKey;
+import dev.parley.protocol.crypto.SdpProofPayload.Kind;
+import dev.parley.protocol.peer.PeerMessage;
+import dev.parley.protocol.signal.Answer;
+import dev.parley.protocol.signal.Candidate;
+import dev.parley.protocol.signal.ErrorCode;
+import dev.parley.protocol.signal.ErrorMessage;
+import dev.parley.protocol.signal.Offer;
+import dev.parley.protocol.signal.Presence;
+import dev.parley.protocol.signal.Relayed;
+import dev.parley.protocol.signal.SdpProof;
+import dev.parley.protocol.signal.Welcome;
+import lombok.extern.slf4j.Slf4j;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one verified {@link PeerSession} per contact: routes relayed offers, answers and candidates
+ * to it, signs what we send and verifies what we receive before it is applied, pins keys (TOFU),
+ * decides when to dial and redial, and fans session events out to the {@link PeerFeature}s.
+ *
+ * <p>Threads: signaling events arrive on the signaling client's event thread (verification and routing
+ * run there); session events arrive on each session's own thread and are forwarded as they are.
+ */
+@Slf4j
+public final class SessionManager implements SignalingListener, AutoCloseable {
+    static final ObjectMapper PEER_JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE);
+    /** How often contacts with unsent messages are dialled while no session exists. */
+    static final long PENDING_SWEEP_MS = 15_000;
+    static final long MAX_REDIAL_MS = 30_000;
+
+    private final PeerId me;
+    private final RtcRuntime rtc;
+    private final SessionProofs proofs;
+    private final ContactStore contacts;
+    private final SessionEvents events;
+    private final List<PeerFeature> features = new CopyOnWriteArrayList<>();
+    private final Map<PeerId, Entry> sessions = new ConcurrentHashMap<>();
+    private final Set<PeerId> online = ConcurrentHashMap.newKeySet();
+    private final Map<PeerId, Long> redialDelay = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+    private final SecureRandom random = new SecureRandom();
+    private volatile SignalingClient signaling;
+    private volatile PendingWork pendingWork = () -> Set.of();
+    private volatile boolean closed;
+
+    /** Which peers have work waiting for a session (e.g. an outbox), so the manager dials them. */
+    @FunctionalInterface
+    public interface PendingWork {
+        Set<PeerId> peersWithPendingWork();
+    }
+
+    public SessionManager(PeerId me, RtcRuntime rtc, SessionProofs proofs, ContactStore contacts, SessionEvents events) {
+        this.me = me;
+        this.rtc = rtc;
+        this.proofs = proofs;
+        this.contacts = contacts;
+        this.events = events;
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-sessions-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.scheduleWithFixedDelay(this::dialPendingWork, PENDING_SWEEP_MS, PENDING_SWEEP_MS, TimeUnit.MILLISECONDS);
+    }
+
+    public void attach(SignalingClient signaling) {
+        this.signaling = signaling;
+    }
+
+    public void addFeature(PeerFeature feature) {
+        features.add(feature);
+    }
+
+    public void setPendingWork(PendingWork work) {
+        this.pendingWork = Objects.requireNonNull(work);
+    }
+
+    public boolean isOnline(PeerId peer) {
+        return online.contains(peer);
+    }
+
+    public boolean isConnected(PeerId peer) {
+        Entry e = sessions.get(peer);
+        return e != null && e.linkUp;
+    }
+
+    public Optional<PeerLink> link(PeerId peer) {
+        Entry e = sessions.get(peer);
+        return e != null && e.linkUp ? Optional.of(e.link) : Optional.empty();
+    }
+
+    /**
+     * Makes sure a session to {@code peer} exists and is dialling; returns false if it cannot be dialled
+     * (not a contact, or its key is not known yet: the peer must contact us first or be added by contact string).
+     */
+    public boolean connect(PeerId peer) {
+        if (closed) return false;
+        Optional<Contact> c = contacts.get(peer);
+        if (c.isEmpty() || c.get().pinnedKey() == null || c.get().keyChanged()) return false;
+        Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, c.get().pinnedKey()));
+        e.session.dial();
+        return true;
+    }
+
+    /** Ends the session with {@code peer} (e.g. contact removed). */
+    public void disconnect(PeerId peer) {
+        Entry e = sessions.remove(peer);
+        if (e != null) e.session.close();
+    }
+
+    // ------------------------------------------------------------------ signaling events
+
+    @Override
+    public void onOnline(Welcome welcome) {
+        redialDelay.clear();
+        events.onServerOnline(welcome.peerId(), welcome.resumed());
+        List<PeerId> all = contacts.list().stream().map(Contact::peerId).toList();
+        signaling.watch(all);
+        dialPendingWork();
+    }
+
+    @Override
+    public void onOffline(String reason, long retryInMs) {
+        online.clear();
+        events.onServerOffline(reason, retryInMs);
+    }
+
+    @Override
+    public void onPresence(Presence presence) {
+        for (Presence.Entry p : presence.peers()) {
+            boolean changed = p.online() ? online.add(p.peer()) : online.remove(p.peer());
+            if (changed) events.onPresence(p.peer(), p.online());
+            if (p.online() && !sessions.containsKey(p.peer())) connect(p.peer());
+        }
+    }
+
+    @Override
+    public void onError(ErrorMessage error) {
+        if (error.code() == ErrorCode.PEER_OFFLINE) {
+            log.debug("relay not delivered: {}", error.message());
+        } else {
+            log.info("signaling server error {}: {}", error.code().wire(), error.message());
+        }
+    }
+
+    @Override
+    public void onRelayed(Relayed m) {
+        if (closed) return;
+        PeerId from = m.from();
+        if (m instanceof Offer o) {
+            onRemoteDescription(from, Kind.OFFER, o.sdp(), o.proof());
+        } else if (m instanceof Answer a) {
+            onRemoteDescription(from, Kind.ANSWER, a.sdp(), a.proof());
+        } else if (m instanceof Candidate c) {
+            Entry e = sessions.get(from);
+            if (e == null || c.candidate() == null || c.candidate().isEmpty()) return;
+            if (c.sessionId() != null && e.remoteSessionId != null && !c.sessionId().equals(e.remoteSessionId)) {
+                return; // belongs to an older session of that peer
+            }
+            e.session.onRemoteCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex());
+        }
+    }
+
+    /** Verifies before anything is applied (docs/protocol.md § Signed session descriptions). */
+    private void onRemoteDescription(PeerId from, Kind kind, String sdp, SdpProof proof) {
+        Optional<Contact> contact = contacts.get(from);
+        if (contact.isEmpty()) {
+            log.info("refusing a session from {}: not a contact", from.shortForm());
+            events.onStrangerRefused(from);
+            return;
+        }
+        Entry existing = sessions.get(from);
+        if (kind == Kind.ANSWER && existing == null) return; // answer to a session we no longer have
+        byte[] fpInSdp = sha256Fingerprint(sdp);
+        byte[] myFp = null;
+        if (kind == Kind.ANSWER) {
+            myFp = existing.session.localFingerprint().map(SdpFingerprints.Fingerprint::value).orElse(null);
+            if (myFp == null) return;
+        }
+        IdentityKey key;
+        try {
+            key = proofs.verify(from, kind, sdp, proof, fpInSdp, myFp);
+        } catch (ProofRejected e) {
+            refuse(from, e.getMessage());
+            return;
+        }
+        KeyCheck check;
+        try {
+            check = contacts.observeKey(from, key);
+        } catch (RuntimeException e) {
+            refuse(from, "could not check the contact's key: " + e.getMessage());
+            return;
+        }
+        if (!check.allowed()) {
+            refuse(from, "the contact's identity key changed; accept the new key before talking to them");
+            return;
+        }
+        Entry e = existing;
+        if (kind == Kind.OFFER && e != null && e.remoteSessionId != null && !e.remoteSessionId.equals(proof.sessionId())) {
+            // The peer started a new peer connection (it restarted): replace ours rather than renegotiate.
+            log.info("{} started a new session; replacing ours", from.shortForm());
+            sessions.remove(from, e);
+            e.session.close();
+            e = null;
+        }
+        if (e == null) {
+            Entry created = newEntry(from, key);
+            Entry raced = sessions.putIfAbsent(from, created);
+            if (raced != null) {
+                created.session.close();
+                e = raced;
+            } else {
+                e = created;
+            }
+        }
+        if (e.remoteFingerprint != null && !java.util.Arrays.equals(e.remoteFingerprint, fpInSdp)) {
+            refuse(from, "the peer's DTLS certificate changed in the middle of a session");
+            return;
+        }
+        e.remoteSessionId = proof.sessionId();
+        e.remoteFingerprint = fpInSdp;
+        e.session.onRemoteDescription(kind == Kind.OFFER ? DescriptionType.OFFER : DescriptionType.ANSWER, sdp, Verified.TOKEN);
+    }
+
+    private void refuse(PeerId from, String reason) {
+        log.warn("security: refused a session description from {}: {}", from.shortForm(), reason);
+        events.onSecurityWarning(from, reason);
+    }
+
+    /** The single sha-256 fingerprint of an SDP, or null when it has none, several, or another algorithm. */
+    static byte[] sha256Fingerprint(String sdp) {
+        try {
+            return SdpFingerprints.single(sdp)
+                    .filter(f -> f.algorithm().equals("sha-256"))
+                    .map(SdpFingerprints.Fingerprint::value)
+                    .orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Marks a description that passed {@link #onRemoteDescription}'s checks; sessions refuse anything else. */
+    enum Verified { TOKEN }
+
+    // ------------------------------------------------------------------ sessions
+
+    private Entry newEntry(PeerId peer, IdentityKey peerKey) {
+        Entry e = new Entry(peer, peerKey);
+        e.session = rtc.newSession(me.value(), peer.value(), e, d -> {
+            if (d.proofContext() != Verified.TOKEN) throw new DescriptionRejectedException("description was not verified");
+        }, e);
+        return e;
+    }
+
+    private void dialPendingWork() {
+        if (closed) return;
+        SignalingClient s = signaling;
+        if (s == null || s.state() != dev.parley.client.internal.signaling.SignalingState.ONLINE) return;
+        try {
+            for (PeerId p : pendingWork.peersWithPendingWork()) {
+                if (!sessions.containsKey(p)) connect(p);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not look for pending work", e);
+        }
+    }
+
+    private void scheduleRedial(PeerId peer) {
+        if (closed) return;
+        boolean wanted = online.contains(peer) || pendingWork.peersWithPendingWork().contains(peer);
+        if (!wanted) return;
+        long delay = redialDelay.merge(peer, 1_000L, (old, one) -> Math.min(MAX_REDIAL_MS, old * 2));
+        try {
+            timers.schedule(() -> {
+                if (!sessions.containsKey(peer)) connect(peer);
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // closing
+        }
+    }
+
+    private void fanOut(Consumer<PeerFeature> call) {
+        for (PeerFeature f : features) {
+            try {
+                call.accept(f);
+            } catch (RuntimeException e) {
+                log.warn("feature {} failed", f.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timers.shutdownNow();
+        for (Entry e : sessions.values()) e.session.close();
+        sessions.clear();
+    }
+
+    /** One contact's session: its signing state, its link, and the session's listener. */
+    private final class Entry implements SignalingChannel, PeerSessionListener, PeerLink {
+        final PeerId peer;
+        final IdentityKey peerKey;
+        final byte[] sessionId = new byte[16];
+        final String sessionIdText;
+        long localSeq; // session thread only
+        PeerSession session;
+        volatile boolean linkUp;
+        volatile String remoteSessionId;
+        volatile byte[] remoteFingerprint;
+        final PeerLink link = this;
+
+        Entry(PeerId peer, IdentityKey peerKey) {
+            this.peer = peer;
+            this.peerKey = peerKey;
+            random.nextBytes(sessionId);
+            sessionIdText = Base64Url.encode(sessionId);
+        }
+
+        // SignalingChannel: runs on the session thread.
+        @Override
+        public void sendDescription(DescriptionType type, String sdp) {
+            SignalingClient s = signaling;
+            byte[] fpSelf = sha256Fingerprint(sdp);
+            if (fpSelf == null) {
+                log.error("our own SDP has no single sha-256 fingerprint; not sending it");
+                return;
+            }
+            Kind kind = type == DescriptionType.OFFER ? Kind.OFFER : Kind.ANSWER;
+            byte[] fpPeer = kind == Kind.ANSWER ? remoteFingerprint : null;
+            if (kind == Kind.ANSWER && fpPeer == null) {
+                log.error("answering without a verified offer fingerprint; not sending");
+                return;
+            }
+            SdpProof proof = proofs.sign(kind, sessionId, ++localSeq, peerKey, sdp, fpSelf, fpPeer);
+            Relayed m = kind == Kind.OFFER ? new Offer(peer, null, null, sdp, proof) : new Answer(peer, null, null, sdp, proof);
+            if (s == null || !s.send(m)) log.debug("signaling offline: {} to {} not sent", kind.wire(), peer.shortForm());
+        }
+
+        @Override
+        public void sendCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
+            SignalingClient s = signaling;
+            if (s != null) s.send(new Candidate(peer, null, null, sessionIdText, candidate, sdpMid, sdpMLineIndex));
+        }
+
+        // PeerSessionListener: runs on the session thread.
+        @Override
+        public void onStateChange(PeerSession session, SessionState state) {
+            String name = switch (state) {
+                case CONNECTING -> "connecting";
+                case CONNECTED -> "connected";
+                case DISCONNECTED, FAILED -> "reconnecting";
+                case CLOSED -> "closed";
+            };
+            if (state == SessionState.CONNECTED) redialDelay.remove(peer);
+            events.onSessionState(peer, name, "");
+        }
+
+        @Override
+        public void onChannelOpen(PeerSession session, String label) {
+            if (PeerSession.CHAT.equals(label)) {
+                linkUp = true;
+                fanOut(f -> f.onLinkUp(this));
+            } else {
+                fanOut(f -> f.onChannelOpen(peer, label));
+            }
+        }
+
+        @Override
+        public void onChannelClosed(PeerSession session, String label) {
+            if (PeerSession.CHAT.equals(label)) {
+                if (linkUp) {
+                    linkUp = false;
+                    fanOut(f -> f.onLinkDown(peer));
+                }
+            } else {
+                fanOut(f -> f.onChannelClosed(peer, label));
+            }
+        }
+
+        @Override
+        public void onMessage(PeerSession session, String label, byte[] data, boolean binary) {
+            if (!PeerSession.CHAT.equals(label)) {
+                fanOut(f -> f.onChannelMessage(peer, label, data, binary));
+                return;
+            }
+            if (binary || data.length > PeerMessage.MAX_MESSAGE_BYTES) {
+                log.warn("closing the session with {}: invalid chat-channel message ({} bytes, binary={})", peer.shortForm(), data.length, binary);
+                session.close();
+                return;
+            }
+            PeerMessage m;
+            try {
+                m = PEER_JSON.readValue(data, PeerMessage.class);
+            } catch (java.io.IOException e) {
+                log.warn("closing the session with {}: unreadable chat-channel message: {}", peer.shortForm(), e.getMessage());
+                session.close();
+                return;
+            }
+            if (m == null) return; // a newer peer's message type
+            fanOut(f -> f.onControl(peer, m));
+        }
+
+        @Override
+        public void onSecurityError(PeerSession session, String reason) {
+            events.onSecurityWarning(peer, reason);
+        }
+
+        @Override
+        public void onClosed(PeerSession session, CloseReason reason) {
+            if (linkUp) {
+                linkUp = false;
+                fanOut(f -> f.onLinkDown(peer));
+            }
+            boolean wasCurrent = sessions.remove(peer, this);
+            events.onSessionState(peer, "closed", reason.kind() + ": " + reason.detail());
+            if (wasCurrent && reason.kind() != CloseReason.Kind.LOCAL && reason.kind() != CloseReason.Kind.RUNTIME_CLOSED) {
+                scheduleRedial(peer);
+            }
+        }
+
+        // PeerLink: any thread.
+        @Override
+        public PeerId peer() {
+            return peer;
+        }
+
+        @Override
+        public boolean sendControl(PeerMessage message) {
+            if (!linkUp) return false;
+            try {
+                return session.sendText(PeerSession.CHAT, PEER_JSON.writeValueAsString(message));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot encode " + message, e);
+            }
+        }
+
+        @Override
+        public void openChannel(String label, boolean ordered) {
+            session.openChannel(label, ordered);
+        }
+
+        @Override
+        public void closeChannel(String label) {
+            session.closeChannel(label);
+        }
+
+        @Override
+        public boolean sendBinary(String label, byte[] data) {
+            return linkUp && session.send(label, data);
+        }
+
+        @Override
+        public long bufferedAmount(String label) {
+            return session.getBufferedAmount(label);
+        }
+    }
+}
