@@ -4,6 +4,7 @@ import org.java_websocket.WebSocketListener;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -37,6 +38,8 @@ final class Connection extends WebSocketImpl {
     volatile Session session;
     /** Another connection logged in with the same key; this one only awaits its close. */
     volatile boolean replaced;
+    /** The close code the server sent; the socket stays open until the client answers or the sweep gives up. */
+    volatile int closeSent;
     private boolean released;
 
     Connection(WebSocketListener listener, List<Draft> drafts, RelayServer server) {
@@ -80,6 +83,34 @@ final class Connection extends WebSocketImpl {
             if (bytes > maxBytes) return true;
         }
         return false;
+    }
+
+    /**
+     * Starts the closing handshake without dropping the socket. Java-WebSocket's own close() shuts the
+     * socket as soon as the close frame is written; a client still sending (a flooder, or just a busy one)
+     * then gets a TCP reset, which discards the error and close frame it has not read yet. Waiting for the
+     * client's close frame (RFC 6455 §5.5.1) lets it read both; the sweep cuts clients that never answer.
+     */
+    void sendClose(int code, String reason) {
+        CloseFrame f = new CloseFrame();
+        f.setCode(code);
+        f.setReason(reason);
+        closeSent = code;
+        try {
+            sendFrame(f);
+        } catch (WebsocketNotConnectedException e) {
+            // already gone
+        }
+    }
+
+    /** The client answered our close frame: finish without sending a second one. */
+    @Override
+    public synchronized void close(int code, String message, boolean remote) {
+        if (remote && closeSent != 0) {
+            flushAndClose(closeSent, message, true);
+            return;
+        }
+        super.close(code, message, remote);
     }
 
     boolean closing() {

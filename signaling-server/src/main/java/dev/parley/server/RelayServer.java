@@ -405,7 +405,7 @@ final class RelayServer extends WebSocketServer {
         log.atDebug().addKeyValue("code", code.wire()).addKeyValue("ip", c.ip == null ? "-" : c.ip.getHostAddress())
                 .addKeyValue("detail", Printable.clip(message)).log("closing connection");
         c.deliver(codec.write(new ErrorMessage(code, message, ref)));
-        c.close(code.closeCode(), code.wire());
+        c.sendClose(code.closeCode(), code.wire());
     }
 
     /** A peer that does not read gets no close handshake (it would never be read): the socket is cut. */
@@ -425,7 +425,7 @@ final class RelayServer extends WebSocketServer {
             c.closingSinceMs = Math.max(1, now);
         }
         c.deliver(codec.write(new GoingAway("server shutting down", cfg.reconnectAfter().toMillis())));
-        c.close(CloseFrame.GOING_AWAY, "going away");
+        c.sendClose(CloseFrame.GOING_AWAY, "going away");
     }
 
     @Override
@@ -466,7 +466,9 @@ final class RelayServer extends WebSocketServer {
         for (Connection c : all) {
             long closing = c.closingSinceMs;
             if (closing != 0) {
-                if (now - closing > CLOSE_TIMEOUT_MS) c.closeConnection(CloseFrame.ABNORMAL_CLOSE, "close timed out");
+                if (now - closing > CLOSE_TIMEOUT_MS) {
+                    c.closeConnection(c.closeSent != 0 ? c.closeSent : CloseFrame.ABNORMAL_CLOSE, "close timed out");
+                }
             } else if (c.session == null) {
                 if (c.replaced || now <= c.authDeadlineMs) continue;
                 if (c.getReadyState() == ReadyState.NOT_YET_CONNECTED) {
