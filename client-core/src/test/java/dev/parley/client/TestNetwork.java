@@ -56,6 +56,11 @@ final class TestNetwork implements AutoCloseable {
         b.addContact(a.contactString(aName).toString(), null);
     }
 
+    /** Closes {@code c} with the network (before the server stops). */
+    void track(AutoCloseable c) {
+        open.add(c);
+    }
+
     @Override
     public void close() {
         for (int i = open.size() - 1; i >= 0; i--) {
