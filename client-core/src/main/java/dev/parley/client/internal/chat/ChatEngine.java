@@ -2,6 +2,7 @@ package dev.parley.client.internal.chat;
 
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
+import dev.parley.client.MessageState;
 import dev.parley.client.MessageId;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
@@ -19,9 +20,9 @@ import lombok.extern.slf4j.Slf4j;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,6 +45,10 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     static final long TYPING_REPEAT_MS = 3_000;
     static final long TYPING_EXPIRY_MS = 6_000;
     static final long RETRY_FLUSH_MS = 50;
+    /** Outbox rows read per query while flushing. */
+    static final int FLUSH_PAGE = 256;
+    /** Ids per ack message: 37 bytes each keeps an ack far below the 64 KiB message limit. */
+    static final int MAX_ACK_IDS = 512;
 
     /** Typing indicators and link changes, for the UI. Called on the chat worker thread. */
     public interface Events {
@@ -59,6 +64,10 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     private final Map<PeerId, LinkState> links = new ConcurrentHashMap<>();
     private final Map<PeerId, ScheduledFuture<?>> typingExpiry = new ConcurrentHashMap<>();
     private final Map<PeerId, Long> typingSentAt = new ConcurrentHashMap<>();
+    // Worker thread only: bursts waiting for one group commit.
+    private final Map<PeerId, List<ChatText>> incoming = new java.util.HashMap<>();
+    private final Map<PeerId, List<UUID>> acks = new java.util.HashMap<>();
+    private final java.util.Set<PeerId> drainScheduled = new java.util.HashSet<>();
 
     private static final class LinkState {
         final PeerLink link;
@@ -165,21 +174,34 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
 
     // ---------------------------------------------------------------- worker thread
 
-    /** Sends everything in the outbox past what this link already carried, in seq order. */
+    /**
+     * Sends everything in the outbox past what this link already carried, in seq order, a page at a
+     * time; each page's SENT marks are one transaction.
+     */
     private void flush(PeerId peer) {
         LinkState s = links.get(peer);
         if (s == null) return;
         try {
-            for (ChatMessage m : store.pendingOutbox(peer)) {
-                if (m.seq() <= s.lastSentSeq) continue;
-                ChatText wire = new ChatText(m.id().value(), m.seq(), m.sentAt().toEpochMilli(), m.text());
-                if (!s.link.sendControl(wire)) {
+            while (true) {
+                List<ChatMessage> page = store.pendingOutbox(peer, s.lastSentSeq, FLUSH_PAGE);
+                List<MessageId> sent = new ArrayList<>(page.size());
+                boolean blocked = false;
+                for (ChatMessage m : page) {
+                    ChatText wire = new ChatText(m.id().value(), m.seq(), m.sentAt().toEpochMilli(), m.text());
+                    if (!s.link.sendControl(wire)) {
+                        blocked = true;
+                        break;
+                    }
+                    s.lastSentSeq = m.seq();
+                    sent.add(m.id());
+                }
+                store.advanceAll(peer, sent, MessageState.SENT, Direction.OUTGOING);
+                if (blocked) {
                     // Channel closed (a new link will flush) or momentarily full: try again shortly.
                     worker.schedule(() -> flush(peer), RETRY_FLUSH_MS, TimeUnit.MILLISECONDS);
                     return;
                 }
-                s.lastSentSeq = m.seq();
-                store.markSent(m.id());
+                if (page.size() < FLUSH_PAGE) return;
             }
         } catch (RuntimeException e) {
             log.warn("could not send the outbox to {}", peer.shortForm(), e);
@@ -189,17 +211,13 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     private void handle(PeerId peer, PeerMessage m) {
         try {
             if (m instanceof ChatText t) {
-                receive(peer, t);
+                incoming.computeIfAbsent(peer, p -> new ArrayList<>()).add(t);
+                scheduleDrain(peer);
             } else if (m instanceof Ack a) {
-                for (UUID id : a.ids()) {
-                    MessageId mid = new MessageId(id);
-                    if (isOurMessageTo(peer, mid)) store.markAcked(mid);
-                }
+                acks.computeIfAbsent(peer, p -> new ArrayList<>()).addAll(a.ids());
+                scheduleDrain(peer);
             } else if (m instanceof ReadReceipt r) {
-                for (UUID id : r.ids()) {
-                    MessageId mid = new MessageId(id);
-                    if (isOurMessageTo(peer, mid)) store.markRead(mid);
-                }
+                store.advanceAll(peer, r.ids().stream().map(MessageId::new).toList(), MessageState.READ, Direction.OUTGOING);
             } else if (m instanceof Typing t) {
                 typing(peer, t.active());
             } else if (m instanceof Hello h) {
@@ -210,23 +228,49 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
         }
     }
 
-    /** Store first (unique id), then ack: a crash in between means a resend, acked as a duplicate. */
-    private void receive(PeerId peer, ChatText t) {
-        if (t.id() == null || t.seq() < 1 || t.text() == null
-                || t.text().getBytes(StandardCharsets.UTF_8).length > PeerMessage.MAX_TEXT_BYTES) {
-            log.warn("dropping a malformed chat message from {} (seq {})", peer.shortForm(), t.seq());
-            return;
-        }
-        store.insertIncomingIfAbsent(new IncomingMessage(new MessageId(t.id()), peer, t.seq(), t.text(),
-                Instant.ofEpochMilli(t.sentAtMs())));
-        stopTyping(peer);
-        LinkState s = links.get(peer);
-        if (s != null) s.link.sendControl(new Ack(List.of(t.id())));
+    /**
+     * Queues a drain behind everything already waiting on the worker, so a burst of messages or acks
+     * is committed in one transaction (group commit) instead of one fsync each.
+     */
+    private void scheduleDrain(PeerId peer) {
+        if (drainScheduled.add(peer)) worker.execute(() -> drain(peer));
     }
 
-    private boolean isOurMessageTo(PeerId peer, MessageId id) {
-        Optional<ChatMessage> m = store.get(id);
-        return m.isPresent() && m.get().direction() == Direction.OUTGOING && m.get().peer().equals(peer);
+    /** Store first (unique ids), then ack: a crash in between means a resend, acked as a duplicate. */
+    private void drain(PeerId peer) {
+        try {
+            drainScheduled.remove(peer);
+            List<UUID> acked = acks.remove(peer);
+            if (acked != null) {
+                store.advanceAll(peer, acked.stream().map(MessageId::new).toList(), MessageState.DELIVERED, Direction.OUTGOING);
+            }
+            List<ChatText> batch = incoming.remove(peer);
+            if (batch == null) return;
+            List<IncomingMessage> valid = new ArrayList<>(batch.size());
+            for (ChatText t : batch) {
+                if (t.id() == null || t.seq() < 1 || t.text() == null
+                        || t.text().getBytes(StandardCharsets.UTF_8).length > PeerMessage.MAX_TEXT_BYTES) {
+                    log.warn("dropping a malformed chat message from {} (seq {})", peer.shortForm(), t.seq());
+                    continue;
+                }
+                try {
+                    valid.add(new IncomingMessage(new MessageId(t.id()), peer, t.seq(), t.text(), Instant.ofEpochMilli(t.sentAtMs())));
+                } catch (IllegalArgumentException e) {
+                    log.warn("dropping a malformed chat message from {} (seq {}): {}", peer.shortForm(), t.seq(), e.getMessage());
+                }
+            }
+            if (valid.isEmpty()) return;
+            store.insertAllIncomingIfAbsent(valid);
+            stopTyping(peer);
+            LinkState s = links.get(peer);
+            if (s == null) return; // the sender resends; the duplicate will be acked then
+            for (int i = 0; i < valid.size(); i += MAX_ACK_IDS) {
+                s.link.sendControl(new Ack(valid.subList(i, Math.min(valid.size(), i + MAX_ACK_IDS)).stream()
+                        .map(v -> v.id().value()).toList()));
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not store messages from {}; they will be resent", peer.shortForm(), e);
+        }
     }
 
     private void typing(PeerId peer, boolean active) {

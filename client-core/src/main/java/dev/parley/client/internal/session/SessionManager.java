@@ -132,6 +132,10 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
      */
     public boolean connect(PeerId peer) {
         if (closed) return false;
+        SignalingClient sig = signaling;
+        // An offer made while logged out would be lost and leave the session waiting for an answer
+        // that cannot come; logging in dials everything that is wanted.
+        if (sig == null || sig.state() != dev.parley.client.internal.signaling.SignalingState.ONLINE) return false;
         Optional<Contact> c = contacts.get(peer);
         if (c.isEmpty() || c.get().pinnedKey() == null || c.get().keyChanged()) return false;
         Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, c.get().pinnedKey()));
@@ -175,6 +179,17 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     public void onError(ErrorMessage error) {
         if (error.code() == ErrorCode.PEER_OFFLINE) {
             log.debug("relay not delivered: {}", error.message());
+            // Our offer did not reach the peer: end that attempt now instead of at the connect timeout;
+            // presence or the pending-work sweep dials again when the peer is back.
+            String ref = error.ref();
+            if (ref != null && ref.startsWith("offer.")) {
+                for (Entry e : sessions.values()) {
+                    if (!e.linkUp && ref.startsWith("offer." + e.sessionIdText + ".")) {
+                        sessions.remove(e.peer, e);
+                        e.session.close();
+                    }
+                }
+            }
         } else {
             log.info("signaling server error {}: {}", error.code().wire(), error.message());
         }
@@ -370,7 +385,8 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
                 return;
             }
             SdpProof proof = proofs.sign(kind, sessionId, ++localSeq, peerKey, sdp, fpSelf, fpPeer);
-            Relayed m = kind == Kind.OFFER ? new Offer(peer, null, null, sdp, proof) : new Answer(peer, null, null, sdp, proof);
+            Relayed m = kind == Kind.OFFER ? new Offer(peer, null, "offer." + sessionIdText + "." + localSeq, sdp, proof)
+                    : new Answer(peer, null, null, sdp, proof);
             if (s == null || !s.send(m)) log.debug("signaling offline: {} to {} not sent", kind.wire(), peer.shortForm());
         }
 

@@ -98,6 +98,23 @@ public final class MessageStore {
         });
     }
 
+    /**
+     * At most {@code limit} unacknowledged outgoing messages to {@code peer} with seq above
+     * {@code afterSeq}, lowest seq first: how a sender walks a long outbox without re-reading it.
+     */
+    public List<ChatMessage> pendingOutbox(PeerId peer, long afterSeq, int limit) {
+        return db.read(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            try (PreparedStatement p = txn.prepare("SELECT " + COLUMNS + FROM
+                    + "JOIN outbox o ON o.local_id = m.local_id WHERE o.conversation_id = ? AND o.seq > ? ORDER BY o.seq LIMIT ?")) {
+                p.setLong(1, conv);
+                p.setLong(2, afterSeq);
+                p.setInt(3, limit);
+                return list(p);
+            }
+        });
+    }
+
     /** Peers with something in the outbox, to retry when they come online. */
     public List<PeerId> peersWithPendingOutbox() {
         return db.read(txn -> {
@@ -116,7 +133,20 @@ public final class MessageStore {
      * A DUPLICATE changes nothing; acknowledge it anyway so the sender stops retrying.
      */
     public InsertResult insertIncomingIfAbsent(IncomingMessage msg) {
+        return insertAllIncomingIfAbsent(List.of(msg)).get(0);
+    }
+
+    /** {@link #insertIncomingIfAbsent} for a burst, in ONE transaction (group commit); results in order. */
+    public List<InsertResult> insertAllIncomingIfAbsent(List<IncomingMessage> msgs) {
         return db.write(txn -> {
+            List<InsertResult> out = new ArrayList<>(msgs.size());
+            for (IncomingMessage msg : msgs) out.add(insertIncoming(txn, msg));
+            return out;
+        });
+    }
+
+    private InsertResult insertIncoming(Txn txn, IncomingMessage msg) throws java.sql.SQLException {
+        {
             long conv = ContactStore.conversationOf(txn, msg.from());
             long now = db.clock().millis();
             try (PreparedStatement p = txn.prepare("INSERT INTO messages (message_id, conversation_id, direction, seq, body, "
@@ -129,7 +159,7 @@ public final class MessageStore {
             txn.attach(new MessageAdded(new ChatMessage(msg.id(), msg.from(), Direction.INCOMING, msg.seq(), msg.text(),
                     msg.sentAt(), Instant.ofEpochMilli(now), MessageState.RECEIVED)));
             return InsertResult.INSERTED;
-        });
+        }
     }
 
     /** The outgoing message was handed to a connection: PENDING → SENT. It stays in the outbox until acked. */
@@ -186,33 +216,53 @@ public final class MessageStore {
 
     private boolean advance(MessageId id, MessageState target, Direction requiredDirection) {
         Objects.requireNonNull(id, "id");
+        return db.write(txn -> advance(txn, id, target, requiredDirection, null));
+    }
+
+    /**
+     * Moves each of {@code ids} forward to {@code target} in ONE transaction (group commit for acks and
+     * receipts arriving in bursts). Only messages exchanged with {@code peer} in {@code direction} are
+     * touched: ids come from the peer, and a peer may only acknowledge what was sent to it. Returns how
+     * many changed.
+     */
+    public int advanceAll(PeerId peer, List<MessageId> ids, MessageState target, Direction direction) {
+        Objects.requireNonNull(peer, "peer");
+        if (ids.isEmpty()) return 0;
         return db.write(txn -> {
-            Optional<ChatMessage> found = find(txn, id);
-            if (found.isEmpty()) return false; // an ack or receipt for something we never stored (or deleted): ignore
-            ChatMessage m = found.get();
-            // Ids in acks and receipts come from the peer: a wrong one is ignored, not an error.
-            if (requiredDirection != null && m.direction() != requiredDirection) return false;
-            if (m.direction() == Direction.OUTGOING && target.rank() >= MessageState.DELIVERED.rank()) {
-                try (PreparedStatement p = txn.prepare("DELETE FROM outbox WHERE local_id = "
-                        + "(SELECT local_id FROM messages WHERE message_id = ?)")) {
-                    p.setString(1, id.toString());
-                    p.executeUpdate();
-                }
-            }
-            int changed;
-            // The rank comparison in SQL is what makes states monotonic, whatever order receipts arrive in.
-            try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ? "
-                    + "WHERE message_id = ? AND state < ?")) {
-                p.setInt(1, target.rank());
-                p.setLong(2, db.clock().millis());
-                p.setString(3, id.toString());
-                p.setInt(4, target.rank());
-                changed = p.executeUpdate();
-            }
-            if (changed == 0) return false;
-            txn.attach(new MessageStateChanged(id, m.peer(), target));
-            return true;
+            int n = 0;
+            for (MessageId id : ids) if (advance(txn, id, target, direction, peer)) n++;
+            return n;
         });
+    }
+
+    private boolean advance(Txn txn, MessageId id, MessageState target, Direction requiredDirection, PeerId requiredPeer)
+            throws java.sql.SQLException {
+        Optional<ChatMessage> found = find(txn, id);
+        if (found.isEmpty()) return false; // an ack or receipt for something we never stored (or deleted): ignore
+        ChatMessage m = found.get();
+        // Ids in acks and receipts come from the peer: a wrong one is ignored, not an error.
+        if (requiredDirection != null && m.direction() != requiredDirection) return false;
+        if (requiredPeer != null && !m.peer().equals(requiredPeer)) return false;
+        if (m.direction() == Direction.OUTGOING && target.rank() >= MessageState.DELIVERED.rank()) {
+            try (PreparedStatement p = txn.prepare("DELETE FROM outbox WHERE local_id = "
+                    + "(SELECT local_id FROM messages WHERE message_id = ?)")) {
+                p.setString(1, id.toString());
+                p.executeUpdate();
+            }
+        }
+        int changed;
+        // The rank comparison in SQL is what makes states monotonic, whatever order receipts arrive in.
+        try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ? "
+                + "WHERE message_id = ? AND state < ?")) {
+            p.setInt(1, target.rank());
+            p.setLong(2, db.clock().millis());
+            p.setString(3, id.toString());
+            p.setInt(4, target.rank());
+            changed = p.executeUpdate();
+        }
+        if (changed == 0) return false;
+        txn.attach(new MessageStateChanged(id, m.peer(), target));
+        return true;
     }
 
     public Optional<ChatMessage> get(MessageId id) {
