@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code parley} command; each action is a subcommand ({@code parley serve}, more to come). */
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0-SNAPSHOT",
         description = "Peer-to-peer chat, calls and file transfer over WebRTC.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class})
 public final class ParleyCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

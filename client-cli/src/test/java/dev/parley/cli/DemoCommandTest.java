@@ -1,0 +1,43 @@
+package dev.parley.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code parley demo} as a user runs it: a separate JVM, and its transcript checked line by line. */
+class DemoCommandTest {
+    @Test
+    void demoVerifiesConnectsAndChatsEndToEnd() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        String out = read(p);
+        assertThat(done).as("demo finished within 90 s; output so far:%n%s", out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out)
+                .contains("signaling server listening on ws://127.0.0.1:")
+                .contains("(identical on both sides)")
+                .contains("logged in to the server by signing its challenge")
+                .contains("bob    ← \"Hi Bob! This goes straight to you, end-to-end encrypted.\"")
+                .contains("alice  ✓ delivered")
+                .contains("alice  sees \"Bob is typing…\"")
+                .contains("alice  ✓✓ read by Bob")
+                .contains("200 more messages delivered and acknowledged, in order")
+                .contains("history: alice 203, bob 203 messages")
+                .contains("Demo finished")
+                .doesNotContain("SECURITY WARNING")
+                .doesNotContain("Exception");
+    }
+
+    private static String read(Process p) throws IOException {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
