@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.chat.ChatEngine;
 import dev.parley.client.internal.identity.IdentityStore;
 import dev.parley.client.internal.rtc.RtcConfig;
@@ -55,11 +56,7 @@ public final class ParleyClient implements AutoCloseable {
         this.identity = identity;
         this.store = store;
         this.rtc = rtc;
-        this.events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "parley-events");
-            t.setDaemon(true);
-            return t;
-        });
+        this.events = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-events"));
         PeerId me = identity.publicKey().peerId();
         this.sessions = new SessionManager(me, rtc, new SessionProofs(identity, config.clock()), store.contacts(), new Forwarder());
         this.chat = new ChatEngine(store.messages(), peer -> sessions.connect(peer), new ChatEngine.Events() {

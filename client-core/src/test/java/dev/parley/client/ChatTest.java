@@ -25,6 +25,14 @@ class ChatTest {
         if (net != null) net.close();
     }
 
+    /** Creates Bob's profile (identity, Alice as contact) without bringing him online; returns his contact string. */
+    String offlineBobWhoKnows(ParleyClient alice) throws Exception {
+        try (ParleyClient bob = ParleyClient.open(ParleyConfig.builder(net.profile("bob")).build(), null)) {
+            bob.addContact(alice.contactString("alice").toString(), null);
+            return bob.contactString("bob").toString();
+        }
+    }
+
     @Test
     void twoClientsChatBothWaysWithReceiptsAndTyping() throws Exception {
         net = new TestNetwork(dir);
@@ -110,11 +118,7 @@ class ChatTest {
         EventRecorder ra = new EventRecorder();
         ParleyClient a = net.client("alice", ra);
         // Bob exists (has an identity) but is offline.
-        ParleyClient bobOffline = ParleyClient.open(ParleyConfig.builder(net.profile("bob")).build(), null);
-        String bobContact = bobOffline.contactString("bob").toString();
-        bobOffline.addContact(a.contactString("alice").toString(), null);
-        bobOffline.close();
-        a.addContact(bobContact, null);
+        a.addContact(offlineBobWhoKnows(a), null);
         ra.await(Server.class, Server::online);
 
         ChatMessage m1 = a.send(a.contacts().get(0).peerId(), "one");
@@ -134,11 +138,7 @@ class ChatTest {
         net = new TestNetwork(dir);
         EventRecorder ra = new EventRecorder();
         ParleyClient a = net.client("alice", ra);
-        ParleyClient bobOffline = ParleyClient.open(ParleyConfig.builder(net.profile("bob")).build(), null);
-        String bobContact = bobOffline.contactString("bob").toString();
-        bobOffline.addContact(a.contactString("alice").toString(), null);
-        bobOffline.close();
-        a.addContact(bobContact, null);
+        a.addContact(offlineBobWhoKnows(a), null);
         var bob = a.contacts().get(0).peerId();
         List<ChatMessage> sent = new java.util.ArrayList<>();
         for (int i = 1; i <= 5; i++) sent.add(a.send(bob, "m" + i));

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.chat;
 
+import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
 import dev.parley.client.MessageState;
@@ -84,11 +85,7 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
         this.dialer = dialer;
         this.events = events;
         this.clock = clock;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "parley-chat");
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("parley-chat"));
     }
 
     /**

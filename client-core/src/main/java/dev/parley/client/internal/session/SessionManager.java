@@ -1,5 +1,6 @@
 package dev.parley.client.internal.session;
 
+import dev.parley.client.internal.DaemonThreads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -92,11 +93,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         this.proofs = proofs;
         this.contacts = contacts;
         this.events = events;
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "parley-sessions-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("parley-sessions-timer"));
         timers.scheduleWithFixedDelay(this::dialPendingWork, PENDING_SWEEP_MS, PENDING_SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 

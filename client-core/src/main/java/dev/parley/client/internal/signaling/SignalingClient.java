@@ -1,5 +1,6 @@
 package dev.parley.client.internal.signaling;
 
+import dev.parley.client.internal.DaemonThreads;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.AuthPayload;
 import dev.parley.protocol.crypto.Base64Url;
@@ -79,14 +80,8 @@ public final class SignalingClient implements AutoCloseable {
         this.listener = listener;
         this.sslContext = sslContext;
         String name = "parley-signaling-" + identity.publicKey().peerId().shortForm();
-        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-events"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-timer"));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.events = Executors.newSingleThreadExecutor(DaemonThreads.named(name + "-events"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-timer"));
     }
 
     public URI server() {
