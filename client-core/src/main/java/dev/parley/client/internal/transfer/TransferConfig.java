@@ -72,6 +72,11 @@ public record TransferConfig(
         TransferConfig apply(TransferConfig c);
     }
 
+    public TransferConfig withProgressInterval(Duration interval) {
+        return new TransferConfig(downloadDir, maxMessageSize, highWaterBytes, windowBytes, ackEveryBytes, checkpointBytes,
+                checkpointInterval, interval, stallTimeout, sendThreads, diskThreads);
+    }
+
     public TransferConfig withCheckpoint(long bytes, Duration interval) {
         return new TransferConfig(downloadDir, maxMessageSize, highWaterBytes, windowBytes, ackEveryBytes, bytes,
                 interval, progressInterval, stallTimeout, sendThreads, diskThreads);

@@ -66,7 +66,8 @@ public final class ReceiverMain {
                     signaling.event("failed " + reason);
                 }
             };
-            TransferEngine engine = new TransferEngine(store.transfers(), TransferConfig.defaults(downloads), report);
+            TransferEngine engine = new TransferEngine(store.transfers(), TransferConfig.defaults(downloads)
+                    .withProgressInterval(java.time.Duration.ofMillis(5)), report);
             engine.autoAccept().allow(sender, Long.MAX_VALUE);
             engine.start();
             try (RtcRuntime rtc = RtcRuntime.create(RtcConfig.defaults())) {

@@ -282,11 +282,12 @@ class TransferEngineTest {
         pair = new Pair(tmp, c -> c.withCheckpoint(1L << 20, java.time.Duration.ofMillis(200)));
         pair.bob.engine.autoAccept().allow(pair.alice.id, Long.MAX_VALUE);
         pair.connect();
-        long size = 24L * 1024 * 1024;
+        long size = 48L * 1024 * 1024;
         Path src = randomFile(outbox(), "crash.bin", size, 10);
         TransferId id = pair.alice.engine.sendFile(pair.bob.id, src, null).get(10, TimeUnit.SECONDS);
         pair.bob.events.await(Progress.class, p -> p.p().bytes() >= size / 3, WAIT);
         pair.disconnect();
+        assertThat(pair.bob.events.count(Completed.class, id)).as("still unfinished when the link went").isZero();
         pair.bob.stop();
         // Simulate a reboot that lost unsynced writes: another boot id, and junk after what was written.
         Files.writeString(pair.bob.downloads.resolve(BootId.MARKER), "some-other-boot");
