@@ -16,9 +16,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Ack.class, name = "ack"),
         @JsonSubTypes.Type(value = ReadReceipt.class, name = "read"),
         @JsonSubTypes.Type(value = Typing.class, name = "typing"),
+        @JsonSubTypes.Type(value = FileOffer.class, name = "file-offer"), @JsonSubTypes.Type(value = FileAccept.class, name = "file-accept"), @JsonSubTypes.Type(value = FileDecline.class, name = "file-decline"), @JsonSubTypes.Type(value = FileCancel.class, name = "file-cancel"), @JsonSubTypes.Type(value = FileResult.class, name = "file-result"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, Typing {
+public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, Typing,
+        FileOffer, FileAccept, FileDecline, FileCancel, FileResult {
     /** The data channel label chat and control messages travel on. */
     String CHAT_CHANNEL = "chat";
     /** The peer protocol version in {@link Hello}. */

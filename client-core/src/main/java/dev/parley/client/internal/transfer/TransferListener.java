@@ -1,0 +1,46 @@
+package dev.parley.client.internal.transfer;
+
+import dev.parley.client.Direction;
+import dev.parley.client.internal.store.TransferId;
+
+import java.nio.file.Path;
+
+/**
+ * Events of a {@link TransferEngine} for the UI, delivered in order on the engine's one event thread
+ * ({@code parley-transfer-events}); exceptions are logged and swallowed. Each transfer ends with exactly
+ * one of {@link #onCompleted}, {@link #onFailed}, {@link #onCancelled} or {@link #onDeclined}; no
+ * further calls follow for it.
+ */
+public interface TransferListener {
+
+    /** A contact offers a file; answer with {@link TransferEngine#accept} or {@link TransferEngine#decline}. */
+    default void onOffered(TransferOffer offer) {
+    }
+
+    /** The other side agreed (or asked to resume) and data flows from {@code offset}. */
+    default void onStarted(TransferId id, Direction direction, long offset) {
+    }
+
+    /** Throttled to {@link TransferConfig#progressInterval()} per transfer. */
+    default void onProgress(TransferProgress progress) {
+    }
+
+    /**
+     * The receiver verified the whole-file SHA-256. {@code file} is the saved file (incoming) or the
+     * source (outgoing). Files are never opened automatically.
+     */
+    default void onCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
+    }
+
+    /** Hash mismatch, a sender exceeding the declared size, a disk error...; no file was kept. */
+    default void onFailed(TransferId id, Direction direction, String reason) {
+    }
+
+    /** Cancelled by us or ({@code byPeer}) by the contact; no file was kept. */
+    default void onCancelled(TransferId id, Direction direction, boolean byPeer, String reason) {
+    }
+
+    /** The receiver declined our offer. */
+    default void onDeclined(TransferId id, String reason) {
+    }
+}

@@ -1,0 +1,11 @@
+package dev.parley.client.internal.transfer;
+
+import dev.parley.client.internal.store.TransferId;
+import dev.parley.protocol.PeerId;
+
+/**
+ * A file a contact offers us, as the UI shows it: {@code name} is already sanitized (never a path),
+ * {@code mediaType} checked, {@code sha256Hex} the announced hash of the whole file.
+ */
+public record TransferOffer(TransferId id, PeerId peer, String name, long size, String mediaType, String sha256Hex) {
+}

@@ -1,0 +1,14 @@
+package dev.parley.client.internal.transfer;
+
+import dev.parley.client.Direction;
+import dev.parley.client.internal.store.TransferId;
+
+import java.time.Duration;
+
+/**
+ * How far a transfer is: {@code bytes} of {@code size} written by the receiver (on the sending side:
+ * acknowledged by it), the recent rate, and the estimated time left ({@code null} while unknown).
+ */
+public record TransferProgress(TransferId id, Direction direction, long bytes, long size, double bytesPerSecond,
+                               Duration eta) {
+}
