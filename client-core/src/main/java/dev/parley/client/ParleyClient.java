@@ -18,9 +18,15 @@ import dev.parley.client.internal.store.event.StoreEvent;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.client.internal.transfer.TransferConfig;
+import dev.parley.client.internal.transfer.TransferEngine;
+import dev.parley.client.internal.transfer.TransferListener;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,11 +52,13 @@ public final class ParleyClient implements AutoCloseable {
     private final RtcRuntime rtc;
     private final SessionManager sessions;
     private final ChatEngine chat;
+    private final TransferEngine transfers;
     private final ExecutorService events;
     private volatile SignalingClient signaling;
     private volatile boolean closed;
 
-    private ParleyClient(ParleyConfig config, ParleyListener listener, IdentityKeyPair identity, ProfileStore store, RtcRuntime rtc) {
+    private ParleyClient(ParleyConfig config, ParleyListener listener, IdentityKeyPair identity, ProfileStore store, RtcRuntime rtc)
+            throws IOException {
         this.config = config;
         this.listener = listener;
         this.identity = identity;
@@ -65,8 +73,11 @@ public final class ParleyClient implements AutoCloseable {
                 emit(l -> l.onTyping(peer, typing));
             }
         }, config.clock());
+        this.transfers = new TransferEngine(store.transfers(), TransferConfig.defaults(config.downloadDir()), new FileEvents());
         sessions.addFeature(chat);
-        sessions.setPendingWork(() -> Set.copyOf(store.messages().peersWithPendingOutbox()));
+        sessions.addFeature(transfers);
+        sessions.setPendingWork(this::peersWithPendingWork);
+        transfers.start();
         store.database().addListener(this::onStoreEvent);
     }
 
@@ -85,7 +96,13 @@ public final class ParleyClient implements AutoCloseable {
             store.close();
             throw e;
         }
-        return new ParleyClient(config, listener == null ? new ParleyListener() {} : listener, identity, store, rtc);
+        try {
+            return new ParleyClient(config, listener == null ? new ParleyListener() {} : listener, identity, store, rtc);
+        } catch (IOException | RuntimeException e) {
+            rtc.close();
+            store.close();
+            throw e;
+        }
     }
 
     static RtcConfig rtcConfig(ParleyConfig config) {
@@ -215,6 +232,66 @@ public final class ParleyClient implements AutoCloseable {
         chat.setTyping(peer, typing);
     }
 
+    // ------------------------------------------------------------------ files
+
+    /**
+     * Offers a file to a contact inside the conversation. The file is hashed first; the returned
+     * future completes with the transfer's id once it is recorded (it is sent now, or when the contact
+     * is reachable, and resumes across disconnects and restarts). Progress and the outcome arrive as
+     * {@code onFile*} events.
+     *
+     * @throws IllegalArgumentException for a peer that is not a contact, or a path that is not a readable regular file
+     */
+    public CompletableFuture<TransferId> sendFile(PeerId to, Path file) {
+        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
+        if (!Files.isReadable(file)) throw new IllegalArgumentException("cannot read " + file + " (permissions?)");
+        String type = null;
+        try {
+            type = Files.probeContentType(file);
+        } catch (IOException ignored) {
+            // fall back below
+        }
+        CompletableFuture<TransferId> id = transfers.sendFile(to, file, type == null ? "application/octet-stream" : type);
+        id.thenRun(() -> sessions.connect(to));
+        return id;
+    }
+
+    /** Accepts an offered file; it is streamed into the download folder and verified before it appears there. */
+    public void acceptFile(TransferId id) {
+        transfers.accept(id);
+    }
+
+    public void declineFile(TransferId id) {
+        transfers.decline(id);
+    }
+
+    /** Cancels a transfer in either direction; the contact is told and any partial file is deleted. */
+    public void cancelFile(TransferId id) {
+        transfers.cancel(id);
+    }
+
+    /** Accepts future offers from {@code peer} up to {@code maxBytes} without asking (this run only). */
+    public void autoAcceptFiles(PeerId peer, long maxBytes) {
+        transfers.autoAccept().allow(peer, maxBytes);
+    }
+
+    /** The folder received files are saved in. */
+    public Path downloadDir() {
+        return transfers.downloadDir();
+    }
+
+    /** Transfers with a contact, as recorded (including finished ones). */
+    public List<Transfer> transfers(PeerId peer) {
+        return store.transfers().list(peer);
+    }
+
+    private Set<PeerId> peersWithPendingWork() {
+        Set<PeerId> peers = new java.util.HashSet<>(store.messages().peersWithPendingOutbox());
+        for (Transfer t : store.transfers().unfinished()) peers.add(t.peer());
+        return peers;
+    }
+
     // ------------------------------------------------------------------ state
 
     /** Whether the contact is online at the signaling server (mutual contacts only). */
@@ -277,6 +354,7 @@ public final class ParleyClient implements AutoCloseable {
         sessions.close();
         rtc.close(); // closes and awaits every peer session before disposing the factory
         chat.close();
+        transfers.close();
         store.close();
         emit(ParleyListener::onClosed);
         events.shutdown();
@@ -284,6 +362,44 @@ public final class ParleyClient implements AutoCloseable {
             events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Transfer events, forwarded to the UI thread. */
+    private final class FileEvents implements TransferListener {
+        @Override
+        public void onOffered(TransferOffer offer) {
+            emit(l -> l.onFileOffered(offer));
+        }
+
+        @Override
+        public void onStarted(TransferId id, Direction direction, long offset) {
+            emit(l -> l.onFileStarted(id, direction, offset));
+        }
+
+        @Override
+        public void onProgress(TransferProgress progress) {
+            emit(l -> l.onFileProgress(progress));
+        }
+
+        @Override
+        public void onCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
+            emit(l -> l.onFileCompleted(id, direction, file, sha256Hex));
+        }
+
+        @Override
+        public void onFailed(TransferId id, Direction direction, String reason) {
+            emit(l -> l.onFileFailed(id, direction, reason));
+        }
+
+        @Override
+        public void onCancelled(TransferId id, Direction direction, boolean byPeer, String reason) {
+            emit(l -> l.onFileCancelled(id, direction, byPeer, reason));
+        }
+
+        @Override
+        public void onDeclined(TransferId id, String reason) {
+            emit(l -> l.onFileDeclined(id, reason));
         }
     }
 

@@ -14,12 +14,13 @@ import java.util.Objects;
  * or handed out by the signaling server.
  */
 public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServers, boolean relayOnly,
-                           Duration connectTimeout, Clock clock) {
+                           Duration connectTimeout, Path downloadDir, Clock clock) {
     public ParleyConfig {
         Objects.requireNonNull(profileDir, "profileDir");
         iceServers = List.copyOf(iceServers);
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(clock, "clock");
+        if (downloadDir == null) downloadDir = profileDir.resolve("downloads");
         if (server != null && !("ws".equals(server.getScheme()) || "wss".equals(server.getScheme()))) {
             throw new IllegalArgumentException("server must be a ws:// or wss:// URL, was " + server);
         }
@@ -43,6 +44,7 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
         private boolean relayOnly;
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private Path downloadDir;
 
         private Builder(Path profileDir) {
             this.profileDir = profileDir;
@@ -70,13 +72,19 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
             return this;
         }
 
+        /** Where received files are saved (a folder Parley owns); default {@code <profile>/downloads}. */
+        public Builder downloadDir(Path dir) {
+            this.downloadDir = dir;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
         public ParleyConfig build() {
-            return new ParleyConfig(profileDir, server, iceServers, relayOnly, connectTimeout, clock);
+            return new ParleyConfig(profileDir, server, iceServers, relayOnly, connectTimeout, downloadDir, clock);
         }
     }
 }

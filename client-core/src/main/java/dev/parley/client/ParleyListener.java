@@ -31,6 +31,27 @@ public interface ParleyListener {
     /** Someone who is not a contact tried to reach us; nothing was accepted. */
     default void onStrangerRefused(PeerId peer) {}
 
+    /** A contact offers us a file; answer with {@link ParleyClient#acceptFile} or {@link ParleyClient#declineFile}. The name is already made safe. */
+    default void onFileOffered(TransferOffer offer) {}
+
+    /** Bytes are flowing (first time, and after each resume from {@code offset}). */
+    default void onFileStarted(TransferId id, Direction direction, long offset) {}
+
+    /** At most every 250 ms per transfer. */
+    default void onFileProgress(TransferProgress progress) {}
+
+    /** Terminal for the transfer: the whole file arrived and its SHA-256 matched ({@code file} is where it is now). */
+    default void onFileCompleted(TransferId id, Direction direction, java.nio.file.Path file, String sha256Hex) {}
+
+    /** Terminal for the transfer: it failed (e.g. hash mismatch, lying size); no file was kept. */
+    default void onFileFailed(TransferId id, Direction direction, String reason) {}
+
+    /** Terminal for the transfer: cancelled by us or ({@code byPeer}) by the contact. */
+    default void onFileCancelled(TransferId id, Direction direction, boolean byPeer, String reason) {}
+
+    /** Terminal for the transfer: the contact declined our offer. */
+    default void onFileDeclined(TransferId id, String reason) {}
+
     /** Terminal: the client is closed. */
     default void onClosed() {}
 }

@@ -8,7 +8,7 @@ import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.store.ProfileStore;
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.TransferId;
 import dev.parley.client.internal.transfer.TransferConfig;
 import dev.parley.client.internal.transfer.TransferEngine;
 import dev.parley.client.internal.transfer.TransferListener;

@@ -1,6 +1,6 @@
 package dev.parley.client.internal.transfer;
 
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.TransferId;
 
 import java.util.UUID;
 

@@ -1,8 +1,8 @@
 package dev.parley.client.internal.transfer;
 
 import dev.parley.client.internal.session.PeerLink;
-import dev.parley.client.internal.store.Transfer;
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.Transfer;
+import dev.parley.client.TransferId;
 import dev.parley.protocol.PeerId;
 
 import java.nio.channels.FileChannel;

@@ -1,11 +1,13 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.TransferOffer;
+import dev.parley.client.TransferProgress;
 import dev.parley.client.Direction;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
-import dev.parley.client.internal.store.Transfer;
-import dev.parley.client.internal.store.TransferId;
-import dev.parley.client.internal.store.TransferState;
+import dev.parley.client.Transfer;
+import dev.parley.client.TransferId;
+import dev.parley.client.TransferState;
 import dev.parley.client.internal.store.TransferStore;
 import dev.parley.client.internal.store.UnknownContactException;
 import dev.parley.protocol.PeerId;

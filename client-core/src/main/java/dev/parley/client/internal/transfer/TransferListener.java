@@ -1,7 +1,9 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.TransferOffer;
+import dev.parley.client.TransferProgress;
 import dev.parley.client.Direction;
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.TransferId;
 
 import java.nio.file.Path;
 

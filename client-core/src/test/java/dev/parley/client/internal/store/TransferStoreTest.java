@@ -1,5 +1,8 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.TransferId;
+import dev.parley.client.TransferState;
+import dev.parley.client.Transfer;
 import dev.parley.client.Direction;
 import dev.parley.client.internal.store.event.TransferChanged;
 import dev.parley.protocol.PeerId;

@@ -1,11 +1,12 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.TransferId;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.session.PeerFeature;
-import dev.parley.client.internal.store.TransferState;
+import dev.parley.client.TransferState;
 import dev.parley.client.internal.transfer.TransferRecorder.Completed;
 import dev.parley.client.internal.transfer.TransferRecorder.Failed;
 import dev.parley.protocol.PeerId;
@@ -167,7 +168,7 @@ class HostilePeerTest {
         assertThat(failed.reason()).isEqualTo("size-exceeded");
         assertThat(awaitControl(FileResult.class)).isEqualTo(new FileResult(id, false, "size-exceeded"));
         assertThat(bob.downloadsListing()).isEmpty();
-        assertThat(bob.store.transfers().get(new dev.parley.client.internal.store.TransferId(id)).orElseThrow().state())
+        assertThat(bob.store.transfers().get(new dev.parley.client.TransferId(id)).orElseThrow().state())
                 .isEqualTo(TransferState.FAILED);
     }
 
@@ -178,6 +179,6 @@ class HostilePeerTest {
         malloryLink.sendControl(new FileOffer(id, "x", 5, "text/plain", "not-a-hash"));
         assertThat(awaitControl(dev.parley.protocol.peer.FileDecline.class))
                 .isEqualTo(new dev.parley.protocol.peer.FileDecline(id, "bad-offer"));
-        assertThat(bob.store.transfers().get(new dev.parley.client.internal.store.TransferId(id))).isEmpty();
+        assertThat(bob.store.transfers().get(new dev.parley.client.TransferId(id))).isEmpty();
     }
 }

@@ -1,12 +1,13 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.TransferProgress;
 import dev.parley.client.Direction;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.store.ProfileStore;
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.TransferId;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 

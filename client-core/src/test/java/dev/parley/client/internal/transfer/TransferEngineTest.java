@@ -1,9 +1,11 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.TransferOffer;
+import dev.parley.client.TransferProgress;
 import dev.parley.client.Direction;
-import dev.parley.client.internal.store.Transfer;
-import dev.parley.client.internal.store.TransferId;
-import dev.parley.client.internal.store.TransferState;
+import dev.parley.client.Transfer;
+import dev.parley.client.TransferId;
+import dev.parley.client.TransferState;
 import dev.parley.client.internal.transfer.TransferRecorder.Cancelled;
 import dev.parley.client.internal.transfer.TransferRecorder.Completed;
 import dev.parley.client.internal.transfer.TransferRecorder.Declined;

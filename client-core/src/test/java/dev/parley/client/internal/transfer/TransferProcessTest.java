@@ -4,7 +4,7 @@ import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.TransferId;
 import dev.parley.client.internal.transfer.TransferRecorder.Completed;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.peer.FileAccept;

@@ -1,6 +1,6 @@
-package dev.parley.client.internal.transfer;
+package dev.parley.client;
 
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.TransferId;
 import dev.parley.protocol.PeerId;
 
 /**

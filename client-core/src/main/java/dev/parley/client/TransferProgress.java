@@ -1,7 +1,7 @@
-package dev.parley.client.internal.transfer;
+package dev.parley.client;
 
 import dev.parley.client.Direction;
-import dev.parley.client.internal.store.TransferId;
+import dev.parley.client.TransferId;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.parley.client.internal.store;
+package dev.parley.client;
 
 /** Life of a file transfer. COMPLETED, REJECTED, CANCELLED and FAILED are final. */
 public enum TransferState {
