@@ -370,7 +370,7 @@ final class RelayServer extends WebSocketServer {
     /**
      * The received text with {@code "from":"<id>",} spliced in after the opening brace. Safe because
      * the text was just parsed strictly as one JSON object without a {@code from} field, and cheaper than
-     * serialising the record again (see docs/server-notes.md for the measurement).
+     * serialising the record again (see docs/server.md for the measurement).
      */
     static String stamp(String text, String fromPrefix) {
         int brace = text.indexOf('{');
