@@ -34,6 +34,10 @@ import java.util.stream.Collectors;
  */
 public final class SignalingBench {
 
+    static final List<String> DEFAULT_SERVER_ARGS = List.of("--max-connections", "100000",
+            "--max-connections-per-ip", "100000", "--handshakes-per-second-per-ip", "100000",
+            "--handshake-burst-per-ip", "100000");
+
     static final class Options {
         int connections = 15_000;
         int[] rates = {5_000, 10_000, 20_000};
@@ -52,6 +56,8 @@ public final class SignalingBench {
         List<String> serverJvm = List.of("-Xss256k", "-XX:+UseSerialGC", "-Xms32m", "-Xmx1g",
                 "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=4");
         String serverJvmName = "small";
+        /** Raise the per-address and total caps: the bench is many clients on a handful of loopback addresses. */
+        boolean defaultServerArgs = true;
         List<String> serverArgs = new ArrayList<>();
         String serverMain = "dev.parley.server.ServerMain";
         Pattern portLine = Pattern.compile("(?i)\\bport[^0-9]{1,20}(\\d+)\\D+?(\\d+)");
@@ -96,6 +102,7 @@ public final class SignalingBench {
             if (o.server == null) {
                 List<String> jvm = o.serverJvmName.equals("default") ? List.of() : o.serverJvm;
                 List<String> args = new ArrayList<>(List.of("--port", "0", "--http-port", "0"));
+                if (o.defaultServerArgs) args.addAll(DEFAULT_SERVER_ARGS);
                 args.addAll(o.serverArgs);
                 server = ServerProcess.start(jvm, System.getProperty("java.class.path"), o.serverMain, args, o.portLine,
                         o.outDir.resolve("server.log"), Duration.ofSeconds(60));
@@ -144,6 +151,7 @@ public final class SignalingBench {
             conn.put("failed", client.failed.get());
             conn.put("dropped", client.droppedAfterReady.get());
             conn.put("ramp_per_s", Math.round((held - base) / rampSec));
+            conn.put("server_authenticated", Math.round(serverMetric("parley_authenticated_peers")));
             if (server != null) {
                 long rssRaw = ProcStats.rssBytes(server.pid);
                 settle();
@@ -239,6 +247,22 @@ public final class SignalingBench {
         sleep(1500);
     }
 
+    /** Sum of every sample of a metric in the server's /metrics (all label sets); NaN if unavailable. */
+    private double serverMetric(String name) {
+        if (server == null) return Double.NaN;
+        String text = server.http("/metrics");
+        if (text == null) return Double.NaN;
+        double sum = 0;
+        boolean any = false;
+        for (String l : text.split("\n")) {
+            if (l.startsWith(name + " ") || l.startsWith(name + "{")) {
+                sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                any = true;
+            }
+        }
+        return any ? sum : Double.NaN;
+    }
+
     private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     /** Java heap in use per jcmd GC.heap_info (sum over generations), bytes; -1 if unknown. */
@@ -289,7 +313,7 @@ public final class SignalingBench {
 
     private record PhaseResult(int rep, int rate, double sentRate, double deliveredRate, PhaseRecorder.Result r,
                                long errors, double cpuUsPerMsg, double serverCpuPct, double genCpuPct, double boxBusyPct,
-                               Pacer.Sent sent, long pings) {}
+                               Pacer.Sent sent, long pings, long serverRelayed) {}
 
     private void relay() throws IOException {
         List<Conn> ready = new ArrayList<>();
@@ -350,6 +374,8 @@ public final class SignalingBench {
                 m.put("delivered", r.r.delivered());
                 m.put("errors", r.errors);
                 m.put("misrouted", r.r.misrouted());
+                m.put("server_relayed", r.serverRelayed);
+                m.put("pings", r.pings);
                 m.put("p50_us", us(r.r.p50()));
                 m.put("p90_us", us(r.r.p90()));
                 m.put("p99_us", us(r.r.p99()));
@@ -397,6 +423,7 @@ public final class SignalingBench {
                     "filename=" + o.outDir.toAbsolutePath().resolve("relay.jfr")).lines().filter(l -> l.contains("Started")).findFirst().orElse(""));
         }
         long pings0 = pingsSent;
+        double relayed0 = serverMetric("parley_relayed_messages_total");
         long cpu0 = server != null ? ProcStats.cpuNanos(server.pid) : -1;
         long self0 = ProcStats.cpuNanos(ProcStats.selfPid());
         long[] box0 = ProcStats.machineJiffies();
@@ -408,6 +435,7 @@ public final class SignalingBench {
         long cpu1 = server != null ? ProcStats.cpuNanos(server.pid) : -1;
         long self1 = ProcStats.cpuNanos(ProcStats.selfPid());
         long[] box1 = ProcStats.machineJiffies();
+        double relayed1 = serverMetric("parley_relayed_messages_total");
         client.recorder = null;
         if (profile) {
             server.jcmd("JFR.stop", "name=bench");
@@ -424,7 +452,8 @@ public final class SignalingBench {
         double genPct = 100.0 * (self1 - self0) / (wall1 - wall0);
         double boxPct = box1[1] > box0[1] ? 100.0 * Runtime.getRuntime().availableProcessors() * (box1[0] - box0[0]) / (box1[1] - box0[1]) : Double.NaN;
         if (!r.errors().isEmpty()) say("  errors: " + r.errors());
-        return new PhaseResult(rep, rate, sentRate, delivRate, r, errors, cpuPerMsg, srvPct, genPct, boxPct, sent, pingsSent - pings0);
+        return new PhaseResult(rep, rate, sentRate, delivRate, r, errors, cpuPerMsg, srvPct, genPct, boxPct, sent,
+                pingsSent - pings0, Math.round(relayed1 - relayed0));
     }
 
     /** Top frames of the server's CPU samples, from `jfr print`, so a missed CPU target points somewhere. */
@@ -566,6 +595,7 @@ public final class SignalingBench {
                     i++;
                 }
                 case "--server-arg" -> { o.serverArgs.add(v); i++; }
+                case "--no-default-server-args" -> o.defaultServerArgs = false;
                 case "--server-main" -> { o.serverMain = v; i++; }
                 case "--port-line" -> { o.portLine = Pattern.compile(v); i++; }
                 case "--profile" -> o.profile = true;
@@ -595,7 +625,10 @@ public final class SignalingBench {
               --source-ips K       spread connections over 127.0.0.2..127.0.0.(K+1) (default 8)
               --hold-seconds S     idle hold after the ramp before measuring (default 5)
               --server-jvm "F"     server JVM flags, or "default" for none (default: small-footprint set)
-              --server-arg A       extra argument for ServerMain (repeatable)
+              --server-arg A       extra argument for ServerMain (repeatable), added after the defaults:
+                                   --max-connections 100000 --max-connections-per-ip 100000
+                                   --handshakes-per-second-per-ip 100000 --handshake-burst-per-ip 100000
+              --no-default-server-args  drop those defaults (see the server's own caps bite)
               --server H:P         use an already running server (no RSS/CPU figures)
               --path P             WebSocket path (default /)
               --profile            JFR-profile the server during the last run at the top rate
