@@ -127,9 +127,10 @@ public final class Wire {
     /** A plausible audio+video+data SDP, padded with ssrc lines to about {@code target} bytes. */
     static String fakeSdp(byte[] fingerprint, int target, Random rnd) {
         StringBuilder fp = new StringBuilder();
-        for (byte b : fingerprint) {
-            if (fp.length() > 0) fp.append(':');
-            fp.append(String.format("%02X", b & 0xFF));
+        String hex = Hashes.hex(fingerprint).toUpperCase(java.util.Locale.ROOT);
+        for (int i = 0; i < hex.length(); i += 2) {
+            if (i > 0) fp.append(':');
+            fp.append(hex, i, i + 2);
         }
         String ufrag = randomAlnum(rnd, 4), pwd = randomAlnum(rnd, 24);
         StringBuilder s = new StringBuilder(target + 200);

@@ -119,4 +119,13 @@ final class FakeSignalingServer extends WebSocketServer {
     @Override
     public void onStart() {
     }
+
+    /** For trying the generator at scale before the real server exists: prints its port, runs until killed. */
+    public static void main(String[] args) throws Exception {
+        FakeSignalingServer s = new FakeSignalingServer();
+        s.start();
+        while (s.getPort() == 0) Thread.sleep(10);
+        System.out.println("fake server port " + s.getPort());
+        Thread.currentThread().join();
+    }
 }
