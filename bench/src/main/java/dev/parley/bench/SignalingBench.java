@@ -60,7 +60,7 @@ public final class SignalingBench {
         boolean defaultServerArgs = true;
         List<String> serverArgs = new ArrayList<>();
         String serverMain = "dev.parley.server.ServerMain";
-        Pattern portLine = Pattern.compile("(?i)\\bport[^0-9]{1,20}(\\d+)\\D+?(\\d+)");
+        Pattern portLine = Pattern.compile("listening ws-port=(\\d+) http-port=(\\d+)");
         boolean profile;
         Path outDir = Path.of("bench", "target", "signaling");
     }
