@@ -1,0 +1,542 @@
+package dev.parley.server;
+
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.Printable;
+import dev.parley.protocol.crypto.AuthPayload;
+import dev.parley.protocol.crypto.Base64Url;
+import dev.parley.protocol.crypto.IdentityKey;
+import dev.parley.protocol.signal.Answer;
+import dev.parley.protocol.signal.Auth;
+import dev.parley.protocol.signal.Candidate;
+import dev.parley.protocol.signal.Challenge;
+import dev.parley.protocol.signal.ClientMessage;
+import dev.parley.protocol.signal.ErrorCode;
+import dev.parley.protocol.signal.ErrorMessage;
+import dev.parley.protocol.signal.GetIceServers;
+import dev.parley.protocol.signal.GoingAway;
+import dev.parley.protocol.signal.IceServers;
+import dev.parley.protocol.signal.Offer;
+import dev.parley.protocol.signal.Ping;
+import dev.parley.protocol.signal.Pong;
+import dev.parley.protocol.signal.ProtocolVersion;
+import dev.parley.protocol.signal.Relayed;
+import dev.parley.protocol.signal.Watch;
+import dev.parley.protocol.signal.Welcome;
+import lombok.extern.slf4j.Slf4j;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketAdapter;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.enums.ReadyState;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
+import org.java_websocket.server.WebSocketServer;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The WebSocket side of the signaling server: login, relay, presence, limits.
+ *
+ * <p>Threads (Java-WebSocket's model): one selector thread accepts, reads and writes sockets; each
+ * connection is pinned to one of N decoder threads, which parse its frames and run {@link #onMessage}
+ * in order; the shared scheduler runs {@link #sweep}. A handler never blocks: sending to another peer
+ * only queues bytes for the selector to write.
+ */
+@Slf4j
+final class RelayServer extends WebSocketServer {
+    /** A connection the server is closing gets this long to finish before its socket is cut. */
+    private static final long CLOSE_TIMEOUT_MS = 5_000;
+
+    private final ServerConfig cfg;
+    private final Clock clock;
+    private final Metrics metrics;
+    private final Codec codec;
+    private final Registry registry;
+    private final IpLimiter ipLimiter;
+    private final IceServerProvider ice;
+    private final boolean secure;
+    private final Set<Connection> all = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger tcp = new AtomicInteger();
+    private final AtomicInteger websockets = new AtomicInteger();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final SecureRandom random = new SecureRandom();
+    private final Set<String> allowedOrigins;
+    private final List<String> publicHosts;
+    private final Welcome.Limits limits;
+    private final int connectionSlack;
+    private volatile boolean draining;
+    private int sweeps;
+
+    RelayServer(ServerConfig cfg, Clock clock, Metrics metrics, SSLContext ssl) {
+        super(new InetSocketAddress(cfg.bindAddress(), cfg.port()),
+                cfg.workerThreads() > 0 ? cfg.workerThreads() : Runtime.getRuntime().availableProcessors(),
+                List.of(new CappedDraft(cfg.maxMessageBytes(), metrics, clock)));
+        this.cfg = cfg;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.codec = new Codec(cfg.maxMessageBytes(), cfg.maxWatch());
+        this.registry = new Registry(codec);
+        this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
+        this.ice = new IceServerProvider(cfg, clock);
+        this.secure = ssl != null;
+        this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
+        this.publicHosts = cfg.publicHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
+        this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
+        WebSocketServerFactory base;
+        if (ssl == null) {
+            base = new DefaultWebSocketServerFactory();
+        } else {
+            ExecutorService tlsTasks = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "parley-tls-tasks");
+                t.setDaemon(true);
+                return t;
+            });
+            base = new DefaultSSLWebSocketServerFactory(ssl, tlsTasks);
+        }
+        setWebSocketFactory(new Factory(base));
+        setConnectionLostTimeout((int) Math.max(1, cfg.heartbeat().toSeconds()));
+        setReuseAddr(true);
+        setTcpNoDelay(true);
+        setDaemon(true);
+        metrics.gauge("connections", tcp::get);
+        metrics.gauge("websocket", websockets::get);
+        metrics.gauge("authenticated", registry::liveCount);
+        metrics.gauge("grace", registry::graceCount);
+        metrics.gauge("draining", () -> draining ? 1 : 0);
+    }
+
+    CompletableFuture<Void> started() {
+        return started;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    int openSockets() {
+        return tcp.get();
+    }
+
+    // ---- accept and handshake ----------------------------------------------------------------
+
+    /** Selector thread, right after accept: count the socket, or refuse it outright if far over a cap. */
+    private void accepted(Connection c, SocketChannel ch) throws IOException {
+        InetAddress ip = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+        long now = clock.millis();
+        int total = tcp.incrementAndGet();
+        if (total > cfg.maxConnections() + connectionSlack) {
+            tcp.decrementAndGet();
+            metrics.reject("overloaded");
+            throw new IOException("over max-connections");
+        }
+        IpLimiter.Verdict v = ipLimiter.accept(ip, now);
+        if (v == IpLimiter.Verdict.DROP) {
+            tcp.decrementAndGet();
+            metrics.reject("overloaded");
+            throw new IOException("far over max-connections-per-ip");
+        }
+        c.ip = ip;
+        c.secure = secure;
+        c.authDeadlineMs = now + cfg.authDeadline().toMillis();
+        c.lastFrameMs = now;
+        c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
+        all.add(c);
+    }
+
+    /** Called once per socket, whatever ended it. */
+    void released(Connection c) {
+        if (all.remove(c)) {
+            tcp.decrementAndGet();
+            ipLimiter.release(c.ip);
+        }
+    }
+
+    @Override
+    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
+                                                                       ClientHandshake request) throws InvalidDataException {
+        if (!allowedOrigins.isEmpty() && request.hasFieldValue("Origin")
+                && !allowedOrigins.contains(request.getFieldValue("Origin"))) {
+            metrics.reject("origin");
+            log.atDebug().addKeyValue("ip", ((Connection) conn).ip).log("origin refused");
+            throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin not allowed");
+        }
+        return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+    }
+
+    @Override
+    public void onOpen(WebSocket ws, ClientHandshake handshake) {
+        Connection c = (Connection) ws;
+        websockets.incrementAndGet();
+        if (draining) {
+            goAway(c, clock.millis());
+            return;
+        }
+        if (c.overloaded) {
+            fail(c, ErrorCode.OVERLOADED, "too many connections; try again later", null);
+            return;
+        }
+        c.host = authority(handshake.getFieldValue("Host"), c.secure);
+        c.nonce = new byte[AuthPayload.NONCE_LENGTH];
+        random.nextBytes(c.nonce);
+        long left = Math.max(0, c.authDeadlineMs - clock.millis());
+        c.deliver(codec.write(new Challenge(ProtocolVersion.CURRENT, Base64Url.encode(c.nonce), left)));
+    }
+
+    /**
+     * The authority as the client signed it: lowercase, without the scheme's default port
+     * (see {@link AuthPayload#authority}). Null when the request had no Host.
+     */
+    static String authority(String hostHeader, boolean secure) {
+        if (hostHeader == null || hostHeader.isBlank()) return null;
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        int colon = h.lastIndexOf(':');
+        if (colon > h.lastIndexOf(']')) {
+            String port = h.substring(colon + 1);
+            if (port.equals(secure ? "443" : "80")) h = h.substring(0, colon);
+        }
+        return h;
+    }
+
+    // ---- messages ----------------------------------------------------------------------------
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+        long t0 = System.nanoTime();
+        Connection c = (Connection) ws;
+        Session s = c.session; // read before the flags: login writes them in the other order
+        if (c.closing() || c.replaced) return;
+        metrics.received();
+        if (!c.takeToken(clock.millis(), cfg.messagesPerSecond(), cfg.burst())) {
+            fail(c, ErrorCode.RATE_LIMITED, "over " + cfg.messagesPerSecond() + " messages/s", null);
+            return;
+        }
+        try {
+            ClientMessage m;
+            try {
+                m = s == null ? codec.readPreAuth(text) : codec.readPostAuth(text);
+            } catch (Codec.Violation v) {
+                if (v.code.fatal()) fail(c, v.code, v.getMessage(), null);
+                else error(c, v.code, v.getMessage(), null);
+                return;
+            }
+            if (s == null) {
+                if (m instanceof Auth a) {
+                    login(c, a);
+                } else {
+                    fail(c, ErrorCode.NOT_AUTHENTICATED, "log in first: answer the challenge with auth", null);
+                }
+            } else if (m instanceof Relayed r) {
+                relay(c, s, r, text, t0);
+            } else if (m instanceof Ping p) {
+                c.deliver(codec.write(new Pong(p.id())));
+            } else if (m instanceof Watch w) {
+                watch(c, s, w);
+            } else if (m instanceof GetIceServers) {
+                IceServerProvider.Offer o = ice.forPeer(s.id);
+                c.deliver(codec.write(new IceServers(o.servers(), o.ttlSeconds())));
+            } else if (m instanceof Auth) {
+                fail(c, ErrorCode.NOT_AUTHENTICATED, "already logged in", null);
+            } else {
+                error(c, ErrorCode.BAD_REQUEST, "unsupported message", null);
+            }
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).addKeyValue("peer", s == null ? "-" : s.id.shortForm())
+                    .log("failed to handle a message");
+            fail(c, ErrorCode.INTERNAL, "internal error", null);
+        }
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, ByteBuffer message) {
+        Connection c = (Connection) ws;
+        if (c.closing() || c.replaced) return;
+        fail(c, ErrorCode.MALFORMED, "binary messages are not part of the protocol", null);
+    }
+
+    @Override
+    public void onWebsocketPing(WebSocket ws, Framedata f) {
+        Connection c = (Connection) ws;
+        if (c.closing() || c.replaced) return;
+        // Pings cost a pong each: they count against the same rate as messages.
+        if (!c.takeToken(clock.millis(), cfg.messagesPerSecond(), cfg.burst())) {
+            fail(c, ErrorCode.RATE_LIMITED, "over " + cfg.messagesPerSecond() + " messages/s", null);
+            return;
+        }
+        super.onWebsocketPing(ws, f);
+    }
+
+    private void login(Connection c, Auth a) {
+        long now = clock.millis();
+        byte[] issued = c.nonce;
+        c.nonce = null; // single use, whatever happens next
+        if (now > c.authDeadlineMs) {
+            fail(c, ErrorCode.AUTH_TIMEOUT, "auth came after the deadline", null);
+            return;
+        }
+        byte[] nonce;
+        byte[] signature;
+        try {
+            nonce = Base64Url.decode("nonce", a.nonce(), AuthPayload.NONCE_LENGTH);
+            signature = Base64Url.decode("signature", a.signature(), IdentityKey.SIGNATURE_LENGTH);
+        } catch (IllegalArgumentException e) {
+            fail(c, ErrorCode.AUTH_FAILED, e.getMessage(), null);
+            return;
+        }
+        IdentityKey key = a.publicKey();
+        if (key == null || issued == null || !MessageDigest.isEqual(issued, nonce)) {
+            fail(c, ErrorCode.AUTH_FAILED, key == null ? "publicKey is missing"
+                    : "nonce is not the one issued on this connection", null);
+            return;
+        }
+        List<String> hosts = publicHosts.isEmpty() ? (c.host == null ? List.of() : List.of(c.host)) : publicHosts;
+        boolean ok = false;
+        for (String host : hosts) {
+            if (key.verify(AuthPayload.bytes(host, nonce, key), signature)) {
+                ok = true;
+                break;
+            }
+        }
+        if (!ok) {
+            fail(c, ErrorCode.AUTH_FAILED, "signature does not verify for " + (hosts.isEmpty()
+                    ? "this server (the request had no Host)" : String.join(" or ", hosts)), null);
+            return;
+        }
+        PeerId id = key.peerId();
+        Registry.Login l = registry.login(id, c, resumed -> welcome(id, resumed));
+        metrics.login(l.replaced() != null ? "replaced" : l.resumed() ? "resumed" : "new");
+        if (l.replaced() != null) {
+            fail(l.replaced(), ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
+        }
+        log.atInfo().addKeyValue("peer", id.shortForm()).addKeyValue("ip", c.ip.getHostAddress())
+                .addKeyValue("resumed", l.resumed()).addKeyValue("replaced", l.replaced() != null).log("login");
+    }
+
+    private String welcome(PeerId id, boolean resumed) {
+        IceServerProvider.Offer o = ice.forPeer(id);
+        return codec.write(new Welcome(id, resumed, cfg.heartbeat().toMillis(), cfg.idleTimeout().toMillis(),
+                cfg.resumeGrace().toMillis(), o.servers(), o.ttlSeconds(), limits));
+    }
+
+    private void relay(Connection c, Session s, Relayed r, String text, long t0) {
+        PeerId to = r.to();
+        if (to == null) {
+            error(c, ErrorCode.BAD_REQUEST, "'to' is required", r.id());
+            return;
+        }
+        Session ts = registry.get(to);
+        Connection tc = ts == null ? null : ts.conn;
+        if (tc == null || tc.closing() || !tc.isOpen()) {
+            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+            return;
+        }
+        if (tc.backlogOver(cfg.maxQueuedMessages(), cfg.maxQueuedBytes(), cfg.maxMessageBytes())) {
+            dropSlowConsumer(tc);
+            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+            return;
+        }
+        if (!tc.deliver(stamp(text, s.fromPrefix))) {
+            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+            return;
+        }
+        metrics.relayed(r instanceof Offer ? 0 : r instanceof Answer ? 1 : 2, System.nanoTime() - t0);
+    }
+
+    /**
+     * The received text with {@code "from":"<id>",} spliced in after the opening brace. Safe because
+     * the text was just parsed strictly as one JSON object without a {@code from} field, and cheaper than
+     * serialising the record again (see docs/server-notes.md for the measurement).
+     */
+    static String stamp(String text, String fromPrefix) {
+        int brace = text.indexOf('{');
+        return new StringBuilder(text.length() + fromPrefix.length())
+                .append(text, 0, brace + 1).append(fromPrefix).append(text, brace + 1, text.length()).toString();
+    }
+
+    private void watch(Connection c, Session s, Watch w) {
+        if (w.peers().size() > cfg.maxWatch()) {
+            error(c, ErrorCode.BAD_REQUEST, "watch at most " + cfg.maxWatch() + " peers", null);
+            return;
+        }
+        registry.watch(s, Set.copyOf(w.peers()));
+    }
+
+    // ---- errors and closing ------------------------------------------------------------------
+
+    private void error(Connection c, ErrorCode code, String message, String ref) {
+        metrics.error(code.wire());
+        c.deliver(codec.write(new ErrorMessage(code, message, ref)));
+    }
+
+    /** Sends the error, then closes with its close code; counts the violation. Any thread. */
+    private void fail(Connection c, ErrorCode code, String message, String ref) {
+        synchronized (c) {
+            if (c.closing()) return;
+            c.closingSinceMs = Math.max(1, clock.millis());
+        }
+        if (code != ErrorCode.REPLACED && code != ErrorCode.SHUTTING_DOWN && code != ErrorCode.INTERNAL) {
+            metrics.reject(code.wire());
+        }
+        log.atDebug().addKeyValue("code", code.wire()).addKeyValue("ip", c.ip == null ? "-" : c.ip.getHostAddress())
+                .addKeyValue("detail", Printable.clip(message)).log("closing connection");
+        c.deliver(codec.write(new ErrorMessage(code, message, ref)));
+        c.sendClose(code.closeCode(), code.wire());
+    }
+
+    /** A peer that does not read gets no close handshake (it would never be read): the socket is cut. */
+    private void dropSlowConsumer(Connection c) {
+        synchronized (c) {
+            if (c.closing()) return;
+            c.closingSinceMs = Math.max(1, clock.millis());
+        }
+        metrics.reject("slow_consumer");
+        log.atInfo().addKeyValue("ip", c.ip.getHostAddress()).log("dropping slow consumer");
+        c.closeConnection(ErrorCode.SLOW_CONSUMER.closeCode(), ErrorCode.SLOW_CONSUMER.wire());
+    }
+
+    private void goAway(Connection c, long now) {
+        synchronized (c) {
+            if (c.closing()) return;
+            c.closingSinceMs = Math.max(1, now);
+        }
+        c.deliver(codec.write(new GoingAway("server shutting down", cfg.reconnectAfter().toMillis())));
+        c.sendClose(CloseFrame.GOING_AWAY, "going away");
+    }
+
+    @Override
+    public void onClose(WebSocket ws, int code, String reason, boolean remote) {
+        Connection c = (Connection) ws;
+        websockets.decrementAndGet();
+        metrics.closed(code);
+        if (c.session != null) registry.dropped(c, clock.millis(), cfg.resumeGrace().toMillis());
+    }
+
+    @Override
+    public void onError(WebSocket ws, Exception ex) {
+        if (ws == null) {
+            if (!started.isDone()) {
+                started.completeExceptionally(ex);
+            } else {
+                log.atError().setCause(ex).log("WebSocket listener failed");
+            }
+            return;
+        }
+        log.atDebug().addKeyValue("error", ex.toString()).log("connection error");
+    }
+
+    @Override
+    public void onStart() {
+        started.complete(null);
+    }
+
+    // ---- time ---------------------------------------------------------------------------------
+
+    /**
+     * Scheduler thread, every tick: handshake and auth deadlines, idle timeout, stuck closes, grace
+     * expiry. One pass over the connections replaces per-connection timers.
+     */
+    void sweep() {
+        long now = clock.millis();
+        long idle = cfg.idleTimeout().toMillis();
+        for (Connection c : all) {
+            long closing = c.closingSinceMs;
+            if (closing != 0) {
+                if (now - closing > CLOSE_TIMEOUT_MS) {
+                    c.closeConnection(c.closeSent != 0 ? c.closeSent : CloseFrame.ABNORMAL_CLOSE, "close timed out");
+                }
+            } else if (c.session == null) {
+                if (c.replaced || now <= c.authDeadlineMs) continue;
+                if (c.getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+                    c.closingSinceMs = now;
+                    metrics.reject("handshake_timeout");
+                    c.closeConnection(CloseFrame.NEVER_CONNECTED, "handshake timeout");
+                } else if (c.isOpen()) {
+                    fail(c, ErrorCode.AUTH_TIMEOUT, "no valid auth within " + cfg.authDeadline().toMillis() + " ms", null);
+                }
+            } else if (now - c.lastFrameMs > idle) {
+                fail(c, ErrorCode.IDLE_TIMEOUT, "nothing received for " + idle + " ms", null);
+            }
+        }
+        registry.expire(now);
+        if (++sweeps % 64 == 0) ipLimiter.prune(now);
+    }
+
+    /** Shutdown, step zero: /healthz says 503 and new connections are turned away. */
+    void drainStart() {
+        draining = true;
+    }
+
+    /** Shutdown, step one: every client hears going-away and is closed with 1001; new ones too. */
+    void drain() {
+        draining = true;
+        long now = clock.millis();
+        for (Connection c : all) {
+            if (c.isOpen()) {
+                goAway(c, now);
+            } else if (c.getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+                c.closingSinceMs = now;
+                c.closeConnection(CloseFrame.NEVER_CONNECTED, "going away");
+            }
+        }
+    }
+
+    /** Wraps Java-WebSocket's factory so every socket is a {@link Connection} and is counted at accept. */
+    private final class Factory implements WebSocketServerFactory {
+        private final WebSocketServerFactory delegate;
+
+        Factory(WebSocketServerFactory delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public WebSocketImpl createWebSocket(WebSocketAdapter a, Draft d) {
+            return new Connection(a, List.of(d), RelayServer.this);
+        }
+
+        @Override
+        public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
+            return new Connection(a, drafts, RelayServer.this);
+        }
+
+        @Override
+        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+            accepted((Connection) key.attachment(), channel);
+            try {
+                return delegate.wrapChannel(channel, key);
+            } catch (IOException | RuntimeException e) {
+                ((Connection) key.attachment()).closeConnection(CloseFrame.NEVER_CONNECTED, "tls setup failed");
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.parley.server;
+
+import lombok.Builder;
+import lombok.Getter;
+import lombok.ToString;
+import lombok.experimental.Accessors;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything an operator can set on a {@link SignalingServer}. Immutable; build one with
+ * {@link #builder()} or load one with {@link ConfigLoader} (flags &gt; environment &gt; file &gt; defaults).
+ * Port 0 means "any free port"; a negative HTTP port turns the ops endpoint off.
+ */
+@Getter
+@Accessors(fluent = true)
+@Builder(toBuilder = true)
+@ToString(exclude = {"turnSecret", "tlsPassword"})
+public final class ServerConfig {
+    /** Address the WebSocket listener binds. */
+    @Builder.Default private final String bindAddress = "0.0.0.0";
+    @Builder.Default private final int port = 8080;
+    /** The ops endpoint (/healthz, /metrics) is loopback-only unless told otherwise. */
+    @Builder.Default private final String httpBindAddress = "127.0.0.1";
+    @Builder.Default private final int httpPort = 9090;
+
+    /** wss with a PEM certificate chain and PKCS#8 key... */
+    private final Path tlsCert;
+    private final Path tlsKey;
+    /** ...or with a PKCS#12 key store (password in {@link #tlsPassword}). */
+    private final Path tlsPkcs12;
+    private final String tlsPassword;
+
+    /**
+     * Authorities clients sign at login when the server sits behind a reverse proxy
+     * (e.g. {@code chat.example.com}); empty: the request's Host header.
+     */
+    @Builder.Default private final List<String> publicHosts = List.of();
+    /** Browser origins allowed to open a WebSocket; empty: any. Requests without Origin (non-browser) pass. */
+    @Builder.Default private final List<String> allowedOrigins = List.of();
+
+    /** Largest message, counted across continuation frames. */
+    @Builder.Default private final int maxMessageBytes = 64 * 1024;
+    @Builder.Default private final int messagesPerSecond = 50;
+    @Builder.Default private final int burst = 200;
+    @Builder.Default private final int maxWatch = 1000;
+
+    /** TCP connections, including those still in the handshake. */
+    @Builder.Default private final int maxConnections = 50_000;
+    @Builder.Default private final int maxConnectionsPerIp = 100;
+    @Builder.Default private final int handshakesPerSecondPerIp = 20;
+    @Builder.Default private final int handshakeBurstPerIp = 100;
+
+    /** From TCP accept to a verified {@code auth}, covering the WebSocket handshake too. */
+    @Builder.Default private final Duration authDeadline = Duration.ofSeconds(10);
+    @Builder.Default private final Duration idleTimeout = Duration.ofSeconds(60);
+    /** Interval of WebSocket-level pings; a client that answers none for 1.5x this is dropped. */
+    @Builder.Default private final Duration heartbeat = Duration.ofSeconds(20);
+    @Builder.Default private final Duration resumeGrace = Duration.ofSeconds(30);
+
+    /** Outbound queue bounds per connection; past either, the reader is too slow and is dropped. */
+    @Builder.Default private final int maxQueuedMessages = 1024;
+    @Builder.Default private final long maxQueuedBytes = 1024 * 1024;
+
+    @Builder.Default private final List<String> stunUrls = List.of();
+    @Builder.Default private final List<String> turnUrls = List.of();
+    /** coturn {@code static-auth-secret}; TURN servers are handed out only when this is set. */
+    private final String turnSecret;
+    @Builder.Default private final Duration turnTtl = Duration.ofHours(1);
+
+    /** What {@code going-away} tells clients to wait before reconnecting. */
+    @Builder.Default private final Duration reconnectAfter = Duration.ofSeconds(2);
+    /** How long /healthz reports 503 before clients are told to go away (lets a load balancer notice). */
+    @Builder.Default private final Duration drainDelay = Duration.ZERO;
+    /** How long shutdown waits for clients to finish closing. */
+    @Builder.Default private final Duration shutdownTimeout = Duration.ofSeconds(5);
+    /** Decoder threads; 0: one per CPU. */
+    @Builder.Default private final int workerThreads = 0;
+
+    public boolean tls() {
+        return tlsPkcs12 != null || tlsCert != null;
+    }
+
+    /** Throws IllegalArgumentException naming the first setting that makes no sense. */
+    public ServerConfig validate() {
+        require(port >= 0 && port <= 65535, "port must be 0..65535");
+        require(httpPort <= 65535, "http-port must be at most 65535 (negative: off)");
+        require(tlsPkcs12 == null || tlsCert == null, "give either tls-pkcs12 or tls-cert/tls-key, not both");
+        require((tlsCert == null) == (tlsKey == null), "tls-cert and tls-key go together");
+        require(maxMessageBytes >= 1024, "max-message-bytes must be at least 1024");
+        require(messagesPerSecond >= 1 && burst >= 1, "messages-per-second and burst must be positive");
+        require(maxWatch >= 0, "max-watch must not be negative");
+        require(maxConnections >= 1 && maxConnectionsPerIp >= 1, "connection caps must be positive");
+        require(handshakesPerSecondPerIp >= 1 && handshakeBurstPerIp >= 1, "handshake rates must be positive");
+        require(positive(authDeadline) && positive(idleTimeout) && positive(heartbeat), "timeouts must be positive");
+        require(!resumeGrace.isNegative() && !drainDelay.isNegative() && !shutdownTimeout.isNegative(),
+                "durations must not be negative");
+        require(maxQueuedMessages >= 1 && maxQueuedBytes >= maxMessageBytes,
+                "max-queued-messages must be positive and max-queued-bytes at least max-message-bytes");
+        require(turnUrls.isEmpty() || turnSecret != null, "turn-urls need turn-secret");
+        require(positive(turnTtl), "turn-ttl-seconds must be positive");
+        require(workerThreads >= 0, "worker-threads must not be negative");
+        return this;
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.parley.server;
+
+import dev.parley.protocol.PeerId;
+
+import java.util.Set;
+
+/**
+ * A logged-in identity's binding: which connection currently speaks for it and whom it watches. It
+ * outlives a dropped socket by the resume grace. Mutated only under {@link Registry}'s lock; the
+ * relay path reads {@link #conn} without it.
+ */
+final class Session {
+    final PeerId id;
+    /** {@code "from":"<id>",} ready to splice into relayed messages. */
+    final String fromPrefix;
+    volatile Connection conn;
+    volatile Set<PeerId> watch = Set.of();
+    /** While held for resumption: when the hold ends (0: live). */
+    long graceUntilMs;
+
+    Session(PeerId id) {
+        this.id = id;
+        this.fromPrefix = "\"from\":\"" + id.value() + "\",";
+    }
+}

@@ -1,0 +1,174 @@
+package dev.parley.server;
+
+import lombok.extern.slf4j.Slf4j;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Parley's signaling server: authenticates peers by their identity keys, relays offers, answers and
+ * candidates between them, and tells mutual contacts who is online. {@link #start()} binds and returns
+ * the ports; {@link #close()} drains gracefully (clients get {@code going-away}, then close 1001).
+ * Thread-safe; start and close once each.
+ */
+@Slf4j
+public final class SignalingServer implements AutoCloseable {
+    /** The ports actually bound (useful when 0 was asked for); httpPort is -1 when the ops endpoint is off. */
+    public record BoundPorts(int wsPort, int httpPort) {}
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final Metrics metrics = new Metrics();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private ScheduledExecutorService scheduler;
+    private RelayServer ws;
+    private OpsHttp http;
+    private BoundPorts ports;
+    private boolean closed;
+
+    public SignalingServer(ServerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** {@code clock} decides deadlines, timeouts, rate limits and grace (tests move it). */
+    public SignalingServer(ServerConfig config, Clock clock) {
+        this.config = config.validate();
+        this.clock = clock;
+    }
+
+    /** Binds both listeners and starts serving; throws IOException if a port cannot be bound or TLS material is unusable. */
+    public synchronized BoundPorts start() throws IOException {
+        if (ports != null || closed) throw new IllegalStateException("start() once, before close()");
+        SSLContext ssl = config.tls() ? Tls.context(config) : null;
+        ws = new RelayServer(config, clock, metrics, ssl);
+        ws.start();
+        try {
+            ws.started().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            stopQuietly();
+            throw new IOException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | InterruptedException e) {
+            stopQuietly();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new IOException("WebSocket listener did not start", e);
+        }
+        int httpPort = -1;
+        if (config.httpPort() >= 0) {
+            try {
+                http = new OpsHttp(config.httpBindAddress(), config.httpPort(), metrics, ws::draining);
+            } catch (IOException e) {
+                stopQuietly();
+                throw new IOException("cannot listen on " + config.httpBindAddress() + ":" + config.httpPort()
+                        + " for /healthz and /metrics: " + e.getMessage(), e);
+            }
+            http.start();
+            httpPort = http.port();
+        }
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "parley-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        scheduler = s;
+        long tick = sweepTickMillis(config);
+        scheduler.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
+        ports = new BoundPorts(ws.getPort(), httpPort);
+        log.atInfo().addKeyValue("ws_port", ports.wsPort()).addKeyValue("http_port", ports.httpPort())
+                .addKeyValue("tls", config.tls()).log("signaling server started");
+        return ports;
+    }
+
+    /** Deadlines are checked this often: a quarter of the shortest one, between 10 and 250 ms. */
+    static long sweepTickMillis(ServerConfig c) {
+        long shortest = Math.min(c.authDeadline().toMillis(), c.idleTimeout().toMillis());
+        if (!c.resumeGrace().isZero()) shortest = Math.min(shortest, c.resumeGrace().toMillis());
+        return Math.max(10, Math.min(250, shortest / 4));
+    }
+
+    private void sweep() {
+        try {
+            ws.sweep();
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).log("sweep failed");
+        }
+    }
+
+    public synchronized BoundPorts ports() {
+        if (ports == null) throw new IllegalStateException("not started");
+        return ports;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful stop: /healthz turns 503 for the drain delay, every client gets {@code going-away} and a
+     * 1001 close, the server waits up to the shutdown timeout for them to go, then stops listening.
+     * Idempotent; safe from a shutdown hook.
+     */
+    @Override
+    public void close() {
+        RelayServer w;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            w = ws;
+        }
+        if (w == null) {
+            terminated.countDown();
+            return;
+        }
+        try {
+            w.drainStart();
+            log.atInfo().addKeyValue("clients", w.openSockets()).log("draining");
+            pause(config.drainDelay());
+            w.drain();
+            long until = System.nanoTime() + config.shutdownTimeout().toNanos();
+            while (w.openSockets() > 0 && System.nanoTime() < until) pause(Duration.ofMillis(20));
+            stopQuietly();
+            log.atInfo().addKeyValue("left", w.openSockets()).log("signaling server stopped");
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    private void stopQuietly() {
+        if (scheduler != null) scheduler.shutdownNow();
+        try {
+            if (ws != null) ws.stop(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (http != null) http.stop();
+    }
+
+    private static void pause(Duration d) {
+        if (d.isZero()) return;
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Counters as /metrics shows them; for tests and embedding. */
+    public String metricsText() {
+        return metrics.render();
+    }
+}

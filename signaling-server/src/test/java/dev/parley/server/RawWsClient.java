@@ -1,0 +1,161 @@
+package dev.parley.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A deliberately naive WebSocket client over a plain socket: an HTTP upgrade and frames built by hand,
+ * so tests can send what no well-behaved library would (huge declared lengths, endless fragments,
+ * broken UTF-8). A reader thread records text messages and the close code; it can be paused to play
+ * a client that stops reading.
+ */
+final class RawWsClient implements AutoCloseable {
+    static final int TEXT = 1, BINARY = 2, CONTINUATION = 0, CLOSE = 8, PING = 9;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final Socket socket;
+    final String status;
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    /** The close code the server sent, or -1 if the socket ended without a close frame. */
+    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    final AtomicLong bytesSent = new AtomicLong();
+    private final OutputStream out;
+    private volatile boolean paused;
+
+    private RawWsClient(Socket socket, String status) throws IOException {
+        this.socket = socket;
+        this.status = status;
+        this.out = socket.getOutputStream();
+    }
+
+    static RawWsClient connect(int port, String extraHeaders) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        String req = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
+                + extraHeaders + "\r\n";
+        s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) break;
+            head.write(b);
+            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String response = head.toString(StandardCharsets.US_ASCII);
+        String status = response.isEmpty() ? "" : response.substring(0, Math.max(0, response.indexOf('\r')));
+        RawWsClient c = new RawWsClient(s, status);
+        if (status.contains(" 101 ")) c.startReader(new DataInputStream(in));
+        else c.closeCode.complete(-1);
+        return c;
+    }
+
+    boolean upgraded() {
+        return status.contains(" 101 ");
+    }
+
+    private void startReader(DataInputStream in) {
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    while (paused) java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    int b0 = in.readUnsignedByte();
+                    int b1 = in.readUnsignedByte();
+                    long len = b1 & 0x7f;
+                    if (len == 126) len = in.readUnsignedShort();
+                    else if (len == 127) len = in.readLong();
+                    byte[] payload = new byte[(int) len];
+                    in.readFully(payload);
+                    int op = b0 & 0x0f;
+                    if (op == TEXT) texts.add(new String(payload, StandardCharsets.UTF_8));
+                    if (op == CLOSE) {
+                        closeCode.complete(len >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
+                        return;
+                    }
+                }
+            } catch (EOFException e) {
+                closeCode.complete(-1);
+            } catch (IOException e) {
+                closeCode.complete(-1);
+            }
+        }, "raw-ws-reader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void pauseReading() {
+        paused = true;
+    }
+
+    String nextText() throws InterruptedException {
+        String s = texts.poll(RecordingClient.WAIT_SECONDS, TimeUnit.SECONDS);
+        if (s == null) fail("no message within " + RecordingClient.WAIT_SECONDS + " s");
+        return s;
+    }
+
+    /** A masked frame as a browser would send it (RFC 6455 §5.2). */
+    void frame(int opcode, boolean fin, byte[] payload) throws IOException {
+        byte[] head = header(opcode, fin, payload.length);
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        byte[] body = new byte[head.length + 4 + payload.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(mask, 0, body, head.length, 4);
+        for (int i = 0; i < payload.length; i++) body[head.length + 4 + i] = (byte) (payload[i] ^ mask[i & 3]);
+        out.write(body);
+        out.flush();
+        bytesSent.addAndGet(body.length);
+    }
+
+    void text(String s) throws IOException {
+        frame(TEXT, true, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Only a frame header (with mask key) that promises {@code declared} bytes, none of which follow. */
+    void headerOnly(int opcode, boolean fin, long declared) throws IOException {
+        byte[] head = header(opcode, fin, declared);
+        out.write(head);
+        out.write(new byte[4]);
+        out.flush();
+        bytesSent.addAndGet(head.length + 4);
+    }
+
+    private static byte[] header(int opcode, boolean fin, long len) {
+        int b0 = (fin ? 0x80 : 0) | opcode;
+        if (len < 126) return new byte[] {(byte) b0, (byte) (0x80 | len)};
+        if (len <= 0xffff) return new byte[] {(byte) b0, (byte) (0x80 | 126), (byte) (len >> 8), (byte) len};
+        byte[] h = new byte[10];
+        h[0] = (byte) b0;
+        h[1] = (byte) (0x80 | 127);
+        for (int i = 0; i < 8; i++) h[2 + i] = (byte) (len >>> (56 - 8 * i));
+        return h;
+    }
+
+    int awaitClose() throws Exception {
+        return closeCode.get(RecordingClient.WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

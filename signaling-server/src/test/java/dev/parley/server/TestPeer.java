@@ -1,0 +1,51 @@
+package dev.parley.server;
+
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.AuthPayload;
+import dev.parley.protocol.crypto.Base64Url;
+import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.protocol.signal.Auth;
+import dev.parley.protocol.signal.Challenge;
+import dev.parley.protocol.signal.Welcome;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+
+/** An identity plus a recording connection, with the login dance spelled out the way a client does it. */
+final class TestPeer implements AutoCloseable {
+    final IdentityKeyPair key;
+    final RecordingClient ws;
+    final String host;
+
+    private TestPeer(IdentityKeyPair key, RecordingClient ws, String host) {
+        this.key = key;
+        this.ws = ws;
+        this.host = host;
+    }
+
+    static TestPeer connect(URI uri, IdentityKeyPair key, SSLContext tls) throws InterruptedException {
+        boolean secure = uri.getScheme().equals("wss");
+        return new TestPeer(key, RecordingClient.connect(uri, tls), AuthPayload.authority(uri.getHost(), uri.getPort(), secure));
+    }
+
+    PeerId id() {
+        return key.publicKey().peerId();
+    }
+
+    Auth authFor(Challenge ch) {
+        byte[] nonce = Base64Url.decode("nonce", ch.nonce(), AuthPayload.NONCE_LENGTH);
+        byte[] sig = key.sign(AuthPayload.bytes(host, nonce, key.publicKey()));
+        return new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig));
+    }
+
+    Welcome login() throws Exception {
+        Challenge ch = ws.expect(Challenge.class);
+        ws.send(authFor(ch));
+        return ws.expect(Welcome.class);
+    }
+
+    @Override
+    public void close() {
+        ws.close();
+    }
+}
