@@ -66,6 +66,40 @@ final class ProcStats {
         }
     }
 
+    /** Per-thread CPU (ns) and context switches of {@code pid}, keyed by thread name with digits folded to '#'. */
+    record Threads(java.util.Map<String, Long> cpuNanos, long contextSwitches) {
+        Threads minus(Threads before) {
+            java.util.Map<String, Long> d = new java.util.TreeMap<>();
+            cpuNanos.forEach((k, v) -> d.put(k, v - before.cpuNanos.getOrDefault(k, 0L)));
+            return new Threads(d, contextSwitches - before.contextSwitches);
+        }
+    }
+
+    static Threads threads(long pid) {
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        long cs = 0;
+        try (var dir = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) dir::iterator) {
+                try {
+                    String s = Files.readString(t.resolve("stat"));
+                    String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).replaceAll("\\d+", "#");
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    long ns = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1_000_000_000L / CLK_TCK;
+                    cpu.merge(name, ns, Long::sum);
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            cs += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // thread ended meanwhile
+                }
+            }
+        } catch (IOException ignored) {
+        }
+        return new Threads(cpu, cs);
+    }
+
     static long selfPid() {
         return ProcessHandle.current().pid();
     }

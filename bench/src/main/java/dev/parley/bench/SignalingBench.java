@@ -143,14 +143,28 @@ public final class SignalingBench {
             if (w != null) say("server welcome: heartbeatMs=" + w.heartbeatMs() + " idleTimeoutMs=" + w.idleTimeoutMs() + " limits=" + w.limits());
             Thread keepalive = startKeepalive();
 
+            ProcStats.Threads idle0 = server != null ? ProcStats.threads(server.pid) : null;
+            long idleT0 = System.nanoTime();
             sleep(o.holdSeconds * 1000L);
             int heldAfterHold = client.ready.get();
+            double idleCpuPct = Double.NaN;
+            if (server != null && o.holdSeconds > 0) {
+                ProcStats.Threads idle = ProcStats.threads(server.pid).minus(idle0);
+                long idleNs = idle.cpuNanos().values().stream().mapToLong(Long::longValue).sum();
+                idleCpuPct = 100.0 * idleNs / (System.nanoTime() - idleT0);
+                say(String.format(Locale.ROOT, "server CPU while holding %d idle connections for %d s: %.1f%% of a core%s", heldAfterHold,
+                        o.holdSeconds, idleCpuPct, idleNs == 0 ? "" : " (" + idle.cpuNanos().entrySet().stream()
+                                .filter(e -> e.getValue() > 0).sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(4)
+                                .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100.0 * e.getValue() / idleNs))
+                                .collect(Collectors.joining(", ")) + ")"));
+            }
             Map<String, Object> conn = new LinkedHashMap<>();
             conn.put("target", o.connections);
             conn.put("held", heldAfterHold);
             conn.put("failed", client.failed.get());
             conn.put("dropped", client.droppedAfterReady.get());
             conn.put("ramp_per_s", Math.round((held - base) / rampSec));
+            conn.put("server_idle_cpu_pct", round2(idleCpuPct));
             conn.put("server_authenticated", Math.round(serverMetric("parley_authenticated_peers")));
             if (server != null) {
                 long rssRaw = ProcStats.rssBytes(server.pid);
@@ -313,7 +327,7 @@ public final class SignalingBench {
 
     private record PhaseResult(int rep, int rate, double sentRate, double deliveredRate, PhaseRecorder.Result r,
                                long errors, double cpuUsPerMsg, double serverCpuPct, double genCpuPct, double boxBusyPct,
-                               Pacer.Sent sent, long pings, long serverRelayed) {}
+                               Pacer.Sent sent, long pings, long serverRelayed, double ctxSwitchesPerMsg) {}
 
     private void relay() throws IOException {
         List<Conn> ready = new ArrayList<>();
@@ -402,6 +416,7 @@ public final class SignalingBench {
                 m.put("max_us", us(r.r.max()));
                 m.put("server_cpu_us_per_msg", round2(r.cpuUsPerMsg));
                 m.put("server_cpu_pct", round2(r.serverCpuPct));
+                m.put("server_ctxsw_per_msg", round2(r.ctxSwitchesPerMsg));
                 m.put("generator_cpu_pct", round2(r.genCpuPct));
                 m.put("machine_busy_pct", round2(r.boxBusyPct));
                 m.put("pacer_lag_p99_us", us(r.sent.lagP99()));
@@ -443,6 +458,7 @@ public final class SignalingBench {
         }
         long pings0 = pingsSent;
         double relayed0 = serverMetric("parley_relayed_messages_total");
+        ProcStats.Threads th0 = server != null ? ProcStats.threads(server.pid) : null;
         long cpu0 = server != null ? ProcStats.cpuNanos(server.pid) : -1;
         long self0 = ProcStats.cpuNanos(ProcStats.selfPid());
         long[] box0 = ProcStats.machineJiffies();
@@ -452,6 +468,7 @@ public final class SignalingBench {
         while (rec.delivered() + rec.errorCount() < total - sent.sendFailures() && System.nanoTime() < drainEnd) sleep(5);
         long wall1 = System.nanoTime();
         long cpu1 = server != null ? ProcStats.cpuNanos(server.pid) : -1;
+        ProcStats.Threads th = server != null ? ProcStats.threads(server.pid).minus(th0) : null;
         long self1 = ProcStats.cpuNanos(ProcStats.selfPid());
         long[] box1 = ProcStats.machineJiffies();
         double relayed1 = serverMetric("parley_relayed_messages_total");
@@ -471,8 +488,16 @@ public final class SignalingBench {
         double genPct = 100.0 * (self1 - self0) / (wall1 - wall0);
         double boxPct = box1[1] > box0[1] ? 100.0 * Runtime.getRuntime().availableProcessors() * (box1[0] - box0[0]) / (box1[1] - box0[1]) : Double.NaN;
         if (!r.errors().isEmpty()) say("  errors: " + r.errors());
+        if (th != null && (profile || (rep == o.reps && rate == Arrays.stream(o.rates).max().orElse(0)))) {
+            long thTotal = th.cpuNanos().values().stream().mapToLong(Long::longValue).sum();
+            say(String.format(Locale.ROOT, "  server threads' CPU in this phase (%.2f s in all, %.1f context switches per message):",
+                    thTotal / 1e9, th.contextSwitches() / (double) Math.max(1, r.delivered())));
+            th.cpuNanos().entrySet().stream().filter(e -> e.getValue() > 0).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                    .limit(8).forEach(e -> say(String.format(Locale.ROOT, "    %5.1f%%  %s", 100.0 * e.getValue() / Math.max(1, thTotal), e.getKey())));
+        }
         return new PhaseResult(rep, rate, sentRate, delivRate, r, errors, cpuPerMsg, srvPct, genPct, boxPct, sent,
-                pingsSent - pings0, Math.round(relayed1 - relayed0));
+                pingsSent - pings0, Math.round(relayed1 - relayed0),
+                th == null ? Double.NaN : th.contextSwitches() / (double) Math.max(1, r.delivered()));
     }
 
     /** Top frames of the server's CPU samples, from `jfr print`, so a missed CPU target points somewhere. */
