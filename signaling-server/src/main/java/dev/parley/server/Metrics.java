@@ -25,7 +25,7 @@ final class Metrics {
     static final List<String> REJECT_REASONS = List.of(
             "not_authenticated", "auth_failed", "auth_timeout", "spoofed_from", "malformed", "too_large",
             "invalid_utf8", "protocol_error", "rate_limited", "slow_consumer", "idle_timeout", "overloaded",
-            "origin", "handshake_timeout", "close_timeout");
+            "origin", "handshake_timeout");
     static final List<String> RELAYED_TYPES = List.of("offer", "answer", "candidate");
     /** Relay latency bucket bounds in seconds (receive to enqueue is microseconds when healthy). */
     private static final double[] BOUNDS = {
