@@ -464,8 +464,11 @@ public final class SignalingBench {
         long[] box0 = ProcStats.machineJiffies();
         long wall0 = System.nanoTime();
         Pacer.Sent sent = pacer.run(senders, total, rate, o.offerEvery, firstSeq);
-        long drainEnd = System.nanoTime() + 3_000_000_000L;
+        // wait for the server to deliver everything, so no backlog leaks into the next phase's latencies
+        long drainEnd = System.nanoTime() + 20_000_000_000L;
         while (rec.delivered() + rec.errorCount() < total - sent.sendFailures() && System.nanoTime() < drainEnd) sleep(5);
+        long missing = total - sent.sendFailures() - rec.delivered() - rec.errorCount();
+        if (missing > 0) say("  WARNING: " + missing + " messages neither delivered nor refused 20 s after the last send");
         long wall1 = System.nanoTime();
         long cpu1 = server != null ? ProcStats.cpuNanos(server.pid) : -1;
         ProcStats.Threads th = server != null ? ProcStats.threads(server.pid).minus(th0) : null;
@@ -473,6 +476,7 @@ public final class SignalingBench {
         long[] box1 = ProcStats.machineJiffies();
         double relayed1 = serverMetric("parley_relayed_messages_total");
         client.recorder = null;
+        sleep(1000); // a quiet second between phases
         if (profile) {
             server.jcmd("JFR.stop", "name=bench");
             summarizeProfile(o.outDir.resolve("relay.jfr"));
