@@ -42,8 +42,8 @@ final class ContactsCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Add a contact from the string they got from 'parley id' (parley:<key>[?name=...]) or a bare peer id.",
-                    "Adding someone again just renames them."},
+            description = {"Add a contact from the string they got from 'parley id' (parley:<key>[?name=...]) or a bare peer id. "
+                    + "Adding someone again just renames them."},
             footer = {"", "Example: parley contacts add 'parley:Xy3...' --name Bob"})
     static final class Add implements Callable<Integer> {
         @ParentCommand
@@ -139,8 +139,8 @@ final class ContactsCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Show the 60-digit safety number you share with a contact, and mark them verified once you have",
-                    "compared it with them in person or over a call you trust (they run the same command and see the same number)."},
+            description = {"Show the 60-digit safety number you share with a contact, and mark them verified once you have "
+                    + "compared it with them in person or over a call you trust (they run the same command and see the same number)."},
             footer = {"", "Examples: parley contacts verify Bob                   (shows the number; asks if run in a terminal)",
                     "          parley contacts verify Bob --confirm '12345 67890 ...'"})
     static final class Verify implements Callable<Integer> {

@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 
 /** {@code parley id}: who I am on Parley, and the contact string to give to others. */
 @Command(name = "id", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show your peer id, identity key and the contact string others add you with.",
-                "The identity is created on first use and lives in the profile (keep it private: whoever holds it is you)."},
+        description = {"Show your peer id, identity key and the contact string others add you with. "
+                + "The identity is created on first use and lives in the profile (keep it private: whoever holds it is you)."},
         footer = {"", "Example: parley id --name Alice   then give the 'parley:...' line to Bob, who runs",
                 "         parley contacts add 'parley:...' --name Alice"})
 final class IdCommand implements Callable<Integer> {

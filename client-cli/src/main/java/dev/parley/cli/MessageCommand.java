@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * this profile is online (exit {@link ExitCodes#PEER_UNREACHABLE}).
  */
 @Command(name = "message", aliases = "msg", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Send one message and wait until the contact's device has acknowledged it.",
-                "If they are not reachable in time the message stays queued and is delivered the next time",
-                "this profile is online ('parley chat' or 'parley receive')."},
+        description = {"Send one message and wait until the contact's device has acknowledged it. "
+                + "If they are not reachable in time the message stays queued and is delivered the next time "
+                + "this profile is online ('parley chat' or 'parley receive')."},
         footer = {"", "Example: parley message --to Bob \"see you at 8\" && echo delivered"})
 final class MessageCommand implements Callable<Integer> {
     @ParentCommand

@@ -14,12 +14,12 @@ import java.nio.file.Path;
  */
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0-SNAPSHOT",
         description = {"Peer-to-peer chat, calls and file transfer over WebRTC.", "",
-                "Start here: 'parley id' shows the contact string to give your friend; 'parley contacts add' adds theirs;",
-                "'parley chat' opens the interactive client. Global options go before the command."},
+                "Start here: 'parley id' shows the contact string to give your friend, 'parley contacts add' adds theirs, "
+                        + "'parley chat' opens the interactive client. Global options go before the command."},
         subcommands = {IdCommand.class, ContactsCommand.class, ChatCommand.class, MessageCommand.class,
                 ReceiveCommand.class, ServeCommand.class, DemoCommand.class},
-        footer = {"", "Profile: --profile, else $PARLEY_HOME, else ~/.parley. Server: --server, else $PARLEY_SERVER,",
-                "else 'server=' in <profile>/config.properties, else " + Profile.DEFAULT_SERVER + ".",
+        footer = {"", "Profile: --profile, else $PARLEY_HOME, else ~/.parley.",
+                "Server: --server, else $PARLEY_SERVER, else 'server=' in <profile>/config.properties, else " + Profile.DEFAULT_SERVER + ".",
                 "Logs go to <profile>/parley.log. Full guide: docs/cli.md."})
 public final class ParleyCommand implements Runnable {
     @Spec
@@ -30,8 +30,7 @@ public final class ParleyCommand implements Runnable {
     Path profile;
 
     @Option(names = "--server", paramLabel = "URL",
-            description = "Signaling server, ws:// or wss:// (env PARLEY_SERVER; default from <profile>/config.properties, else "
-                    + Profile.DEFAULT_SERVER + ").")
+            description = "Signaling server URL, ws:// or wss:// (env PARLEY_SERVER; the order is below).")
     String server;
 
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces on errors and log more detail to the profile's parley.log.")

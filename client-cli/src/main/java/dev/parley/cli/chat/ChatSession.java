@@ -79,7 +79,7 @@ public final class ChatSession implements ParleyListener {
 
     /** Runs until /quit or Ctrl-D; returns the exit code. {@code contact} may be null. */
     public int run(String contact) throws IOException {
-        terminal = TerminalBuilder.builder().system(true).name("parley").build();
+        terminal = TerminalBuilder.builder().system(true).dumb(true).name("parley").build(); // dumb: piped input still works, without a warning
         try {
             DefaultParser parser = new DefaultParser();
             parser.setEofOnUnclosedQuote(false);
