@@ -1,0 +1,52 @@
+package dev.parley.cli;
+
+import dev.parley.client.Contact;
+import dev.parley.client.ParleyClient;
+import dev.parley.protocol.PeerId;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Finds the one contact a user means by a peer id, a name, or a unique prefix of either. */
+public final class Contacts {
+    private Contacts() {}
+
+    /** The matching contact; a {@link CliException} ({@link ExitCodes#CONTACT}) when none or several match. */
+    public static Contact resolve(ParleyClient client, String query) {
+        List<Contact> all = client.contacts();
+        String q = query == null ? "" : query.trim();
+        if (q.isEmpty()) throw new CliException(ExitCodes.CONTACT, "no contact given: name one from 'parley contacts list'");
+        if (PeerId.isValid(q)) {
+            PeerId id = PeerId.of(q);
+            return all.stream().filter(c -> c.peerId().equals(id)).findFirst().orElseThrow(() -> new CliException(ExitCodes.CONTACT,
+                    "peer " + id.shortForm() + "… is not one of your contacts: add it with 'parley contacts add CONTACT_STRING --name NAME'"));
+        }
+        List<Contact> matches = matching(all, q);
+        if (matches.size() == 1) return matches.get(0);
+        if (matches.isEmpty()) {
+            throw new CliException(ExitCodes.CONTACT, "no contact matches '" + q + "': 'parley contacts list' shows your contacts, "
+                    + "'parley contacts add CONTACT_STRING --name NAME' adds one");
+        }
+        throw new CliException(ExitCodes.CONTACT, "'" + q + "' matches " + matches.size() + " contacts ("
+                + matches.stream().map(c -> c.label() + " " + c.peerId().shortForm()).collect(Collectors.joining(", "))
+                + "): use more of the name or the peer id");
+    }
+
+    /** Exact name matches if any (case-insensitive), else prefix matches of name or peer id. */
+    public static List<Contact> matching(List<Contact> all, String q) {
+        String lower = q.toLowerCase(Locale.ROOT);
+        List<Contact> exact = new ArrayList<>();
+        for (Contact c : all) {
+            if (c.displayName() != null && c.displayName().toLowerCase(Locale.ROOT).equals(lower)) exact.add(c);
+        }
+        if (!exact.isEmpty()) return exact;
+        List<Contact> prefix = new ArrayList<>();
+        for (Contact c : all) {
+            boolean byName = c.displayName() != null && c.displayName().toLowerCase(Locale.ROOT).startsWith(lower);
+            if (byName || c.peerId().value().startsWith(lower)) prefix.add(c);
+        }
+        return prefix;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.parley.cli;
+
+import dev.parley.client.ParleyClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code parley id}: who I am on Parley, and the contact string to give to others. */
+@Command(name = "id", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show your peer id, identity key and the contact string others add you with. "
+                + "The identity is created on first use and lives in the profile (keep it private: whoever holds it is you)."},
+        footer = {"", "Example: parley id --name Alice   then give the 'parley:...' line to Bob, who runs",
+                "         parley contacts add 'parley:...' --name Alice"})
+final class IdCommand implements Callable<Integer> {
+    @ParentCommand
+    ParleyCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Suggest this name to whoever adds you (put into the contact string).")
+    String name;
+
+    @Option(names = "--json", description = "Print one JSON object: peerId, contact, key, profile, server.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Profile profile = Profile.resolve(root);
+        PrintWriter out = spec.commandLine().getOut();
+        try (ParleyClient client = profile.open(null)) {
+            String contact = client.contactString(name).toString();
+            if (json) {
+                out.println(Json.object().put("peerId", client.peerId().value()).put("contact", contact)
+                        .put("key", client.identityKey().toBase64Url()).put("profile", profile.dir().toString())
+                        .put("server", profile.server().toString()));
+            } else {
+                out.println("Peer id:  " + client.peerId().value());
+                out.println("Key:      " + client.identityKey().toBase64Url() + "  (Ed25519; the peer id is its hash)");
+                out.println("Profile:  " + profile.dir());
+                out.println("Server:   " + profile.server() + "  (from " + profile.serverSource() + ")");
+                out.println();
+                out.println("Your contact string (give it to people who should reach you):");
+                out.println("  " + contact);
+                out.println();
+                out.println("They run:  parley contacts add '" + contact + "' --name " + (name == null ? "YOUR_NAME" : shellWord(name)));
+                out.println("Then both run 'parley contacts verify NAME' and compare the 60-digit safety number out of band.");
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String shellWord(String s) {
+        return s.matches("[A-Za-z0-9._-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+}

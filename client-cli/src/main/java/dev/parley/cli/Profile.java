@@ -1,0 +1,150 @@
+package dev.parley.cli;
+
+import dev.parley.client.ParleyClient;
+import dev.parley.client.ParleyConfig;
+import dev.parley.client.ParleyListener;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where a command's identity, database, downloads and log live, and which signaling server it uses:
+ * {@code --profile} / {@code PARLEY_HOME} / {@code ~/.parley}, and {@code --server} /
+ * {@code PARLEY_SERVER} / {@code server=} in {@code <profile>/config.properties} / the default.
+ */
+public final class Profile {
+    public static final String DEFAULT_SERVER = "ws://localhost:8080";
+    public static final String CONFIG_FILE = "config.properties";
+
+    private final Path dir;
+    private final URI server;
+    private final String serverSource;
+    private final boolean verbose;
+
+    private Profile(Path dir, URI server, String serverSource, boolean verbose) {
+        this.dir = dir;
+        this.server = server;
+        this.serverSource = serverSource;
+        this.verbose = verbose;
+    }
+
+    public static Profile resolve(ParleyCommand root) {
+        return resolve(root.profile, root.server, root.verbose, System.getenv());
+    }
+
+    static Profile resolve(Path profileOption, String serverOption, boolean verbose, Map<String, String> env) {
+        Path dir;
+        if (profileOption != null) dir = profileOption;
+        else if (env.get("PARLEY_HOME") != null && !env.get("PARLEY_HOME").isBlank()) dir = Path.of(env.get("PARLEY_HOME"));
+        else dir = Path.of(System.getProperty("user.home"), ".parley");
+        dir = dir.toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CliException(ExitCodes.CONFIG, "profile " + dir + " is a file, not a directory: pass --profile DIR with a directory");
+        }
+        Properties config = readConfig(dir.resolve(CONFIG_FILE));
+        String value;
+        String source;
+        if (serverOption != null) {
+            value = serverOption;
+            source = "--server";
+        } else if (env.get("PARLEY_SERVER") != null && !env.get("PARLEY_SERVER").isBlank()) {
+            value = env.get("PARLEY_SERVER");
+            source = "PARLEY_SERVER";
+        } else if (config.getProperty("server") != null) {
+            value = config.getProperty("server").trim();
+            source = dir.resolve(CONFIG_FILE).toString();
+        } else {
+            value = DEFAULT_SERVER;
+            source = "default";
+        }
+        return new Profile(dir, parseServer(value, source), source, verbose);
+    }
+
+    private static URI parseServer(String value, String source) {
+        try {
+            URI u = new URI(value.trim());
+            if (!("ws".equals(u.getScheme()) || "wss".equals(u.getScheme())) || u.getHost() == null) {
+                throw new URISyntaxException(value, "expected ws://HOST:PORT or wss://HOST:PORT");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new CliException(ExitCodes.CONFIG, "bad signaling server URL '" + value + "' (from " + source
+                    + "): use ws://HOST:PORT or wss://HOST:PORT, e.g. " + DEFAULT_SERVER);
+        }
+    }
+
+    private static Properties readConfig(Path file) {
+        Properties p = new Properties();
+        if (!Files.isRegularFile(file)) return p;
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException(ExitCodes.CONFIG, "cannot read " + file + ": " + e.getMessage() + "; fix or delete it");
+        }
+        return p;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    /** Where the server URL came from: {@code --server}, {@code PARLEY_SERVER}, the config file, or {@code default}. */
+    public String serverSource() {
+        return serverSource;
+    }
+
+    public Path downloads() {
+        return dir.resolve("downloads");
+    }
+
+    /**
+     * Creates the profile directory if needed (0700), sends logging to its {@code parley.log}, and opens
+     * the client (not started). Failures become a {@link CliException} with {@link ExitCodes#CONFIG}.
+     */
+    public ParleyClient open(ParleyListener listener) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir.getParent());
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (FileSystemException e) {
+            throw new CliException(ExitCodes.CONFIG, "cannot create profile directory " + dir + ": " + reason(e)
+                    + "; pass --profile DIR with a directory you can write", e);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.CONFIG, "cannot create profile directory " + dir + ": " + e.getMessage(), e);
+        }
+        LogSetup.toProfile(dir, verbose);
+        try {
+            return ParleyClient.open(ParleyConfig.builder(dir).server(server).build(), listener);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.CONFIG, "cannot open profile " + dir + ": " + e.getMessage(), e);
+        } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
+            throw new CliException(ExitCodes.CONFIG, "cannot load the WebRTC native library (" + e.getMessage()
+                    + "); on Debian run: sudo apt-get install libpulse0 libxfixes3 libxrandr2 libxcomposite1 libudev1", e);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof UnsatisfiedLinkError) {
+                throw new CliException(ExitCodes.CONFIG, "cannot load the WebRTC native library (" + e.getCause().getMessage()
+                        + "); on Debian run: sudo apt-get install libpulse0 libxfixes3 libxrandr2 libxcomposite1 libudev1", e);
+            }
+            throw new CliException(ExitCodes.CONFIG, "cannot open profile " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String reason(FileSystemException e) {
+        String r = e.getReason();
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return r != null ? r : e.getClass().getSimpleName();
+    }
+}
