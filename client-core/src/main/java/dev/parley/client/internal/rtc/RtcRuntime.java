@@ -37,6 +37,7 @@ public final class RtcRuntime implements AutoCloseable {
      * arrive, an AudioSendGate per ADM goes here, wrapping SLD/SRD and track changes.
      */
     private final AudioDeviceModuleBase audioDeviceModule;
+    private final AudioSendGate audioGate;
     private final PeerConnectionFactory factory;
     private final Set<PeerSession> sessions = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
@@ -45,6 +46,7 @@ public final class RtcRuntime implements AutoCloseable {
     private RtcRuntime(RtcConfig config, AudioDeviceModuleBase adm, PeerConnectionFactory factory) {
         this.config = config;
         this.audioDeviceModule = adm;
+        this.audioGate = AudioSendGate.headless(adm);
         this.factory = factory;
     }
 
@@ -88,7 +90,7 @@ public final class RtcRuntime implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("RtcRuntime is closed");
             }
-            PeerSession s = new PeerSession(factory, toNative(config), config, localPeerId, remotePeerId,
+            PeerSession s = new PeerSession(factory, audioGate, toNative(config), config, localPeerId, remotePeerId,
                     signaling, verifier, listener, sessions::remove);
             sessions.add(s);
             return s;
