@@ -385,8 +385,8 @@ public final class PeerSession {
         CompletableFuture<Void> done = new CompletableFuture<>();
         post("start audio", () -> {
             if (closing || !everConnected) {
-                done.completeExceptionally(new IllegalStateException(
-                        closing ? "session closed" : "session not connected yet"));
+                done.completeExceptionally(closing ? new SessionClosedException("session closed")
+                        : new IllegalStateException("session not connected yet"));
                 return;
             }
             remoteSink = sink;
@@ -401,7 +401,7 @@ public final class PeerSession {
             settleAudioWaiters();
         });
         if (executor.isShutdown() && !done.isDone()) {
-            done.completeExceptionally(new IllegalStateException("session closed"));
+            done.completeExceptionally(new SessionClosedException("session closed"));
         }
         return done;
     }
@@ -454,6 +454,21 @@ public final class PeerSession {
             audioWaiters.clear();
             negotiationNeeded = true;
             maybeNegotiate();
+        });
+    }
+
+    /**
+     * Mute the microphone track (real devices; a headless pump mutes itself by pushing silence). The
+     * track stays negotiated; the peer receives silence.
+     */
+    public void setAudioMuted(boolean muted) {
+        post("mute " + muted, () -> {
+            if (!closing && localAudioTrack != null) {
+                audioGate.around(() -> {
+                    localAudioTrack.setEnabled(!muted);
+                    return null;
+                });
+            }
         });
     }
 
@@ -975,7 +990,7 @@ public final class PeerSession {
             log.warn("closing the connection to {} failed", remotePeerId, e);
         }
         log.debug("session with {} closed: {}", remotePeerId, reason);
-        IllegalStateException gone = new IllegalStateException("session closed: " + reason);
+        IllegalStateException gone = new SessionClosedException("session closed: " + reason);
         audioWaiters.forEach(w -> w.completeExceptionally(gone));
         audioWaiters.clear();
         restartWaiters.forEach(w -> w.completeExceptionally(gone));

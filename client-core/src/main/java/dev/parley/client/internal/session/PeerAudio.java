@@ -30,6 +30,9 @@ public interface PeerAudio {
     /** Stop call audio both ways; {@link #start} may follow for the next call. */
     void stop();
 
+    /** Real devices: mute the microphone track (headless callers push silence instead). */
+    void setMuted(boolean muted);
+
     /** Audio statistics; the stage completes on a WebRTC thread, so continue async on your own executor. */
     CompletionStage<AudioStatsSample> stats();
 
@@ -55,6 +58,11 @@ public interface PeerAudio {
             @Override
             public void stop() {
                 session.stopAudio();
+            }
+
+            @Override
+            public void setMuted(boolean muted) {
+                session.setAudioMuted(muted);
             }
 
             @Override
