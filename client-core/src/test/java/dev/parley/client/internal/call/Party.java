@@ -38,8 +38,12 @@ final class Party implements AutoCloseable {
     private final List<LoopSignaling> pipes = new ArrayList<>();
 
     Party(char letter, RtcConfig config) {
+        this(letter, RtcRuntime.create(config));
+    }
+
+    Party(char letter, RtcRuntime runtime) {
         this.id = new PeerId(String.valueOf(letter).repeat(PeerId.LENGTH));
-        this.runtime = RtcRuntime.create(config);
+        this.runtime = runtime;
     }
 
     /** A verified session between x and y (x dials); returns [x's link, y's link] once both are up. */
