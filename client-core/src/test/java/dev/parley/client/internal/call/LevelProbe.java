@@ -38,9 +38,20 @@ final class LevelProbe implements RemoteAudioSink {
         frames.offer(new Frame(Math.sqrt(energy / count), energy == 0 ? 0 : 2 * power / (count * energy)));
     }
 
+    /** Everything queued so far (consumes it). */
+    java.util.List<Frame> drain() {
+        java.util.List<Frame> out = new java.util.ArrayList<>();
+        frames.drainTo(out);
+        return out;
+    }
+
+    static boolean isTone(Frame f) {
+        return f.rms() > 0.05 && f.purity() > 0.8;
+    }
+
     /** Wait until {@code n} consecutive frames carry the tone. */
     void awaitTone(int n, Duration timeout) throws InterruptedException {
-        awaitRun(f -> f.rms() > 0.05 && f.purity() > 0.8, n, timeout, "tone at " + hz + " Hz");
+        awaitRun(LevelProbe::isTone, n, timeout, "tone at " + hz + " Hz");
     }
 
     /** Wait until {@code n} consecutive frames are (near) silent. */
