@@ -127,7 +127,8 @@ public final class CallBench {
                 hits += frames[i] ? 1 : 0;
             }
             System.out.println("latency_ms_raw=" + Arrays.toString(Arrays.stream(lat).map(x -> Math.round(x * 10) / 10.0).toArray()));
-            System.out.printf("latency_clicks_sent=%d detected=%d matched=%d%n", clicks, atB.onsets.size(), lat.length);
+            System.out.printf("latency_clicks_sent=%d detected=%d matched=%d playout_callbacks_per_s=%.2f%n", clicks,
+                    atB.onsets.size(), lat.length, atB.callbackRate());
             if (lat.length > 0) {
                 System.out.printf("latency_ms_min=%.1f median=%.1f p90=%.1f max=%.1f%n", lat[0], lat[lat.length / 2],
                         lat[(int) (lat.length * 0.9)], lat[lat.length - 1]);
@@ -189,10 +190,22 @@ public final class CallBench {
     static final class Clicks implements RemoteAudioSink {
         final List<Long> onsets = java.util.Collections.synchronizedList(new ArrayList<>());
         private long lastLoud = Long.MIN_VALUE / 2;
+        volatile long callbacks;
+        volatile long firstCallback;
+        volatile long lastCallback;
+
+        /** Playout callbacks per second seen by this sink (the headless ADM's playout clock). */
+        double callbackRate() {
+            return callbacks < 2 ? 0 : (callbacks - 1) * 1e9 / (lastCallback - firstCallback);
+        }
 
         @Override
         public void onFrame(byte[] pcm, int sampleRate, int channels, int frames) {
             long now = System.nanoTime();
+            if (callbacks++ == 0) {
+                firstCallback = now;
+            }
+            lastCallback = now;
             int count = pcm.length / 2 / channels;
             for (int i = 0; i < count; i++) {
                 int j = i * 2 * channels;
