@@ -16,11 +16,22 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Ack.class, name = "ack"),
         @JsonSubTypes.Type(value = ReadReceipt.class, name = "read"),
         @JsonSubTypes.Type(value = Typing.class, name = "typing"),
-        @JsonSubTypes.Type(value = FileOffer.class, name = "file-offer"), @JsonSubTypes.Type(value = FileAccept.class, name = "file-accept"), @JsonSubTypes.Type(value = FileDecline.class, name = "file-decline"), @JsonSubTypes.Type(value = FileCancel.class, name = "file-cancel"), @JsonSubTypes.Type(value = FileResult.class, name = "file-result"),
+        @JsonSubTypes.Type(value = FileOffer.class, name = "file-offer"),
+        @JsonSubTypes.Type(value = FileAccept.class, name = "file-accept"),
+        @JsonSubTypes.Type(value = FileDecline.class, name = "file-decline"),
+        @JsonSubTypes.Type(value = FileCancel.class, name = "file-cancel"),
+        @JsonSubTypes.Type(value = FileResult.class, name = "file-result"),
+        @JsonSubTypes.Type(value = CallInvite.class, name = "call-invite"),
+        @JsonSubTypes.Type(value = CallAccept.class, name = "call-accept"),
+        @JsonSubTypes.Type(value = CallDecline.class, name = "call-decline"),
+        @JsonSubTypes.Type(value = CallBusy.class, name = "call-busy"),
+        @JsonSubTypes.Type(value = CallCancel.class, name = "call-cancel"),
+        @JsonSubTypes.Type(value = CallHangup.class, name = "call-hangup"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, Typing,
-        FileOffer, FileAccept, FileDecline, FileCancel, FileResult {
+        FileOffer, FileAccept, FileDecline, FileCancel, FileResult,
+        CallInvite, CallAccept, CallDecline, CallBusy, CallCancel, CallHangup {
     /** The data channel label chat and control messages travel on. */
     String CHAT_CHANNEL = "chat";
     /** The peer protocol version in {@link Hello}. */

@@ -15,10 +15,20 @@ import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCStatsReport;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioOptions;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
+import dev.onvoid.webrtc.media.audio.AudioTrackSource;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import lombok.extern.slf4j.Slf4j;
 
 import java.nio.ByteBuffer;
@@ -83,6 +93,8 @@ public final class PeerSession {
 
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread executorThread;
+    private final PeerConnectionFactory factory;
+    private final AudioSendGate audioGate;
     private final RTCPeerConnection pc;
 
     /** Channels by label. Written on the executor, read by senders. */
@@ -111,8 +123,23 @@ public final class PeerSession {
     private SessionState reportedState;
     private final Map<String, Boolean> openReported = new ConcurrentHashMap<>();
 
-    PeerSession(PeerConnectionFactory factory, RTCConfiguration rtcConfiguration, RtcConfig config,
-                String localPeerId, String remotePeerId, SignalingChannel signaling,
+    // ---- audio (a call): one audio transceiver per session, kept once created ----
+    /** The track source we push into (headless); read by the pump thread. */
+    private volatile CustomAudioSource pushSource;
+    /** Where the peer's audio goes; null between calls. Read on the playout thread. */
+    private volatile RemoteAudioSink remoteSink;
+    private final AudioTrackSink sinkAdapter = this::onRemoteAudio;
+    // confined to the executor:
+    private boolean audioWanted;
+    private AudioTrackSource localAudioSource;
+    private AudioTrack localAudioTrack;
+    private RTCRtpTransceiver audioTransceiver;
+    private RTCRtpSender audioSender;
+    private AudioTrack remoteAudioTrack;
+    private final List<CompletableFuture<Void>> audioWaiters = new ArrayList<>();
+
+    PeerSession(PeerConnectionFactory factory, AudioSendGate audioGate, RTCConfiguration rtcConfiguration,
+                RtcConfig config, String localPeerId, String remotePeerId, SignalingChannel signaling,
                 DescriptionVerifier verifier, PeerSessionListener listener, Consumer<PeerSession> onTerminated) {
         this.localPeerId = requireId(localPeerId, "localPeerId");
         this.remotePeerId = requireId(remotePeerId, "remotePeerId");
@@ -125,6 +152,8 @@ public final class PeerSession {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.onTerminated = onTerminated;
+        this.factory = factory;
+        this.audioGate = Objects.requireNonNull(audioGate, "audioGate");
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "parley-rtc-" + remotePeerId);
             t.setDaemon(true);
@@ -337,6 +366,142 @@ public final class PeerSession {
         return done;
     }
 
+    // ---- audio ----
+
+    /**
+     * Start sending and receiving audio on this (connected) session: adds the session's audio
+     * transceiver, or re-enables it for a later call, and renegotiates through perfect negotiation.
+     * Both peers call this when a call is answered; JSEP (RFC 8829 §5.10) pairs a track added by
+     * {@code addTrack} with the peer's m=audio section, so crossing offers end with one audio section.
+     *
+     * <p>Headless runtime: push audio with {@link #pushAudio}. Device runtime: the microphone feeds the
+     * track and the speaker plays the peer; {@code sink} (may be null) gets a copy of what is played.
+     *
+     * @param sink gets the peer's decoded audio on the playout thread; null to discard it
+     * @return completes when a negotiation that sends our audio has finished; fails if the session is
+     *     not connected or closes first
+     */
+    public CompletionStage<Void> startAudio(RemoteAudioSink sink) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        post("start audio", () -> {
+            if (closing || !everConnected) {
+                done.completeExceptionally(closing ? new SessionClosedException("session closed")
+                        : new IllegalStateException("session not connected yet"));
+                return;
+            }
+            remoteSink = sink;
+            audioGate.around(() -> {
+                enableAudioTransceiver();
+                return null;
+            });
+            audioWanted = true;
+            audioWaiters.add(done);
+            negotiationNeeded = true;
+            maybeNegotiate();
+            settleAudioWaiters();
+        });
+        if (executor.isShutdown() && !done.isDone()) {
+            done.completeExceptionally(new SessionClosedException("session closed"));
+        }
+        return done;
+    }
+
+    /**
+     * Push exactly 10 ms of 16-bit little-endian PCM as our voice (headless runtime only). Call from one
+     * pump thread, paced in real time. Returns false if no call audio is active, the frame is not 10 ms,
+     * or the session is closed.
+     */
+    public boolean pushAudio(byte[] pcm, int sampleRate, int channels) {
+        CustomAudioSource src = pushSource;
+        int frames = sampleRate / 100;
+        if (src == null || sampleRate % 100 != 0 || channels < 1 || channels > 2
+                || pcm.length != frames * channels * 2) {
+            return false; // 20 ms frames are silently dropped by the native side (shared notes §2)
+        }
+        return audioGate.push(() -> {
+            nativeLock.readLock().lock();
+            try {
+                if (nativeClosed || pushSource != src) {
+                    return false;
+                }
+                src.pushAudio(pcm, 16, sampleRate, channels, frames);
+                return true;
+            } finally {
+                nativeLock.readLock().unlock();
+            }
+        });
+    }
+
+    /** Stop call audio both ways (direction inactive, renegotiated); the transceiver stays for the next call. */
+    public void stopAudio() {
+        post("stop audio", () -> {
+            remoteSink = null;
+            pushSource = null;
+            if (closing || audioTransceiver == null || !audioWanted) {
+                audioWanted = false;
+                return;
+            }
+            audioWanted = false;
+            audioGate.around(() -> {
+                audioSender.replaceTrack(null);
+                if (!audioTransceiver.stopped()) { // setDirection on a stopped one segfaults (notes §3)
+                    audioTransceiver.setDirection(RTCRtpTransceiverDirection.INACTIVE);
+                }
+                return null;
+            });
+            IllegalStateException stopped = new IllegalStateException("audio stopped");
+            audioWaiters.forEach(w -> w.completeExceptionally(stopped));
+            audioWaiters.clear();
+            negotiationNeeded = true;
+            maybeNegotiate();
+        });
+    }
+
+    /**
+     * Mute the microphone track (real devices; a headless pump mutes itself by pushing silence). The
+     * track stays negotiated; the peer receives silence.
+     */
+    public void setAudioMuted(boolean muted) {
+        post("mute " + muted, () -> {
+            if (!closing && localAudioTrack != null) {
+                audioGate.around(() -> {
+                    localAudioTrack.setEnabled(!muted);
+                    return null;
+                });
+            }
+        });
+    }
+
+    /** True if this runtime pushes PCM ({@link #pushAudio}) rather than using real devices. */
+    public boolean headlessAudio() {
+        return audioGate.headless();
+    }
+
+    /**
+     * The connection's statistics (W3C webrtc-stats). The report is delivered on the WebRTC signaling
+     * thread; continue with an async stage on your own executor. Fails if the session is closed.
+     */
+    public CompletionStage<RTCStatsReport> stats() {
+        CompletableFuture<RTCStatsReport> f = new CompletableFuture<>();
+        post("stats", () -> {
+            if (closing) {
+                f.completeExceptionally(new IllegalStateException("session closed"));
+                return;
+            }
+            pc.getStats(report -> {
+                try {
+                    f.complete(report);
+                } catch (Throwable t) {
+                    log.error("stats callback", t);
+                }
+            });
+        });
+        if (executor.isShutdown() && !f.isDone()) {
+            f.completeExceptionally(new IllegalStateException("session closed"));
+        }
+        return f;
+    }
+
     /** Our DTLS certificate fingerprint, from the current local description; empty before the first. */
     public Optional<SdpFingerprints.Fingerprint> localFingerprint() {
         String sdp = localSdp;
@@ -498,7 +663,24 @@ public final class PeerSession {
             return true;
         }
         String sdp = localSdp;
-        return sdp == null || !sdp.contains("\nm=application ");
+        if (sdp == null || !sdp.contains("\nm=application ")) {
+            return true;
+        }
+        // Audio's reason: the local description does not (or no longer should) send our audio.
+        return audioTransceiver != null && audioSends(sdp) != audioWanted;
+    }
+
+    /** Whether the m=audio section of {@code sdp} exists, is not rejected, and sends (RFC 8866 §6.7). */
+    static boolean audioSends(String sdp) {
+        for (String section : sdp.split("\r?\nm=")) {
+            if (!section.startsWith("audio ") || section.startsWith("audio 0 ")) {
+                continue;
+            }
+            if (section.contains("\na=sendrecv") || section.contains("\na=sendonly")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** W3C webrtc-pc §10.7, the onmessage({description}) half. */
@@ -575,7 +757,73 @@ public final class PeerSession {
             restartWaiters.forEach(w -> w.complete(null));
             restartWaiters.clear();
         }
+        settleAudioWaiters();
         maybeNegotiate();
+    }
+
+    private void settleAudioWaiters() {
+        if (audioWanted && !audioWaiters.isEmpty() && descriptionsExchanged
+                && pc.getSignalingState() == RTCSignalingState.STABLE && localSdp != null && audioSends(localSdp)) {
+            audioWaiters.forEach(w -> w.complete(null));
+            audioWaiters.clear();
+        }
+    }
+
+    /** Under the audio gate. Creates the local track once, then (re)attaches it to our audio transceiver. */
+    private void enableAudioTransceiver() {
+        if (localAudioTrack == null) {
+            if (audioGate.headless()) {
+                CustomAudioSource custom = new CustomAudioSource();
+                localAudioSource = custom;
+            } else {
+                AudioOptions options = new AudioOptions();
+                options.echoCancellation = true;
+                options.noiseSuppression = true;
+                options.autoGainControl = true;
+                options.highpassFilter = true;
+                localAudioSource = factory.createAudioSource(options);
+            }
+            localAudioTrack = factory.createAudioTrack("parley-audio", localAudioSource);
+        }
+        if (audioTransceiver == null) {
+            // addTrack (not addTransceiver) so that a transceiver the peer's offer already created is
+            // reused, and so that ours can be matched to the peer's m=audio after a glare rollback.
+            audioSender = pc.addTrack(localAudioTrack, List.of("parley"));
+            for (RTCRtpTransceiver t : pc.getTransceivers()) {
+                MediaStreamTrack rt = t.getReceiver().getTrack();
+                if (!t.stopped() && rt != null && MediaStreamTrack.AUDIO_TRACK_KIND.equals(rt.getKind())) {
+                    audioTransceiver = t;
+                    break;
+                }
+            }
+            if (audioTransceiver == null) {
+                throw new IllegalStateException("addTrack created no audio transceiver");
+            }
+        } else {
+            audioSender.replaceTrack(localAudioTrack);
+            audioTransceiver.setDirection(RTCRtpTransceiverDirection.SEND_RECV);
+        }
+        if (remoteAudioTrack == null) {
+            // The receiver's track lives as long as the transceiver; keep this wrapper, removeSink
+            // only works on the one addSink saw (shared notes §2).
+            remoteAudioTrack = (AudioTrack) audioTransceiver.getReceiver().getTrack();
+            remoteAudioTrack.addSink(sinkAdapter);
+        }
+        if (localAudioSource instanceof CustomAudioSource custom) {
+            pushSource = custom;
+        }
+    }
+
+    /** On the ADM playout thread: hand the frame on, never block, never throw (notes §3). */
+    private void onRemoteAudio(byte[] data, int bitsPerSample, int sampleRate, int channels, int frames) {
+        try {
+            RemoteAudioSink sink = remoteSink;
+            if (sink != null && bitsPerSample == 16) {
+                sink.onFrame(data, sampleRate, channels, frames);
+            }
+        } catch (Throwable t) {
+            log.warn("remote audio sink for {} threw", remotePeerId, t);
+        }
     }
 
     private boolean canAddCandidates() {
@@ -724,6 +972,41 @@ public final class PeerSession {
         cancel(graceTimer);
         cancel(restartTimer);
         cancel(connectTimer);
+        remoteSink = null;
+        pushSource = null;
+        if (remoteAudioTrack != null) {
+            try {
+                remoteAudioTrack.removeSink(sinkAdapter); // before close (shared notes §4)
+            } catch (Throwable t) {
+                log.debug("removing the audio sink of {}", remotePeerId, t);
+            }
+        }
+        try {
+            audioGate.around(() -> {
+                closeNative();
+                return null;
+            });
+        } catch (Exception e) {
+            log.warn("closing the connection to {} failed", remotePeerId, e);
+        }
+        log.debug("session with {} closed: {}", remotePeerId, reason);
+        IllegalStateException gone = new SessionClosedException("session closed: " + reason);
+        audioWaiters.forEach(w -> w.completeExceptionally(gone));
+        audioWaiters.clear();
+        restartWaiters.forEach(w -> w.completeExceptionally(gone));
+        restartWaiters.clear();
+        reportedState = SessionState.CLOSED;
+        emitFinal(l -> l.onStateChange(this, SessionState.CLOSED));
+        emitFinal(l -> l.onClosed(this, reason));
+        terminated.countDown();
+        if (onTerminated != null) {
+            onTerminated.accept(this);
+        }
+        executor.shutdown(); // queued tasks still run, and all return at once since closing is set
+    }
+
+    /** Under the audio gate and the native write lock: no push or send can touch a closed connection. */
+    private void closeNative() {
         nativeLock.writeLock().lock();
         try {
             nativeClosed = true;
@@ -736,18 +1019,6 @@ public final class PeerSession {
         } finally {
             nativeLock.writeLock().unlock();
         }
-        log.debug("session with {} closed: {}", remotePeerId, reason);
-        IllegalStateException gone = new IllegalStateException("session closed: " + reason);
-        restartWaiters.forEach(w -> w.completeExceptionally(gone));
-        restartWaiters.clear();
-        reportedState = SessionState.CLOSED;
-        emitFinal(l -> l.onStateChange(this, SessionState.CLOSED));
-        emitFinal(l -> l.onClosed(this, reason));
-        terminated.countDown();
-        if (onTerminated != null) {
-            onTerminated.accept(this);
-        }
-        executor.shutdown(); // queued tasks still run, and all return at once since closing is set
     }
 
     private void emit(Consumer<PeerSessionListener> event) {
@@ -803,15 +1074,19 @@ public final class PeerSession {
     }
 
     private void setLocal(RTCSessionDescription d) throws Exception {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        pc.setLocalDescription(d, new SdpSet(f, "setLocalDescription(" + d.sdpType + ")"));
-        await(f, "setLocalDescription");
+        audioGate.around(() -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pc.setLocalDescription(d, new SdpSet(f, "setLocalDescription(" + d.sdpType + ")"));
+            return await(f, "setLocalDescription");
+        });
     }
 
     private void setRemote(RTCSessionDescription d) throws Exception {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        pc.setRemoteDescription(d, new SdpSet(f, "setRemoteDescription(" + d.sdpType + ")"));
-        await(f, "setRemoteDescription");
+        audioGate.around(() -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pc.setRemoteDescription(d, new SdpSet(f, "setRemoteDescription(" + d.sdpType + ")"));
+            return await(f, "setRemoteDescription");
+        });
     }
 
     private static <T> T await(CompletableFuture<T> f, String what) throws Exception {

@@ -7,6 +7,8 @@ import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCRtcpMuxPolicy;
+import dev.onvoid.webrtc.media.audio.AudioDevice;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import lombok.extern.slf4j.Slf4j;
@@ -37,15 +39,20 @@ public final class RtcRuntime implements AutoCloseable {
      * arrive, an AudioSendGate per ADM goes here, wrapping SLD/SRD and track changes.
      */
     private final AudioDeviceModuleBase audioDeviceModule;
+    private final AudioSendGate audioGate;
     private final PeerConnectionFactory factory;
+    private final String audioNotice;
     private final Set<PeerSession> sessions = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
     private boolean closed;
 
-    private RtcRuntime(RtcConfig config, AudioDeviceModuleBase adm, PeerConnectionFactory factory) {
+    private RtcRuntime(RtcConfig config, AudioDeviceModuleBase adm, boolean devices, PeerConnectionFactory factory,
+                       String audioNotice) {
         this.config = config;
         this.audioDeviceModule = adm;
+        this.audioGate = devices ? AudioSendGate.devices() : AudioSendGate.headless(adm);
         this.factory = factory;
+        this.audioNotice = audioNotice;
     }
 
     /**
@@ -55,11 +62,55 @@ public final class RtcRuntime implements AutoCloseable {
      *     missing system library such as libpulse0)
      */
     public static RtcRuntime create(RtcConfig config) {
+        return create(config, AudioSetup.headless());
+    }
+
+    /**
+     * Like {@link #create(RtcConfig)}, with real audio devices if {@code audio} asks for them. If the
+     * default audio module fails to start (it throws on some machines; it can abort on others, so
+     * detect first), this falls back to headless and says why in {@link #audioNotice()}.
+     */
+    public static RtcRuntime create(RtcConfig config, AudioSetup audio) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(audio, "audio");
+        String notice = null;
+        if (audio.devices()) {
+            AudioDeviceModule adm = null;
+            try {
+                adm = new AudioDeviceModule();
+                String rec = select(adm.getRecordingDevices(), audio.recordingDevice(), "microphone");
+                String play = select(adm.getPlayoutDevices(), audio.playoutDevice(), "speaker");
+                if (rec == null && audio.recordingDevice() != null) {
+                    throw new IllegalStateException("no microphone matching '" + audio.recordingDevice()
+                            + "'; have " + names(adm.getRecordingDevices()));
+                }
+                if (play == null && audio.playoutDevice() != null) {
+                    throw new IllegalStateException("no speaker matching '" + audio.playoutDevice()
+                            + "'; have " + names(adm.getPlayoutDevices()));
+                }
+                if (rec != null) {
+                    adm.setRecordingDevice(find(adm.getRecordingDevices(), rec));
+                }
+                if (play != null) {
+                    adm.setPlayoutDevice(find(adm.getPlayoutDevices(), play));
+                }
+                return new RtcRuntime(config, adm, true, new PeerConnectionFactory(adm), null);
+            } catch (Throwable t) {
+                if (adm != null) {
+                    try {
+                        adm.dispose();
+                    } catch (Throwable ignored) {
+                        // falling back anyway
+                    }
+                }
+                notice = "audio devices unavailable (" + t.getMessage() + "); using headless audio";
+                log.warn(notice);
+            }
+        }
         AudioDeviceModuleBase adm = null;
         try {
             adm = new HeadlessAudioDeviceModule();
-            return new RtcRuntime(config, adm, new PeerConnectionFactory(adm));
+            return new RtcRuntime(config, adm, false, new PeerConnectionFactory(adm), notice);
         } catch (Throwable t) {
             if (adm != null) {
                 try {
@@ -76,6 +127,47 @@ public final class RtcRuntime implements AutoCloseable {
         return config;
     }
 
+    /** True if this runtime uses a real microphone and speaker; false if headless (PCM in, sinks out). */
+    public boolean audioDevices() {
+        return !audioGate.headless();
+    }
+
+    /** Why real devices were asked for but not used, if so. */
+    public java.util.Optional<String> audioNotice() {
+        return java.util.Optional.ofNullable(audioNotice);
+    }
+
+    /** Names of the microphones the audio module sees (empty when headless). */
+    public List<String> recordingDevices() {
+        return audioDevices() ? names(audioDeviceModule.getRecordingDevices()) : List.of();
+    }
+
+    /** Names of the speakers the audio module sees (empty when headless). */
+    public List<String> playoutDevices() {
+        return audioDevices() ? names(audioDeviceModule.getPlayoutDevices()) : List.of();
+    }
+
+    private static List<String> names(List<AudioDevice> devices) {
+        return devices == null ? List.of() : devices.stream().map(AudioDevice::getName).toList();
+    }
+
+    private static String select(List<AudioDevice> devices, String wanted, String what) {
+        if (wanted == null || devices == null) {
+            return null;
+        }
+        for (AudioDevice d : devices) {
+            if (d.getName() != null && d.getName().contains(wanted)) {
+                log.info("using {} '{}'", what, d.getName());
+                return d.getName();
+            }
+        }
+        return null;
+    }
+
+    private static AudioDevice find(List<AudioDevice> devices, String name) {
+        return devices.stream().filter(d -> name.equals(d.getName())).findFirst().orElseThrow();
+    }
+
     /**
      * A new session with {@code remotePeerId}. It does nothing until {@link PeerSession#dial()} or a
      * remote offer via {@link PeerSession#onRemoteDescription}.
@@ -88,7 +180,7 @@ public final class RtcRuntime implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("RtcRuntime is closed");
             }
-            PeerSession s = new PeerSession(factory, toNative(config), config, localPeerId, remotePeerId,
+            PeerSession s = new PeerSession(factory, audioGate, toNative(config), config, localPeerId, remotePeerId,
                     signaling, verifier, listener, sessions::remove);
             sessions.add(s);
             return s;

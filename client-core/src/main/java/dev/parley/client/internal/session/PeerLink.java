@@ -25,4 +25,9 @@ public interface PeerLink {
 
     /** Bytes queued on {@code label} and not yet sent, for backpressure; -1 if the channel is not open. */
     long bufferedAmount(String label);
+
+    /** Call audio on this link's session (implement as {@code Optional.of(PeerAudio.of(session))}); empty if none. */
+    default java.util.Optional<PeerAudio> audio() {
+        return java.util.Optional.empty();
+    }
 }

@@ -1,0 +1,296 @@
+package dev.parley.client.internal.call;
+
+import dev.parley.client.Direction;
+import dev.parley.client.internal.audio.PcmSource;
+import dev.parley.client.internal.audio.ToneSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The call lifecycle between real peers: every end state, seen from both sides. */
+class CallEngineTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final CallConfig FAST = CallConfig.defaults().withStatsInterval(Duration.ofMillis(500));
+
+    private TwoPeers peers;
+    private CallEngine engineA;
+    private CallEngine engineB;
+    private final CallRecorder recA = new CallRecorder("A");
+    private final CallRecorder recB = new CallRecorder("B");
+
+    private void start(CallConfig config) throws Exception {
+        peers = new TwoPeers();
+        engineA = new CallEngine(recA, config, Clock.systemUTC());
+        engineB = new CallEngine(recB, config, Clock.systemUTC());
+        peers.partyA.feature = engineA;
+        peers.partyB.feature = engineB;
+        peers.connect();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (engineA != null) {
+                engineA.close();
+                engineB.close();
+            }
+        } finally {
+            if (peers != null) {
+                peers.close();
+            }
+        }
+    }
+
+    private static CallAudio tone(double hz, LevelProbe probe) {
+        return new CallAudio(new ToneSource(hz, 0.5, null), probe);
+    }
+
+    /** A dials B; B sees who rings; returns the call id once B rings. */
+    private CallId dialAndRing(CallAudio audio) throws Exception {
+        CallId id = engineA.dial(peers.partyB.id, audio).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(recA.await(CallEvent.Dialing.class, WAIT).peer()).isEqualTo(peers.partyB.id);
+        CallEvent.Ringing ringing = recB.await(CallEvent.Ringing.class, WAIT);
+        assertThat(ringing.callId()).isEqualTo(id);
+        assertThat(ringing.peer()).as("who is calling: the verified session peer").isEqualTo(peers.partyA.id);
+        return id;
+    }
+
+    @Test
+    void answeredCallCarriesAudioBothWaysMutesAndTheCallerHangsUp() throws Exception {
+        start(FAST);
+        LevelProbe atA = new LevelProbe(600);
+        LevelProbe atB = new LevelProbe(1000);
+        CallId id = dialAndRing(tone(1000, atA));
+        engineB.accept(id, tone(600, atB));
+        recA.await(CallEvent.Answered.class, WAIT);
+        recB.await(CallEvent.Answered.class, WAIT);
+        atB.awaitTone(50, WAIT);
+        atA.awaitTone(50, WAIT);
+
+        engineA.setMuted(id, true);
+        assertThat(recA.await(CallEvent.MuteChanged.class, WAIT).muted()).isTrue();
+        atB.awaitSilence(30, WAIT);
+        engineA.setMuted(id, false);
+        assertThat(recA.await(CallEvent.MuteChanged.class, WAIT).muted()).isFalse();
+        atB.awaitTone(30, WAIT);
+
+        CallStats stats = recA.await(CallEvent.Stats.class, s -> s.stats().recvBitrateBps() > 0, WAIT).stats();
+        assertThat(stats.codec()).isEqualToIgnoringCase("audio/opus");
+        assertThat(stats.roundTripTime()).isNotNull();
+        assertThat(stats.jitter()).isNotNull();
+        assertThat(stats.lossFraction()).isBetween(0.0, 0.05);
+        assertThat(engineA.latestStats()).isPresent();
+
+        engineA.hangUp(id);
+        CallRecord a = recA.awaitEnded(WAIT);
+        CallRecord b = recB.awaitEnded(WAIT);
+        assertThat(a.reason()).isEqualTo(CallEndReason.COMPLETED);
+        assertThat(b.reason()).isEqualTo(CallEndReason.COMPLETED);
+        assertThat(a.endedLocally()).isTrue();
+        assertThat(b.endedLocally()).isFalse();
+        assertThat(a.direction()).isEqualTo(Direction.OUTGOING);
+        assertThat(b.direction()).isEqualTo(Direction.INCOMING);
+        assertThat(a.duration()).isPositive();
+        assertThat(b.duration()).isPositive();
+        assertThat(b.missed()).isFalse();
+        recA.assertExhausted();
+        recB.assertExhausted();
+    }
+
+    @Test
+    void theCalleeHangsUpAndASecondCallOnTheSameSessionCarriesAudioAgain() throws Exception {
+        start(FAST);
+        CallId first = dialAndRing(CallAudio.devices());
+        engineB.accept(first, CallAudio.devices());
+        recA.await(CallEvent.Answered.class, WAIT);
+        recB.await(CallEvent.Answered.class, WAIT);
+        engineB.hangUp(first);
+        CallRecord b = recB.awaitEnded(WAIT);
+        CallRecord a = recA.awaitEnded(WAIT);
+        assertThat(b.reason()).isEqualTo(CallEndReason.COMPLETED);
+        assertThat(a.reason()).isEqualTo(CallEndReason.COMPLETED);
+        assertThat(b.endedLocally()).isTrue();
+        assertThat(a.endedLocally()).isFalse();
+
+        // Second call: the audio transceiver goes inactive -> sendrecv (a direction change, notes §2).
+        LevelProbe atB = new LevelProbe(1000);
+        CallId second = dialAndRing(tone(1000, null));
+        engineB.accept(second, new CallAudio(null, atB));
+        recA.await(CallEvent.Answered.class, WAIT);
+        recB.await(CallEvent.Answered.class, WAIT);
+        atB.awaitTone(100, WAIT);
+        assertThat(HeadlessAudioTest.audioModuleThreads()).as("ADM threads (playout only)").isEqualTo(2);
+        engineB.hangUp(second);
+        assertThat(recA.awaitEnded(WAIT).reason()).isEqualTo(CallEndReason.COMPLETED);
+        assertThat(recB.awaitEnded(WAIT).reason()).isEqualTo(CallEndReason.COMPLETED);
+        recA.assertExhausted();
+        recB.assertExhausted();
+    }
+
+    @Test
+    void aDeclinedCallEndsDeclinedOnBothSides() throws Exception {
+        start(FAST);
+        CallId id = dialAndRing(CallAudio.devices());
+        engineB.decline(id);
+        CallRecord a = recA.awaitEnded(WAIT);
+        CallRecord b = recB.awaitEnded(WAIT);
+        assertThat(a.reason()).isEqualTo(CallEndReason.DECLINED);
+        assertThat(b.reason()).isEqualTo(CallEndReason.DECLINED);
+        assertThat(a.endedLocally()).isFalse();
+        assertThat(b.endedLocally()).isTrue();
+        assertThat(a.answeredAt()).isNull();
+        assertThat(b.missed()).isFalse();
+        recA.assertExhausted();
+        recB.assertExhausted();
+    }
+
+    @Test
+    void calleeAlreadyInACallAnswersBusyAndTheRunningCallIsUntouched() throws Exception {
+        start(FAST);
+        CallId ab = dialAndRing(CallAudio.devices());
+        engineB.accept(ab, CallAudio.devices());
+        recA.await(CallEvent.Answered.class, WAIT);
+        recB.await(CallEvent.Answered.class, WAIT);
+        CallRecorder recC = new CallRecorder("C");
+        try (Party c = new Party('c', dev.parley.client.internal.rtc.RtcConfig.defaults());
+             CallEngine engineC = new CallEngine(recC, FAST, Clock.systemUTC())) {
+            c.feature = engineC;
+            Party.connect(c, peers.partyB);
+            CallId cb = engineC.dial(peers.partyB.id, CallAudio.devices()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            recC.await(CallEvent.Dialing.class, WAIT);
+            CallRecord atC = recC.awaitEnded(WAIT);
+            assertThat(atC.reason()).isEqualTo(CallEndReason.BUSY);
+            assertThat(atC.endedLocally()).isFalse();
+            CallRecord atB = recB.await(CallEvent.Ended.class, e -> e.callId().equals(cb), WAIT).record();
+            assertThat(atB.reason()).isEqualTo(CallEndReason.BUSY);
+            assertThat(atB.peer()).isEqualTo(c.id);
+            assertThat(atB.missed()).isTrue();
+            recC.assertExhausted();
+        }
+        engineA.hangUp(ab);
+        assertThat(recA.awaitEnded(WAIT).reason()).as("A-B call was still up").isEqualTo(CallEndReason.COMPLETED);
+        assertThat(recB.await(CallEvent.Ended.class, e -> e.callId().equals(ab), WAIT).record().reason())
+                .isEqualTo(CallEndReason.COMPLETED);
+    }
+
+    @Test
+    void anUnansweredCallRingsOutAsNoAnswerAndIsMissedAtTheCallee() throws Exception {
+        start(FAST.withRingTimeout(Duration.ofSeconds(1)));
+        dialAndRing(CallAudio.devices());
+        CallRecord a = recA.awaitEnded(WAIT);
+        CallRecord b = recB.awaitEnded(WAIT);
+        assertThat(a.reason()).isEqualTo(CallEndReason.NO_ANSWER);
+        assertThat(b.reason()).isEqualTo(CallEndReason.NO_ANSWER);
+        assertThat(a.endedLocally()).isTrue();
+        assertThat(b.endedLocally()).isFalse();
+        assertThat(b.missed()).isTrue();
+        assertThat(Duration.between(a.startedAt(), a.endedAt())).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+        recA.assertExhausted();
+        recB.assertExhausted();
+    }
+
+    @Test
+    void theCallerCancelsBeforeAnswerAndTheCalleeHasAMissedCall() throws Exception {
+        start(FAST);
+        CallId id = dialAndRing(CallAudio.devices());
+        engineA.hangUp(id);
+        CallRecord a = recA.awaitEnded(WAIT);
+        CallRecord b = recB.awaitEnded(WAIT);
+        assertThat(a.reason()).isEqualTo(CallEndReason.CANCELLED);
+        assertThat(b.reason()).isEqualTo(CallEndReason.CANCELLED);
+        assertThat(a.endedLocally()).isTrue();
+        assertThat(b.endedLocally()).isFalse();
+        assertThat(b.missed()).isTrue();
+        recA.assertExhausted();
+        recB.assertExhausted();
+    }
+
+    @Test
+    void aPeerWhoseAudioStopsIsHungUpWithinTheMediaTimeout() throws Exception {
+        start(FAST.withMediaTimeout(Duration.ofSeconds(2)));
+        CountDownLatch thaw = new CountDownLatch(1);
+        try {
+            CallId id = dialAndRing(CallAudio.devices());
+            // B's "microphone" hangs after 1 s, like a frozen process: no more packets reach A.
+            engineB.accept(id, new CallAudio(new FreezingSource(100, thaw), null));
+            recA.await(CallEvent.Answered.class, WAIT);
+            recB.await(CallEvent.Answered.class, WAIT);
+            CallRecord a = recA.awaitEnded(WAIT);
+            CallRecord b = recB.awaitEnded(WAIT);
+            assertThat(a.reason()).isEqualTo(CallEndReason.CONNECTION_LOST);
+            assertThat(a.endedLocally()).isTrue();
+            assertThat(b.reason()).isEqualTo(CallEndReason.CONNECTION_LOST);
+            assertThat(a.duration()).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            thaw.countDown();
+        }
+    }
+
+    @Test
+    void theCallEndsOnBothSidesWhenThePeerSessionGoesAway() throws Exception {
+        start(FAST);
+        CallId id = dialAndRing(CallAudio.devices());
+        engineB.accept(id, CallAudio.devices());
+        recA.await(CallEvent.Answered.class, WAIT);
+        recB.await(CallEvent.Answered.class, WAIT);
+        peers.b.session.close(); // B's app drops the session (e.g. quits)
+        CallRecord a = recA.awaitEnded(WAIT);
+        CallRecord b = recB.awaitEnded(WAIT);
+        assertThat(a.reason()).isEqualTo(CallEndReason.CONNECTION_LOST);
+        assertThat(b.reason()).isEqualTo(CallEndReason.CONNECTION_LOST);
+        recA.assertExhausted();
+        recB.assertExhausted();
+    }
+
+    @Test
+    void bothDiallingAtOnceEndsInOneAnsweredCall() throws Exception {
+        start(FAST);
+        var fa = engineA.dial(peers.partyB.id, CallAudio.devices()).toCompletableFuture();
+        var fb = engineB.dial(peers.partyA.id, CallAudio.devices()).toCompletableFuture();
+        CallId ida = fa.get(10, TimeUnit.SECONDS);
+        CallId idb = fb.get(10, TimeUnit.SECONDS);
+        CallId survivor = ida.compareTo(idb) < 0 ? ida : idb;
+        assertThat(recA.await(CallEvent.Answered.class, WAIT).callId()).isEqualTo(survivor);
+        assertThat(recB.await(CallEvent.Answered.class, WAIT).callId()).isEqualTo(survivor);
+        CallRecorder loser = survivor.equals(ida) ? recB : recA;
+        assertThat(loser.await(CallEvent.Superseded.class, WAIT).survivor()).isEqualTo(survivor);
+        engineA.hangUp(survivor);
+        assertThat(recA.awaitEnded(WAIT).callId()).isEqualTo(survivor);
+        assertThat(recB.awaitEnded(WAIT).callId()).isEqualTo(survivor);
+    }
+
+    /** Plays silence, then blocks forever in read() after {@code frames} frames (until thawed). */
+    private record FreezingSource(int frames, CountDownLatch thaw, int[] done) implements PcmSource {
+        FreezingSource(int frames, CountDownLatch thaw) {
+            this(frames, thaw, new int[1]);
+        }
+
+        @Override
+        public int sampleRate() {
+            return 48_000;
+        }
+
+        @Override
+        public int channels() {
+            return 1;
+        }
+
+        @Override
+        public boolean read(byte[] frame) {
+            if (done[0]++ >= frames) {
+                try {
+                    thaw.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return true;
+        }
+    }
+}

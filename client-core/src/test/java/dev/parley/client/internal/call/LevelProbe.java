@@ -1,0 +1,77 @@
+package dev.parley.client.internal.call;
+
+import dev.parley.client.internal.rtc.RemoteAudioSink;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A remote-audio sink for tests: per 10 ms frame it measures the level and the share of energy at
+ * {@code hz} (Goertzel) and queues the result; the playout thread only computes and offers.
+ */
+final class LevelProbe implements RemoteAudioSink {
+    record Frame(double rms, double purity) { }
+
+    private final double hz;
+    private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>(100_000);
+
+    LevelProbe(double hz) {
+        this.hz = hz;
+    }
+
+    @Override
+    public void onFrame(byte[] pcm, int sampleRate, int channels, int n) {
+        int count = pcm.length / 2 / channels;
+        double coeff = 2 * Math.cos(2 * Math.PI * hz / sampleRate);
+        double s1 = 0, s2 = 0, energy = 0;
+        for (int i = 0; i < count; i++) {
+            int j = i * channels * 2;
+            double x = (short) ((pcm[j] & 0xff) | (pcm[j + 1] << 8)) / 32768.0;
+            energy += x * x;
+            double s0 = x + coeff * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+        frames.offer(new Frame(Math.sqrt(energy / count), energy == 0 ? 0 : 2 * power / (count * energy)));
+    }
+
+    /** Everything queued so far (consumes it). */
+    java.util.List<Frame> drain() {
+        java.util.List<Frame> out = new java.util.ArrayList<>();
+        frames.drainTo(out);
+        return out;
+    }
+
+    static boolean isTone(Frame f) {
+        return f.rms() > 0.05 && f.purity() > 0.8;
+    }
+
+    /** Wait until {@code n} consecutive frames carry the tone. */
+    void awaitTone(int n, Duration timeout) throws InterruptedException {
+        awaitRun(LevelProbe::isTone, n, timeout, "tone at " + hz + " Hz");
+    }
+
+    /** Wait until {@code n} consecutive frames are (near) silent. */
+    void awaitSilence(int n, Duration timeout) throws InterruptedException {
+        awaitRun(f -> f.rms() < 0.005, n, timeout, "silence");
+    }
+
+    private void awaitRun(java.util.function.Predicate<Frame> p, int n, Duration timeout, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int run = 0;
+        Frame last = null;
+        while (run < n) {
+            long left = deadline - System.nanoTime();
+            Frame f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            if (f == null) {
+                throw new AssertionError("no " + n + " frames of " + what + " within " + timeout + "; last " + last);
+            }
+            last = f;
+            run = p.test(f) ? run + 1 : 0;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.parley.protocol.peer;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** The callee refused {@code callId}. */
+public record CallDecline(UUID callId) implements PeerMessage {
+    public CallDecline {
+        Objects.requireNonNull(callId, "callId");
+    }
+}
