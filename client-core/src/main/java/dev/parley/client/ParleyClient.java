@@ -18,6 +18,16 @@ import dev.parley.client.internal.store.event.StoreEvent;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.client.internal.audio.AudioDevices;
+import dev.parley.client.internal.audio.PcmSource;
+import dev.parley.client.internal.audio.ToneSource;
+import dev.parley.client.internal.audio.WavRecorder;
+import dev.parley.client.internal.audio.WavSource;
+import dev.parley.client.internal.call.CallAudio;
+import dev.parley.client.internal.call.CallConfig;
+import dev.parley.client.internal.call.CallEngine;
+import dev.parley.client.internal.call.CallEvent;
+import dev.parley.client.internal.call.CallListener;
 import dev.parley.client.internal.transfer.TransferConfig;
 import dev.parley.client.internal.transfer.TransferEngine;
 import dev.parley.client.internal.transfer.TransferListener;
@@ -26,7 +36,9 @@ import lombok.extern.slf4j.Slf4j;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,6 +65,10 @@ public final class ParleyClient implements AutoCloseable {
     private final SessionManager sessions;
     private final ChatEngine chat;
     private final TransferEngine transfers;
+    private final CallEngine calls;
+    /** Recorders of live calls, closed when their call ends. */
+    private final java.util.Map<CallId, WavRecorder> recorders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<CallId> endedCalls = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService events;
     private volatile SignalingClient signaling;
     private volatile boolean closed;
@@ -76,6 +92,8 @@ public final class ParleyClient implements AutoCloseable {
         this.transfers = new TransferEngine(store.transfers(), TransferConfig.defaults(config.downloadDir()), new FileEvents());
         sessions.addFeature(chat);
         sessions.addFeature(transfers);
+        this.calls = new CallEngine(new CallEvents(), CallConfig.defaults(), config.clock());
+        sessions.addFeature(calls);
         sessions.setPendingWork(this::peersWithPendingWork);
         transfers.start();
         store.database().addListener(this::onStoreEvent);
@@ -91,7 +109,9 @@ public final class ParleyClient implements AutoCloseable {
         ProfileStore store = ProfileStore.open(config.profileDir(), identity.publicKey(), config.clock());
         RtcRuntime rtc;
         try {
-            rtc = RtcRuntime.create(rtcConfig(config));
+            rtc = config.audioDevices()
+                    ? AudioDevices.runtime(rtcConfig(config), AudioDevices.detect(), config.microphone(), config.speaker())
+                    : RtcRuntime.create(rtcConfig(config));
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -292,6 +312,138 @@ public final class ParleyClient implements AutoCloseable {
         return peers;
     }
 
+    // ------------------------------------------------------------------ calls
+
+    /**
+     * Calls a contact: connects first if needed (up to 20 s), then rings it. The stage completes with
+     * the call's id once it rings there, or fails with a message saying why (not reachable, already in
+     * a call, unreadable WAV). Everything after that arrives as {@code onCall*} events.
+     */
+    public CompletionStage<CallId> call(PeerId to, CallMedia media) {
+        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        CallAudio audio = callAudio(media);
+        CompletableFuture<CallId> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                if (!awaitConnected(to, Duration.ofSeconds(20))) {
+                    throw new IllegalStateException("cannot reach " + to.shortForm() + ": is the contact online?");
+                }
+                CallId id = dialWhenLinked(to, audio, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+                adoptRecorder(id, audio);
+                result.complete(id);
+            } catch (Exception e) {
+                closeQuietly(audio);
+                result.completeExceptionally(e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e);
+            }
+        }, "parley-call-dial");
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
+    /** Answers a ringing call. */
+    public void answerCall(CallId id, CallMedia media) {
+        CallAudio audio = callAudio(media);
+        adoptRecorder(id, audio);
+        calls.accept(id, audio);
+    }
+
+    public void declineCall(CallId id) {
+        calls.decline(id);
+    }
+
+    /** Hangs up (or cancels, while it still rings) the call. */
+    public void hangUp(CallId id) {
+        calls.hangUp(id);
+    }
+
+    public void setMuted(CallId id, boolean muted) {
+        calls.setMuted(id, muted);
+    }
+
+    /** The latest statistics of the active call, if any. */
+    public Optional<CallStats> callStats() {
+        return calls.latestStats();
+    }
+
+    /** Finished calls with a contact, newest first. */
+    public List<CallRecord> callHistory(PeerId peer, int limit) {
+        return store.calls().list(peer, limit);
+    }
+
+    /** Why real audio devices are not in use, when they were asked for and could not be (e.g. no audio server). */
+    public Optional<String> audioNotice() {
+        return rtc.audioNotice();
+    }
+
+    private CallAudio callAudio(CallMedia media) {
+        PcmSource source = null;
+        WavRecorder recorder = null;
+        try {
+            if (media.playFile() != null) source = new WavSource(media.playFile());
+            else if (media.toneHz() > 0) source = new ToneSource(media.toneHz(), 0.5, media.toneDuration());
+            if (media.recordFile() != null) recorder = new WavRecorder(media.recordFile());
+            return new CallAudio(source, recorder);
+        } catch (IOException | RuntimeException e) {
+            if (source != null) source.close();
+            throw new IllegalArgumentException("cannot use the call's audio files: " + e.getMessage(), e);
+        }
+    }
+
+    private void adoptRecorder(CallId id, CallAudio audio) {
+        if (audio.sink() instanceof WavRecorder r) {
+            recorders.put(id, r);
+            if (endedCalls.contains(id)) closeRecorder(id);
+        }
+    }
+
+    private void closeRecorder(CallId id) {
+        WavRecorder r = recorders.remove(id);
+        if (r != null) {
+            try {
+                r.close();
+            } catch (IOException e) {
+                log.warn("could not finish the call recording {}", r.path(), e);
+            }
+        }
+    }
+
+    private static void closeQuietly(CallAudio audio) {
+        if (audio.source() != null) audio.source().close();
+        if (audio.sink() instanceof WavRecorder r) {
+            try {
+                r.close();
+            } catch (IOException ignored) {
+                // nothing recorded
+            }
+        }
+    }
+
+    /** The call engine learns of a new link a moment after the session reports it: retry "not connected" until the deadline. */
+    private CallId dialWhenLinked(PeerId to, CallAudio audio, long deadlineNanos) throws Exception {
+        while (true) {
+            try {
+                return calls.dial(to, audio).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean notLinkedYet = e.getCause() instanceof IllegalStateException ise && ise.getMessage() != null
+                        && ise.getMessage().startsWith("not connected") && sessions.isConnected(to);
+                if (!notLinkedYet || System.nanoTime() > deadlineNanos) throw e;
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+        }
+    }
+
+    private boolean awaitConnected(PeerId peer, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        sessions.connect(peer);
+        while (!sessions.isConnected(peer)) {
+            if (System.nanoTime() > deadline) return false;
+            if (Thread.interrupted()) throw new InterruptedException();
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+        return true;
+    }
+
     // ------------------------------------------------------------------ state
 
     /** Whether the contact is online at the signaling server (mutual contacts only). */
@@ -353,6 +505,7 @@ public final class ParleyClient implements AutoCloseable {
         if (s != null) s.close();
         sessions.close();
         rtc.close(); // closes and awaits every peer session before disposing the factory
+        calls.close();
         chat.close();
         transfers.close();
         store.close();
@@ -362,6 +515,33 @@ public final class ParleyClient implements AutoCloseable {
             events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Call events: finished calls are stored for history, then everything is forwarded to the UI thread. */
+    private final class CallEvents implements CallListener {
+        @Override
+        public void onCallEvent(CallEvent e) {
+            if (e instanceof CallEvent.Dialing d) {
+                emit(l -> l.onCallDialing(d.callId(), d.peer()));
+            } else if (e instanceof CallEvent.Ringing r) {
+                emit(l -> l.onCallRinging(r.callId(), r.peer()));
+            } else if (e instanceof CallEvent.Answered a) {
+                emit(l -> l.onCallAnswered(a.callId(), a.peer()));
+            } else if (e instanceof CallEvent.MuteChanged m) {
+                emit(l -> l.onCallMuted(m.callId(), m.muted()));
+            } else if (e instanceof CallEvent.Stats st) {
+                emit(l -> l.onCallStats(st.stats()));
+            } else if (e instanceof CallEvent.Ended end) {
+                endedCalls.add(end.callId());
+                closeRecorder(end.callId());
+                try {
+                    store.calls().record(end.record());
+                } catch (RuntimeException ex) {
+                    log.warn("could not store the call record", ex);
+                }
+                emit(l -> l.onCallEnded(end.record()));
+            } // Superseded: both dialled at once; the surviving call's events follow
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.Objects;
  * or handed out by the signaling server.
  */
 public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServers, boolean relayOnly,
-                           Duration connectTimeout, Path downloadDir, Clock clock) {
+                           Duration connectTimeout, Path downloadDir, boolean audioDevices, String microphone,
+                           String speaker, Clock clock) {
     public ParleyConfig {
         Objects.requireNonNull(profileDir, "profileDir");
         iceServers = List.copyOf(iceServers);
@@ -45,6 +46,9 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
         private Path downloadDir;
+        private boolean audioDevices;
+        private String microphone;
+        private String speaker;
 
         private Builder(Path profileDir) {
             this.profileDir = profileDir;
@@ -78,13 +82,26 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
             return this;
         }
 
+        /**
+         * Use the real microphone and speaker (PulseAudio/ALSA) for calls. Parley checks for an audio
+         * server first and falls back to headless audio with a notice ({@link ParleyClient#audioNotice()})
+         * when there is none. {@code microphone}/{@code speaker} pick devices by name; null for the default.
+         */
+        public Builder audioDevices(String microphone, String speaker) {
+            this.audioDevices = true;
+            this.microphone = microphone;
+            this.speaker = speaker;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
         public ParleyConfig build() {
-            return new ParleyConfig(profileDir, server, iceServers, relayOnly, connectTimeout, downloadDir, clock);
+            return new ParleyConfig(profileDir, server, iceServers, relayOnly, connectTimeout, downloadDir, audioDevices, microphone,
+                    speaker, clock);
         }
     }
 }

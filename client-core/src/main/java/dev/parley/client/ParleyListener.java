@@ -52,6 +52,23 @@ public interface ParleyListener {
     /** Terminal for the transfer: the contact declined our offer. */
     default void onFileDeclined(TransferId id, String reason) {}
 
+    /** We are calling {@code peer}; it is ringing there (or will when reachable). */
+    default void onCallDialing(CallId id, PeerId peer) {}
+
+    /** {@code peer} (its identity verified by the session) is calling: {@link ParleyClient#answerCall} or {@link ParleyClient#declineCall}. */
+    default void onCallRinging(CallId id, PeerId peer) {}
+
+    /** The call was answered; audio flows. */
+    default void onCallAnswered(CallId id, PeerId peer) {}
+
+    default void onCallMuted(CallId id, boolean muted) {}
+
+    /** Live statistics of the active call, about once a second. */
+    default void onCallStats(CallStats stats) {}
+
+    /** Terminal for the call: how it ended (missed, declined, busy, completed with its duration…); also stored in history. */
+    default void onCallEnded(CallRecord record) {}
+
     /** Terminal: the client is closed. */
     default void onClosed() {}
 }

@@ -1,5 +1,8 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.CallId;
+import dev.parley.client.CallStats;
+import dev.parley.client.CallRecord;
 import dev.parley.protocol.PeerId;
 
 /** What happens to calls; delivered to {@link CallListener} on the engine thread. */

@@ -504,5 +504,10 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         public long bufferedAmount(String label) {
             return session.getBufferedAmount(label);
         }
+
+        @Override
+        public Optional<PeerAudio> audio() {
+            return Optional.of(PeerAudio.of(session));
+        }
     }
 }

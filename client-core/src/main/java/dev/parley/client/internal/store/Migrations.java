@@ -75,7 +75,20 @@ final class Migrations {
                       created_at      INTEGER NOT NULL,
                       updated_at      INTEGER NOT NULL
                     ) STRICT""",
-                    "CREATE INDEX transfers_contact ON transfers (contact_id, created_at)")));
+                    "CREATE INDEX transfers_contact ON transfers (contact_id, created_at)")),
+            new Migration(2, "calls", List.of(
+                    """
+                    CREATE TABLE calls (
+                      call_id       TEXT    PRIMARY KEY CHECK (length(call_id) = 36),
+                      contact_id    INTEGER NOT NULL REFERENCES contacts (contact_id) ON DELETE CASCADE,
+                      direction     TEXT    NOT NULL CHECK (direction IN ('OUTGOING', 'INCOMING')),
+                      reason        TEXT    NOT NULL,
+                      ended_locally INTEGER NOT NULL CHECK (ended_locally IN (0, 1)),
+                      started_at    INTEGER NOT NULL,
+                      answered_at   INTEGER,
+                      ended_at      INTEGER NOT NULL
+                    ) STRICT""",
+                    "CREATE INDEX calls_contact ON calls (contact_id, started_at)")));
 
     static int latest() {
         return ALL.get(ALL.size() - 1).version();

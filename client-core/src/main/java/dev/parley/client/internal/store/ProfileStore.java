@@ -14,12 +14,14 @@ public final class ProfileStore implements AutoCloseable {
     private final ContactStore contacts;
     private final MessageStore messages;
     private final TransferStore transfers;
+    private final CallStore calls;
 
     private ProfileStore(Database db, IdentityKey myKey) {
         this.db = db;
         this.contacts = new ContactStore(db, myKey);
         this.messages = new MessageStore(db);
         this.transfers = new TransferStore(db);
+        this.calls = new CallStore(db);
     }
 
     /** Opens {@code profileDir/parley.db}, creating the directory (0700) and database (0600) and migrating as needed. */
@@ -44,6 +46,10 @@ public final class ProfileStore implements AutoCloseable {
 
     public TransferStore transfers() {
         return transfers;
+    }
+
+    public CallStore calls() {
+        return calls;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.CallId;
+import dev.parley.client.CallStats;
+import dev.parley.client.CallRecord;
+import dev.parley.client.CallEndReason;
 import dev.parley.client.Direction;
 import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.CallRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.CallId;
 import dev.parley.client.internal.audio.AudioDevices;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.rtc.RtcConfig;

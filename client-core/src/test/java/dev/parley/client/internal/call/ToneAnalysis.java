@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * "Purity" is the share of a window's energy at the probe frequency: 1.0 for a clean sine, about
  * 0.5 when an equally loud second tone (an echo) is mixed in.
  */
-final class ToneAnalysis {
+public final class ToneAnalysis {
     static final int WINDOW_MS = 20;
 
     final int sampleRate;
@@ -21,7 +21,7 @@ final class ToneAnalysis {
         this.samples = samples;
     }
 
-    static ToneAnalysis read(Path wav) throws Exception {
+    public static ToneAnalysis read(Path wav) throws Exception {
         try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
             AudioFormat f = in.getFormat();
             if (f.getSampleSizeInBits() != 16 || f.getChannels() != 1 || f.isBigEndian()) {
@@ -40,7 +40,7 @@ final class ToneAnalysis {
         return sampleRate * WINDOW_MS / 1000;
     }
 
-    int windows() {
+    public int windows() {
         return samples.length / windowSamples();
     }
 
@@ -75,7 +75,7 @@ final class ToneAnalysis {
         return rms(w) > 0.05 && purity(w, hz) > 0.9;
     }
 
-    int firstToneWindow(double hz) {
+    public int firstToneWindow(double hz) {
         for (int w = 0; w < windows(); w++) {
             if (toneIn(w, hz)) {
                 return w;
@@ -85,7 +85,7 @@ final class ToneAnalysis {
     }
 
     /** Fraction and longest gap (ms) of tone windows in [from, from + count). */
-    Coverage coverage(double hz, int from, int count) {
+    public Coverage coverage(double hz, int from, int count) {
         int hits = 0, run = 0, longest = 0;
         int end = Math.min(windows(), from + count);
         for (int w = from; w < end; w++) {
@@ -101,5 +101,5 @@ final class ToneAnalysis {
         return new Coverage((double) hits / count, longest * WINDOW_MS, count);
     }
 
-    record Coverage(double fraction, int longestGapMs, int windows) { }
+    public record Coverage(double fraction, int longestGapMs, int windows) { }
 }

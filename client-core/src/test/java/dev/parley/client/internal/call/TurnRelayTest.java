@@ -1,5 +1,7 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.CallId;
+import dev.parley.client.CallEndReason;
 import dev.onvoid.webrtc.RTCStats;
 import dev.onvoid.webrtc.RTCStatsReport;
 import dev.onvoid.webrtc.RTCStatsType;

@@ -1,4 +1,4 @@
-package dev.parley.client.internal.call;
+package dev.parley.client;
 
 import dev.parley.client.Direction;
 import dev.parley.protocol.PeerId;

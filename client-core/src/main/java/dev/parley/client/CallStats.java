@@ -1,4 +1,4 @@
-package dev.parley.client.internal.call;
+package dev.parley.client;
 
 import java.time.Duration;
 import java.time.Instant;

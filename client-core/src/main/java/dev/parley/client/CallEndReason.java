@@ -1,4 +1,4 @@
-package dev.parley.client.internal.call;
+package dev.parley.client;
 
 /** How a call ended; both sides record the same reason (who ended it is {@link CallRecord#endedLocally()}). */
 public enum CallEndReason {
