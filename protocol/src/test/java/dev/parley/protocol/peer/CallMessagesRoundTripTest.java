@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every call-control message (docs/calls-notes.md § Protocol) survives JSON and back, and looks as documented. */
+/** Every call-control message (docs/calls.md § Protocol) survives JSON and back, and looks as documented. */
 class CallMessagesRoundTripTest {
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

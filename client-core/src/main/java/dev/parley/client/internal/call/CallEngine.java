@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * 1:1 voice calls over the verified peer sessions: the call lifecycle as control messages on the chat
  * channel ({@code call-invite}, {@code call-accept}, {@code call-decline}, {@code call-busy},
- * {@code call-cancel}, {@code call-hangup}; docs/calls-notes.md), the audio through {@link PeerAudio},
+ * {@code call-cancel}, {@code call-hangup}; docs/calls.md), the audio through {@link PeerAudio},
  * and statistics. One call at a time: a second invite is answered {@code call-busy}.
  *
  * <p>Threading: all state lives on one engine thread ({@code parley-call}, or the single-threaded
