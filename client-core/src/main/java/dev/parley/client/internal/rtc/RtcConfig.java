@@ -40,6 +40,13 @@ public record RtcConfig(
         }
     }
 
+    /** This configuration with {@code more} ICE servers after the configured ones. */
+    public RtcConfig withMoreIceServers(List<IceServer> more) {
+        List<IceServer> all = new java.util.ArrayList<>(iceServers);
+        all.addAll(more);
+        return new RtcConfig(all, iceTransportPolicy, portRange, disconnectedGrace, iceRestartTimeout, maxIceRestarts, connectTimeout);
+    }
+
     /** Host candidates only, no servers, default timings. */
     public static RtcConfig defaults() {
         return builder().build();

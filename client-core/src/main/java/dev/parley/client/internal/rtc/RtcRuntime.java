@@ -43,6 +43,7 @@ public final class RtcRuntime implements AutoCloseable {
     private final PeerConnectionFactory factory;
     private final String audioNotice;
     private final Set<PeerSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile List<RtcConfig.IceServer> serverIceServers = List.of();
     private final Object lifecycle = new Object();
     private boolean closed;
 
@@ -180,11 +181,20 @@ public final class RtcRuntime implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("RtcRuntime is closed");
             }
-            PeerSession s = new PeerSession(factory, audioGate, toNative(config), config, localPeerId, remotePeerId,
+            RtcConfig effective = serverIceServers.isEmpty() ? config : config.withMoreIceServers(serverIceServers);
+            PeerSession s = new PeerSession(factory, audioGate, toNative(effective), effective, localPeerId, remotePeerId,
                     signaling, verifier, listener, sessions::remove);
             sessions.add(s);
             return s;
         }
+    }
+
+    /**
+     * ICE servers handed out by the signaling server (e.g. TURN with short-lived credentials), used in
+     * addition to the configured ones by sessions created from now on.
+     */
+    public void setServerIceServers(List<RtcConfig.IceServer> servers) {
+        serverIceServers = List.copyOf(servers);
     }
 
     /** Sessions not yet closed. */

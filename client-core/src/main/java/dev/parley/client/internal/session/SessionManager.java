@@ -10,6 +10,7 @@ import dev.parley.client.internal.rtc.DescriptionRejectedException;
 import dev.parley.client.internal.rtc.DescriptionType;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.PeerSessionListener;
+import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.rtc.SdpFingerprints;
 import dev.parley.client.internal.rtc.SessionState;
@@ -29,6 +30,8 @@ import dev.parley.protocol.signal.Answer;
 import dev.parley.protocol.signal.Candidate;
 import dev.parley.protocol.signal.ErrorCode;
 import dev.parley.protocol.signal.ErrorMessage;
+import dev.parley.protocol.signal.IceServer;
+import dev.parley.protocol.signal.IceServers;
 import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Presence;
 import dev.parley.protocol.signal.Relayed;
@@ -46,6 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -80,6 +84,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     private volatile SignalingClient signaling;
     private volatile PendingWork pendingWork = () -> Set.of();
     private volatile boolean closed;
+    private volatile ScheduledFuture<?> iceRefresh;
 
     /** Which peers have work waiting for a session (e.g. an outbox), so the manager dials them. */
     @FunctionalInterface
@@ -151,10 +156,35 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     @Override
     public void onOnline(Welcome welcome) {
         redialDelay.clear();
+        useServerIceServers(welcome.iceServers(), welcome.iceServersTtlSeconds());
         events.onServerOnline(welcome.peerId(), welcome.resumed());
         List<PeerId> all = contacts.list().stream().map(Contact::peerId).toList();
         signaling.watch(all);
         dialPendingWork();
+    }
+
+    @Override
+    public void onIceServers(IceServers servers) {
+        useServerIceServers(servers.iceServers(), servers.ttlSeconds());
+    }
+
+    /** New sessions use the server's ICE servers too; TURN credentials are refreshed before they expire. */
+    private void useServerIceServers(List<IceServer> servers, long ttlSeconds) {
+        rtc.setServerIceServers(servers.stream()
+                .map(s -> new RtcConfig.IceServer(s.urls(), s.username(), s.credential())).toList());
+        ScheduledFuture<?> old = iceRefresh;
+        if (old != null) old.cancel(false);
+        if (ttlSeconds > 0) {
+            long refreshMs = Math.max(10_000, ttlSeconds * 800); // at 80 % of the lifetime
+            try {
+                iceRefresh = timers.schedule(() -> {
+                    SignalingClient s = signaling;
+                    if (s != null) s.requestIceServers();
+                }, refreshMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // closing
+            }
+        }
     }
 
     @Override

@@ -25,13 +25,13 @@ import java.util.concurrent.TimeUnit;
  * {@code use-auth-secret} (TURN REST credentials), listening on this machine's own IPv4 address (webrtc
  * ignores loopback). Started as our child; {@link #close()} stops exactly that PID.
  */
-final class Coturn implements AutoCloseable {
+public final class Coturn implements AutoCloseable {
     final String host;
     final int port;
     private final String secret;
     private final Process process;
 
-    Coturn(Path dir) throws Exception {
+    public Coturn(Path dir) throws Exception {
         host = ownIpv4().getHostAddress();
         port = freeUdpPort();
         byte[] s = new byte[16];
@@ -67,7 +67,12 @@ final class Coturn implements AutoCloseable {
         return new String[] {user, Base64.getEncoder().encodeToString(mac.doFinal(user.getBytes(StandardCharsets.UTF_8)))};
     }
 
-    String url() {
+    /** The coturn {@code static-auth-secret}, for a signaling server that hands out credentials itself. */
+    public String secret() {
+        return secret;
+    }
+
+    public String url() {
         return "turn:" + host + ":" + port + "?transport=udp";
     }
 
