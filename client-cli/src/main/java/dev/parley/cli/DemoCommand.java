@@ -1,5 +1,9 @@
 package dev.parley.cli;
 
+import dev.parley.client.CallId;
+import dev.parley.client.CallMedia;
+import dev.parley.client.CallRecord;
+import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
 import dev.parley.client.MessageId;
@@ -7,6 +11,8 @@ import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyConfig;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.TransferId;
+import dev.parley.client.TransferOffer;
 import dev.parley.protocol.PeerId;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
@@ -34,7 +40,7 @@ import java.util.stream.Stream;
  * measured figures. Everything stays on this machine.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a local signaling server and two peers that verify each other and chat, end to end.")
+        description = "Run a local signaling server and two peers that verify each other, chat, send a file and talk, end to end.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the demo profiles (printed at the end) instead of deleting them.")
     boolean keep;
@@ -108,15 +114,50 @@ public final class DemoCommand implements Callable<Integer> {
             double rttMs = (System.nanoTime() - rttStart) / 1e6;
             say("alice", n + " more messages delivered and acknowledged, in order");
 
+            // A file, inside the conversation: offered, accepted, streamed, verified.
+            Path file = root.resolve("holiday-video.bin");
+            writeRandom(file, FILE_BYTES);
+            String sourceHash = sha256(file);
+            long fileStart = System.nanoTime();
+            TransferId tid = alice.sendFile(bob.peerId(), file).get(30, TimeUnit.SECONDS);
+            TransferOffer offer = eb.awaitOffer(tid, 30);
+            say("bob", String.format("offered \"%s\" (%.0f MiB, %s, sha256 %s…) — accepts", offer.name(),
+                    offer.size() / 1048576.0, offer.mediaType(), offer.sha256Hex().substring(0, 12)));
+            bob.acceptFile(tid);
+            Path received = eb.awaitFile(tid, 60);
+            double fileS = (System.nanoTime() - fileStart) / 1e9;
+            String receivedHash = sha256(received);
+            if (!receivedHash.equals(sourceHash)) return fail("the received file's SHA-256 differs from the original");
+            say("bob", "received " + received.getFileName() + ": SHA-256 verified (" + receivedHash.substring(0, 12) + "…, same as Alice's)");
+
+            // A short voice call: Alice's "microphone" is a 1 kHz test tone, Bob records what he hears.
+            Path heard = root.resolve("bob-heard.wav");
+            CallId cid = alice.call(bob.peerId(), CallMedia.tone(1000, null)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            say("alice", "calls Bob");
+            eb.await("ringing", 15);
+            say("bob", "phone rings: Alice (identity verified) — answers");
+            bob.answerCall(cid, CallMedia.devices().record(heard));
+            ea.await("answered", 15);
+            say("both", "in call: Opus audio over the same verified session");
+            CallStats stats = ea.awaitStats(4);
+            alice.hangUp(cid);
+            CallRecord ended = ea.awaitEnded(15);
+            eb.awaitEnded(15);
+            double tone = toneFraction(heard, 1000);
+            say("alice", String.format("hangs up after %.1f s; Bob's recording has the tone in %.0f %% of it", ended.duration().toMillis() / 1000.0, tone * 100));
+
             out.println();
             out.println("Figures (this machine, this run, a cold JVM; warmed-up medians are in docs/benchmarks.md):");
             out.printf("  first message, including dialing the direct session: %8.1f ms%n", connectMs);
             out.printf("  message round trip (stored, sent, stored, acked):    %8.1f ms%n", rttMs);
             out.printf("  %d messages stored, sent and acknowledged:          %8.0f messages/s%n", n, n / burstS);
-            out.printf("  history: alice %d, bob %d messages%n", alice.history(bob.peerId(), null, 1000).items().size(),
-                    bob.history(alice.peerId(), null, 1000).items().size());
+            out.printf("  file of %d MiB offered, accepted, sent and verified: %8.1f MiB/s%n", FILE_BYTES >> 20, (FILE_BYTES / 1048576.0) / fileS);
+            out.printf("  call: RTT %s ms, jitter %s ms, loss %.1f %%, %s, %d kbit/s%n", millis(stats.roundTripTime()),
+                    millis(stats.jitter()), stats.lossFraction() * 100, stats.codec(), stats.recvBitrateBps() / 1000);
+            out.printf("  history: alice %d, bob %d messages; call %s, %.1f s%n", alice.history(bob.peerId(), null, 1000).items().size(),
+                    bob.history(alice.peerId(), null, 1000).items().size(), ended.reason().name().toLowerCase(), ended.duration().toMillis() / 1000.0);
             out.println();
-            out.println("Demo finished: verified identities, a direct session, and chat with receipts.");
+            out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file and a voice call.");
             return 0;
         } catch (TimeoutException e) {
             return fail(e.getMessage());
@@ -126,6 +167,59 @@ public final class DemoCommand implements Callable<Integer> {
             server.close();
             if (keep) out.println("profiles kept in " + root);
             else deleteTree(root);
+        }
+    }
+
+    static final long FILE_BYTES = 32L << 20;
+
+    static String millis(java.time.Duration d) {
+        return d == null ? "?" : String.format("%.1f", d.toNanos() / 1e6);
+    }
+
+    static void writeRandom(Path file, long bytes) throws IOException {
+        java.util.Random r = new java.util.Random(42);
+        byte[] chunk = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            for (long left = bytes; left > 0; left -= chunk.length) {
+                r.nextBytes(chunk);
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        }
+    }
+
+    static String sha256(Path file) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Fraction of 20 ms windows (after the first one with the tone) in which a Goertzel filter finds {@code hz}. */
+    static double toneFraction(Path wav, double hz) throws Exception {
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
+            var f = in.getFormat();
+            byte[] pcm = in.readAllBytes();
+            int rate = (int) f.getSampleRate(), window = rate / 50, n = pcm.length / 2 / window;
+            int first = -1, hits = 0;
+            for (int w = 0; w < n; w++) {
+                double coeff = 2 * Math.cos(2 * Math.PI * hz / rate), s1 = 0, s2 = 0, energy = 0;
+                for (int i = 0; i < window; i++) {
+                    int k = (w * window + i) * 2;
+                    double x = (short) ((pcm[k] & 0xff) | (pcm[k + 1] << 8)) / 32768.0;
+                    double s0 = x + coeff * s1 - s2;
+                    s2 = s1;
+                    s1 = s0;
+                    energy += x * x;
+                }
+                double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+                boolean tone = energy > 1e-4 && power / (energy * window / 2.0) > 0.5;
+                if (tone && first < 0) first = w;
+                if (first >= 0 && tone) hits++;
+            }
+            int counted = first < 0 ? 0 : n - first - 5; // the last windows straddle the hang-up
+            return counted <= 0 ? 0 : Math.min(1.0, hits / (double) counted);
         }
     }
 
@@ -193,6 +287,81 @@ public final class DemoCommand implements Callable<Integer> {
             synchronized (this) {
                 notifyAll();
             }
+        }
+
+        final Map<TransferId, TransferOffer> offers = new ConcurrentHashMap<>();
+        final Map<TransferId, Path> files = new ConcurrentHashMap<>();
+        volatile CallStats stats;
+        volatile CallRecord ended;
+
+        @Override
+        public synchronized void onFileOffered(TransferOffer offer) {
+            offers.put(offer.id(), offer);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void onFileCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
+            files.put(id, file);
+            notifyAll();
+        }
+
+        @Override
+        public void onFileFailed(TransferId id, Direction direction, String reason) {
+            System.err.println("[" + who + "] transfer failed: " + reason);
+        }
+
+        @Override
+        public void onCallRinging(CallId id, PeerId peer) {
+            signals.add("ringing");
+        }
+
+        @Override
+        public void onCallAnswered(CallId id, PeerId peer) {
+            signals.add("answered");
+        }
+
+        @Override
+        public synchronized void onCallStats(CallStats s) {
+            stats = s;
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void onCallEnded(CallRecord r) {
+            ended = r;
+            notifyAll();
+        }
+
+        synchronized TransferOffer awaitOffer(TransferId id, int seconds) throws InterruptedException, TimeoutException {
+            return awaitValue(() -> offers.get(id), seconds, "no file offer");
+        }
+
+        synchronized Path awaitFile(TransferId id, int seconds) throws InterruptedException, TimeoutException {
+            return awaitValue(() -> files.get(id), seconds, "the file did not arrive");
+        }
+
+        /** Waits until the call has run for {@code seconds} and returns its latest statistics (which come about once a second). */
+        synchronized CallStats awaitStats(int seconds) throws InterruptedException, TimeoutException {
+            long until = System.currentTimeMillis() + seconds * 1000L;
+            for (long left; (left = until - System.currentTimeMillis()) > 0; ) wait(left);
+            return awaitValue(() -> stats, 10, "no call statistics");
+        }
+
+        synchronized CallRecord awaitEnded(int seconds) throws InterruptedException, TimeoutException {
+            return awaitValue(() -> ended, seconds, "the call did not end");
+        }
+
+        private <T> T awaitValue(java.util.function.Supplier<T> value, int seconds, String what)
+                throws InterruptedException, TimeoutException {
+            long deadline = System.currentTimeMillis() + seconds * 1000L;
+            T v;
+            while ((v = value.get()) == null) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) throw new TimeoutException(who + ": " + what + " within " + seconds + " s");
+                wait(left);
+            }
+            return v;
         }
 
         @Override

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code parley demo} as a user runs it: a separate JVM, and its transcript checked line by line. */
 class DemoCommandTest {
     @Test
-    void demoVerifiesConnectsAndChatsEndToEnd() throws Exception {
+    void demoVerifiesChatsSendsAFileAndCallsEndToEnd() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo")
                 .redirectErrorStream(true).start();
@@ -31,7 +31,11 @@ class DemoCommandTest {
                 .contains("alice  sees \"Bob is typing…\"")
                 .contains("alice  ✓✓ read by Bob")
                 .contains("200 more messages delivered and acknowledged, in order")
-                .contains("history: alice 203, bob 203 messages")
+                .contains("history: alice 203, bob 203 messages; call completed")
+                .contains("SHA-256 verified")
+                .contains("phone rings: Alice (identity verified)")
+                .containsPattern("Bob's recording has the tone in (9[5-9]|100) %")
+                .containsPattern("call: RTT [0-9.]+ ms, jitter [0-9.]+ ms, loss [0-9.]+ %, audio/opus")
                 .contains("Demo finished")
                 .doesNotContain("SECURITY WARNING")
                 .doesNotContain("Exception");
