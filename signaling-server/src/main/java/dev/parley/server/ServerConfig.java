@@ -79,7 +79,7 @@ public final class ServerConfig {
     public static final String NETTY = "netty", JAVA_WEBSOCKET = "java-websocket";
 
     /** WebSocket transport: {@value #NETTY} or {@value #JAVA_WEBSOCKET}. */
-    @Builder.Default private final String transport = JAVA_WEBSOCKET;
+    @Builder.Default private final String transport = NETTY;
     /** Event loops (netty) or decoder threads (java-websocket); 0: one per CPU. */
     @Builder.Default private final int workerThreads = 0;
 
