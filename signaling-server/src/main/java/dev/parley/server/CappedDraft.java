@@ -53,7 +53,7 @@ final class CappedDraft extends Draft_6455 {
 
     @Override
     public void processFrame(WebSocketImpl ws, Framedata frame) throws InvalidDataException {
-        if (ws instanceof Connection c) c.lastFrameMs = clock.millis();
+        if (ws instanceof JwsTransport.Socket s) s.conn.lastFrameMs = clock.millis();
         Opcode op = frame.getOpcode();
         boolean fragment = op == Opcode.CONTINUOUS || (!frame.isFin() && (op == Opcode.TEXT || op == Opcode.BINARY));
         if (fragment) {

@@ -76,7 +76,11 @@ public final class ServerConfig {
     @Builder.Default private final Duration drainDelay = Duration.ZERO;
     /** How long shutdown waits for clients to finish closing. */
     @Builder.Default private final Duration shutdownTimeout = Duration.ofSeconds(5);
-    /** Decoder threads; 0: one per CPU. */
+    public static final String NETTY = "netty", JAVA_WEBSOCKET = "java-websocket";
+
+    /** WebSocket transport: {@value #NETTY} or {@value #JAVA_WEBSOCKET}. */
+    @Builder.Default private final String transport = NETTY;
+    /** Event loops (netty) or decoder threads (java-websocket); 0: one per CPU. */
     @Builder.Default private final int workerThreads = 0;
 
     public boolean tls() {
@@ -101,6 +105,7 @@ public final class ServerConfig {
                 "max-queued-messages must be positive and max-queued-bytes at least max-message-bytes");
         require(turnUrls.isEmpty() || turnSecret != null, "turn-urls need turn-secret");
         require(positive(turnTtl), "turn-ttl-seconds must be positive");
+        require(NETTY.equals(transport) || JAVA_WEBSOCKET.equals(transport), "transport must be netty or java-websocket");
         require(workerThreads >= 0, "worker-threads must not be negative");
         return this;
     }

@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Parley's signaling server: authenticates peers by their identity keys, relays offers, answers and
@@ -29,7 +27,8 @@ public final class SignalingServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private ScheduledExecutorService scheduler;
-    private RelayServer ws;
+    private Relay ws;
+    private Transport transport;
     private OpsHttp http;
     private BoundPorts ports;
     private boolean closed;
@@ -48,18 +47,17 @@ public final class SignalingServer implements AutoCloseable {
     public synchronized BoundPorts start() throws IOException {
         if (ports != null || closed) throw new IllegalStateException("start() once, before close()");
         SSLContext ssl = config.tls() ? Tls.context(config) : null;
-        ws = new RelayServer(config, clock, metrics, ssl);
-        ws.start();
+        ws = new Relay(config, clock, metrics);
+        transport = config.transport().equals(ServerConfig.NETTY)
+                ? new NettyTransport(config, clock, ssl, ws)
+                : new JwsTransport(config, clock, metrics, ssl, ws);
+        int wsPort;
         try {
-            ws.started().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
+            wsPort = transport.bind();
+        } catch (IOException e) {
             stopQuietly();
             throw new IOException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException | InterruptedException e) {
-            stopQuietly();
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            throw new IOException("WebSocket listener did not start", e);
+                    + e.getMessage(), e);
         }
         int httpPort = -1;
         if (config.httpPort() >= 0) {
@@ -82,9 +80,9 @@ public final class SignalingServer implements AutoCloseable {
         scheduler = s;
         long tick = sweepTickMillis(config);
         scheduler.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
-        ports = new BoundPorts(ws.getPort(), httpPort);
+        ports = new BoundPorts(wsPort, httpPort);
         log.atInfo().addKeyValue("ws_port", ports.wsPort()).addKeyValue("http_port", ports.httpPort())
-                .addKeyValue("tls", config.tls()).log("signaling server started");
+                .addKeyValue("tls", config.tls()).addKeyValue("transport", config.transport()).log("signaling server started");
         return ports;
     }
 
@@ -119,7 +117,7 @@ public final class SignalingServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        RelayServer w;
+        Relay w;
         synchronized (this) {
             if (closed) return;
             closed = true;
@@ -150,11 +148,7 @@ public final class SignalingServer implements AutoCloseable {
 
     private void stopQuietly() {
         if (scheduler != null) scheduler.shutdownNow();
-        try {
-            if (ws != null) ws.stop(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (transport != null) transport.shutdown();
         if (http != null) http.stop();
     }
 

@@ -23,29 +23,9 @@ import dev.parley.protocol.signal.Relayed;
 import dev.parley.protocol.signal.Watch;
 import dev.parley.protocol.signal.Welcome;
 import lombok.extern.slf4j.Slf4j;
-import org.java_websocket.WebSocket;
-import org.java_websocket.WebSocketAdapter;
-import org.java_websocket.WebSocketImpl;
-import org.java_websocket.WebSocketServerFactory;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.enums.ReadyState;
-import org.java_websocket.exceptions.InvalidDataException;
-import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.framing.Framedata;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
-import org.java_websocket.server.DefaultWebSocketServerFactory;
-import org.java_websocket.server.WebSocketServer;
 
-import javax.net.ssl.SSLContext;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -53,22 +33,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The WebSocket side of the signaling server: login, relay, presence, limits.
- *
- * <p>Threads (Java-WebSocket's model): one selector thread accepts, reads and writes sockets; each
- * connection is pinned to one of N decoder threads, which parse its frames and run {@link #onMessage}
- * in order; the shared scheduler runs {@link #sweep}. A handler never blocks: sending to another peer
- * only queues bytes for the selector to write.
+ * The signaling logic, independent of the WebSocket transport: login, relay, presence, limits. A transport
+ * ({@link JwsTransport}, {@link NettyTransport}) calls {@link #accepted}, {@link #originAllowed},
+ * {@link #opened}, {@link #text}, {@link #binary}, {@link #ping} and {@link #closed} for each connection,
+ * always from the one thread that reads that connection, in order; the shared scheduler runs
+ * {@link #sweep}. Nothing here blocks: sending to another peer only queues bytes on its socket.
  */
 @Slf4j
-final class RelayServer extends WebSocketServer {
+final class Relay {
+    /** Close codes the transports use when no close frame is exchanged. */
+    static final int NEVER_CONNECTED = -1, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
     /** A connection the server is closing gets this long to finish before its socket is cut. */
     private static final long CLOSE_TIMEOUT_MS = 5_000;
 
@@ -79,11 +57,9 @@ final class RelayServer extends WebSocketServer {
     private final Registry registry;
     private final IpLimiter ipLimiter;
     private final IceServerProvider ice;
-    private final boolean secure;
     private final Set<Connection> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tcp = new AtomicInteger();
     private final AtomicInteger websockets = new AtomicInteger();
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final SecureRandom random = new SecureRandom();
     private final Set<String> allowedOrigins;
     private final List<String> publicHosts;
@@ -92,10 +68,7 @@ final class RelayServer extends WebSocketServer {
     private volatile boolean draining;
     private int sweeps;
 
-    RelayServer(ServerConfig cfg, Clock clock, Metrics metrics, SSLContext ssl) {
-        super(new InetSocketAddress(cfg.bindAddress(), cfg.port()),
-                cfg.workerThreads() > 0 ? cfg.workerThreads() : Runtime.getRuntime().availableProcessors(),
-                List.of(new CappedDraft(cfg.maxMessageBytes(), metrics, clock)));
+    Relay(ServerConfig cfg, Clock clock, Metrics metrics) {
         this.cfg = cfg;
         this.clock = clock;
         this.metrics = metrics;
@@ -103,36 +76,15 @@ final class RelayServer extends WebSocketServer {
         this.registry = new Registry(codec);
         this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
-        this.secure = ssl != null;
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
         this.publicHosts = cfg.publicHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
         this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
-        WebSocketServerFactory base;
-        if (ssl == null) {
-            base = new DefaultWebSocketServerFactory();
-        } else {
-            ExecutorService tlsTasks = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "parley-tls-tasks");
-                t.setDaemon(true);
-                return t;
-            });
-            base = new DefaultSSLWebSocketServerFactory(ssl, tlsTasks);
-        }
-        setWebSocketFactory(new Factory(base));
-        setConnectionLostTimeout((int) Math.max(1, cfg.heartbeat().toSeconds()));
-        setReuseAddr(true);
-        setTcpNoDelay(true);
-        setDaemon(true);
         metrics.gauge("connections", tcp::get);
         metrics.gauge("websocket", websockets::get);
         metrics.gauge("authenticated", registry::liveCount);
         metrics.gauge("grace", registry::graceCount);
         metrics.gauge("draining", () -> draining ? 1 : 0);
-    }
-
-    CompletableFuture<Void> started() {
-        return started;
     }
 
     boolean draining() {
@@ -145,21 +97,23 @@ final class RelayServer extends WebSocketServer {
 
     // ---- accept and handshake ----------------------------------------------------------------
 
-    /** Selector thread, right after accept: count the socket, or refuse it outright if far over a cap. */
-    private void accepted(Connection c, SocketChannel ch) throws IOException {
-        InetAddress ip = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+    /**
+     * Right after accept: counts the socket; false if it is far over a cap and must be dropped at once
+     * (it was not counted then).
+     */
+    boolean accepted(Connection c, InetAddress ip, boolean secure) {
         long now = clock.millis();
         int total = tcp.incrementAndGet();
         if (total > cfg.maxConnections() + connectionSlack) {
             tcp.decrementAndGet();
             metrics.reject("overloaded");
-            throw new IOException("over max-connections");
+            return false;
         }
         IpLimiter.Verdict v = ipLimiter.accept(ip, now);
         if (v == IpLimiter.Verdict.DROP) {
             tcp.decrementAndGet();
             metrics.reject("overloaded");
-            throw new IOException("far over max-connections-per-ip");
+            return false;
         }
         c.ip = ip;
         c.secure = secure;
@@ -167,6 +121,25 @@ final class RelayServer extends WebSocketServer {
         c.lastFrameMs = now;
         c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
         all.add(c);
+        return true;
+    }
+
+    /** Every socket not yet released (for transports that keep their own heartbeat). */
+    Iterable<Connection> connections() {
+        return all;
+    }
+
+    /**
+     * A framing violation the transport found (1009 too large, 1007 invalid UTF-8, else 1002): counts it
+     * and marks the connection closing; false if it was closing already. The transport sends the close.
+     */
+    boolean framingViolation(Connection c, int closeCode) {
+        synchronized (c) {
+            if (c.closing()) return false;
+            c.closingSinceMs = Math.max(1, clock.millis());
+        }
+        metrics.reject(closeCode == 1009 ? "too_large" : closeCode == 1007 ? "invalid_utf8" : "protocol_error");
+        return true;
     }
 
     /** Called once per socket, whatever ended it. */
@@ -177,21 +150,18 @@ final class RelayServer extends WebSocketServer {
         }
     }
 
-    @Override
-    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
-                                                                       ClientHandshake request) throws InvalidDataException {
-        if (!allowedOrigins.isEmpty() && request.hasFieldValue("Origin")
-                && !allowedOrigins.contains(request.getFieldValue("Origin"))) {
+    /** The handshake's Origin header (null: none, as from non-browser clients); false: refuse the handshake. */
+    boolean originAllowed(Connection c, String origin) {
+        if (!allowedOrigins.isEmpty() && origin != null && !allowedOrigins.contains(origin)) {
             metrics.reject("origin");
-            log.atDebug().addKeyValue("ip", ((Connection) conn).ip).log("origin refused");
-            throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin not allowed");
+            log.atDebug().addKeyValue("ip", c.ip).log("origin refused");
+            return false;
         }
-        return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+        return true;
     }
 
-    @Override
-    public void onOpen(WebSocket ws, ClientHandshake handshake) {
-        Connection c = (Connection) ws;
+    /** The WebSocket handshake is done; {@code hostHeader} is the request's Host (null if none). */
+    void opened(Connection c, String hostHeader) {
         websockets.incrementAndGet();
         if (draining) {
             goAway(c, clock.millis());
@@ -201,7 +171,7 @@ final class RelayServer extends WebSocketServer {
             fail(c, ErrorCode.OVERLOADED, "too many connections; try again later", null);
             return;
         }
-        c.host = authority(handshake.getFieldValue("Host"), c.secure);
+        c.host = authority(hostHeader, c.secure);
         c.nonce = new byte[AuthPayload.NONCE_LENGTH];
         random.nextBytes(c.nonce);
         long left = Math.max(0, c.authDeadlineMs - clock.millis());
@@ -225,10 +195,9 @@ final class RelayServer extends WebSocketServer {
 
     // ---- messages ----------------------------------------------------------------------------
 
-    @Override
-    public void onMessage(WebSocket ws, String text) {
+    /** One complete text message. */
+    void text(Connection c, String text) {
         long t0 = System.nanoTime();
-        Connection c = (Connection) ws;
         Session s = c.session; // read before the flags: login writes them in the other order
         if (c.closing() || c.replaced) return;
         metrics.received();
@@ -272,23 +241,21 @@ final class RelayServer extends WebSocketServer {
         }
     }
 
-    @Override
-    public void onMessage(WebSocket ws, ByteBuffer message) {
-        Connection c = (Connection) ws;
+    /** One complete binary message (never part of the protocol). */
+    void binary(Connection c) {
         if (c.closing() || c.replaced) return;
         fail(c, ErrorCode.MALFORMED, "binary messages are not part of the protocol", null);
     }
 
-    @Override
-    public void onWebsocketPing(WebSocket ws, Framedata f) {
-        Connection c = (Connection) ws;
-        if (c.closing() || c.replaced) return;
+    /** A WebSocket ping arrived; true if it should be answered with a pong. */
+    boolean ping(Connection c) {
+        if (c.closing() || c.replaced) return false;
         // Pings cost a pong each: they count against the same rate as messages.
         if (!c.takeToken(clock.millis(), cfg.messagesPerSecond(), cfg.burst())) {
             fail(c, ErrorCode.RATE_LIMITED, "over " + cfg.messagesPerSecond() + " messages/s", null);
-            return;
+            return false;
         }
-        super.onWebsocketPing(ws, f);
+        return true;
     }
 
     private void login(Connection c, Auth a) {
@@ -416,7 +383,7 @@ final class RelayServer extends WebSocketServer {
         }
         metrics.reject("slow_consumer");
         log.atInfo().addKeyValue("ip", c.ip.getHostAddress()).log("dropping slow consumer");
-        c.closeConnection(ErrorCode.SLOW_CONSUMER.closeCode(), ErrorCode.SLOW_CONSUMER.wire());
+        c.cut(ErrorCode.SLOW_CONSUMER.closeCode(), ErrorCode.SLOW_CONSUMER.wire());
     }
 
     private void goAway(Connection c, long now) {
@@ -425,33 +392,14 @@ final class RelayServer extends WebSocketServer {
             c.closingSinceMs = Math.max(1, now);
         }
         c.deliver(codec.write(new GoingAway("server shutting down", cfg.reconnectAfter().toMillis())));
-        c.sendClose(CloseFrame.GOING_AWAY, "going away");
+        c.sendClose(GOING_AWAY, "going away");
     }
 
-    @Override
-    public void onClose(WebSocket ws, int code, String reason, boolean remote) {
-        Connection c = (Connection) ws;
+    /** The WebSocket is closed (after the handshake only); {@code code} as seen by the transport. */
+    void closed(Connection c, int code) {
         websockets.decrementAndGet();
         metrics.closed(code);
         if (c.session != null) registry.dropped(c, clock.millis(), cfg.resumeGrace().toMillis());
-    }
-
-    @Override
-    public void onError(WebSocket ws, Exception ex) {
-        if (ws == null) {
-            if (!started.isDone()) {
-                started.completeExceptionally(ex);
-            } else {
-                log.atError().setCause(ex).log("WebSocket listener failed");
-            }
-            return;
-        }
-        log.atDebug().addKeyValue("error", ex.toString()).log("connection error");
-    }
-
-    @Override
-    public void onStart() {
-        started.complete(null);
     }
 
     // ---- time ---------------------------------------------------------------------------------
@@ -467,14 +415,14 @@ final class RelayServer extends WebSocketServer {
             long closing = c.closingSinceMs;
             if (closing != 0) {
                 if (now - closing > CLOSE_TIMEOUT_MS) {
-                    c.closeConnection(c.closeSent != 0 ? c.closeSent : CloseFrame.ABNORMAL_CLOSE, "close timed out");
+                    c.cut(c.closeSent != 0 ? c.closeSent : ABNORMAL_CLOSE, "close timed out");
                 }
             } else if (c.session == null) {
                 if (c.replaced || now <= c.authDeadlineMs) continue;
-                if (c.getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+                if (c.handshaking()) {
                     c.closingSinceMs = now;
                     metrics.reject("handshake_timeout");
-                    c.closeConnection(CloseFrame.NEVER_CONNECTED, "handshake timeout");
+                    c.cut(NEVER_CONNECTED, "handshake timeout");
                 } else if (c.isOpen()) {
                     fail(c, ErrorCode.AUTH_TIMEOUT, "no valid auth within " + cfg.authDeadline().toMillis() + " ms", null);
                 }
@@ -498,45 +446,11 @@ final class RelayServer extends WebSocketServer {
         for (Connection c : all) {
             if (c.isOpen()) {
                 goAway(c, now);
-            } else if (c.getReadyState() == ReadyState.NOT_YET_CONNECTED) {
+            } else if (c.handshaking()) {
                 c.closingSinceMs = now;
-                c.closeConnection(CloseFrame.NEVER_CONNECTED, "going away");
+                c.cut(NEVER_CONNECTED, "going away");
             }
         }
     }
 
-    /** Wraps Java-WebSocket's factory so every socket is a {@link Connection} and is counted at accept. */
-    private final class Factory implements WebSocketServerFactory {
-        private final WebSocketServerFactory delegate;
-
-        Factory(WebSocketServerFactory delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public WebSocketImpl createWebSocket(WebSocketAdapter a, Draft d) {
-            return new Connection(a, List.of(d), RelayServer.this);
-        }
-
-        @Override
-        public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
-            return new Connection(a, drafts, RelayServer.this);
-        }
-
-        @Override
-        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
-            accepted((Connection) key.attachment(), channel);
-            try {
-                return delegate.wrapChannel(channel, key);
-            } catch (IOException | RuntimeException e) {
-                ((Connection) key.attachment()).closeConnection(CloseFrame.NEVER_CONNECTED, "tls setup failed");
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
 }
