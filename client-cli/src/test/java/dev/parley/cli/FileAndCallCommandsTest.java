@@ -180,9 +180,11 @@ class FileAndCallCommandsTest {
             Goertzel heard = Goertzel.read(recording);
             int first = heard.firstToneWindow(1000);
             assertThat(first).as("the tone reached Bob's recording").isGreaterThanOrEqualTo(0);
-            int windows = heard.windows() - first - 5; // the last windows straddle the hang-up
-            assertThat(windows).as("about 3 s recorded").isGreaterThan(100);
-            assertThat(heard.fraction(1000, first, windows)).isGreaterThanOrEqualTo(0.9);
+            // up to the last tone window: after the hang-up the recording may run on in silence for a while under load
+            int windows = heard.lastToneWindow(1000) - first + 1;
+            assertThat(windows).as("at least 2 of the 3 s carried the tone").isGreaterThanOrEqualTo(100);
+            assertThat(heard.fraction(1000, first, windows)).as("tone windows of %d from %d ms; gaps: %s", windows, first * 20,
+                    heard.gaps(1000, first, windows)).isGreaterThanOrEqualTo(0.9);
         } finally {
             answer.kill();
         }
@@ -251,6 +253,26 @@ class FileAndCallCommandsTest {
         int firstToneWindow(double hz) {
             for (int w = 0; w < windows(); w++) if (tone(w, hz)) return w;
             return -1;
+        }
+
+        int lastToneWindow(double hz) {
+            for (int w = windows() - 1; w >= 0; w--) if (tone(w, hz)) return w;
+            return -1;
+        }
+
+        /** Runs of windows without the tone, as {@code start-end ms}, for the failure message. */
+        String gaps(double hz, int from, int count) {
+            StringBuilder b = new StringBuilder();
+            int start = -1;
+            for (int w = from; w <= from + count; w++) {
+                boolean miss = w < from + count && !tone(w, hz);
+                if (miss && start < 0) start = w;
+                if (!miss && start >= 0) {
+                    b.append(start * 20).append('-').append(w * 20).append(" ms, ");
+                    start = -1;
+                }
+            }
+            return b.length() == 0 ? "none" : b.toString();
         }
 
         double fraction(double hz, int from, int count) {
