@@ -107,6 +107,7 @@ public final class ChatSession implements ParleyListener {
     private volatile CallStats callStats;
     private volatile Instant answeredAt;
     private volatile boolean audioNoticeShown;
+    private int statusHeight; // lines of the status area now (guarded by uiLock)
 
     public ChatSession(Profile profile) {
         this(profile, null, null);
@@ -835,7 +836,11 @@ public final class ChatSession implements ParleyListener {
             if (c != null) lines.add(c);
             lines.add(statusLine());
             List<AttributedString> fitted = new ArrayList<>();
+            // Shrinking the status while no line is being read (a slash command just ran) left the next
+            // prompt one row too high over the last printed line; keep the height then, shrink on a later update.
+            while (!reader.isReading() && fitted.size() + lines.size() < statusHeight) fitted.add(AttributedString.EMPTY);
             for (AttributedString s : lines) fitted.add(s.columnLength() > width ? s.columnSubSequence(0, width - 1) : s);
+            statusHeight = fitted.size();
             status.update(fitted);
         });
     }
