@@ -1,11 +1,19 @@
 package dev.parley.cli;
 
+import dev.parley.client.CallId;
+import dev.parley.client.CallRecord;
+import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
+import dev.parley.client.Direction;
+import dev.parley.client.TransferId;
+import dev.parley.client.TransferOffer;
+import dev.parley.client.TransferProgress;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyListener;
 import dev.parley.protocol.PeerId;
 
+import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * the client's event thread and only enqueue; the command's main thread consumes.
  */
 final class EventRecorder implements ParleyListener {
-    sealed interface Event permits ServerState, Message, StateChange, Presence, Security, Closed {}
+    sealed interface Event {}
 
     record ServerState(boolean online, String detail) implements Event {}
 
@@ -28,6 +36,30 @@ final class EventRecorder implements ParleyListener {
     record Security(PeerId peer, String reason) implements Event {}
 
     record Closed() implements Event {}
+
+    record FileOffered(TransferOffer offer) implements Event {}
+
+    record FileStarted(TransferId id, Direction direction, long offset) implements Event {}
+
+    record FileProgress(TransferProgress progress) implements Event {}
+
+    record FileCompleted(TransferId id, Direction direction, Path file, String sha256) implements Event {}
+
+    record FileFailed(TransferId id, Direction direction, String reason) implements Event {}
+
+    record FileCancelled(TransferId id, Direction direction, boolean byPeer, String reason) implements Event {}
+
+    record FileDeclined(TransferId id, String reason) implements Event {}
+
+    record CallDialing(CallId id, PeerId peer) implements Event {}
+
+    record CallRinging(CallId id, PeerId peer) implements Event {}
+
+    record CallAnswered(CallId id, PeerId peer) implements Event {}
+
+    record CallStatsEvent(CallStats stats) implements Event {}
+
+    record CallEnded(CallRecord record) implements Event {}
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
 
@@ -60,6 +92,66 @@ final class EventRecorder implements ParleyListener {
     @Override
     public void onSecurityWarning(PeerId peer, String reason) {
         queue.add(new Security(peer, reason));
+    }
+
+    @Override
+    public void onFileOffered(TransferOffer offer) {
+        queue.add(new FileOffered(offer));
+    }
+
+    @Override
+    public void onFileStarted(TransferId id, Direction direction, long offset) {
+        queue.add(new FileStarted(id, direction, offset));
+    }
+
+    @Override
+    public void onFileProgress(TransferProgress progress) {
+        queue.add(new FileProgress(progress));
+    }
+
+    @Override
+    public void onFileCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
+        queue.add(new FileCompleted(id, direction, file, sha256Hex));
+    }
+
+    @Override
+    public void onFileFailed(TransferId id, Direction direction, String reason) {
+        queue.add(new FileFailed(id, direction, reason));
+    }
+
+    @Override
+    public void onFileCancelled(TransferId id, Direction direction, boolean byPeer, String reason) {
+        queue.add(new FileCancelled(id, direction, byPeer, reason));
+    }
+
+    @Override
+    public void onFileDeclined(TransferId id, String reason) {
+        queue.add(new FileDeclined(id, reason));
+    }
+
+    @Override
+    public void onCallDialing(CallId id, PeerId peer) {
+        queue.add(new CallDialing(id, peer));
+    }
+
+    @Override
+    public void onCallRinging(CallId id, PeerId peer) {
+        queue.add(new CallRinging(id, peer));
+    }
+
+    @Override
+    public void onCallAnswered(CallId id, PeerId peer) {
+        queue.add(new CallAnswered(id, peer));
+    }
+
+    @Override
+    public void onCallStats(CallStats stats) {
+        queue.add(new CallStatsEvent(stats));
+    }
+
+    @Override
+    public void onCallEnded(CallRecord record) {
+        queue.add(new CallEnded(record));
     }
 
     @Override

@@ -25,10 +25,14 @@ public final class ExitCodes {
     public static final int SECURITY = 7;
     /** A file cannot be read or written (not found, no permission, disk full). */
     public static final int FILE = 8;
-    /** The peer rejected or cancelled a transfer. */
+    /** The peer declined or cancelled a file transfer, or declined a call. */
     public static final int REJECTED = 9;
     /** No usable audio device. */
     public static final int AUDIO = 10;
+    /** The contact is in another call. */
+    public static final int BUSY = 11;
+    /** An answered call dropped (connection lost) or could not start its audio. */
+    public static final int CALL_FAILED = 12;
     /** Interrupted by the user (Ctrl-C) before the command finished. */
     public static final int INTERRUPTED = 130;
 
@@ -46,8 +50,10 @@ public final class ExitCodes {
         m.put(String.valueOf(PEER_UNREACHABLE), "contact offline or no answer in time");
         m.put(String.valueOf(SECURITY), "security check failed (key changed, wrong safety number)");
         m.put(String.valueOf(FILE), "file error (not found, no permission, disk full)");
-        m.put(String.valueOf(REJECTED), "transfer rejected by the peer");
+        m.put(String.valueOf(REJECTED), "file or call declined by the peer");
         m.put(String.valueOf(AUDIO), "audio device missing");
+        m.put(String.valueOf(BUSY), "contact busy in another call");
+        m.put(String.valueOf(CALL_FAILED), "call dropped or failed");
         m.put(String.valueOf(INTERRUPTED), "interrupted");
         return m;
     }

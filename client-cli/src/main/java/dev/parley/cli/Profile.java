@@ -114,6 +114,11 @@ public final class Profile {
      * the client (not started). Failures become a {@link CliException} with {@link ExitCodes#CONFIG}.
      */
     public ParleyClient open(ParleyListener listener) {
+        return open(listener, b -> { });
+    }
+
+    /** As {@link #open(ParleyListener)}, with command-specific settings (download folder, audio devices) applied to the config. */
+    public ParleyClient open(ParleyListener listener, java.util.function.Consumer<ParleyConfig.Builder> settings) {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir.getParent());
@@ -127,7 +132,9 @@ public final class Profile {
         }
         LogSetup.toProfile(dir, verbose);
         try {
-            return ParleyClient.open(ParleyConfig.builder(dir).server(server).build(), listener);
+            ParleyConfig.Builder b = ParleyConfig.builder(dir).server(server);
+            settings.accept(b);
+            return ParleyClient.open(b.build(), listener);
         } catch (IOException e) {
             throw new CliException(ExitCodes.CONFIG, "cannot open profile " + dir + ": " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {

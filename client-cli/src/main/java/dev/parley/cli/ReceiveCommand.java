@@ -4,6 +4,8 @@ import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.Direction;
 import dev.parley.client.ParleyClient;
+import dev.parley.client.TransferId;
+import dev.parley.client.TransferOffer;
 import dev.parley.protocol.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,10 +27,12 @@ import java.util.concurrent.TimeUnit;
  * {@code --json}, one JSON object per line). Exits 0 at {@code --timeout}, or on Ctrl-C.
  */
 @Command(name = "receive", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Stay online and print what arrives: messages now (file offers come with file transfer). Messages queued for you "
-                + "arrive as soon as their senders see you online. With --json every event is one JSON object on its own line; "
-                + "lines not starting with '{' are not events."},
-        footer = {"", "Example: parley receive --json --timeout 60 | jq -r 'select(.event==\"message\") | .text'"})
+        description = {"Stay online and print what arrives: messages and files. Messages queued for you "
+                + "arrive as soon as their senders see you online. File offers are accepted with --auto-accept (up to --max-size) "
+                + "and saved in --dir once their SHA-256 is verified; without --auto-accept they are declined and reported. "
+                + "With --json every event is one JSON object on its own line; lines not starting with '{' are not events."},
+        footer = {"", "Example: parley receive --json --timeout 60 | jq -r 'select(.event==\"message\") | .text'",
+                "         parley receive --auto-accept --dir ~/inbox --json | jq -r 'select(.event==\"file\") | .path'"})
 final class ReceiveCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
 
@@ -38,38 +42,51 @@ final class ReceiveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--auto-accept", description = "Accept incoming file offers without asking (file transfer is not in this build yet).")
+    @Option(names = "--auto-accept", description = "Accept every file offer (up to --max-size). Without it offers are declined and reported.")
     boolean autoAccept;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where accepted files go (default: <profile>/downloads).")
+    @Option(names = "--max-size", paramLabel = "SIZE", description = "With --auto-accept, decline files larger than this (e.g. 500k, 20M, 2G).")
+    String maxSize;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where accepted files go (created if missing; default: <profile>/downloads).")
     Path dir;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Exit 0 after this many seconds (default: run until Ctrl-C).")
     Integer timeoutSeconds;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit 0 after N messages have arrived.")
+    @Option(names = "--count", paramLabel = "N", description = "Exit 0 after N messages and files (together) have arrived.")
     Integer count;
 
-    @Option(names = "--json", description = "One JSON object per line per event: online, message, presence, server, security.")
+    @Option(names = "--json", description = "One JSON object per line per event: online, message, offer, file, file-failed, presence, server, security.")
     boolean json;
 
     private PrintWriter out;
     private PrintWriter err;
     private ParleyClient client;
     private int received;
+    private long maxBytes = Long.MAX_VALUE;
+    private final java.util.Map<TransferId, TransferOffer> offers = new java.util.HashMap<>();
 
     @Override
     public Integer call() throws InterruptedException {
         if (timeoutSeconds != null && timeoutSeconds <= 0) throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
         if (count != null && count <= 0) throw new CliException(ExitCodes.USAGE, "--count must be a positive number of messages");
-        Profile profile = Profile.resolve(root);
-        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new CliException(ExitCodes.FILE, "--dir " + dir + " is a file, not a directory: pick a directory for downloads");
+        if (maxSize != null) {
+            if (!autoAccept) throw new CliException(ExitCodes.USAGE, "--max-size only makes sense with --auto-accept");
+            try {
+                maxBytes = LocalFiles.parseSize(maxSize);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--max-size: " + e.getMessage());
+            }
         }
+        Profile profile = Profile.resolve(root);
+        Path downloads = dir == null ? null : LocalFiles.requireWritableDir(dir, "--dir");
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         EventRecorder events = new EventRecorder();
-        client = profile.open(events);
+        client = profile.open(events, b -> {
+            if (downloads != null) b.downloadDir(downloads);
+        });
         Thread hook = new Thread(client::close, "parley-receive-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -117,6 +134,25 @@ final class ReceiveCommand implements Callable<Integer> {
             } else {
                 out.println(TIME.format(msg.storedAt()) + " " + (name != null ? name : msg.peer().shortForm()) + ": " + msg.text());
             }
+        } else if (e instanceof EventRecorder.FileOffered o) {
+            offer(o.offer());
+        } else if (e instanceof EventRecorder.FileCompleted c && c.direction() == Direction.INCOMING) {
+            TransferOffer o = offers.remove(c.id());
+            received++;
+            PeerId from = o == null ? peerOf(c.id()) : o.peer();
+            long size = sizeOf(c.file());
+            if (json) {
+                out.println(Json.object().put("event", "file").put("id", c.id().toString()).put("from", from == null ? null : from.value())
+                        .put("name", from == null ? null : name(from)).put("path", c.file().toAbsolutePath().toString())
+                        .put("sha256", c.sha256()).put("size", size));
+            } else {
+                out.println(TIME.format(java.time.Instant.now()) + " " + (from == null ? "?" : label(from)) + " sent " + c.file().getFileName()
+                        + " (" + LocalFiles.size(size) + ", sha256 verified): " + c.file().toAbsolutePath());
+            }
+        } else if (e instanceof EventRecorder.FileFailed f && f.direction() == Direction.INCOMING) {
+            fileFailed(f.id(), f.reason());
+        } else if (e instanceof EventRecorder.FileCancelled c && c.direction() == Direction.INCOMING) {
+            fileFailed(c.id(), c.byPeer() ? "cancelled by the sender" : c.reason());
         } else if (e instanceof EventRecorder.Presence p) {
             if (json) out.println(Json.object().put("event", "presence").put("peer", p.peer().value()).put("name", name(p.peer())).put("online", p.online()));
         } else if (e instanceof EventRecorder.ServerState s) {
@@ -128,6 +164,52 @@ final class ReceiveCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
+    }
+
+    /** Accepts (with --auto-accept, within --max-size) or declines an offer, and reports which. */
+    private void offer(TransferOffer o) {
+        String declined = !autoAccept ? "not accepting files: run with --auto-accept to receive them"
+                : o.size() > maxBytes ? "larger than --max-size " + maxSize : null;
+        if (declined == null) {
+            offers.put(o.id(), o);
+            client.acceptFile(o.id());
+        } else {
+            client.declineFile(o.id());
+        }
+        if (json) {
+            out.println(Json.object().put("event", "offer").put("id", o.id().toString()).put("from", o.peer().value())
+                    .put("name", name(o.peer())).put("file", o.name()).put("size", o.size()).put("mediaType", o.mediaType())
+                    .put("sha256", o.sha256Hex()).put("action", declined == null ? "accepted" : "declined").put("reason", declined));
+        } else {
+            out.println(TIME.format(java.time.Instant.now()) + " " + label(o.peer()) + " offers " + o.name() + " (" + LocalFiles.size(o.size())
+                    + ", " + o.mediaType() + "): " + (declined == null ? "accepted, receiving…" : "declined, " + declined));
+        }
+    }
+
+    private void fileFailed(TransferId id, String reason) {
+        TransferOffer o = offers.remove(id);
+        if (json) {
+            out.println(Json.object().put("event", "file-failed").put("id", id.toString()).put("from", o == null ? null : o.peer().value())
+                    .put("name", o == null ? null : name(o.peer())).put("file", o == null ? null : o.name()).put("reason", reason));
+        } else {
+            err.println("file " + (o == null ? id.toString() : o.name() + " from " + label(o.peer())) + " not received: " + reason);
+        }
+    }
+
+    /** The sender of a transfer accepted before this run (it resumed without a new offer). */
+    private PeerId peerOf(TransferId id) {
+        for (Contact c : client.contacts()) {
+            if (client.transfers(c.peerId()).stream().anyMatch(t -> t.id().equals(id))) return c.peerId();
+        }
+        return null;
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     private String name(PeerId peer) {

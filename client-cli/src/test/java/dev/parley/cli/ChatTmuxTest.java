@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,9 +84,43 @@ class ChatTmuxTest {
         enter("alice");
         awaitScreen("alice", "me: hello bob  ✓✓ read");
 
-        type("bob", "/send /etc/hostname");
+        // a file: Tab completes the path, the offer prompts Alice, both screens show the verified result
+        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
+        Path report = outbox.resolve("report-2026.txt");
+        Files.writeString(report, "quarterly numbers\n".repeat(20_000));
+        type("bob", "/send " + outbox + "/rep");
+        tab("bob");
+        awaitScreen("bob", "/send " + report);
         enter("bob");
-        awaitScreen("bob", "/send: file transfer is not available in this build yet");
+        awaitScreen("bob", "#1 offering report-2026.txt (352 KiB) to Alice");
+        awaitScreen("alice", "#1 Bob offers report-2026.txt (352 KiB, text/plain, sha256 ");
+        awaitScreen("alice", "— /accept or /reject");
+        type("alice", "/accept");
+        enter("alice");
+        awaitScreen("alice", "✓ #1 received report-2026.txt from Bob (352 KiB, sha256 verified)");
+        awaitScreen("bob", "✓ #1 Alice received report-2026.txt (352 KiB, sha256 verified at their end)");
+        assertThat(alice.resolve("downloads").resolve("report-2026.txt")).hasSameBinaryContentAs(report);
+
+        // a call: ringing prompt, answer, live stats in the status line, mute, hang-up shown on both screens
+        type("alice", "/call");
+        enter("alice");
+        awaitScreen("bob", "Alice is calling — /answer or /decline");
+        type("bob", "/answer");
+        enter("bob");
+        awaitScreen("alice", "in a call with Bob");
+        awaitScreen("bob", "in a call with Alice");
+        awaitScreen("alice", "rtt ");
+        awaitScreen("alice", "kbit/s · opus");
+        type("alice", "/mute");
+        enter("alice");
+        awaitScreen("alice", "microphone muted");
+        awaitScreen("alice", "· MUTED");
+        type("alice", "/hangup");
+        enter("alice");
+        awaitScreen("alice", "call with Bob ended after 0:0");
+        awaitScreen("alice", "(you hung up)");
+        awaitScreen("bob", "call with Alice ended after 0:0");
+        awaitScreen("bob", "(Alice hung up)");
 
         type("bob", "/quit");
         enter("bob");

@@ -108,6 +108,11 @@ final class CliProcess {
         }
     }
 
+    /** After {@link #kill()}: waits for the process to be gone, without asserting how it ended. */
+    void awaitExitQuietly(long seconds) throws InterruptedException {
+        process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
     void kill() {
         process.destroyForcibly();
     }

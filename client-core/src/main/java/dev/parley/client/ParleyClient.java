@@ -71,6 +71,8 @@ public final class ParleyClient implements AutoCloseable {
     private final java.util.Set<CallId> endedCalls = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService events;
     private volatile SignalingClient signaling;
+    /** Why devices were not even tried (no audio server), when they were asked for. */
+    private volatile String detectionNotice;
     private volatile boolean closed;
 
     private ParleyClient(ParleyConfig config, ParleyListener listener, IdentityKeyPair identity, ProfileStore store, RtcRuntime rtc)
@@ -108,16 +110,20 @@ public final class ParleyClient implements AutoCloseable {
         IdentityKeyPair identity = IdentityStore.loadOrCreate(config.profileDir());
         ProfileStore store = ProfileStore.open(config.profileDir(), identity.publicKey(), config.clock());
         RtcRuntime rtc;
+        AudioDevices.Detection detection = null;
         try {
-            rtc = config.audioDevices()
-                    ? AudioDevices.runtime(rtcConfig(config), AudioDevices.detect(), config.microphone(), config.speaker())
+            if (config.audioDevices()) detection = AudioDevices.detect();
+            rtc = detection != null
+                    ? AudioDevices.runtime(rtcConfig(config), detection, config.microphone(), config.speaker())
                     : RtcRuntime.create(rtcConfig(config));
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
         try {
-            return new ParleyClient(config, listener == null ? new ParleyListener() {} : listener, identity, store, rtc);
+            ParleyClient client = new ParleyClient(config, listener == null ? new ParleyListener() {} : listener, identity, store, rtc);
+            if (detection != null && !detection.usable()) client.detectionNotice = detection.message();
+            return client;
         } catch (IOException | RuntimeException e) {
             rtc.close();
             store.close();
@@ -373,7 +379,7 @@ public final class ParleyClient implements AutoCloseable {
 
     /** Why real audio devices are not in use, when they were asked for and could not be (e.g. no audio server). */
     public Optional<String> audioNotice() {
-        return rtc.audioNotice();
+        return rtc.audioNotice().or(() -> Optional.ofNullable(detectionNotice));
     }
 
     private CallAudio callAudio(CallMedia media) {

@@ -1,8 +1,15 @@
 package dev.parley.cli.chat;
 
+import dev.parley.cli.CallSupport;
 import dev.parley.cli.CliException;
 import dev.parley.cli.Contacts;
+import dev.parley.cli.LocalFiles;
 import dev.parley.cli.Profile;
+import dev.parley.client.CallEndReason;
+import dev.parley.client.CallId;
+import dev.parley.client.CallMedia;
+import dev.parley.client.CallRecord;
+import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.Direction;
@@ -10,6 +17,9 @@ import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.TransferId;
+import dev.parley.client.TransferOffer;
+import dev.parley.client.TransferProgress;
 import dev.parley.protocol.PeerId;
 import org.jline.builtins.Completers;
 import org.jline.reader.Candidate;
@@ -28,6 +38,13 @@ import org.jline.utils.AttributedStyle;
 import org.jline.utils.Status;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -73,8 +90,56 @@ public final class ChatSession implements ParleyListener {
     private volatile String serverDetail = "connecting";
     private volatile boolean quit;
 
+    private final Path play;
+    private final Path record;
+
+    // file transfers: numbered #1, #2… for /accept N, /reject N, /cancel N; removed when they end
+    private final Map<TransferId, FileView> files = new ConcurrentHashMap<>();
+    private final AtomicInteger fileNumbers = new AtomicInteger();
+
+    // the one call: dialling, ringing (either way) or answered
+    private volatile CallId call;
+    private volatile PeerId callPeer;
+    private volatile String callState;
+    private volatile boolean dialing;
+    private volatile boolean hangUpWhenDialed;
+    private volatile boolean muted;
+    private volatile CallStats callStats;
+    private volatile Instant answeredAt;
+    private volatile boolean audioNoticeShown;
+    private int statusHeight; // lines of the status area now (guarded by uiLock)
+
     public ChatSession(Profile profile) {
+        this(profile, null, null);
+    }
+
+    /** {@code play}/{@code record}: headless call audio (a WAV as our voice, the peer recorded); both null for the real devices. */
+    public ChatSession(Profile profile, Path play, Path record) {
         this.profile = profile;
+        this.play = play;
+        this.record = record;
+    }
+
+    /** A transfer as the screen shows it. */
+    private static final class FileView {
+        final int number;
+        final TransferId id;
+        final Direction direction;
+        final PeerId peer;
+        final String name;
+        final long size;
+        volatile boolean awaitingAnswer; // incoming: offered to us; outgoing: waiting for them to accept
+        volatile TransferProgress progress;
+
+        FileView(int number, TransferId id, Direction direction, PeerId peer, String name, long size, boolean awaitingAnswer) {
+            this.number = number;
+            this.id = id;
+            this.direction = direction;
+            this.peer = peer;
+            this.name = name;
+            this.size = size;
+            this.awaitingAnswer = awaitingAnswer;
+        }
     }
 
     /** Runs until /quit or Ctrl-D; returns the exit code. {@code contact} may be null. */
@@ -105,7 +170,10 @@ public final class ChatSession implements ParleyListener {
             if (!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
                 status = Status.getStatus(terminal);
             }
-            client = profile.open(this);
+            boolean devices = play == null && record == null;
+            client = profile.open(this, b -> {
+                if (devices) b.audioDevices(null, null);
+            });
             try {
                 PeerId first = contact == null ? null : Contacts.resolve(client, contact).peerId();
                 banner();
@@ -304,6 +372,206 @@ public final class ChatSession implements ParleyListener {
         refreshStatus();
     }
 
+    // ------------------------------------------------------------------ files
+
+    void sendFile(String args) {
+        PeerId to = current;
+        if (to == null) {
+            notice("no conversation open: /open CONTACT first, then /send PATH");
+            return;
+        }
+        if (args.isBlank()) {
+            notice("usage: /send PATH (Tab completes paths)");
+            return;
+        }
+        String p = unquote(args);
+        if (p.equals("~") || p.startsWith("~/")) p = System.getProperty("user.home") + p.substring(1);
+        Path file = Path.of(p).toAbsolutePath().normalize();
+        LocalFiles.requireReadableFile(file, "file");
+        long size = sizeOf(file);
+        String name = file.getFileName().toString();
+        client.sendFile(to, file).whenComplete((id, ex) -> {
+            if (ex != null) {
+                Throwable c = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+                warn("cannot send " + name + ": " + c.getMessage());
+                return;
+            }
+            FileView v = new FileView(fileNumbers.incrementAndGet(), id, Direction.OUTGOING, to, name, size, true);
+            files.putIfAbsent(id, v);
+            notice("#" + v.number + " offering " + name + " (" + LocalFiles.size(size) + ") to " + label(to)
+                    + " — waiting for them to accept (/cancel" + (v.number > 1 ? " " + v.number : "") + " withdraws it)");
+            refreshStatus();
+        });
+    }
+
+    /** {@code /accept [N]}: the latest offer, or offer #N. */
+    void acceptFile(String args) {
+        FileView v = pickOffer(args, "accept");
+        if (v == null) return;
+        v.awaitingAnswer = false;
+        client.acceptFile(v.id);
+        notice("#" + v.number + " receiving " + v.name + " from " + label(v.peer) + " into " + client.downloadDir());
+        refreshStatus();
+    }
+
+    /** {@code /reject [N]}: declines the latest offer, or offer #N. */
+    void rejectFile(String args) {
+        FileView v = pickOffer(args, "reject");
+        if (v == null) return;
+        client.declineFile(v.id);
+    }
+
+    /** {@code /decline}: a ringing call first, else the latest file offer. */
+    void decline(String args) {
+        CallId c = call;
+        if (c != null && "incoming".equals(callState)) {
+            client.declineCall(c);
+            return;
+        }
+        if (files.values().stream().anyMatch(f -> f.direction == Direction.INCOMING && f.awaitingAnswer)) {
+            rejectFile(args);
+            return;
+        }
+        notice("nothing to decline: no call is ringing and no file offer is waiting");
+    }
+
+    /** {@code /cancel [N]}: stops a transfer in either direction (the latest, or #N). */
+    void cancelFile(String args) {
+        List<FileView> candidates = files.values().stream()
+                .filter(f -> !(f.direction == Direction.INCOMING && f.awaitingAnswer)).sorted(Comparator.comparingInt(f -> f.number)).toList();
+        FileView v = pick(candidates, args, "cancel", "no transfer to cancel (an offer to you is refused with /reject)");
+        if (v != null) client.cancelFile(v.id);
+    }
+
+    private FileView pickOffer(String args, String verb) {
+        List<FileView> offers = files.values().stream().filter(f -> f.direction == Direction.INCOMING && f.awaitingAnswer)
+                .sorted(Comparator.comparingInt(f -> f.number)).toList();
+        return pick(offers, args, verb, "no file offer is waiting");
+    }
+
+    private FileView pick(List<FileView> candidates, String args, String verb, String none) {
+        if (candidates.isEmpty()) {
+            notice(none);
+            return null;
+        }
+        if (args.isBlank()) return candidates.get(candidates.size() - 1);
+        try {
+            int n = Integer.parseInt(args.strip().replaceFirst("^#", ""));
+            for (FileView f : candidates) if (f.number == n) return f;
+        } catch (NumberFormatException ignored) {
+            // fall through to the list
+        }
+        notice("usage: /" + verb + " [N] with N one of " + candidates.stream().map(f -> "#" + f.number + " " + f.name).collect(Collectors.joining(", ")));
+        return null;
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    /** {@code /call [CONTACT]}: calls the open contact (or the one named). */
+    void call(String args) {
+        PeerId to = args.isBlank() ? current : Contacts.resolve(client, unquote(args)).peerId();
+        if (to == null) {
+            notice("usage: /call CONTACT (or open a conversation first)");
+            return;
+        }
+        if (call != null || dialing) {
+            notice("already in a call with " + label(callPeer) + ": /hangup first");
+            return;
+        }
+        CallMedia media = media();
+        showAudioNotice();
+        dialing = true;
+        hangUpWhenDialed = false;
+        callPeer = to;
+        callState = "connecting";
+        notice("calling " + label(to) + "… (/hangup to give up)");
+        try {
+            client.call(to, media).whenComplete((id, ex) -> {
+                dialing = false;
+                if (ex != null) {
+                    if (call == null) {
+                        callPeer = null;
+                        callState = null;
+                    }
+                    Throwable c = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+                    warn("cannot call " + label(to) + ": " + c.getMessage());
+                } else if (hangUpWhenDialed) {
+                    client.hangUp(id);
+                }
+                refreshStatus();
+            });
+        } catch (IllegalArgumentException e) {
+            dialing = false;
+            callPeer = null;
+            callState = null;
+            warn("cannot call: " + e.getMessage());
+        }
+        refreshStatus();
+    }
+
+    void answer() {
+        CallId c = call;
+        if (c == null || !"incoming".equals(callState)) {
+            notice("no call is ringing");
+            return;
+        }
+        try {
+            client.answerCall(c, media());
+        } catch (IllegalArgumentException e) {
+            warn("cannot answer: " + e.getMessage());
+        }
+    }
+
+    void hangUp() {
+        CallId c = call;
+        if (c == null) {
+            if (dialing) {
+                hangUpWhenDialed = true;
+                notice("giving up the call once it rings");
+            } else {
+                notice("no call to hang up");
+            }
+            return;
+        }
+        if ("incoming".equals(callState)) client.declineCall(c);
+        else client.hangUp(c);
+    }
+
+    void mute() {
+        CallId c = call;
+        if (c == null || !"active".equals(callState)) {
+            notice("no call in progress");
+            return;
+        }
+        client.setMuted(c, !muted);
+    }
+
+    /** Headless (--play/--record) or the devices; each call gets its own recording file. */
+    private CallMedia media() {
+        Path rec = null;
+        if (record != null) {
+            Path base = record.toAbsolutePath();
+            String stem = base.getFileName().toString().replaceFirst("\\.wav$", "");
+            rec = base;
+            for (int n = 2; Files.exists(rec); n++) rec = base.resolveSibling(stem + "-" + n + ".wav");
+        }
+        return CallSupport.media(play, rec);
+    }
+
+    private void showAudioNotice() {
+        if (audioNoticeShown || play != null || record != null) return;
+        audioNoticeShown = true;
+        client.audioNotice().ifPresent(n -> notice("audio: " + n));
+    }
+
     void help() {
         print(new AttributedString("Type a message and press Enter to send it to the open conversation. Commands:", AttributedStyle.BOLD));
         int w = commands.all().stream().mapToInt(s -> s.synopsis().length()).max().orElse(10);
@@ -311,6 +579,8 @@ public final class ChatSession implements ParleyListener {
             print(new AttributedStringBuilder().style(AttributedStyle.BOLD).append(String.format("  %-" + w + "s", s.synopsis()))
                     .style(AttributedStyle.DEFAULT).append("  " + s.help()).toAttributedString());
         }
+        print(new AttributedString("File offers are numbered: /accept and /reject take the latest, /accept N a given one. "
+                + "/decline refuses a ringing call first, else the latest file offer.", DIM));
         print(new AttributedString("Tab completes commands, contacts and paths. Ctrl-D leaves. Start a message with // to send a leading /.", DIM));
     }
 
@@ -398,6 +668,140 @@ public final class ChatSession implements ParleyListener {
         notice("someone who is not your contact (" + peer.shortForm() + "…) tried to reach you; nothing was accepted");
     }
 
+    @Override
+    public void onFileOffered(TransferOffer o) {
+        FileView v = new FileView(fileNumbers.incrementAndGet(), o.id(), Direction.INCOMING, o.peer(), o.name(), o.size(), true);
+        if (files.putIfAbsent(o.id(), v) != null) return;
+        long waiting = files.values().stream().filter(f -> f.direction == Direction.INCOMING && f.awaitingAnswer).count();
+        String sha = o.sha256Hex().substring(0, 16) + "…";
+        print(new AttributedStringBuilder().style(AttributedStyle.BOLD).append("⇣ #" + v.number + " ").style(THEM).append(label(o.peer()))
+                .style(AttributedStyle.BOLD).append(" offers " + o.name()).style(AttributedStyle.DEFAULT)
+                .append(" (" + LocalFiles.size(o.size()) + ", " + o.mediaType() + ", sha256 " + sha + ") — ")
+                .style(AttributedStyle.BOLD).append(waiting > 1 ? "/accept " + v.number + " or /reject " + v.number : "/accept or /reject")
+                .toAttributedString());
+        refreshStatus();
+    }
+
+    @Override
+    public void onFileStarted(TransferId id, Direction direction, long offset) {
+        FileView v = files.get(id);
+        if (v != null) v.awaitingAnswer = false;
+        refreshStatus();
+    }
+
+    @Override
+    public void onFileProgress(TransferProgress p) {
+        FileView v = files.get(p.id());
+        if (v != null) {
+            v.awaitingAnswer = false;
+            v.progress = p;
+        }
+        refreshStatus();
+    }
+
+    @Override
+    public void onFileCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
+        FileView v = files.remove(id);
+        String n = v == null ? "" : "#" + v.number + " ";
+        String name = v == null ? file.getFileName().toString() : v.name;
+        long size = v == null ? sizeOf(file) : v.size;
+        if (direction == Direction.INCOMING) {
+            print(new AttributedStringBuilder().style(THEM).append("✓ " + n + "received " + name).style(AttributedStyle.DEFAULT)
+                    .append(v == null ? "" : " from " + label(v.peer)).append(" (" + LocalFiles.size(size) + ", sha256 verified) → " + file)
+                    .toAttributedString());
+        } else {
+            print(new AttributedStringBuilder().style(THEM).append("✓ " + n + (v == null ? "" : label(v.peer) + " ") + "received " + name)
+                    .style(AttributedStyle.DEFAULT).append(" (" + LocalFiles.size(size) + ", sha256 verified at their end)").toAttributedString());
+        }
+        refreshStatus();
+    }
+
+    @Override
+    public void onFileFailed(TransferId id, Direction direction, String reason) {
+        FileView v = files.remove(id);
+        warn((v == null ? "a transfer" : "#" + v.number + " " + v.name) + " failed: " + reason + "; nothing was kept, send it again");
+        refreshStatus();
+    }
+
+    @Override
+    public void onFileCancelled(TransferId id, Direction direction, boolean byPeer, String reason) {
+        FileView v = files.remove(id);
+        String what = v == null ? "a transfer" : "#" + v.number + " " + v.name;
+        notice(byPeer ? (v == null ? "the contact" : label(v.peer)) + " cancelled " + what : what + " cancelled");
+        refreshStatus();
+    }
+
+    @Override
+    public void onFileDeclined(TransferId id, String reason) {
+        FileView v = files.remove(id);
+        String what = v == null ? "a file" : "#" + v.number + " " + v.name;
+        if (v != null && v.direction == Direction.INCOMING) notice("declined " + what + " from " + label(v.peer));
+        else notice((v == null ? "the contact" : label(v.peer)) + " declined " + what
+                + ("declined".equals(reason) ? "" : " (" + ("no-space".equals(reason) ? "not enough disk space at their end" : reason) + ")"));
+        refreshStatus();
+    }
+
+    @Override
+    public void onCallDialing(CallId id, PeerId peer) {
+        call = id;
+        callPeer = peer;
+        callState = "ringing";
+        notice("ringing at " + label(peer) + "… (/hangup to give up)");
+        refreshStatus();
+    }
+
+    @Override
+    public void onCallRinging(CallId id, PeerId peer) {
+        if (call != null && !id.equals(call)) return; // the engine answers "busy" for us
+        call = id;
+        callPeer = peer;
+        callState = "incoming";
+        showAudioNotice();
+        print(new AttributedStringBuilder().style(AttributedStyle.BOLD).append("☎ ").style(THEM).append(label(peer))
+                .style(AttributedStyle.BOLD).append(" is calling — /answer or /decline").toAttributedString());
+        refreshStatus();
+    }
+
+    @Override
+    public void onCallAnswered(CallId id, PeerId peer) {
+        if (!id.equals(call)) return;
+        callState = "active";
+        answeredAt = Instant.now();
+        muted = false;
+        notice("in a call with " + label(peer) + " — /mute, /hangup");
+        refreshStatus();
+    }
+
+    @Override
+    public void onCallMuted(CallId id, boolean isMuted) {
+        if (!id.equals(call)) return;
+        muted = isMuted;
+        notice(isMuted ? "microphone muted (/mute again to unmute)" : "microphone on");
+        refreshStatus();
+    }
+
+    @Override
+    public void onCallStats(CallStats stats) {
+        callStats = stats;
+        refreshStatus();
+    }
+
+    @Override
+    public void onCallEnded(CallRecord r) {
+        if (r.callId().equals(call)) {
+            call = null;
+            callPeer = null;
+            callState = null;
+            callStats = null;
+            answeredAt = null;
+            muted = false;
+        }
+        String text = CallSupport.endText(r, label(r.peer()));
+        if (r.reason() == CallEndReason.COMPLETED || r.reason() == CallEndReason.DECLINED && r.endedLocally()) notice("☎ " + text);
+        else warn("☎ " + text);
+        refreshStatus();
+    }
+
     // ------------------------------------------------------------------ drawing
 
     private AttributedString line(ChatMessage m) {
@@ -425,11 +829,68 @@ public final class ChatSession implements ParleyListener {
     private void refreshStatus() {
         if (status == null) return;
         ui(() -> {
-            AttributedString s = statusLine();
             int width = Math.max(10, terminal.getWidth());
-            if (s.columnLength() > width) s = s.columnSubSequence(0, width - 1);
-            status.update(List.of(s));
+            List<AttributedString> lines = new ArrayList<>();
+            lines.addAll(transferLines());
+            AttributedString c = callLine();
+            if (c != null) lines.add(c);
+            lines.add(statusLine());
+            List<AttributedString> fitted = new ArrayList<>();
+            // Shrinking the status while no line is being read (a slash command just ran) left the next
+            // prompt one row too high over the last printed line; keep the height then, shrink on a later update.
+            while (!reader.isReading() && fitted.size() + lines.size() < statusHeight) fitted.add(AttributedString.EMPTY);
+            for (AttributedString s : lines) fitted.add(s.columnLength() > width ? s.columnSubSequence(0, width - 1) : s);
+            statusHeight = fitted.size();
+            status.update(fitted);
         });
+    }
+
+    /** One line per transfer that is waiting or moving: name, %, rate, ETA. */
+    private List<AttributedString> transferLines() {
+        List<AttributedString> lines = new ArrayList<>();
+        files.values().stream().sorted(Comparator.comparingInt(f -> f.number)).forEach(v -> {
+            StringBuilder b = new StringBuilder(v.direction == Direction.INCOMING ? " ⇣ #" : " ⇡ #").append(v.number).append(' ').append(v.name).append("  ");
+            TransferProgress p = v.progress;
+            if (p != null) {
+                int pct = p.size() == 0 ? 100 : (int) (p.bytes() * 100 / p.size());
+                b.append(bar(pct)).append(' ').append(pct).append("%  ").append(LocalFiles.size(p.bytes())).append(" of ")
+                        .append(LocalFiles.size(p.size())).append("  ").append(LocalFiles.rate(p.bytesPerSecond()))
+                        .append(p.eta() == null ? "" : "  ETA " + LocalFiles.clock(p.eta()));
+            } else if (v.awaitingAnswer) {
+                b.append(LocalFiles.size(v.size)).append(v.direction == Direction.INCOMING ? "  offered: /accept or /reject"
+                        : "  waiting for " + label(v.peer) + " to accept");
+            } else {
+                b.append(LocalFiles.size(v.size)).append("  starting…");
+            }
+            lines.add(new AttributedString(b.append(' ').toString(), AttributedStyle.INVERSE));
+        });
+        return lines;
+    }
+
+    private static String bar(int pct) {
+        int filled = Math.max(0, Math.min(20, pct / 5));
+        return "[" + "#".repeat(filled) + "-".repeat(20 - filled) + "]";
+    }
+
+    /** The call: who, how long, and its live statistics. */
+    private AttributedString callLine() {
+        PeerId peer = callPeer;
+        String state = callState;
+        if (peer == null || state == null) return null;
+        StringBuilder b = new StringBuilder(" ☎ ").append(label(peer)).append("  ");
+        switch (state) {
+            case "connecting" -> b.append("connecting…");
+            case "ringing" -> b.append("ringing… (/hangup to give up)");
+            case "incoming" -> b.append("is calling: /answer or /decline");
+            default -> {
+                Instant at = answeredAt;
+                b.append(at == null ? "0:00" : LocalFiles.clock(Duration.between(at, Instant.now())));
+                CallStats st = callStats;
+                if (st != null) b.append(" · ").append(CallSupport.statsText(st));
+                if (muted) b.append(" · MUTED");
+            }
+        }
+        return new AttributedString(b.append(' ').toString(), AttributedStyle.INVERSE);
     }
 
     private AttributedString statusLine() {
@@ -519,7 +980,7 @@ public final class ChatSession implements ParleyListener {
 
     // ------------------------------------------------------------------ completion
 
-    private final Completers.FileNameCompleter files = new Completers.FileNameCompleter();
+    private final Completers.FileNameCompleter pathCompleter = new Completers.FileNameCompleter();
 
     private void complete(LineReader r, ParsedLine line, List<Candidate> candidates) {
         if (!line.line().startsWith("/")) return;
@@ -538,7 +999,7 @@ public final class ChatSession implements ParleyListener {
                     candidates.add(new Candidate(v, v, null, c.peerId().shortForm() + "…", null, null, true));
                 }
             }
-            case PATH -> files.complete(r, line, candidates);
+            case PATH -> pathCompleter.complete(r, line, candidates);
             case NONE -> { }
         }
     }

@@ -1,0 +1,142 @@
+package dev.parley.cli;
+
+import dev.parley.client.CallEndReason;
+import dev.parley.client.CallId;
+import dev.parley.client.Contact;
+import dev.parley.client.ParleyClient;
+import dev.parley.protocol.PeerId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code parley answer}: waits for one call, answers it, and exits when it ends: 0 for a completed
+ * call, 6 when no call came within {@code --timeout}.
+ */
+@Command(name = "answer", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Wait for one incoming call, answer it, and exit when it ends (either side hangs up, or Ctrl-C). "
+                + "Uses the microphone and speaker; with --play and/or --record it runs without audio devices "
+                + "(a WAV file as your voice, the caller recorded to a WAV file: 16-bit, 48 kHz mono)."},
+        footer = {"", "Example: parley answer --record voicemail.wav --timeout 300"})
+final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
+    @ParentCommand
+    ParleyCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--play", paramLabel = "WAV", description = "Play this WAV file as your voice (any PCM WAV), then silence.")
+    Path play;
+
+    @Option(names = "--record", paramLabel = "WAV", description = "Record what the caller says to this new WAV file.")
+    Path record;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Exit 6 if no call comes within this many seconds (default: wait until Ctrl-C).")
+    Integer timeoutSeconds;
+
+    @Option(names = "--json", description = "One JSON object per line per event: online, call-ringing, call-answered, call-stats, call-ended.")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (timeoutSeconds != null && timeoutSeconds <= 0) throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
+        CallSupport.checkFiles(play, record);
+        boolean devices = play == null && record == null;
+        Profile profile = Profile.resolve(root);
+        EventRecorder events = new EventRecorder();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ParleyClient client = profile.open(events, b -> {
+            if (devices) b.audioDevices(null, null);
+        });
+        CallId[] live = new CallId[1];
+        Thread hook = new Thread(() -> {
+            CallId id = live[0];
+            if (id != null) client.hangUp(id);
+            client.close();
+        }, "parley-answer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            if (devices) CallSupport.requireDevices(client);
+            Online.start(client, profile, events, e -> { });
+            if (json) out.println(Json.object().put("event", "online").put("peerId", client.peerId().value()).put("server", profile.server().toString()));
+            else err.println("Waiting for a call as " + client.peerId().shortForm() + "… on " + profile.server()
+                    + (timeoutSeconds == null ? " until Ctrl-C" : " for " + timeoutSeconds + " s") + ".");
+            out.flush();
+            err.flush();
+            long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            CallId id = null;
+            PeerId peer = null;
+            boolean statsShown = false;
+            while (true) {
+                long wait = id != null || deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.MINUTES.toNanos(10) : deadline;
+                EventRecorder.Event e = events.next(wait);
+                if (e == null) {
+                    if (id == null && deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                        throw new CliException(ExitCodes.PEER_UNREACHABLE, "no call came within " + timeoutSeconds
+                                + " s: wait longer with a bigger --timeout; callers use 'parley call' or /call in chat");
+                    }
+                    continue;
+                }
+                if (e instanceof EventRecorder.CallRinging r && id == null) {
+                    id = r.id();
+                    peer = r.peer();
+                    live[0] = id;
+                    if (json) out.println(Json.object().put("event", "call-ringing").put("callId", id.toString()).put("from", peer.value()).put("name", name(client, peer)));
+                    else err.println(label(client, peer) + " is calling; answering.");
+                    try {
+                        client.answerCall(id, CallSupport.media(play, record));
+                    } catch (IllegalArgumentException ex) {
+                        client.declineCall(id);
+                        throw new CliException(ExitCodes.FILE, ex.getMessage() + ": use a 16-bit PCM WAV file");
+                    }
+                } else if (e instanceof EventRecorder.CallAnswered a && a.id().equals(id)) {
+                    if (json) out.println(Json.object().put("event", "call-answered").put("callId", id.toString()).put("peer", a.peer().value()).put("name", name(client, a.peer())));
+                    else err.println("In a call with " + label(client, a.peer()) + "; Ctrl-C hangs up.");
+                } else if (e instanceof EventRecorder.CallStatsEvent s && s.stats().callId().equals(id)) {
+                    if (json) out.println(CallSupport.statsJson(s.stats()));
+                    else if (System.console() != null) {
+                        err.print("\r" + CallSupport.statsText(s.stats()) + "   ");
+                        statsShown = true;
+                    }
+                } else if (e instanceof EventRecorder.CallEnded end && end.record().callId().equals(id)) {
+                    live[0] = null;
+                    if (statsShown) err.println();
+                    err.flush();
+                    String label = label(client, peer);
+                    if (json) out.println(CallSupport.endedJson(end.record(), name(client, peer)));
+                    else if (end.record().reason() == CallEndReason.COMPLETED) {
+                        out.println(CallSupport.endText(end.record(), label) + (record != null ? "; recorded to " + record.toAbsolutePath() : "") + ".");
+                    }
+                    out.flush();
+                    return CallSupport.exitCode(end.record(), label);
+                }
+                out.flush();
+                err.flush();
+            }
+        } finally {
+            CallId id = live[0];
+            if (id != null) client.hangUp(id);
+            client.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran
+            }
+        }
+    }
+
+    private static String name(ParleyClient client, PeerId peer) {
+        return client.contact(peer).map(Contact::displayName).orElse(null);
+    }
+
+    private static String label(ParleyClient client, PeerId peer) {
+        return client.contact(peer).map(Contact::label).orElse(peer.shortForm() + "…");
+    }
+}

@@ -1,0 +1,156 @@
+package dev.parley.cli;
+
+import dev.parley.client.CallId;
+import dev.parley.client.CallMedia;
+import dev.parley.client.Contact;
+import dev.parley.client.ParleyClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code parley call --to X}: dials, talks (microphone, or {@code --play WAV}), hangs up after
+ * {@code --duration}, exit 0 after a completed call; 9 declined, 11 busy, 6 no answer or unreachable.
+ */
+@Command(name = "call", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Call a contact and exit when the call ends: after --duration of talk, when they hang up, or on Ctrl-C. "
+                + "Uses the microphone and speaker; with --play and/or --record it runs without audio devices "
+                + "(a WAV file as your voice, theirs recorded to a WAV file: 16-bit, 48 kHz mono)."},
+        footer = {"", "Example: parley call --to Bob --play greeting.wav --duration 10s --json"})
+final class CallCommand implements java.util.concurrent.Callable<Integer> {
+    /** The callee rings for 45 s; connecting first may take up to 20 s. */
+    private static final long DIAL_TIMEOUT_SECONDS = 40;
+
+    @ParentCommand
+    ParleyCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--to", required = true, paramLabel = "CONTACT", description = "Peer id, contact name, or a unique prefix of either.")
+    String to;
+
+    @Option(names = "--play", paramLabel = "WAV", description = "Play this WAV file as your voice (any PCM WAV), then silence.")
+    Path play;
+
+    @Option(names = "--record", paramLabel = "WAV", description = "Record what the contact says to this new WAV file.")
+    Path record;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Hang up this long after they answer: 10s, 500ms, 2m (default: when they hang up or Ctrl-C).")
+    String duration;
+
+    @Option(names = "--json", description = "One JSON object per line per event: online, call-dialing, call-answered, call-stats, call-ended.")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Duration talk = null;
+        if (duration != null) {
+            try {
+                talk = LocalFiles.parseDuration(duration);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--duration: " + e.getMessage());
+            }
+        }
+        CallSupport.checkFiles(play, record);
+        boolean devices = play == null && record == null;
+        Profile profile = Profile.resolve(root);
+        EventRecorder events = new EventRecorder();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ParleyClient client = profile.open(events, b -> {
+            if (devices) b.audioDevices(null, null);
+        });
+        CallId[] live = new CallId[1];
+        Thread hook = new Thread(() -> {
+            CallId id = live[0];
+            if (id != null) client.hangUp(id);
+            client.close();
+        }, "parley-call-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Contact contact = Contacts.resolve(client, to);
+            String label = contact.label();
+            if (devices) CallSupport.requireDevices(client);
+            Online.start(client, profile, events, e -> { });
+            if (json) out.println(Json.object().put("event", "online").put("peerId", client.peerId().value()).put("server", profile.server().toString()));
+            else err.println("Calling " + label + "…");
+            out.flush();
+            err.flush();
+            CallMedia media = CallSupport.media(play, record);
+            CallId id;
+            try {
+                id = client.call(contact.peerId(), media).toCompletableFuture().get(DIAL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.FILE, e.getMessage() + ": use a 16-bit PCM WAV file");
+            } catch (ExecutionException e) {
+                String why = e.getCause() == null ? String.valueOf(e) : e.getCause().getMessage();
+                if (why != null && why.contains("busy")) throw new CliException(ExitCodes.BUSY, "cannot call " + label + ": " + why + "; try again later");
+                throw new CliException(ExitCodes.PEER_UNREACHABLE, "cannot call " + label + ": " + why
+                        + (why != null && why.contains("online") ? "" : "; is " + label + " online?"), e.getCause());
+            } catch (TimeoutException e) {
+                throw new CliException(ExitCodes.PEER_UNREACHABLE, "cannot call " + label + ": no direct connection within "
+                        + DIAL_TIMEOUT_SECONDS + " s; is " + label + " online?");
+            }
+            live[0] = id;
+            if (json) out.println(Json.object().put("event", "call-dialing").put("callId", id.toString()).put("to", contact.peerId().value()).put("name", contact.displayName()));
+            else err.println("Ringing at " + label + "…");
+            out.flush();
+            err.flush();
+            long hangUpAt = Long.MAX_VALUE;
+            boolean statsShown = false;
+            while (true) {
+                EventRecorder.Event e = events.next(hangUpAt == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.MINUTES.toNanos(10) : hangUpAt);
+                if (e == null) {
+                    if (hangUpAt != Long.MAX_VALUE && System.nanoTime() - hangUpAt >= 0) {
+                        client.hangUp(id);
+                        hangUpAt = Long.MAX_VALUE;
+                    }
+                    continue;
+                }
+                if (e instanceof EventRecorder.CallAnswered a && a.id().equals(id)) {
+                    if (json) out.println(Json.object().put("event", "call-answered").put("callId", id.toString()).put("peer", a.peer().value()).put("name", contact.displayName()));
+                    else err.println(label + " answered" + (talk == null ? "; Ctrl-C hangs up." : "; hanging up in " + LocalFiles.clock(talk) + "."));
+                    if (talk != null) hangUpAt = System.nanoTime() + talk.toNanos();
+                } else if (e instanceof EventRecorder.CallStatsEvent s && s.stats().callId().equals(id)) {
+                    if (json) out.println(CallSupport.statsJson(s.stats()));
+                    else if (System.console() != null) {
+                        err.print("\r" + CallSupport.statsText(s.stats()) + "   ");
+                        statsShown = true;
+                    }
+                } else if (e instanceof EventRecorder.CallEnded end && end.record().callId().equals(id)) {
+                    live[0] = null;
+                    if (statsShown) err.println();
+                    err.flush();
+                    if (json) out.println(CallSupport.endedJson(end.record(), contact.displayName()));
+                    else if (end.record().reason() == dev.parley.client.CallEndReason.COMPLETED) out.println(CallSupport.endText(end.record(), label) + ".");
+                    out.flush();
+                    return CallSupport.exitCode(end.record(), label);
+                } else if (e instanceof EventRecorder.Security s && s.peer().equals(contact.peerId())) {
+                    throw new CliException(ExitCodes.SECURITY, "security check failed for " + label + ": " + s.reason()
+                            + "; compare safety numbers with 'parley contacts verify " + ContactsCommand.firstWord(contact) + "'");
+                }
+                out.flush();
+                err.flush();
+            }
+        } finally {
+            CallId id = live[0];
+            if (id != null) client.hangUp(id);
+            client.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran
+            }
+        }
+    }
+}
