@@ -996,12 +996,13 @@ public final class PeerSession {
         restartWaiters.forEach(w -> w.completeExceptionally(gone));
         restartWaiters.clear();
         reportedState = SessionState.CLOSED;
-        emitFinal(l -> l.onStateChange(this, SessionState.CLOSED));
-        emitFinal(l -> l.onClosed(this, reason));
-        terminated.countDown();
+        // Leave the runtime before the terminal callback, so whoever reacts to onClosed sees it gone.
         if (onTerminated != null) {
             onTerminated.accept(this);
         }
+        emitFinal(l -> l.onStateChange(this, SessionState.CLOSED));
+        emitFinal(l -> l.onClosed(this, reason));
+        terminated.countDown();
         executor.shutdown(); // queued tasks still run, and all return at once since closing is set
     }
 

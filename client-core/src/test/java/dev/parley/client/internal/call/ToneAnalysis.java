@@ -84,6 +84,16 @@ public final class ToneAnalysis {
         return -1;
     }
 
+    /** The last window with the tone, or -1. */
+    public int lastToneWindow(double hz) {
+        for (int w = windows() - 1; w >= 0; w--) {
+            if (toneIn(w, hz)) {
+                return w;
+            }
+        }
+        return -1;
+    }
+
     /** Fraction and longest gap (ms) of tone windows in [from, from + count). */
     public Coverage coverage(double hz, int from, int count) {
         int hits = 0, run = 0, longest = 0;
