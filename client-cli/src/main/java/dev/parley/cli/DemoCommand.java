@@ -196,13 +196,13 @@ public final class DemoCommand implements Callable<Integer> {
         return java.util.HexFormat.of().formatHex(md.digest());
     }
 
-    /** Fraction of 20 ms windows (after the first one with the tone) in which a Goertzel filter finds {@code hz}. */
+    /** Fraction of 20 ms windows, from the first to the last one with the tone, in which a Goertzel filter finds {@code hz}. */
     static double toneFraction(Path wav, double hz) throws Exception {
         try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
             var f = in.getFormat();
             byte[] pcm = in.readAllBytes();
             int rate = (int) f.getSampleRate(), window = rate / 50, n = pcm.length / 2 / window;
-            int first = -1, hits = 0;
+            int first = -1, last = -1, hits = 0;
             for (int w = 0; w < n; w++) {
                 double coeff = 2 * Math.cos(2 * Math.PI * hz / rate), s1 = 0, s2 = 0, energy = 0;
                 for (int i = 0; i < window; i++) {
@@ -216,9 +216,13 @@ public final class DemoCommand implements Callable<Integer> {
                 double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
                 boolean tone = energy > 1e-4 && power / (energy * window / 2.0) > 0.5;
                 if (tone && first < 0) first = w;
-                if (first >= 0 && tone) hits++;
+                if (tone) {
+                    last = w;
+                    hits++;
+                }
             }
-            int counted = first < 0 ? 0 : n - first - 5; // the last windows straddle the hang-up
+            // Between the first and the last tone window: the recorder may keep writing silence after the hang-up.
+            int counted = first < 0 ? 0 : last - first + 1;
             return counted <= 0 ? 0 : Math.min(1.0, hits / (double) counted);
         }
     }
