@@ -62,6 +62,25 @@ class ChatTest {
     }
 
     @Test
+    void readReceiptMadeWhileTheSenderIsAwayArrivesWhenItReturns() throws Exception {
+        net = new TestNetwork(dir);
+        EventRecorder ra = new EventRecorder(), rb = new EventRecorder();
+        ParleyClient a = net.client("alice", ra), b = net.client("bob", rb);
+        TestNetwork.befriend(a, "alice", b, "bob");
+        ChatMessage hi = a.send(b.peerId(), "read me later");
+        ra.await(State.class, s -> s.id().equals(hi.id()) && s.state() == MessageState.DELIVERED);
+        a.close(); // Alice goes away before Bob reads it
+
+        b.markRead(a.peerId());
+        rb.await(State.class, s -> s.id().equals(hi.id()) && s.state() == MessageState.READ);
+
+        EventRecorder ra2 = new EventRecorder();
+        ParleyClient a2 = net.client("alice", ra2);
+        ra2.await(State.class, s -> s.id().equals(hi.id()) && s.state() == MessageState.READ);
+        assertThat(a2.message(hi.id()).orElseThrow().state()).isEqualTo(MessageState.READ);
+    }
+
+    @Test
     void bothDialingAtOnceEndsWithOneWorkingSession() throws Exception {
         net = new TestNetwork(dir);
         EventRecorder ra = new EventRecorder(), rb = new EventRecorder();

@@ -155,6 +155,7 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
             if (links.get(link.peer()) != s) return;
             link.sendControl(new Hello(PeerMessage.VERSION, AGENT));
             flush(link.peer());
+            resendReadReceipts(link);
         });
     }
 
@@ -170,6 +171,16 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- worker thread
+
+    /** Read receipts made while the peer was unreachable would be lost: repeat the recent ones on every new link. */
+    private void resendReadReceipts(PeerLink link) {
+        try {
+            List<MessageId> read = store.recentlyRead(link.peer(), MAX_ACK_IDS);
+            if (!read.isEmpty()) link.sendControl(new ReadReceipt(read.stream().map(MessageId::value).toList()));
+        } catch (RuntimeException e) {
+            log.warn("could not repeat read receipts to {}", link.peer().shortForm(), e);
+        }
+    }
 
     /**
      * Sends everything in the outbox past what this link already carried, in seq order, a page at a

@@ -188,6 +188,29 @@ public final class MessageStore {
         return advance(id, MessageState.READ, null);
     }
 
+    /**
+     * The ids of the newest {@code limit} incoming messages from {@code peer} that the user has read,
+     * oldest first: re-sent as read receipts when a session comes up, so receipts made while the peer
+     * was unreachable still arrive (receipts are idempotent on the other side).
+     */
+    public List<MessageId> recentlyRead(PeerId peer, int limit) {
+        return db.read(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            List<MessageId> ids = new ArrayList<>();
+            try (PreparedStatement p = txn.prepare("SELECT message_id FROM messages WHERE conversation_id = ? "
+                    + "AND direction = 'INCOMING' AND state = ? ORDER BY local_id DESC LIMIT ?")) {
+                p.setLong(1, conv);
+                p.setInt(2, MessageState.READ.rank());
+                p.setInt(3, limit);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) ids.add(MessageId.parse(rs.getString(1)));
+                }
+            }
+            java.util.Collections.reverse(ids);
+            return ids;
+        });
+    }
+
     /** Marks every unread incoming message from {@code peer} read; returns their ids, oldest first, for read receipts. */
     public List<MessageId> markConversationRead(PeerId peer) {
         return db.write(txn -> {
