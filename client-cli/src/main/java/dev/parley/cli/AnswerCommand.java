@@ -46,34 +46,18 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (timeoutSeconds != null && timeoutSeconds <= 0) throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
-        CallSupport.checkFiles(play, record);
-        boolean devices = play == null && record == null;
-        Profile profile = Profile.resolve(root);
-        EventRecorder events = new EventRecorder();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ParleyClient client = profile.open(events, b -> {
-            if (devices) b.audioDevices(null, null);
-        });
-        CallId[] live = new CallId[1];
-        Thread hook = new Thread(() -> {
-            CallId id = live[0];
-            if (id != null) client.hangUp(id);
-            client.close();
-        }, "parley-answer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            if (devices) CallSupport.requireDevices(client);
-            Online.start(client, profile, events, e -> { });
-            if (json) out.println(Json.object().put("event", "online").put("peerId", client.peerId().value()).put("server", profile.server().toString()));
-            else err.println("Waiting for a call as " + client.peerId().shortForm() + "… on " + profile.server()
+        try (CallSession session = new CallSession(root, spec, play, record, json, "answer")) {
+            ParleyClient client = session.client;
+            PrintWriter out = session.out;
+            PrintWriter err = session.err;
+            EventRecorder events = session.events;
+            session.goOnline();
+            if (!json) err.println("Waiting for a call as " + client.peerId().shortForm() + "… on " + session.profile.server()
                     + (timeoutSeconds == null ? " until Ctrl-C" : " for " + timeoutSeconds + " s") + ".");
-            out.flush();
-            err.flush();
+            session.flush();
             long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             CallId id = null;
             PeerId peer = null;
-            boolean statsShown = false;
             while (true) {
                 long wait = id != null || deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.MINUTES.toNanos(10) : deadline;
                 EventRecorder.Event e = events.next(wait);
@@ -87,7 +71,7 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
                 if (e instanceof EventRecorder.CallRinging r && id == null) {
                     id = r.id();
                     peer = r.peer();
-                    live[0] = id;
+                    session.live(id);
                     if (json) out.println(Json.object().put("event", "call-ringing").put("callId", id.toString()).put("from", peer.value()).put("name", name(client, peer)));
                     else err.println(label(client, peer) + " is calling; answering.");
                     try {
@@ -99,35 +83,12 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
                 } else if (e instanceof EventRecorder.CallAnswered a && a.id().equals(id)) {
                     if (json) out.println(Json.object().put("event", "call-answered").put("callId", id.toString()).put("peer", a.peer().value()).put("name", name(client, a.peer())));
                     else err.println("In a call with " + label(client, a.peer()) + "; Ctrl-C hangs up.");
-                } else if (e instanceof EventRecorder.CallStatsEvent s && s.stats().callId().equals(id)) {
-                    if (json) out.println(CallSupport.statsJson(s.stats()));
-                    else if (System.console() != null) {
-                        err.print("\r" + CallSupport.statsText(s.stats()) + "   ");
-                        statsShown = true;
-                    }
-                } else if (e instanceof EventRecorder.CallEnded end && end.record().callId().equals(id)) {
-                    live[0] = null;
-                    if (statsShown) err.println();
-                    err.flush();
-                    String label = label(client, peer);
-                    if (json) out.println(CallSupport.endedJson(end.record(), name(client, peer)));
-                    else if (end.record().reason() == CallEndReason.COMPLETED) {
-                        out.println(CallSupport.endText(end.record(), label) + (record != null ? "; recorded to " + record.toAbsolutePath() : "") + ".");
-                    }
-                    out.flush();
-                    return CallSupport.exitCode(end.record(), label);
+                } else if (!session.showStats(e, id) && id != null) {
+                    Integer code = session.ended(e, id, label(client, peer), name(client, peer),
+                            record != null ? "; recorded to " + record.toAbsolutePath() : "");
+                    if (code != null) return code;
                 }
-                out.flush();
-                err.flush();
-            }
-        } finally {
-            CallId id = live[0];
-            if (id != null) client.hangUp(id);
-            client.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or ran
+                session.flush();
             }
         }
     }

@@ -61,31 +61,16 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--duration: " + e.getMessage());
             }
         }
-        CallSupport.checkFiles(play, record);
-        boolean devices = play == null && record == null;
-        Profile profile = Profile.resolve(root);
-        EventRecorder events = new EventRecorder();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ParleyClient client = profile.open(events, b -> {
-            if (devices) b.audioDevices(null, null);
-        });
-        CallId[] live = new CallId[1];
-        Thread hook = new Thread(() -> {
-            CallId id = live[0];
-            if (id != null) client.hangUp(id);
-            client.close();
-        }, "parley-call-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (CallSession session = new CallSession(root, spec, play, record, json, "call")) {
+            ParleyClient client = session.client;
+            PrintWriter out = session.out;
+            PrintWriter err = session.err;
+            EventRecorder events = session.events;
             Contact contact = Contacts.resolve(client, to);
             String label = contact.label();
-            if (devices) CallSupport.requireDevices(client);
-            Online.start(client, profile, events, e -> { });
-            if (json) out.println(Json.object().put("event", "online").put("peerId", client.peerId().value()).put("server", profile.server().toString()));
-            else err.println("Calling " + label + "…");
-            out.flush();
-            err.flush();
+            session.goOnline();
+            if (!json) err.println("Calling " + label + "…");
+            session.flush();
             CallMedia media = CallSupport.media(play, record);
             CallId id;
             try {
@@ -101,13 +86,11 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
                 throw new CliException(ExitCodes.PEER_UNREACHABLE, "cannot call " + label + ": no direct connection within "
                         + DIAL_TIMEOUT_SECONDS + " s; is " + label + " online?");
             }
-            live[0] = id;
+            session.live(id);
             if (json) out.println(Json.object().put("event", "call-dialing").put("callId", id.toString()).put("to", contact.peerId().value()).put("name", contact.displayName()));
             else err.println("Ringing at " + label + "…");
-            out.flush();
-            err.flush();
+            session.flush();
             long hangUpAt = Long.MAX_VALUE;
-            boolean statsShown = false;
             while (true) {
                 EventRecorder.Event e = events.next(hangUpAt == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.MINUTES.toNanos(10) : hangUpAt);
                 if (e == null) {
@@ -117,39 +100,17 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
                     }
                     continue;
                 }
+                Integer code = session.showStats(e, id) ? null : session.ended(e, id, label, contact.displayName(), "");
+                if (code != null) return code;
                 if (e instanceof EventRecorder.CallAnswered a && a.id().equals(id)) {
                     if (json) out.println(Json.object().put("event", "call-answered").put("callId", id.toString()).put("peer", a.peer().value()).put("name", contact.displayName()));
                     else err.println(label + " answered" + (talk == null ? "; Ctrl-C hangs up." : "; hanging up in " + LocalFiles.clock(talk) + "."));
                     if (talk != null) hangUpAt = System.nanoTime() + talk.toNanos();
-                } else if (e instanceof EventRecorder.CallStatsEvent s && s.stats().callId().equals(id)) {
-                    if (json) out.println(CallSupport.statsJson(s.stats()));
-                    else if (System.console() != null) {
-                        err.print("\r" + CallSupport.statsText(s.stats()) + "   ");
-                        statsShown = true;
-                    }
-                } else if (e instanceof EventRecorder.CallEnded end && end.record().callId().equals(id)) {
-                    live[0] = null;
-                    if (statsShown) err.println();
-                    err.flush();
-                    if (json) out.println(CallSupport.endedJson(end.record(), contact.displayName()));
-                    else if (end.record().reason() == dev.parley.client.CallEndReason.COMPLETED) out.println(CallSupport.endText(end.record(), label) + ".");
-                    out.flush();
-                    return CallSupport.exitCode(end.record(), label);
                 } else if (e instanceof EventRecorder.Security s && s.peer().equals(contact.peerId())) {
                     throw new CliException(ExitCodes.SECURITY, "security check failed for " + label + ": " + s.reason()
                             + "; compare safety numbers with 'parley contacts verify " + ContactsCommand.firstWord(contact) + "'");
                 }
-                out.flush();
-                err.flush();
-            }
-        } finally {
-            CallId id = live[0];
-            if (id != null) client.hangUp(id);
-            client.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or ran
+                session.flush();
             }
         }
     }
