@@ -173,11 +173,11 @@ public final class FileTransferBench {
                 BenchLink lb = new BenchLink(alice, eb);
                 BenchLink.Relay toB = new BenchLink.Relay();
                 BenchLink.Relay toA = new BenchLink.Relay();
-                la.session = ra.newSession(alice.value(), bob.value(), toB, DescriptionVerifier.ACCEPT_ALL, la);
-                lb.session = rb.newSession(bob.value(), alice.value(), toA, DescriptionVerifier.ACCEPT_ALL, lb);
-                toB.target = lb.session;
-                toA.target = la.session;
-                la.session.dial();
+                la.bind(ra.newSession(alice.value(), bob.value(), toB, DescriptionVerifier.ACCEPT_ALL, la));
+                lb.bind(rb.newSession(bob.value(), alice.value(), toA, DescriptionVerifier.ACCEPT_ALL, lb));
+                toB.target = lb.session();
+                toA.target = la.session();
+                la.session().dial();
                 if (!la.linkUp.await(30, TimeUnit.SECONDS) || !lb.linkUp.await(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("no link");
                 }

@@ -63,9 +63,6 @@ import java.util.function.Consumer;
  */
 @Slf4j
 public final class SessionManager implements SignalingListener, AutoCloseable {
-    static final ObjectMapper PEER_JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE);
     /** How often contacts with unsent messages are dialled while no session exists. */
     static final long PENDING_SWEEP_MS = 15_000;
     static final long MAX_REDIAL_MS = 30_000;
@@ -75,7 +72,8 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     private final SessionProofs proofs;
     private final ContactStore contacts;
     private final SessionEvents events;
-    private final List<PeerFeature> features = new CopyOnWriteArrayList<>();
+    private final List<PeerFeature> featureList = new CopyOnWriteArrayList<>();
+    private final PeerFeature features = new Features();
     private final Map<PeerId, Entry> sessions = new ConcurrentHashMap<>();
     private final Set<PeerId> online = ConcurrentHashMap.newKeySet();
     private final Map<PeerId, Long> redialDelay = new ConcurrentHashMap<>();
@@ -107,7 +105,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     }
 
     public void addFeature(PeerFeature feature) {
-        features.add(feature);
+        featureList.add(feature);
     }
 
     public void setPendingWork(PendingWork work) {
@@ -120,12 +118,12 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     public boolean isConnected(PeerId peer) {
         Entry e = sessions.get(peer);
-        return e != null && e.linkUp;
+        return e != null && e.isUp();
     }
 
     public Optional<PeerLink> link(PeerId peer) {
         Entry e = sessions.get(peer);
-        return e != null && e.linkUp ? Optional.of(e.link) : Optional.empty();
+        return e != null && e.isUp() ? Optional.of(e) : Optional.empty();
     }
 
     /**
@@ -141,14 +139,14 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         Optional<Contact> c = contacts.get(peer);
         if (c.isEmpty() || c.get().pinnedKey() == null || c.get().keyChanged()) return false;
         Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, c.get().pinnedKey()));
-        e.session.dial();
+        e.session().dial();
         return true;
     }
 
     /** Ends the session with {@code peer} (e.g. contact removed). */
     public void disconnect(PeerId peer) {
         Entry e = sessions.remove(peer);
-        if (e != null) e.session.close();
+        if (e != null) e.session().close();
     }
 
     // ------------------------------------------------------------------ signaling events
@@ -211,9 +209,9 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
             String ref = error.ref();
             if (ref != null && ref.startsWith("offer.")) {
                 for (Entry e : sessions.values()) {
-                    if (!e.linkUp && ref.startsWith("offer." + e.sessionIdText + ".")) {
-                        sessions.remove(e.peer, e);
-                        e.session.close();
+                    if (!e.isUp() && ref.startsWith("offer." + e.sessionIdText + ".")) {
+                        sessions.remove(e.peer(), e);
+                        e.session().close();
                     }
                 }
             }
@@ -236,7 +234,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
             if (c.sessionId() != null && e.remoteSessionId != null && !c.sessionId().equals(e.remoteSessionId)) {
                 return; // belongs to an older session of that peer
             }
-            e.session.onRemoteCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex());
+            e.session().onRemoteCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex());
         }
     }
 
@@ -253,7 +251,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         byte[] fpInSdp = sha256Fingerprint(sdp);
         byte[] myFp = null;
         if (kind == Kind.ANSWER) {
-            myFp = existing.session.localFingerprint().map(SdpFingerprints.Fingerprint::value).orElse(null);
+            myFp = existing.session().localFingerprint().map(SdpFingerprints.Fingerprint::value).orElse(null);
             if (myFp == null) return;
         }
         IdentityKey key;
@@ -279,14 +277,14 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
             // The peer started a new peer connection (it restarted): replace ours rather than renegotiate.
             log.info("{} started a new session; replacing ours", from.shortForm());
             sessions.remove(from, e);
-            e.session.close();
+            e.session().close();
             e = null;
         }
         if (e == null) {
             Entry created = newEntry(from, key);
             Entry raced = sessions.putIfAbsent(from, created);
             if (raced != null) {
-                created.session.close();
+                created.session().close();
                 e = raced;
             } else {
                 e = created;
@@ -298,7 +296,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         }
         e.remoteSessionId = proof.sessionId();
         e.remoteFingerprint = fpInSdp;
-        e.session.onRemoteDescription(kind == Kind.OFFER ? DescriptionType.OFFER : DescriptionType.ANSWER, sdp, Verified.TOKEN);
+        e.session().onRemoteDescription(kind == Kind.OFFER ? DescriptionType.OFFER : DescriptionType.ANSWER, sdp, Verified.TOKEN);
     }
 
     private void refuse(PeerId from, String reason) {
@@ -325,9 +323,9 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     private Entry newEntry(PeerId peer, IdentityKey peerKey) {
         Entry e = new Entry(peer, peerKey);
-        e.session = rtc.newSession(me.value(), peer.value(), e, d -> {
+        e.bind(rtc.newSession(me.value(), peer.value(), e, d -> {
             if (d.proofContext() != Verified.TOKEN) throw new DescriptionRejectedException("description was not verified");
-        }, e);
+        }, e));
         return e;
     }
 
@@ -359,7 +357,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     }
 
     private void fanOut(Consumer<PeerFeature> call) {
-        for (PeerFeature f : features) {
+        for (PeerFeature f : featureList) {
             try {
                 call.accept(f);
             } catch (RuntimeException e) {
@@ -372,25 +370,21 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     public void close() {
         closed = true;
         timers.shutdownNow();
-        for (Entry e : sessions.values()) e.session.close();
+        for (Entry e : sessions.values()) e.session().close();
         sessions.clear();
     }
 
-    /** One contact's session: its signing state, its link, and the session's listener. */
-    private final class Entry implements SignalingChannel, PeerSessionListener, PeerLink {
-        final PeerId peer;
+    /** One contact's session: its link (see {@link SessionLink}), its signing state, and redialing. */
+    private final class Entry extends SessionLink implements SignalingChannel {
         final IdentityKey peerKey;
         final byte[] sessionId = new byte[16];
         final String sessionIdText;
         long localSeq; // session thread only
-        PeerSession session;
-        volatile boolean linkUp;
         volatile String remoteSessionId;
         volatile byte[] remoteFingerprint;
-        final PeerLink link = this;
 
         Entry(PeerId peer, IdentityKey peerKey) {
-            this.peer = peer;
+            super(peer, features);
             this.peerKey = peerKey;
             random.nextBytes(sessionId);
             sessionIdText = Base64Url.encode(sessionId);
@@ -412,18 +406,18 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
                 return;
             }
             SdpProof proof = proofs.sign(kind, sessionId, ++localSeq, peerKey, sdp, fpSelf, fpPeer);
-            Relayed m = kind == Kind.OFFER ? new Offer(peer, null, "offer." + sessionIdText + "." + localSeq, sdp, proof)
-                    : new Answer(peer, null, null, sdp, proof);
-            if (s == null || !s.send(m)) log.debug("signaling offline: {} to {} not sent", kind.wire(), peer.shortForm());
+            Relayed m = kind == Kind.OFFER ? new Offer(peer(), null, "offer." + sessionIdText + "." + localSeq, sdp, proof)
+                    : new Answer(peer(), null, null, sdp, proof);
+            if (s == null || !s.send(m)) log.debug("signaling offline: {} to {} not sent", kind.wire(), peer().shortForm());
         }
 
         @Override
         public void sendCandidate(String candidate, String sdpMid, int sdpMLineIndex) {
             SignalingClient s = signaling;
-            if (s != null) s.send(new Candidate(peer, null, null, sessionIdText, candidate, sdpMid, sdpMLineIndex));
+            if (s != null) s.send(new Candidate(peer(), null, null, sessionIdText, candidate, sdpMid, sdpMLineIndex));
         }
 
-        // PeerSessionListener: runs on the session thread.
+        // PeerSessionListener additions: run on the session thread.
         @Override
         public void onStateChange(PeerSession session, SessionState state) {
             String name = switch (state) {
@@ -432,112 +426,56 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
                 case DISCONNECTED, FAILED -> "reconnecting";
                 case CLOSED -> "closed";
             };
-            if (state == SessionState.CONNECTED) redialDelay.remove(peer);
-            events.onSessionState(peer, name, "");
-        }
-
-        @Override
-        public void onChannelOpen(PeerSession session, String label) {
-            if (PeerSession.CHAT.equals(label)) {
-                linkUp = true;
-                fanOut(f -> f.onLinkUp(this));
-            } else {
-                fanOut(f -> f.onChannelOpen(peer, label));
-            }
-        }
-
-        @Override
-        public void onChannelClosed(PeerSession session, String label) {
-            if (PeerSession.CHAT.equals(label)) {
-                if (linkUp) {
-                    linkUp = false;
-                    fanOut(f -> f.onLinkDown(peer));
-                }
-            } else {
-                fanOut(f -> f.onChannelClosed(peer, label));
-            }
-        }
-
-        @Override
-        public void onMessage(PeerSession session, String label, byte[] data, boolean binary) {
-            if (!PeerSession.CHAT.equals(label)) {
-                fanOut(f -> f.onChannelMessage(peer, label, data, binary));
-                return;
-            }
-            if (binary || data.length > PeerMessage.MAX_MESSAGE_BYTES) {
-                log.warn("closing the session with {}: invalid chat-channel message ({} bytes, binary={})", peer.shortForm(), data.length, binary);
-                session.close();
-                return;
-            }
-            PeerMessage m;
-            try {
-                m = PEER_JSON.readValue(data, PeerMessage.class);
-            } catch (java.io.IOException e) {
-                log.warn("closing the session with {}: unreadable chat-channel message: {}", peer.shortForm(), e.getMessage());
-                session.close();
-                return;
-            }
-            if (m == null) return; // a newer peer's message type
-            fanOut(f -> f.onControl(peer, m));
+            if (state == SessionState.CONNECTED) redialDelay.remove(peer());
+            events.onSessionState(peer(), name, "");
         }
 
         @Override
         public void onSecurityError(PeerSession session, String reason) {
-            events.onSecurityWarning(peer, reason);
+            events.onSecurityWarning(peer(), reason);
         }
 
         @Override
         public void onClosed(PeerSession session, CloseReason reason) {
-            if (linkUp) {
-                linkUp = false;
-                fanOut(f -> f.onLinkDown(peer));
-            }
-            boolean wasCurrent = sessions.remove(peer, this);
-            events.onSessionState(peer, "closed", reason.kind() + ": " + reason.detail());
+            super.onClosed(session, reason);
+            boolean wasCurrent = sessions.remove(peer(), this);
+            events.onSessionState(peer(), "closed", reason.kind() + ": " + reason.detail());
             if (wasCurrent && reason.kind() != CloseReason.Kind.LOCAL && reason.kind() != CloseReason.Kind.RUNTIME_CLOSED) {
-                scheduleRedial(peer);
+                scheduleRedial(peer());
             }
         }
+    }
 
-        // PeerLink: any thread.
+    /** Every feature, each shielded from the others' failures. */
+    private final class Features implements PeerFeature {
         @Override
-        public PeerId peer() {
-            return peer;
+        public void onLinkUp(PeerLink link) {
+            fanOut(f -> f.onLinkUp(link));
         }
 
         @Override
-        public boolean sendControl(PeerMessage message) {
-            if (!linkUp) return false;
-            try {
-                return session.sendText(PeerSession.CHAT, PEER_JSON.writeValueAsString(message));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot encode " + message, e);
-            }
+        public void onLinkDown(PeerId peer) {
+            fanOut(f -> f.onLinkDown(peer));
         }
 
         @Override
-        public void openChannel(String label, boolean ordered) {
-            session.openChannel(label, ordered);
+        public void onControl(PeerId peer, PeerMessage message) {
+            fanOut(f -> f.onControl(peer, message));
         }
 
         @Override
-        public void closeChannel(String label) {
-            session.closeChannel(label);
+        public void onChannelOpen(PeerId peer, String label) {
+            fanOut(f -> f.onChannelOpen(peer, label));
         }
 
         @Override
-        public boolean sendBinary(String label, byte[] data) {
-            return linkUp && session.send(label, data);
+        public void onChannelClosed(PeerId peer, String label) {
+            fanOut(f -> f.onChannelClosed(peer, label));
         }
 
         @Override
-        public long bufferedAmount(String label) {
-            return session.getBufferedAmount(label);
-        }
-
-        @Override
-        public Optional<PeerAudio> audio() {
-            return Optional.of(PeerAudio.of(session));
+        public void onChannelMessage(PeerId peer, String label, byte[] data, boolean binary) {
+            fanOut(f -> f.onChannelMessage(peer, label, data, binary));
         }
     }
 }

@@ -243,7 +243,7 @@ class CallEngineTest {
         engineB.accept(id, CallAudio.devices());
         recA.await(CallEvent.Answered.class, WAIT);
         recB.await(CallEvent.Answered.class, WAIT);
-        peers.b.session.close(); // B's app drops the session (e.g. quits)
+        peers.b.session().close(); // B's app drops the session (e.g. quits)
         CallRecord a = recA.awaitEnded(WAIT);
         CallRecord b = recB.awaitEnded(WAIT);
         assertThat(a.reason()).isEqualTo(CallEndReason.CONNECTION_LOST);

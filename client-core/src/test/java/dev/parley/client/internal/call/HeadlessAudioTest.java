@@ -42,7 +42,7 @@ class HeadlessAudioTest {
                 pumpB.start();
                 assertThat(atB.awaitFramesWritten(300, Duration.ofSeconds(10))).as("B hears A").isTrue();
                 // Mid-call ICE restart (a network blip): audio carries on, the recorder stays off.
-                p.a.session.restartIce().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                p.a.session().restartIce().toCompletableFuture().get(20, TimeUnit.SECONDS);
                 assertThat(atB.awaitFramesWritten(500, Duration.ofSeconds(10))).isTrue();
                 // Headless ADMs play but never record: one webrtc_audio_mo thread each (shared notes §2).
                 assertThat(audioModuleThreads()).as("ADM threads (playout only)").isEqualTo(2);

@@ -46,7 +46,7 @@ class LongCallTest {
             for (int s = 0; s < SECONDS; s++) {
                 stats.add(recA.await(CallEvent.Stats.class, Duration.ofSeconds(5)).stats());
                 if (s == SECONDS / 2) {
-                    peers.a.session.restartIce().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                    peers.a.session().restartIce().toCompletableFuture().get(20, TimeUnit.SECONDS);
                 }
                 if (s % 30 == 29) {
                     assertThat(HeadlessAudioTest.audioModuleThreads()).as("ADM threads at " + s + " s").isEqualTo(2);

@@ -45,7 +45,7 @@ class TurnRelayTest {
                 b.accept(id, new CallAudio(null, atB));
                 atB.awaitTone(100, Party.WAIT);
 
-                RTCStatsReport report = peers.a.session.stats().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                RTCStatsReport report = peers.a.session().stats().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 List<Object> localTypes = report.getStats().values().stream()
                         .filter(s -> s.getType() == RTCStatsType.LOCAL_CANDIDATE)
                         .map(s -> s.getAttributes().get("candidateType")).toList();
