@@ -11,6 +11,7 @@ import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyConfig;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.ServerStatus;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.protocol.PeerId;
@@ -268,8 +269,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         @Override
-        public void onServerState(boolean online, String detail) {
-            if (online) signals.add("online");
+        public void onServerState(ServerStatus status) {
+            if (status.online()) signals.add("online");
         }
 
         @Override

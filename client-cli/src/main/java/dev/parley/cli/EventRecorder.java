@@ -11,6 +11,7 @@ import dev.parley.client.TransferProgress;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.ServerStatus;
 import dev.parley.protocol.PeerId;
 
 import java.nio.file.Path;
@@ -85,8 +86,8 @@ final class EventRecorder implements ParleyListener {
     }
 
     @Override
-    public void onServerState(boolean online, String detail) {
-        queue.add(new ServerState(online, detail));
+    public void onServerState(ServerStatus status) {
+        queue.add(new ServerState(status.online(), status.describe()));
     }
 
     @Override

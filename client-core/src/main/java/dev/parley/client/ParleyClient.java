@@ -1,52 +1,33 @@
 package dev.parley.client;
 
-import dev.parley.client.internal.DaemonThreads;
+import dev.parley.client.internal.audio.AudioDevices;
+import dev.parley.client.internal.call.CallConfig;
+import dev.parley.client.internal.call.CallService;
 import dev.parley.client.internal.chat.ChatEngine;
+import dev.parley.client.internal.event.EventStream;
 import dev.parley.client.internal.identity.IdentityStore;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.security.SessionProofs;
-import dev.parley.client.internal.session.SessionEvents;
 import dev.parley.client.internal.session.SessionManager;
-import dev.parley.client.internal.signaling.SignalingClient;
-import dev.parley.client.internal.signaling.SignalingState;
 import dev.parley.client.internal.store.KeyCheck;
 import dev.parley.client.internal.store.ProfileStore;
-import dev.parley.client.internal.store.event.MessageAdded;
-import dev.parley.client.internal.store.event.MessageStateChanged;
-import dev.parley.client.internal.store.event.StoreEvent;
+import dev.parley.client.internal.time.Scheduler;
+import dev.parley.client.internal.transfer.TransferConfig;
+import dev.parley.client.internal.transfer.TransferEngine;
+import dev.parley.client.internal.transfer.TransferEvents;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
-import dev.parley.client.internal.audio.AudioDevices;
-import dev.parley.client.internal.audio.PcmSource;
-import dev.parley.client.internal.audio.ToneSource;
-import dev.parley.client.internal.audio.WavRecorder;
-import dev.parley.client.internal.audio.WavSource;
-import dev.parley.client.internal.call.CallAudio;
-import dev.parley.client.internal.call.CallConfig;
-import dev.parley.client.internal.call.CallEngine;
-import dev.parley.client.internal.call.CallEvent;
-import dev.parley.client.internal.call.CallListener;
-import dev.parley.client.internal.transfer.TransferConfig;
-import dev.parley.client.internal.transfer.TransferEngine;
-import dev.parley.client.internal.transfer.TransferListener;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A Parley user on this device: identity, contacts, direct verified sessions and chat. Open one per
@@ -58,47 +39,37 @@ import java.util.function.Consumer;
 @Slf4j
 public final class ParleyClient implements AutoCloseable {
     private final ParleyConfig config;
-    private final ParleyListener listener;
     private final IdentityKeyPair identity;
     private final ProfileStore store;
     private final RtcRuntime rtc;
+    private final EventStream events;
     private final SessionManager sessions;
     private final ChatEngine chat;
     private final TransferEngine transfers;
-    private final CallEngine calls;
-    /** Recorders of live calls, closed when their call ends. */
-    private final java.util.Map<CallId, WavRecorder> recorders = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Set<CallId> endedCalls = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final ExecutorService events;
-    private volatile SignalingClient signaling;
+    private final CallService calls;
     /** Why devices were not even tried (no audio server), when they were asked for. */
-    private volatile String detectionNotice;
+    private final String detectionNotice;
     private volatile boolean closed;
 
-    private ParleyClient(ParleyConfig config, ParleyListener listener, IdentityKeyPair identity, ProfileStore store, RtcRuntime rtc)
-            throws IOException {
+    private ParleyClient(ParleyConfig config, ParleyListener listener, IdentityKeyPair identity, ProfileStore store,
+                         RtcRuntime rtc, String detectionNotice) throws IOException {
         this.config = config;
-        this.listener = listener;
         this.identity = identity;
         this.store = store;
         this.rtc = rtc;
-        this.events = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-events"));
-        PeerId me = identity.publicKey().peerId();
-        this.sessions = new SessionManager(me, rtc, new SessionProofs(identity, config.clock()), store.contacts(), new Forwarder());
-        this.chat = new ChatEngine(store.messages(), peer -> sessions.connect(peer), new ChatEngine.Events() {
-            @Override
-            public void onTyping(PeerId peer, boolean typing) {
-                emit(l -> l.onTyping(peer, typing));
-            }
-        }, config.clock());
-        this.transfers = new TransferEngine(store.transfers(), TransferConfig.defaults(config.downloadDir()), new FileEvents());
+        this.detectionNotice = detectionNotice;
+        this.events = new EventStream(listener);
+        Scheduler scheduler = Scheduler.system();
+        this.sessions = new SessionManager(identity.publicKey().peerId(), rtc, new SessionProofs(identity, config.clock()),
+                store.contacts(), events, scheduler);
+        this.chat = new ChatEngine(store.messages(), sessions::connect, events, config.clock(), scheduler);
+        this.transfers = new TransferEngine(store.transfers(), TransferConfig.defaults(config.downloadDir()), new TransferEvents(events));
+        this.calls = new CallService(sessions::awaitLink, store.calls(), events, CallConfig.defaults(), config.clock(), scheduler);
         sessions.addFeature(chat);
         sessions.addFeature(transfers);
-        this.calls = new CallEngine(new CallEvents(), CallConfig.defaults(), config.clock());
-        sessions.addFeature(calls);
-        sessions.setPendingWork(this::peersWithPendingWork);
+        sessions.addFeature(calls.feature());
         transfers.start();
-        store.database().addListener(this::onStoreEvent);
+        store.database().addListener(events::onStoreEvent);
     }
 
     /**
@@ -121,9 +92,8 @@ public final class ParleyClient implements AutoCloseable {
             throw e;
         }
         try {
-            ParleyClient client = new ParleyClient(config, listener == null ? new ParleyListener() {} : listener, identity, store, rtc);
-            if (detection != null && !detection.usable()) client.detectionNotice = detection.message();
-            return client;
+            return new ParleyClient(config, listener, identity, store, rtc,
+                    detection != null && !detection.usable() ? detection.message() : null);
         } catch (IOException | RuntimeException e) {
             rtc.close();
             store.close();
@@ -141,13 +111,9 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /** Connects to the signaling server (if one is configured) and stays connected until {@link #close()}. */
-    public synchronized void start() {
+    public void start() {
         if (closed) throw new IllegalStateException("client is closed");
-        if (signaling != null || config.server() == null) return;
-        SignalingClient s = new SignalingClient(config.server(), identity, sessions);
-        sessions.attach(s);
-        signaling = s;
-        s.start();
+        if (config.server() != null) sessions.start(config.server(), identity);
     }
 
     // ------------------------------------------------------------------ identity and contacts
@@ -182,7 +148,7 @@ public final class ParleyClient implements AutoCloseable {
             if (!check.allowed()) log.warn("contact {} presented a different key; blocked until accepted", c.peerId().shortForm());
             added = store.contacts().get(c.peerId()).orElseThrow();
         }
-        refreshWatch();
+        sessions.contactsChanged();
         if (sessions.isOnline(c.peerId())) sessions.connect(c.peerId());
         return added;
     }
@@ -199,7 +165,7 @@ public final class ParleyClient implements AutoCloseable {
     public boolean removeContact(PeerId peer) {
         sessions.disconnect(peer);
         boolean removed = store.contacts().remove(peer);
-        refreshWatch();
+        sessions.contactsChanged();
         return removed;
     }
 
@@ -216,11 +182,6 @@ public final class ParleyClient implements AutoCloseable {
     /** Accepts a changed key the user has checked; sessions with it are allowed again. */
     public Contact acceptNewKey(PeerId peer, IdentityKey key) {
         return store.contacts().acceptNewKey(peer, key);
-    }
-
-    private void refreshWatch() {
-        SignalingClient s = signaling;
-        if (s != null) s.watch(store.contacts().list().stream().map(Contact::peerId).toList());
     }
 
     // ------------------------------------------------------------------ chat
@@ -312,12 +273,6 @@ public final class ParleyClient implements AutoCloseable {
         return store.transfers().list(peer);
     }
 
-    private Set<PeerId> peersWithPendingWork() {
-        Set<PeerId> peers = new java.util.HashSet<>(store.messages().peersWithPendingOutbox());
-        for (Transfer t : store.transfers().unfinished()) peers.add(t.peer());
-        return peers;
-    }
-
     // ------------------------------------------------------------------ calls
 
     /**
@@ -327,31 +282,12 @@ public final class ParleyClient implements AutoCloseable {
      */
     public CompletionStage<CallId> call(PeerId to, CallMedia media) {
         if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        CallAudio audio = callAudio(media);
-        CompletableFuture<CallId> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                if (!awaitConnected(to, Duration.ofSeconds(20))) {
-                    throw new IllegalStateException("cannot reach " + to.shortForm() + ": is the contact online?");
-                }
-                CallId id = dialWhenLinked(to, audio, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
-                adoptRecorder(id, audio);
-                result.complete(id);
-            } catch (Exception e) {
-                closeQuietly(audio);
-                result.completeExceptionally(e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e);
-            }
-        }, "parley-call-dial");
-        t.setDaemon(true);
-        t.start();
-        return result;
+        return calls.call(to, media);
     }
 
     /** Answers a ringing call. */
     public void answerCall(CallId id, CallMedia media) {
-        CallAudio audio = callAudio(media);
-        adoptRecorder(id, audio);
-        calls.accept(id, audio);
+        calls.answer(id, media);
     }
 
     public void declineCall(CallId id) {
@@ -382,74 +318,6 @@ public final class ParleyClient implements AutoCloseable {
         return rtc.audioNotice().or(() -> Optional.ofNullable(detectionNotice));
     }
 
-    private CallAudio callAudio(CallMedia media) {
-        PcmSource source = null;
-        WavRecorder recorder = null;
-        try {
-            if (media.playFile() != null) source = new WavSource(media.playFile());
-            else if (media.toneHz() > 0) source = new ToneSource(media.toneHz(), 0.5, media.toneDuration());
-            if (media.recordFile() != null) recorder = new WavRecorder(media.recordFile());
-            return new CallAudio(source, recorder);
-        } catch (IOException | RuntimeException e) {
-            if (source != null) source.close();
-            throw new IllegalArgumentException("cannot use the call's audio files: " + e.getMessage(), e);
-        }
-    }
-
-    private void adoptRecorder(CallId id, CallAudio audio) {
-        if (audio.sink() instanceof WavRecorder r) {
-            recorders.put(id, r);
-            if (endedCalls.contains(id)) closeRecorder(id);
-        }
-    }
-
-    private void closeRecorder(CallId id) {
-        WavRecorder r = recorders.remove(id);
-        if (r != null) {
-            try {
-                r.close();
-            } catch (IOException e) {
-                log.warn("could not finish the call recording {}", r.path(), e);
-            }
-        }
-    }
-
-    private static void closeQuietly(CallAudio audio) {
-        if (audio.source() != null) audio.source().close();
-        if (audio.sink() instanceof WavRecorder r) {
-            try {
-                r.close();
-            } catch (IOException ignored) {
-                // nothing recorded
-            }
-        }
-    }
-
-    /** The call engine learns of a new link a moment after the session reports it: retry "not connected" until the deadline. */
-    private CallId dialWhenLinked(PeerId to, CallAudio audio, long deadlineNanos) throws Exception {
-        while (true) {
-            try {
-                return calls.dial(to, audio).toCompletableFuture().get(20, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                boolean notLinkedYet = e.getCause() instanceof IllegalStateException ise && ise.getMessage() != null
-                        && ise.getMessage().startsWith("not connected") && sessions.isConnected(to);
-                if (!notLinkedYet || System.nanoTime() > deadlineNanos) throw e;
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-            }
-        }
-    }
-
-    private boolean awaitConnected(PeerId peer, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        sessions.connect(peer);
-        while (!sessions.isConnected(peer)) {
-            if (System.nanoTime() > deadline) return false;
-            if (Thread.interrupted()) throw new InterruptedException();
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-        }
-        return true;
-    }
-
     // ------------------------------------------------------------------ state
 
     /** Whether the contact is online at the signaling server (mutual contacts only). */
@@ -463,8 +331,7 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     public boolean isServerOnline() {
-        SignalingClient s = signaling;
-        return s != null && s.state() == SignalingState.ONLINE;
+        return sessions.isServerOnline();
     }
 
     /** Dials the contact now (it must be reachable); otherwise Parley dials when there is something to deliver. */
@@ -476,30 +343,6 @@ public final class ParleyClient implements AutoCloseable {
         return config;
     }
 
-    // ------------------------------------------------------------------ plumbing
-
-    private void onStoreEvent(StoreEvent e) {
-        if (e instanceof MessageAdded a) {
-            emit(l -> l.onMessage(a.message()));
-        } else if (e instanceof MessageStateChanged c) {
-            emit(l -> l.onMessageState(c.id(), c.peer(), c.state()));
-        }
-    }
-
-    private void emit(Consumer<ParleyListener> call) {
-        try {
-            events.execute(() -> {
-                try {
-                    call.accept(listener);
-                } catch (RuntimeException ex) {
-                    log.warn("listener failed", ex);
-                }
-            });
-        } catch (RejectedExecutionException ignored) {
-            // closed: no more events
-        }
-    }
-
     /** Stops everything in dependency order and then calls {@link ParleyListener#onClosed()}. Idempotent. */
     @Override
     public void close() {
@@ -507,118 +350,12 @@ public final class ParleyClient implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
-        SignalingClient s = signaling;
-        if (s != null) s.close();
-        sessions.close();
+        sessions.close(); // logs out and ends every session's timers
         rtc.close(); // closes and awaits every peer session before disposing the factory
         calls.close();
         chat.close();
         transfers.close();
         store.close();
-        emit(ParleyListener::onClosed);
-        events.shutdown();
-        try {
-            events.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Call events: finished calls are stored for history, then everything is forwarded to the UI thread. */
-    private final class CallEvents implements CallListener {
-        @Override
-        public void onCallEvent(CallEvent e) {
-            if (e instanceof CallEvent.Dialing d) {
-                emit(l -> l.onCallDialing(d.callId(), d.peer()));
-            } else if (e instanceof CallEvent.Ringing r) {
-                emit(l -> l.onCallRinging(r.callId(), r.peer()));
-            } else if (e instanceof CallEvent.Answered a) {
-                emit(l -> l.onCallAnswered(a.callId(), a.peer()));
-            } else if (e instanceof CallEvent.MuteChanged m) {
-                emit(l -> l.onCallMuted(m.callId(), m.muted()));
-            } else if (e instanceof CallEvent.Stats st) {
-                emit(l -> l.onCallStats(st.stats()));
-            } else if (e instanceof CallEvent.Ended end) {
-                endedCalls.add(end.callId());
-                closeRecorder(end.callId());
-                try {
-                    store.calls().record(end.record());
-                } catch (RuntimeException ex) {
-                    log.warn("could not store the call record", ex);
-                }
-                emit(l -> l.onCallEnded(end.record()));
-            } // Superseded: both dialled at once; the surviving call's events follow
-        }
-    }
-
-    /** Transfer events, forwarded to the UI thread. */
-    private final class FileEvents implements TransferListener {
-        @Override
-        public void onOffered(TransferOffer offer) {
-            emit(l -> l.onFileOffered(offer));
-        }
-
-        @Override
-        public void onStarted(TransferId id, Direction direction, long offset) {
-            emit(l -> l.onFileStarted(id, direction, offset));
-        }
-
-        @Override
-        public void onProgress(TransferProgress progress) {
-            emit(l -> l.onFileProgress(progress));
-        }
-
-        @Override
-        public void onCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
-            emit(l -> l.onFileCompleted(id, direction, file, sha256Hex));
-        }
-
-        @Override
-        public void onFailed(TransferId id, Direction direction, String reason) {
-            emit(l -> l.onFileFailed(id, direction, reason));
-        }
-
-        @Override
-        public void onCancelled(TransferId id, Direction direction, boolean byPeer, String reason) {
-            emit(l -> l.onFileCancelled(id, direction, byPeer, reason));
-        }
-
-        @Override
-        public void onDeclined(TransferId id, String reason) {
-            emit(l -> l.onFileDeclined(id, reason));
-        }
-    }
-
-    /** Session-manager events, forwarded to the UI thread. */
-    private final class Forwarder implements SessionEvents {
-        @Override
-        public void onServerOnline(PeerId me, boolean resumed) {
-            emit(l -> l.onServerState(true, resumed ? "resumed" : "online"));
-        }
-
-        @Override
-        public void onServerOffline(String reason, long retryInMs) {
-            emit(l -> l.onServerState(false, retryInMs < 0 ? reason : reason + "; retrying in " + (retryInMs / 1000.0) + " s"));
-        }
-
-        @Override
-        public void onPresence(PeerId peer, boolean online) {
-            emit(l -> l.onPresence(peer, online));
-        }
-
-        @Override
-        public void onSessionState(PeerId peer, String state, String detail) {
-            emit(l -> l.onSessionState(peer, state, detail));
-        }
-
-        @Override
-        public void onSecurityWarning(PeerId peer, String reason) {
-            emit(l -> l.onSecurityWarning(peer, reason));
-        }
-
-        @Override
-        public void onStrangerRefused(PeerId peer) {
-            emit(l -> l.onStrangerRefused(peer));
-        }
+        events.close(); // onClosed() last
     }
 }

@@ -19,11 +19,17 @@ public interface ParleyListener {
     /** A mutual contact came online or went offline at the signaling server. */
     default void onPresence(PeerId peer, boolean online) {}
 
-    /** The direct session with a contact changed: {@code connecting}, {@code connected}, {@code reconnecting}, {@code closed}. */
-    default void onSessionState(PeerId peer, String state, String detail) {}
+    /** The direct session with a contact changed; {@code detail} says why it closed (empty otherwise). */
+    default void onSessionState(PeerId peer, SessionStatus state, String detail) {}
 
-    /** Logged in to the signaling server ({@code online}) or lost it; {@code detail} says why and when we retry. */
-    default void onServerState(boolean online, String detail) {}
+    /** Logged in to the signaling server or lost it; the status says why and when we retry. */
+    default void onServerState(ServerStatus status) {}
+
+    /** A contact was added, renamed, verified, or its key changed state; {@code contact} is its new record. */
+    default void onContactChanged(Contact contact) {}
+
+    /** A contact was removed with its conversation and transfers. */
+    default void onContactRemoved(PeerId peer) {}
 
     /** A security check failed for this peer (altered or replayed signaling, changed key). Show it to the user. */
     default void onSecurityWarning(PeerId peer, String reason) {}
@@ -33,6 +39,9 @@ public interface ParleyListener {
 
     /** A contact offers us a file; answer with {@link ParleyClient#acceptFile} or {@link ParleyClient#declineFile}. The name is already made safe. */
     default void onFileOffered(TransferOffer offer) {}
+
+    /** A transfer's durable record was created or changed state (offered, accepted, completed, …; not per byte). */
+    default void onTransferChanged(Transfer transfer) {}
 
     /** Bytes are flowing (first time, and after each resume from {@code offset}). */
     default void onFileStarted(TransferId id, Direction direction, long offset) {}

@@ -63,13 +63,13 @@ final class EventRecorder implements ParleyListener {
     }
 
     @Override
-    public void onSessionState(PeerId peer, String state, String detail) {
-        add(new Session(peer, state, detail));
+    public void onSessionState(PeerId peer, SessionStatus state, String detail) {
+        add(new Session(peer, state.wire(), detail));
     }
 
     @Override
-    public void onServerState(boolean online, String detail) {
-        add(new Server(online, detail));
+    public void onServerState(ServerStatus status) {
+        add(new Server(status.online(), status.describe()));
     }
 
     @Override

@@ -135,8 +135,8 @@ public final class ChatBench {
         final Map<MessageId, Boolean> delivered = new ConcurrentHashMap<>();
 
         @Override
-        public void onServerState(boolean isOnline, String detail) {
-            if (isOnline) online.countDown();
+        public void onServerState(dev.parley.client.ServerStatus status) {
+            if (status.online()) online.countDown();
         }
 
         @Override

@@ -17,6 +17,8 @@ import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.ServerStatus;
+import dev.parley.client.SessionStatus;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
@@ -639,13 +641,15 @@ public final class ChatSession implements ParleyListener {
     }
 
     @Override
-    public void onSessionState(PeerId peer, String state, String detail) {
-        sessionStates.put(peer, state);
+    public void onSessionState(PeerId peer, SessionStatus state, String detail) {
+        sessionStates.put(peer, state.wire());
         refreshStatus();
     }
 
     @Override
-    public void onServerState(boolean online, String detail) {
+    public void onServerState(ServerStatus status) {
+        boolean online = status.online();
+        String detail = status.describe();
         Boolean before = serverOnline;
         serverOnline = online;
         serverDetail = detail;

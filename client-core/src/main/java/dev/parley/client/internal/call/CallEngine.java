@@ -21,6 +21,7 @@ import dev.parley.protocol.peer.CallDecline;
 import dev.parley.protocol.peer.CallHangup;
 import dev.parley.protocol.peer.CallInvite;
 import dev.parley.protocol.peer.PeerMessage;
+import dev.parley.client.internal.time.Scheduler;
 import lombok.extern.slf4j.Slf4j;
 
 import java.time.Clock;
@@ -34,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +62,7 @@ public final class CallEngine implements PeerFeature, AutoCloseable {
     private final CallConfig config;
     private final Clock clock;
     private final ScheduledExecutorService executor;
+    private final Scheduler scheduler;
     private final boolean ownsExecutor;
     private volatile CallStats latestStats;
 
@@ -72,16 +73,22 @@ public final class CallEngine implements PeerFeature, AutoCloseable {
 
     /** A call engine with its own thread. */
     public CallEngine(CallListener listener, CallConfig config, Clock clock) {
-        this(listener, config, clock, newEngineThread(), true);
+        this(listener, config, clock, Scheduler.system());
     }
 
-    /** A call engine on {@code executor}, which must be single-threaded (timers run there too). */
+    /** A call engine with its own thread whose timeouts run on {@code scheduler}. */
+    public CallEngine(CallListener listener, CallConfig config, Clock clock, Scheduler scheduler) {
+        this(listener, config, clock, newEngineThread(), true, scheduler);
+    }
+
+    /** A call engine on {@code executor}, which must be single-threaded (timers are handed to it). */
     public CallEngine(CallListener listener, CallConfig config, Clock clock, ScheduledExecutorService executor) {
-        this(listener, config, clock, executor, false);
+        this(listener, config, clock, executor, false, Scheduler.system());
     }
 
     private CallEngine(CallListener listener, CallConfig config, Clock clock, ScheduledExecutorService executor,
-                       boolean ownsExecutor) {
+                       boolean ownsExecutor, Scheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -389,8 +396,8 @@ public final class CallEngine implements PeerFeature, AutoCloseable {
             c.pump.start();
         }
         long ms = config.statsInterval().toMillis();
-        c.statsTimer = executor.scheduleAtFixedRate(() -> safely("stats", () -> pollStats(c)), ms, ms,
-                TimeUnit.MILLISECONDS);
+        c.statsTimer = scheduler.scheduleRepeating(Duration.ofMillis(ms), Duration.ofMillis(ms), executor,
+                () -> safely("stats", () -> pollStats(c)));
     }
 
     private void pollStats(Call c) {
@@ -491,13 +498,13 @@ public final class CallEngine implements PeerFeature, AutoCloseable {
         }
     }
 
-    private ScheduledFuture<?> schedule(Duration d, Runnable r) {
-        return executor.schedule(() -> safely("timer", r), d.toMillis(), TimeUnit.MILLISECONDS);
+    private Scheduler.Timer schedule(Duration d, Runnable r) {
+        return scheduler.schedule(d, executor, () -> safely("timer", r));
     }
 
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
+    private static void cancel(Scheduler.Timer t) {
+        if (t != null) {
+            t.cancel();
         }
     }
 
@@ -534,8 +541,8 @@ public final class CallEngine implements PeerFeature, AutoCloseable {
         PeerAudio peerAudio;
         AudioPump pump;
         boolean muted;
-        ScheduledFuture<?> ringTimer;
-        ScheduledFuture<?> statsTimer;
+        Scheduler.Timer ringTimer;
+        Scheduler.Timer statsTimer;
         AudioStatsSample lastSample;
         Instant lastProgressAt;
 

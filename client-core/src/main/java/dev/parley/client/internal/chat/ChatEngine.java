@@ -27,8 +27,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import dev.parley.client.internal.event.ClientEvent;
+import dev.parley.client.internal.event.EventSink;
+import dev.parley.client.internal.time.Scheduler;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -51,19 +54,15 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     /** Ids per ack message: 37 bytes each keeps an ack far below the 64 KiB message limit. */
     static final int MAX_ACK_IDS = 512;
 
-    /** Typing indicators and link changes, for the UI. Called on the chat worker thread. */
-    public interface Events {
-        default void onTyping(PeerId peer, boolean typing) {}
-    }
-
     private final MessageStore store;
     private final Consumer<PeerId> dialer;
-    private final Events events;
+    private final EventSink events;
+    private final Scheduler scheduler;
     private final Clock clock;
-    private final ScheduledExecutorService worker;
+    private final ExecutorService worker;
     /** The live link per peer and how far its outbox has been sent on it. Worker thread only, except get/put of links. */
     private final Map<PeerId, LinkState> links = new ConcurrentHashMap<>();
-    private final Map<PeerId, ScheduledFuture<?>> typingExpiry = new ConcurrentHashMap<>();
+    private final Map<PeerId, Scheduler.Timer> typingExpiry = new ConcurrentHashMap<>();
     private final Map<PeerId, Long> typingSentAt = new ConcurrentHashMap<>();
     // Worker thread only: bursts waiting for one group commit.
     private final Map<PeerId, List<ChatText>> incoming = new java.util.HashMap<>();
@@ -80,12 +79,13 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     }
 
     /** {@code dialer} is asked to connect to a peer that has a message waiting and no link. */
-    public ChatEngine(MessageStore store, Consumer<PeerId> dialer, Events events, Clock clock) {
+    public ChatEngine(MessageStore store, Consumer<PeerId> dialer, EventSink events, Clock clock, Scheduler scheduler) {
         this.store = store;
         this.dialer = dialer;
         this.events = events;
         this.clock = clock;
-        this.worker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("parley-chat"));
+        this.scheduler = scheduler;
+        this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-chat"));
     }
 
     /**
@@ -206,7 +206,7 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
                 store.advanceAll(peer, sent, MessageState.SENT, Direction.OUTGOING);
                 if (blocked) {
                     // Channel closed (a new link will flush) or momentarily full: try again shortly.
-                    worker.schedule(() -> flush(peer), RETRY_FLUSH_MS, TimeUnit.MILLISECONDS);
+                    scheduler.schedule(Duration.ofMillis(RETRY_FLUSH_MS), worker, () -> flush(peer));
                     return;
                 }
                 if (page.size() < FLUSH_PAGE) return;
@@ -282,30 +282,32 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     }
 
     private void typing(PeerId peer, boolean active) {
-        ScheduledFuture<?> old = typingExpiry.remove(peer);
-        if (old != null) old.cancel(false);
+        Scheduler.Timer old = typingExpiry.remove(peer);
+        if (old != null) old.cancel();
         if (active) {
-            typingExpiry.put(peer, worker.schedule(() -> stopTyping(peer), TYPING_EXPIRY_MS, TimeUnit.MILLISECONDS));
-            if (old == null) notifyTyping(peer, true);
+            Scheduler.Timer[] mine = new Scheduler.Timer[1];
+            // A timer handed off just before a cancel must not end a newer typing period.
+            mine[0] = scheduler.schedule(Duration.ofMillis(TYPING_EXPIRY_MS), worker, () -> {
+                if (typingExpiry.remove(peer, mine[0])) events.publish(new ClientEvent.Typing(peer, false));
+            });
+            typingExpiry.put(peer, mine[0]);
+            if (old == null) events.publish(new ClientEvent.Typing(peer, true));
         } else if (old != null) {
-            notifyTyping(peer, false);
+            events.publish(new ClientEvent.Typing(peer, false));
         }
     }
 
     private void stopTyping(PeerId peer) {
-        ScheduledFuture<?> old = typingExpiry.remove(peer);
+        Scheduler.Timer old = typingExpiry.remove(peer);
         if (old != null) {
-            old.cancel(false);
-            notifyTyping(peer, false);
+            old.cancel();
+            events.publish(new ClientEvent.Typing(peer, false));
         }
     }
 
-    private void notifyTyping(PeerId peer, boolean typing) {
-        try {
-            events.onTyping(peer, typing);
-        } catch (RuntimeException e) {
-            log.warn("typing listener failed", e);
-        }
+    @Override
+    public java.util.Set<PeerId> peersWithPendingWork() {
+        return java.util.Set.copyOf(store.peersWithPendingOutbox());
     }
 
     @Override

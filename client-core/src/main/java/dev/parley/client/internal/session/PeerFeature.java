@@ -25,4 +25,13 @@ public interface PeerFeature {
 
     /** A message on a data channel other than {@code chat}; {@code data} is a private copy. */
     default void onChannelMessage(PeerId peer, String label, byte[] data, boolean binary) {}
+
+    /**
+     * Peers this feature has work waiting for (an outbox, an unfinished transfer), so the session
+     * layer dials them when they are reachable. Called on a timer or signaling thread, now and then:
+     * a quick read of the feature's own state or store.
+     */
+    default java.util.Set<PeerId> peersWithPendingWork() {
+        return java.util.Set.of();
+    }
 }

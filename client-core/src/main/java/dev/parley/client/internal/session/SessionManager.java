@@ -5,6 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.client.Contact;
+import dev.parley.client.ServerStatus;
+import dev.parley.client.SessionStatus;
+import dev.parley.client.internal.event.ClientEvent;
+import dev.parley.client.internal.event.EventSink;
+import dev.parley.client.internal.time.Scheduler;
+import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.client.internal.rtc.CloseReason;
 import dev.parley.client.internal.rtc.DescriptionRejectedException;
 import dev.parley.client.internal.rtc.DescriptionType;
@@ -39,7 +45,11 @@ import dev.parley.protocol.signal.SdpProof;
 import dev.parley.protocol.signal.Welcome;
 import lombok.extern.slf4j.Slf4j;
 
+import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,19 +57,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Keeps one verified {@link PeerSession} per contact: routes relayed offers, answers and candidates
  * to it, signs what we send and verifies what we receive before it is applied, pins keys (TOFU),
- * decides when to dial and redial, and fans session events out to the {@link PeerFeature}s.
+ * decides when to dial and redial (for presence, and for every feature's
+ * {@link PeerFeature#peersWithPendingWork() pending work}), fans session events out to the
+ * {@link PeerFeature}s, and tells waiters when a link is up ({@link #awaitLink}).
  *
  * <p>Threads: signaling events arrive on the signaling client's event thread (verification and routing
- * run there); session events arrive on each session's own thread and are forwarded as they are.
+ * run there); session events arrive on each session's own thread and are forwarded as they are;
+ * timers (redials, the pending-work sweep, TURN refresh) run on {@code parley-sessions}.
  */
 @Slf4j
 public final class SessionManager implements SignalingListener, AutoCloseable {
@@ -71,35 +84,46 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     private final RtcRuntime rtc;
     private final SessionProofs proofs;
     private final ContactStore contacts;
-    private final SessionEvents events;
+    private final EventSink events;
+    private final Scheduler scheduler;
+    /** Owner of the manager's timers. */
+    private final ExecutorService timerThread = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-sessions"));
+    /** Links every feature has been told about, and who waits for one. */
+    private final Map<PeerId, PeerLink> announced = new ConcurrentHashMap<>();
+    private final Map<PeerId, List<CompletableFuture<PeerLink>>> linkWaiters = new ConcurrentHashMap<>();
     private final List<PeerFeature> featureList = new CopyOnWriteArrayList<>();
     private final PeerFeature features = new Features();
     private final Map<PeerId, Entry> sessions = new ConcurrentHashMap<>();
     private final Set<PeerId> online = ConcurrentHashMap.newKeySet();
     private final Map<PeerId, Long> redialDelay = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timers;
+    private final Scheduler.Timer pendingSweep;
     private final SecureRandom random = new SecureRandom();
     private volatile SignalingClient signaling;
-    private volatile PendingWork pendingWork = () -> Set.of();
     private volatile boolean closed;
-    private volatile ScheduledFuture<?> iceRefresh;
+    private volatile Scheduler.Timer iceRefresh = Scheduler.Timer.NONE;
 
-    /** Which peers have work waiting for a session (e.g. an outbox), so the manager dials them. */
-    @FunctionalInterface
-    public interface PendingWork {
-        Set<PeerId> peersWithPendingWork();
-    }
-
-    public SessionManager(PeerId me, RtcRuntime rtc, SessionProofs proofs, ContactStore contacts, SessionEvents events) {
+    public SessionManager(PeerId me, RtcRuntime rtc, SessionProofs proofs, ContactStore contacts, EventSink events,
+                          Scheduler scheduler) {
         this.me = me;
         this.rtc = rtc;
         this.proofs = proofs;
         this.contacts = contacts;
-        this.events = events;
-        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("parley-sessions-timer"));
-        timers.scheduleWithFixedDelay(this::dialPendingWork, PENDING_SWEEP_MS, PENDING_SWEEP_MS, TimeUnit.MILLISECONDS);
+        this.events = Objects.requireNonNull(events, "events");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        Duration sweep = Duration.ofMillis(PENDING_SWEEP_MS);
+        this.pendingSweep = scheduler.scheduleRepeating(sweep, sweep, timerThread, this::dialPendingWork);
     }
 
+    /** Logs in to {@code server} as {@code identity} and stays logged in until {@link #close()}; once only. */
+    public synchronized void start(URI server, IdentityKeyPair identity) {
+        if (closed) throw new IllegalStateException("closed");
+        if (signaling != null) return;
+        SignalingClient s = new SignalingClient(server, identity, this);
+        signaling = s;
+        s.start();
+    }
+
+    /** For tests and benchmarks that drive their own signaling client. */
     public void attach(SignalingClient signaling) {
         this.signaling = signaling;
     }
@@ -108,8 +132,43 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         featureList.add(feature);
     }
 
-    public void setPendingWork(PendingWork work) {
-        this.pendingWork = Objects.requireNonNull(work);
+    public boolean isServerOnline() {
+        SignalingClient s = signaling;
+        return s != null && s.state() == dev.parley.client.internal.signaling.SignalingState.ONLINE;
+    }
+
+    /** The contact list changed: presence is watched for exactly the current contacts; a new one online is dialled. */
+    public void contactsChanged() {
+        SignalingClient s = signaling;
+        if (s != null) s.watch(contacts.list().stream().map(Contact::peerId).toList());
+    }
+
+    /**
+     * Dials {@code peer} if needed and completes with its link once every feature knows of it; fails
+     * with {@link PeerUnreachableException} after {@code timeout}. Completes on a session or timer
+     * thread: dependents must hand off, not block.
+     */
+    public CompletionStage<PeerLink> awaitLink(PeerId peer, Duration timeout) {
+        CompletableFuture<PeerLink> f = new CompletableFuture<>();
+        linkWaiters.computeIfAbsent(peer, p -> new CopyOnWriteArrayList<>()).add(f);
+        PeerLink now = announced.get(peer);
+        if (now != null) {
+            completeWaiters(peer, now);
+            return f;
+        }
+        connect(peer);
+        Scheduler.Timer t = scheduler.schedule(timeout, timerThread, () -> {
+            List<CompletableFuture<PeerLink>> w = linkWaiters.get(peer);
+            if (w != null) w.remove(f);
+            f.completeExceptionally(new PeerUnreachableException(peer, timeout));
+        });
+        f.whenComplete((l, e) -> t.cancel());
+        return f;
+    }
+
+    private void completeWaiters(PeerId peer, PeerLink link) {
+        List<CompletableFuture<PeerLink>> w = linkWaiters.remove(peer);
+        if (w != null) for (CompletableFuture<PeerLink> f : w) f.complete(link);
     }
 
     public boolean isOnline(PeerId peer) {
@@ -155,7 +214,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     public void onOnline(Welcome welcome) {
         redialDelay.clear();
         useServerIceServers(welcome.iceServers(), welcome.iceServersTtlSeconds());
-        events.onServerOnline(welcome.peerId(), welcome.resumed());
+        events.publish(new ClientEvent.ServerStateChanged(ServerStatus.online(welcome.resumed())));
         List<PeerId> all = contacts.list().stream().map(Contact::peerId).toList();
         signaling.watch(all);
         dialPendingWork();
@@ -170,32 +229,28 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     private void useServerIceServers(List<IceServer> servers, long ttlSeconds) {
         rtc.setServerIceServers(servers.stream()
                 .map(s -> new RtcConfig.IceServer(s.urls(), s.username(), s.credential())).toList());
-        ScheduledFuture<?> old = iceRefresh;
-        if (old != null) old.cancel(false);
-        if (ttlSeconds > 0) {
+        iceRefresh.cancel();
+        if (ttlSeconds > 0 && !closed) {
             long refreshMs = Math.max(10_000, ttlSeconds * 800); // at 80 % of the lifetime
-            try {
-                iceRefresh = timers.schedule(() -> {
-                    SignalingClient s = signaling;
-                    if (s != null) s.requestIceServers();
-                }, refreshMs, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException ignored) {
-                // closing
-            }
+            iceRefresh = scheduler.schedule(Duration.ofMillis(refreshMs), timerThread, () -> {
+                SignalingClient s = signaling;
+                if (s != null && !closed) s.requestIceServers();
+            });
         }
     }
 
     @Override
     public void onOffline(String reason, long retryInMs) {
         online.clear();
-        events.onServerOffline(reason, retryInMs);
+        events.publish(new ClientEvent.ServerStateChanged(ServerStatus.offline(reason,
+                retryInMs < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retryInMs)))));
     }
 
     @Override
     public void onPresence(Presence presence) {
         for (Presence.Entry p : presence.peers()) {
             boolean changed = p.online() ? online.add(p.peer()) : online.remove(p.peer());
-            if (changed) events.onPresence(p.peer(), p.online());
+            if (changed) events.publish(new ClientEvent.Presence(p.peer(), p.online()));
             if (p.online() && !sessions.containsKey(p.peer())) connect(p.peer());
         }
     }
@@ -243,7 +298,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         Optional<Contact> contact = contacts.get(from);
         if (contact.isEmpty()) {
             log.info("refusing a session from {}: not a contact", from.shortForm());
-            events.onStrangerRefused(from);
+            events.publish(new ClientEvent.StrangerRefused(from));
             return;
         }
         Entry existing = sessions.get(from);
@@ -301,7 +356,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     private void refuse(PeerId from, String reason) {
         log.warn("security: refused a session description from {}: {}", from.shortForm(), reason);
-        events.onSecurityWarning(from, reason);
+        events.publish(new ClientEvent.SecurityWarning(from, reason));
     }
 
     /** The single sha-256 fingerprint of an SDP, or null when it has none, several, or another algorithm. */
@@ -334,7 +389,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         SignalingClient s = signaling;
         if (s == null || s.state() != dev.parley.client.internal.signaling.SignalingState.ONLINE) return;
         try {
-            for (PeerId p : pendingWork.peersWithPendingWork()) {
+            for (PeerId p : peersWithPendingWork()) {
                 if (!sessions.containsKey(p)) connect(p);
             }
         } catch (RuntimeException e) {
@@ -342,18 +397,28 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         }
     }
 
+    /** Every feature's peers with work waiting for a session, each feature shielded from the others' failures. */
+    private Set<PeerId> peersWithPendingWork() {
+        Set<PeerId> peers = new HashSet<>();
+        for (PeerFeature f : featureList) {
+            try {
+                peers.addAll(f.peersWithPendingWork());
+            } catch (RuntimeException e) {
+                log.warn("feature {} could not list its pending work", f.getClass().getSimpleName(), e);
+            }
+        }
+        return peers;
+    }
+
     private void scheduleRedial(PeerId peer) {
         if (closed) return;
-        boolean wanted = online.contains(peer) || pendingWork.peersWithPendingWork().contains(peer);
+        boolean wanted = online.contains(peer) || !linkWaiters.getOrDefault(peer, List.of()).isEmpty()
+                || peersWithPendingWork().contains(peer);
         if (!wanted) return;
         long delay = redialDelay.merge(peer, 1_000L, (old, one) -> Math.min(MAX_REDIAL_MS, old * 2));
-        try {
-            timers.schedule(() -> {
-                if (!sessions.containsKey(peer)) connect(peer);
-            }, delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException ignored) {
-            // closing
-        }
+        scheduler.schedule(Duration.ofMillis(delay), timerThread, () -> {
+            if (!closed && !sessions.containsKey(peer)) connect(peer);
+        });
     }
 
     private void fanOut(Consumer<PeerFeature> call) {
@@ -369,7 +434,11 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        timers.shutdownNow();
+        SignalingClient s = signaling;
+        if (s != null) s.close();
+        pendingSweep.cancel();
+        iceRefresh.cancel();
+        timerThread.shutdownNow();
         for (Entry e : sessions.values()) e.session().close();
         sessions.clear();
     }
@@ -420,26 +489,26 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         // PeerSessionListener additions: run on the session thread.
         @Override
         public void onStateChange(PeerSession session, SessionState state) {
-            String name = switch (state) {
-                case CONNECTING -> "connecting";
-                case CONNECTED -> "connected";
-                case DISCONNECTED, FAILED -> "reconnecting";
-                case CLOSED -> "closed";
+            SessionStatus status = switch (state) {
+                case CONNECTING -> SessionStatus.CONNECTING;
+                case CONNECTED -> SessionStatus.CONNECTED;
+                case DISCONNECTED, FAILED -> SessionStatus.RECONNECTING;
+                case CLOSED -> SessionStatus.CLOSED;
             };
             if (state == SessionState.CONNECTED) redialDelay.remove(peer());
-            events.onSessionState(peer(), name, "");
+            events.publish(new ClientEvent.SessionStateChanged(peer(), status, ""));
         }
 
         @Override
         public void onSecurityError(PeerSession session, String reason) {
-            events.onSecurityWarning(peer(), reason);
+            events.publish(new ClientEvent.SecurityWarning(peer(), reason));
         }
 
         @Override
         public void onClosed(PeerSession session, CloseReason reason) {
             super.onClosed(session, reason);
             boolean wasCurrent = sessions.remove(peer(), this);
-            events.onSessionState(peer(), "closed", reason.kind() + ": " + reason.detail());
+            events.publish(new ClientEvent.SessionStateChanged(peer(), SessionStatus.CLOSED, reason.kind() + ": " + reason.detail()));
             if (wasCurrent && reason.kind() != CloseReason.Kind.LOCAL && reason.kind() != CloseReason.Kind.RUNTIME_CLOSED) {
                 scheduleRedial(peer());
             }
@@ -451,10 +520,13 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         @Override
         public void onLinkUp(PeerLink link) {
             fanOut(f -> f.onLinkUp(link));
+            announced.put(link.peer(), link);
+            completeWaiters(link.peer(), link);
         }
 
         @Override
         public void onLinkDown(PeerId peer) {
+            announced.remove(peer);
             fanOut(f -> f.onLinkDown(peer));
         }
 

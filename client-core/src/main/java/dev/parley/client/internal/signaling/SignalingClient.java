@@ -21,6 +21,7 @@ import dev.parley.protocol.signal.Relayed;
 import dev.parley.protocol.signal.ServerMessage;
 import dev.parley.protocol.signal.Watch;
 import dev.parley.protocol.signal.Welcome;
+import dev.parley.client.internal.time.Scheduler;
 import lombok.extern.slf4j.Slf4j;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;
@@ -28,14 +29,13 @@ import org.java_websocket.handshake.ServerHandshake;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,7 +53,7 @@ public final class SignalingClient implements AutoCloseable {
     private final SignalingListener listener;
     private final SSLContext sslContext;
     private final ExecutorService events;
-    private final ScheduledExecutorService timers;
+    private final Scheduler scheduler;
     private final Backoff backoff = new Backoff();
     private final AtomicLong generation = new AtomicLong();
 
@@ -62,7 +62,7 @@ public final class SignalingClient implements AutoCloseable {
     private volatile Set<PeerId> watched = Set.of();
     private volatile Welcome welcome;
     private volatile long goingAwayDelayMs = -1;
-    private ScheduledFuture<?> heartbeat; // event thread only
+    private Scheduler.Timer heartbeat; // event thread only
 
     public SignalingClient(URI server, IdentityKeyPair identity, SignalingListener listener) {
         this(server, identity, listener, null);
@@ -70,6 +70,12 @@ public final class SignalingClient implements AutoCloseable {
 
     /** {@code sslContext} overrides the JVM's trust for wss (e.g. a self-signed test server); null for the default. */
     public SignalingClient(URI server, IdentityKeyPair identity, SignalingListener listener, SSLContext sslContext) {
+        this(server, identity, listener, sslContext, Scheduler.system());
+    }
+
+    /** Reconnect delays and heartbeats run on {@code scheduler}. */
+    public SignalingClient(URI server, IdentityKeyPair identity, SignalingListener listener, SSLContext sslContext,
+                           Scheduler scheduler) {
         String scheme = server.getScheme();
         if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
             throw new IllegalArgumentException("signaling server URL must start with ws:// or wss://, was " + server);
@@ -81,7 +87,7 @@ public final class SignalingClient implements AutoCloseable {
         this.sslContext = sslContext;
         String name = "parley-signaling-" + identity.publicKey().peerId().shortForm();
         this.events = Executors.newSingleThreadExecutor(DaemonThreads.named(name + "-events"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-timer"));
+        this.scheduler = scheduler;
     }
 
     public URI server() {
@@ -138,9 +144,9 @@ public final class SignalingClient implements AutoCloseable {
         Connection c = current;
         current = null;
         if (c != null) c.close(CloseCodes.NORMAL, "client closing");
-        timers.shutdownNow();
         try {
             events.execute(() -> {
+                stopHeartbeat();
                 try {
                     listener.onClosed();
                 } catch (RuntimeException e) {
@@ -215,11 +221,9 @@ public final class SignalingClient implements AutoCloseable {
         goingAwayDelayMs = -1;
         String why = describeClose(code, reason);
         notify(l -> l.onOffline(why, delay));
-        try {
-            timers.schedule(() -> events.execute(this::connect), delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
-        }
+        scheduler.schedule(Duration.ofMillis(delay), events, () -> {
+            if (state != SignalingState.CLOSED) connect();
+        });
     }
 
     private String describeClose(int code, String reason) {
@@ -230,11 +234,12 @@ public final class SignalingClient implements AutoCloseable {
     private void startHeartbeat(long intervalMs) {
         stopHeartbeat();
         long every = Math.max(1_000, intervalMs);
-        heartbeat = timers.scheduleAtFixedRate(() -> sendRaw(new Ping(null)), every, every, TimeUnit.MILLISECONDS);
+        heartbeat = scheduler.scheduleRepeating(Duration.ofMillis(every), Duration.ofMillis(every), events,
+                () -> sendRaw(new Ping(null)));
     }
 
     private void stopHeartbeat() {
-        if (heartbeat != null) heartbeat.cancel(false);
+        if (heartbeat != null) heartbeat.cancel();
         heartbeat = null;
     }
 

@@ -950,6 +950,14 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
     // Plumbing
     // =====================================================================================
 
+    /** Contacts with an unfinished transfer: the session layer dials them when they are reachable. */
+    @Override
+    public java.util.Set<PeerId> peersWithPendingWork() {
+        java.util.Set<PeerId> peers = new java.util.HashSet<>();
+        for (Transfer t : store.unfinished()) peers.add(t.peer());
+        return peers;
+    }
+
     /** Stops streaming, records how far every incoming file got, and releases the threads (bounded waits). */
     @Override
     public void close() {

@@ -1,0 +1,10 @@
+package dev.parley.client.internal.event;
+
+/** Where engines put what the app must hear. Any thread; never blocks; never throws. */
+@FunctionalInterface
+public interface EventSink {
+    void publish(ClientEvent event);
+
+    /** Drops everything (engine tests that do not look at app events). */
+    EventSink NONE = e -> {};
+}
