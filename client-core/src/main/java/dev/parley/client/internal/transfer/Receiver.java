@@ -83,6 +83,7 @@ final class Receiver {
         }
         accepted = true;
         ctx.store.updateState(id, TransferState.ACCEPTED);
+        ctx.emit(e -> e.onAccepted(id));
         PeerLink link = ctx.link(peer);
         if (link != null) {
             startReceiving(link);
