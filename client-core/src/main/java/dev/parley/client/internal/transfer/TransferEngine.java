@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -330,12 +331,12 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
     // Routing (control thread)
     // =====================================================================================
 
-    private Sender sender(PeerId peer, java.util.UUID id) {
+    private Sender sender(PeerId peer, UUID id) {
         Sender s = id == null ? null : outgoing.get(new TransferId(id));
         return s != null && s.peer.equals(peer) ? s : null;
     }
 
-    private Receiver receiver(PeerId peer, java.util.UUID id) {
+    private Receiver receiver(PeerId peer, UUID id) {
         Receiver r = id == null ? null : incoming.get(new TransferId(id));
         return r != null && r.peer.equals(peer) ? r : null;
     }
