@@ -11,7 +11,8 @@ import java.util.Objects;
  * A file transfer's durable record. {@code verifiedOffset} is how many leading bytes of the part
  * file have been checked and stored, where a resumed transfer continues. {@code sha256Hex} is the
  * announced hash of the whole file (lowercase hex). {@code name} is the sender's suggested name,
- * never a path.
+ * never a path. Where the bytes live on disk is the engine's business and not part of this record;
+ * a completed incoming file's location is announced with the completion event.
  */
 public record Transfer(
         TransferId id,
@@ -23,7 +24,6 @@ public record Transfer(
         String sha256Hex,
         TransferState state,
         long verifiedOffset,
-        String partPath,
         Instant createdAt,
         Instant updatedAt) {
     public Transfer {

@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class TransferStore {
     public static final int MAX_NAME_CHARS = 255;
     private static final String COLUMNS = "t.transfer_id, t.direction, c.peer_id, t.name, t.size, t.media_type, t.sha256, "
-            + "t.state, t.verified_offset, t.part_path, t.created_at, t.updated_at";
+            + "t.state, t.verified_offset, t.created_at, t.updated_at";
     private static final String FROM = " FROM transfers t JOIN contacts c USING (contact_id) ";
 
     private final Database db;
@@ -42,7 +42,7 @@ public final class TransferStore {
                            String sha256Hex, String partPath) {
         checkName(name);
         Transfer draft = new Transfer(id, direction, peer, name, size, mediaType, sha256Hex, TransferState.OFFERED, 0,
-                partPath, Instant.EPOCH, Instant.EPOCH);
+                Instant.EPOCH, Instant.EPOCH);
         return db.write(txn -> {
             long contact = ContactStore.contactRowOf(txn, peer);
             long now = db.clock().millis();
@@ -137,6 +137,22 @@ public final class TransferStore {
         });
     }
 
+    /**
+     * Where the transfer's bytes live: the part file while it runs (the source file for an outgoing
+     * one), the saved file once an incoming one completed; empty if unknown or cleared. Internal to
+     * the transfer engine, hence not in {@link Transfer}.
+     */
+    public Optional<String> partPath(TransferId id) {
+        return db.read(txn -> {
+            try (PreparedStatement p = txn.prepare("SELECT part_path FROM transfers WHERE transfer_id = ?")) {
+                p.setString(1, id.toString());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** Sets or clears where the partial file lives. */
     public void updatePartPath(TransferId id, String partPath) {
         db.write(txn -> {
@@ -193,7 +209,6 @@ public final class TransferStore {
                         HexFormat.of().formatHex(rs.getBytes("sha256")),
                         TransferState.valueOf(rs.getString("state")),
                         rs.getLong("verified_offset"),
-                        rs.getString("part_path"),
                         Instant.ofEpochMilli(rs.getLong("created_at")),
                         Instant.ofEpochMilli(rs.getLong("updated_at"))));
             }

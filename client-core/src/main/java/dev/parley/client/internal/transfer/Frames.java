@@ -2,6 +2,7 @@ package dev.parley.client.internal.transfer;
 
 import dev.parley.client.TransferId;
 
+import java.nio.ByteBuffer;
 import java.util.UUID;
 
 /**
@@ -32,19 +33,14 @@ final class Frames {
         }
     }
 
+    /** Writes {@code v} big-endian into the first 8 bytes of {@code b}. */
     static void putLong(byte[] b, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) v;
-            v >>>= 8;
-        }
+        ByteBuffer.wrap(b).putLong(0, v);
     }
 
+    /** Reads the big-endian long in the first 8 bytes of {@code b}. */
     static long getLong(byte[] b) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (b[i] & 0xff);
-        }
-        return v;
+        return ByteBuffer.wrap(b).getLong(0);
     }
 
     static byte[] ack(long written) {

@@ -8,15 +8,23 @@ import dev.parley.client.TransferId;
 import java.nio.file.Path;
 
 /**
- * Events of a {@link TransferEngine} for the UI, delivered in order on the engine's one event thread
- * ({@code parley-transfer-events}); exceptions are logged and swallowed. Each transfer ends with exactly
- * one of {@link #onCompleted}, {@link #onFailed}, {@link #onCancelled} or {@link #onDeclined}; no
- * further calls follow for it.
+ * Events of a {@link TransferEngine}, one call per state change, delivered in order and directly
+ * on the engine's control thread ({@code parley-transfer-control}), where the change happened: copy
+ * what you need and hand off, never block (every transfer waits meanwhile). Exceptions are logged
+ * and swallowed. Each transfer ends with exactly one of {@link #onCompleted}, {@link #onFailed},
+ * {@link #onCancelled} or {@link #onDeclined}; no further calls follow for it.
  */
 public interface TransferListener {
 
     /** A contact offers a file; answer with {@link TransferEngine#accept} or {@link TransferEngine#decline}. */
     default void onOffered(TransferOffer offer) {
+    }
+
+    /**
+     * We accepted an offered file (the user, or the auto-accept policy); {@link #onStarted} follows
+     * once the part file is open and the sender is reachable.
+     */
+    default void onAccepted(TransferId id) {
     }
 
     /** The other side agreed (or asked to resume) and data flows from {@code offset}. */

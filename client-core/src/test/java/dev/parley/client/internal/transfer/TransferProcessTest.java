@@ -151,7 +151,7 @@ class TransferProcessTest {
         Child bob = start("bob");
         long size = 256 * MIB;
         Path src = source(size);
-        String sha = TransferEngine.sha256(src, size);
+        String sha = FileHash.sha256(src, size);
         TransferId id = alice.engine.sendFile(bob.link.peer(), src, null).get(30, TimeUnit.SECONDS);
 
         long maxSampled = 0;
@@ -167,7 +167,7 @@ class TransferProcessTest {
         Path saved = Path.of(f[3]);
         alice.events.await(Completed.class, c -> c.id().equals(id), WAIT);
         assertThat(Files.size(saved)).isEqualTo(size);
-        assertThat(TransferEngine.sha256(saved, size)).isEqualTo(sha);
+        assertThat(FileHash.sha256(saved, size)).isEqualTo(sha);
         assertThat(peak).as("receiver's peak heap (-Xmx64m)").isLessThan(64 * MIB);
         System.out.printf("256 MiB into a 64 MiB heap: peak heap %d MiB, max sampled %d MiB%n", peak / MIB, maxSampled / MIB);
     }
@@ -177,7 +177,7 @@ class TransferProcessTest {
         Child first = start("bob-1");
         long size = 96 * MIB;
         Path src = source(size);
-        String sha = TransferEngine.sha256(src, size);
+        String sha = FileHash.sha256(src, size);
         TransferId id = alice.engine.sendFile(first.link.peer(), src, null).get(30, TimeUnit.SECONDS);
         first.awaitEvent(l -> l.startsWith("progress") && Long.parseLong(l.split(" ")[1]) >= size / 2);
         first.kill();
@@ -199,7 +199,7 @@ class TransferProcessTest {
         assertThat(resumedAt).isLessThanOrEqualTo(onDisk);
         assertThat(resent).as("bytes the receiver had and got again").isLessThanOrEqualTo(TransferConfig.NATIVE_MAX_MESSAGE_SIZE);
         Path saved = Path.of(done.split(" ", 4)[3]);
-        assertThat(TransferEngine.sha256(saved, size)).isEqualTo(sha);
+        assertThat(FileHash.sha256(saved, size)).isEqualTo(sha);
         assertThat(part).doesNotExist();
         try (var s = Files.list(tmp.resolve("bob-downloads"))) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
