@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * <p>Events about stored state implement {@link Stored}: their {@link Stored#seq() seq} is a
  * monotonically increasing number written in the same transaction as the change, and they are
  * delivered at least once: after a crash or restart the client delivers again every stored event
- * after the app's acknowledged cursor (docs/api-events.md). The others (typing, presence, progress,
+ * after the app's acknowledged cursor (docs/library.md). The others (typing, presence, progress,
  * ringing...) describe the moment and are not repeated.
  */
 public sealed interface ParleyEvent {

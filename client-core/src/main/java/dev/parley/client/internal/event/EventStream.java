@@ -180,7 +180,7 @@ public final class EventStream implements EventSink, AutoCloseable {
             thread.execute(() -> {
                 persistIfIdle();
                 try {
-                    new ParleyEvent.Closed().deliverTo(listener);
+                    listener.onEvent(new ParleyEvent.Closed());
                 } catch (RuntimeException ex) {
                     log.warn("listener failed in onClosed", ex);
                 }
