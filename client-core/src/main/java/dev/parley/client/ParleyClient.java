@@ -222,12 +222,21 @@ public final class ParleyClient implements AutoCloseable {
         return store.messages().history(peer, before, limit);
     }
 
+    /** A page of the conversation as {@code query} asks: newest or oldest first, from a cursor, filtered by direction or state. */
+    public HistoryPage history(PeerId peer, HistoryQuery query) {
+        return store.messages().history(peer, query);
+    }
+
     public Optional<ChatMessage> message(MessageId id) {
         return store.messages().get(id);
     }
 
+    /**
+     * Unread incoming messages from {@code peer} that the app has been told of ({@link ParleyListener#onMessage}
+     * handed to it): consistent with what it shows, and with {@link #markRead(PeerId)}.
+     */
     public int unreadCount(PeerId peer) {
-        return store.messages().unreadCount(peer);
+        return store.messages().unreadCountShown(peer, events.deliveredUpTo());
     }
 
     /**
@@ -246,7 +255,7 @@ public final class ParleyClient implements AutoCloseable {
      * delivered to the app stays unread.
      */
     public void markRead(PeerId peer) {
-        events.newestShownIncoming(peer).ifPresent(chat::markReadUpTo);
+        chat.markShownRead(peer, events.deliveredUpTo());
     }
 
     public void setTyping(PeerId peer, boolean typing) {

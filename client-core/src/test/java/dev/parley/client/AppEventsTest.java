@@ -180,6 +180,7 @@ class AppEventsTest {
             } while (!(s.id().equals(m.id()) && s.state() == MessageState.DELIVERED));
         }
         assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bob.unreadCount(alice.peerId())).as("'three' is stored but the app was not told yet").isEqualTo(2);
         bob.markRead(alice.peerId()); // "three" is stored but its event has not run
         ParleyEvent.MessageStateChanged r1 = a.next(ParleyEvent.MessageStateChanged.class, LIVE);
         ParleyEvent.MessageStateChanged r2 = a.next(ParleyEvent.MessageStateChanged.class, LIVE);
@@ -194,6 +195,14 @@ class AppEventsTest {
         ChatMessage stored = alice.message(three.id()).orElseThrow();
         assertThat(stored.deliveredAt()).isNotNull();
         assertThat(stored.readAt()).isNotNull().isAfterOrEqualTo(stored.deliveredAt());
+        HistoryPage forward = alice.history(bob.peerId(), HistoryQuery.oldestFirst().limit(2));
+        assertThat(forward.items()).extracting(ChatMessage::id).containsExactly(one.id(), two.id());
+        HistoryPage rest = alice.history(bob.peerId(), HistoryQuery.oldestFirst().limit(2).from(forward.next().orElseThrow()));
+        assertThat(rest.items()).extracting(ChatMessage::id).containsExactly(three.id());
+        assertThat(rest.next()).isEmpty();
+        assertThat(alice.history(bob.peerId(), HistoryQuery.newestFirst().direction(Direction.INCOMING)).items()).isEmpty();
+        assertThat(bob.history(alice.peerId(), HistoryQuery.newestFirst().atLeast(MessageState.READ)).items())
+                .extracting(ChatMessage::id).containsExactly(three.id(), two.id(), one.id());
         assertThat(alice.outbox(bob.peerId())).isEmpty();
         assertThat(alice.outboxSize()).isZero();
     }

@@ -136,6 +136,17 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
         });
     }
 
+    /** Marks read what the app has been shown of the conversation (events up to {@code deliveredUpTo}) and sends receipts. */
+    public void markShownRead(PeerId peer, long deliveredUpTo) {
+        worker.execute(() -> {
+            List<MessageId> ids = store.markShownRead(peer, deliveredUpTo);
+            LinkState s = links.get(peer);
+            if (!ids.isEmpty() && s != null) {
+                s.link.sendControl(new ReadReceipt(ids.stream().map(MessageId::value).toList()));
+            }
+        });
+    }
+
     /** Tells the peer the user is (or stopped) typing; repeated "typing" is throttled to one per 3 s. */
     public void setTyping(PeerId peer, boolean active) {
         worker.execute(() -> {

@@ -47,11 +47,10 @@ public final class EventStream implements EventSink, AutoCloseable {
     private boolean closed; // guarded by closing
     /** Stored events at or below this were logged before the stream listened: replay delivers them, live copies are dropped. */
     private final long replayUpTo;
-    /** The newest incoming message of each conversation the app has been given. */
-    private final java.util.Map<dev.parley.protocol.PeerId, dev.parley.client.MessageId> shownIncoming =
-            new java.util.concurrent.ConcurrentHashMap<>();
     // ---- event thread only ----
-    private long watermark;
+    private volatile long watermark; // written on the event thread only
+    /** The stored event whose callback is running, when it is the next after the watermark; else 0. */
+    private volatile long inFlight;
     private final TreeSet<Long> deliveredAbove = new TreeSet<>();
     private long persisted;
     private int sincePersist;
@@ -105,9 +104,12 @@ public final class EventStream implements EventSink, AutoCloseable {
         publish(e);
     }
 
-    /** The newest incoming message from {@code peer} whose event the app has been given. */
-    public Optional<dev.parley.client.MessageId> newestShownIncoming(dev.parley.protocol.PeerId peer) {
-        return Optional.ofNullable(shownIncoming.get(peer));
+    /**
+     * Every stored event up to this number has been handed to the app (its callback ran, or is
+     * running: an app that marks a conversation read from inside onMessage includes that message).
+     */
+    public long deliveredUpTo() {
+        return inFlight > 0 ? Math.max(watermark, inFlight) : watermark;
     }
 
     /** The app acknowledges every stored event up to {@code seq} (manual-ack mode); durable when this returns. */
@@ -130,11 +132,9 @@ public final class EventStream implements EventSink, AutoCloseable {
     // ------------------------------------------------------------------ event thread
 
     private void deliver(ParleyEvent event) {
-        // Before the callback: an app that marks the conversation read from inside onMessage includes this one.
-        if (event instanceof ParleyEvent.MessageAdded a && a.message().direction() == dev.parley.client.Direction.INCOMING) {
-            shownIncoming.put(a.message().peer(), a.message().id());
-        }
         boolean ok;
+        boolean contiguous = event instanceof ParleyEvent.Stored st && st.seq() == watermark + 1;
+        if (contiguous) inFlight = ((ParleyEvent.Stored) event).seq();
         try {
             listener.onEvent(event);
             ok = true;
@@ -142,6 +142,7 @@ public final class EventStream implements EventSink, AutoCloseable {
             log.warn("listener failed on {}", event.getClass().getSimpleName(), ex);
             ok = false;
         }
+        inFlight = 0;
         if (event instanceof ParleyEvent.Stored s && s.seq() > 0) {
             // A listener that threw has still been told; at-least-once is about crashes, not app bugs.
             if (!ok) log.debug("event {} counted as delivered although the listener threw", s.seq());

@@ -413,6 +413,96 @@ public final class MessageStore {
         });
     }
 
+    /** A page of the conversation with {@code peer} as {@code q} asks; the cursor continues in the same direction. */
+    public HistoryPage history(PeerId peer, dev.parley.client.HistoryQuery q) {
+        return db.read(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + "WHERE m.conversation_id = ? AND m.local_id "
+                    + (q.forward() ? "> ?" : "< ?"));
+            if (q.direction() != null) sql.append(" AND m.direction = ?");
+            if (q.atLeast() != null) sql.append(" AND m.state >= ?");
+            sql.append(" ORDER BY m.local_id ").append(q.forward() ? "ASC" : "DESC").append(" LIMIT ?");
+            List<Long> positions = new ArrayList<>();
+            List<ChatMessage> items = new ArrayList<>();
+            try (PreparedStatement p = txn.prepare(sql.toString())) {
+                int i = 1;
+                p.setLong(i++, conv);
+                p.setLong(i++, q.from() != null ? q.from().position() : q.forward() ? 0 : Long.MAX_VALUE);
+                if (q.direction() != null) p.setString(i++, q.direction().name());
+                if (q.atLeast() != null) p.setInt(i++, q.atLeast().rank());
+                p.setInt(i, q.limit() + 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        positions.add(rs.getLong(1));
+                        items.add(message(rs));
+                    }
+                }
+            }
+            Optional<HistoryCursor> next = Optional.empty();
+            if (items.size() > q.limit()) {
+                items.remove(q.limit());
+                next = Optional.of(new HistoryCursor(positions.get(q.limit() - 1)));
+            }
+            return new HistoryPage(items, next);
+        });
+    }
+
+    /** An incoming message whose {@code MessageAdded} event is logged after {@code deliveredUpTo}: the app was not told yet. */
+    private static final String NOT_SHOWN = "EXISTS (SELECT 1 FROM app_events e WHERE e.kind = 'MESSAGE_ADDED' "
+            + "AND e.ref = messages.message_id AND e.seq > ?)";
+
+    /** Unread incoming messages from {@code peer} that the app has been told of (events up to {@code deliveredUpTo}). */
+    public int unreadCountShown(PeerId peer, long deliveredUpTo) {
+        return db.read(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            try (PreparedStatement p = txn.prepare("SELECT count(*) FROM messages WHERE conversation_id = ? "
+                    + "AND direction = 'INCOMING' AND state = ? AND NOT " + NOT_SHOWN)) {
+                p.setLong(1, conv);
+                p.setInt(2, MessageState.RECEIVED.rank());
+                p.setLong(3, deliveredUpTo);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Marks read every unread incoming message from {@code peer} that the app has been told of
+     * (events up to {@code deliveredUpTo}); one stored but not yet shown stays unread. Returns their
+     * ids, oldest first, for read receipts.
+     */
+    public List<MessageId> markShownRead(PeerId peer, long deliveredUpTo) {
+        return db.write(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            List<MessageId> ids = new ArrayList<>();
+            try (PreparedStatement p = txn.prepare("SELECT message_id FROM messages WHERE conversation_id = ? "
+                    + "AND direction = 'INCOMING' AND state = ? AND NOT " + NOT_SHOWN + " ORDER BY local_id")) {
+                p.setLong(1, conv);
+                p.setInt(2, MessageState.RECEIVED.rank());
+                p.setLong(3, deliveredUpTo);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) ids.add(MessageId.parse(rs.getString(1)));
+                }
+            }
+            long now = db.clock().millis();
+            for (MessageId id : ids) {
+                try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
+                        + "WHERE message_id = ? AND state = ?")) {
+                    p.setInt(1, MessageState.READ.rank());
+                    p.setLong(2, now);
+                    p.setLong(3, now);
+                    p.setString(4, id.toString());
+                    p.setInt(5, MessageState.RECEIVED.rank());
+                    p.executeUpdate();
+                }
+                txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
+            }
+            return ids;
+        });
+    }
+
     /** Incoming messages from {@code peer} not yet read. */
     public int unreadCount(PeerId peer) {
         return db.read(txn -> {

@@ -106,6 +106,7 @@ final class Migrations {
                       acked_seq INTEGER NOT NULL
                     ) STRICT""",
                     "INSERT INTO app_cursor (id, acked_seq) VALUES (1, 0)",
+                    "CREATE INDEX app_events_ref ON app_events (ref)",
                     "ALTER TABLE messages ADD COLUMN delivered_at INTEGER",
                     "ALTER TABLE messages ADD COLUMN read_at INTEGER")));
 
