@@ -8,6 +8,8 @@ import java.util.Objects;
 /**
  * One chat message as stored on this device. {@code seq} is the sender's per-conversation sequence
  * number; {@code sentAt} is the sender's clock (untrusted for incoming), {@code storedAt} ours.
+ * {@code deliveredAt} (outgoing: when the peer acknowledged storing it) and {@code readAt} (outgoing:
+ * its read receipt; incoming: when we marked it read) are our clock, null until it happens.
  */
 public record ChatMessage(
         MessageId id,
@@ -17,7 +19,9 @@ public record ChatMessage(
         String text,
         Instant sentAt,
         Instant storedAt,
-        MessageState state) {
+        MessageState state,
+        Instant deliveredAt,
+        Instant readAt) {
     public ChatMessage {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(peer, "peer");

@@ -58,7 +58,7 @@ public final class ParleyClient implements AutoCloseable {
         this.store = store;
         this.rtc = rtc;
         this.detectionNotice = detectionNotice;
-        this.events = new EventStream(listener);
+        this.events = new EventStream(listener, store, config.manualAck());
         Scheduler scheduler = Scheduler.system();
         this.sessions = new SessionManager(identity.publicKey().peerId(), rtc, new SessionProofs(identity, config.clock()),
                 store.contacts(), events, scheduler);
@@ -69,7 +69,7 @@ public final class ParleyClient implements AutoCloseable {
         sessions.addFeature(transfers);
         sessions.addFeature(calls.feature());
         transfers.start();
-        store.database().addListener(events::onStoreEvent);
+        events.start(); // stored events the app has not acknowledged yet come first
     }
 
     /**
@@ -193,8 +193,28 @@ public final class ParleyClient implements AutoCloseable {
      * @throws IllegalArgumentException for empty or over-long text, or a peer that is not a contact
      */
     public ChatMessage send(PeerId to, String text) {
+        return send(to, text, MessageId.random());
+    }
+
+    /**
+     * Sends with the app's own id, so a retry is safe: sending the same id again (after a crash, a
+     * timeout) returns the stored message, and the contact gets it once.
+     *
+     * @throws IllegalArgumentException as {@link #send(PeerId, String)}, or if {@code id} already names a different message
+     */
+    public ChatMessage send(PeerId to, String text, MessageId id) {
         if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        return chat.send(to, text);
+        return chat.send(to, text, id);
+    }
+
+    /** Outgoing messages to {@code peer} that it has not acknowledged yet, oldest first. */
+    public List<ChatMessage> outbox(PeerId peer) {
+        return store.messages().pendingOutbox(peer);
+    }
+
+    /** How many outgoing messages, to anyone, are not acknowledged yet. */
+    public int outboxSize() {
+        return store.messages().outboxSize();
     }
 
     /** Newest first; pass {@code page.next()} to get older ones. */
@@ -202,17 +222,40 @@ public final class ParleyClient implements AutoCloseable {
         return store.messages().history(peer, before, limit);
     }
 
+    /** A page of the conversation as {@code query} asks: newest or oldest first, from a cursor, filtered by direction or state. */
+    public HistoryPage history(PeerId peer, HistoryQuery query) {
+        return store.messages().history(peer, query);
+    }
+
     public Optional<ChatMessage> message(MessageId id) {
         return store.messages().get(id);
     }
 
+    /**
+     * Unread incoming messages from {@code peer} that the app has been told of ({@link ParleyListener#onMessage}
+     * handed to it): consistent with what it shows, and with {@link #markRead(PeerId)}.
+     */
     public int unreadCount(PeerId peer) {
-        return store.messages().unreadCount(peer);
+        return store.messages().unreadCountShown(peer, events.deliveredUpTo());
     }
 
-    /** The user saw the conversation: incoming messages become read, and the peer gets read receipts. */
+    /**
+     * The user saw {@code upTo}: it and the earlier incoming messages of its conversation become read,
+     * and the peer gets read receipts. Later messages stay unread.
+     *
+     * @throws IllegalArgumentException if {@code upTo} is not a stored incoming message
+     */
+    public void markRead(MessageId upTo) {
+        chat.markReadUpTo(upTo);
+    }
+
+    /**
+     * The user saw the conversation as the app was told of it: incoming messages up to the newest
+     * one whose {@link ParleyListener#onMessage} has run become read. One stored but not yet
+     * delivered to the app stays unread.
+     */
     public void markRead(PeerId peer) {
-        chat.markRead(peer);
+        chat.markShownRead(peer, events.deliveredUpTo());
     }
 
     public void setTyping(PeerId peer, boolean typing) {
@@ -318,6 +361,17 @@ public final class ParleyClient implements AutoCloseable {
         return rtc.audioNotice().or(() -> Optional.ofNullable(detectionNotice));
     }
 
+    // ------------------------------------------------------------------ events
+
+    /**
+     * Acknowledges every stored event up to {@code seq}: they are not delivered again after a restart.
+     * Only needed with {@link ParleyConfig.Builder#manualAck}; otherwise returning from the listener
+     * acknowledges. Durable when this returns.
+     */
+    public void ack(long seq) {
+        events.ack(seq);
+    }
+
     // ------------------------------------------------------------------ state
 
     /** Whether the contact is online at the signaling server (mutual contacts only). */
@@ -355,7 +409,7 @@ public final class ParleyClient implements AutoCloseable {
         calls.close();
         chat.close();
         transfers.close();
+        events.close(); // the app's cursor is written, then onClosed() last
         store.close();
-        events.close(); // onClosed() last
     }
 }

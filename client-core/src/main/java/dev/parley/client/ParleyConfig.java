@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServers, boolean relayOnly,
                            Duration connectTimeout, Path downloadDir, boolean audioDevices, String microphone,
-                           String speaker, Clock clock) {
+                           String speaker, Clock clock, boolean manualAck) {
     public ParleyConfig {
         Objects.requireNonNull(profileDir, "profileDir");
         iceServers = List.copyOf(iceServers);
@@ -41,6 +41,7 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
     public static final class Builder {
         private final Path profileDir;
         private URI server;
+        private boolean manualAck;
         private final List<IceServer> iceServers = new ArrayList<>();
         private boolean relayOnly;
         private Duration connectTimeout = Duration.ofSeconds(30);
@@ -99,9 +100,18 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
             return this;
         }
 
+        /**
+         * Stored events are acknowledged only by {@link ParleyClient#ack(long)}, not by returning from
+         * the listener: for an app that commits its own state first (docs/api-events.md).
+         */
+        public Builder manualAck(boolean manualAck) {
+            this.manualAck = manualAck;
+            return this;
+        }
+
         public ParleyConfig build() {
             return new ParleyConfig(profileDir, server, iceServers, relayOnly, connectTimeout, downloadDir, audioDevices, microphone,
-                    speaker, clock);
+                    speaker, clock, manualAck);
         }
     }
 }

@@ -8,6 +8,17 @@ import dev.parley.protocol.PeerId;
  * {@link #onClosed()} is the terminal callback: no further calls follow it.
  */
 public interface ParleyListener {
+    /**
+     * Every event, in order. The default calls the typed callback below ({@link ParleyEvent#deliverTo});
+     * override it to see event numbers ({@link ParleyEvent.Stored#seq()}) or to handle events as values.
+     * Returning normally from a {@link ParleyEvent.Stored} event acknowledges it (unless the client
+     * runs with {@link ParleyConfig.Builder#manualAck}); one that was not acknowledged before a crash
+     * is delivered again at the next start.
+     */
+    default void onEvent(ParleyEvent event) {
+        event.deliverTo(this);
+    }
+
     /** A message was stored: an incoming one that is new (duplicates never show), or one we sent. */
     default void onMessage(ChatMessage message) {}
 

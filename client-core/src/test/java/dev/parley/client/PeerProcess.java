@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * A Parley client in its own JVM, for tests that kill a client for real (kill -9). Usage:
  * {@code PeerProcess PROFILE_DIR SERVER_URI [CONTACT_TO_ADD]}. Prints {@code READY <contact string>}
- * once started, {@code RECEIVED <seq>} per new incoming message; exits when stdin closes.
+ * once started, {@code RECEIVED <seq>} per new incoming message; exits when stdin closes. With
+ * {@code -Dparley.test.haltOnIncoming=true} it halts (exit 3) inside the first incoming message's callback.
  */
 public final class PeerProcess {
     public static void main(String[] args) throws Exception {
@@ -16,6 +17,12 @@ public final class PeerProcess {
                 new ParleyListener() {
                     @Override
                     public void onMessage(ChatMessage m) {
+                        // A crash after the message was committed but before the app handled it.
+                        if (m.direction() == Direction.INCOMING && Boolean.getBoolean("parley.test.haltOnIncoming")) {
+                            System.out.println("HALTING " + m.seq());
+                            System.out.flush();
+                            Runtime.getRuntime().halt(3);
+                        }
                         if (m.direction() == Direction.INCOMING) System.out.println("RECEIVED " + m.seq());
                     }
                 });

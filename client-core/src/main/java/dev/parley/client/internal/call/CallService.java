@@ -7,7 +7,7 @@ import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.WavSource;
-import dev.parley.client.internal.event.ClientEvent;
+import dev.parley.client.ParleyEvent;
 import dev.parley.client.internal.event.EventSink;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
@@ -123,24 +123,25 @@ public final class CallService implements AutoCloseable {
 
     private void onCallEvent(CallEvent e) {
         if (e instanceof CallEvent.Dialing d) {
-            events.publish(new ClientEvent.CallDialing(d.callId(), d.peer()));
+            events.publish(new ParleyEvent.CallDialing(d.callId(), d.peer()));
         } else if (e instanceof CallEvent.Ringing r) {
-            events.publish(new ClientEvent.CallRinging(r.callId(), r.peer()));
+            events.publish(new ParleyEvent.CallRinging(r.callId(), r.peer()));
         } else if (e instanceof CallEvent.Answered a) {
-            events.publish(new ClientEvent.CallAnswered(a.callId(), a.peer()));
+            events.publish(new ParleyEvent.CallAnswered(a.callId(), a.peer()));
         } else if (e instanceof CallEvent.MuteChanged m) {
-            events.publish(new ClientEvent.CallMuted(m.callId(), m.muted()));
+            events.publish(new ParleyEvent.CallMuted(m.callId(), m.muted()));
         } else if (e instanceof CallEvent.Stats st) {
-            events.publish(new ClientEvent.CallStatsUpdated(st.stats()));
+            events.publish(new ParleyEvent.CallStatsUpdated(st.stats()));
         } else if (e instanceof CallEvent.Ended end) {
             ended.add(end.callId());
             closeRecorder(end.callId());
+            boolean stored = false;
             try {
-                store.record(end.record());
+                stored = store.record(end.record()); // its stored event tells the app
             } catch (RuntimeException ex) {
                 log.warn("could not store the call record", ex);
             }
-            events.publish(new ClientEvent.CallEnded(end.record()));
+            if (!stored) events.publish(new ParleyEvent.CallEnded(0, end.record()));
         } // Superseded: both dialled at once; the surviving call's events follow
     }
 

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import dev.parley.client.internal.event.ClientEvent;
+import dev.parley.client.ParleyEvent;
 import dev.parley.client.internal.event.EventSink;
 import dev.parley.client.internal.time.Scheduler;
 import java.time.Duration;
@@ -94,8 +94,13 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
      * @throws IllegalArgumentException for empty or too long text
      */
     public ChatMessage send(PeerId to, String text) {
+        return send(to, text, MessageId.random());
+    }
+
+    /** As {@link #send(PeerId, String)} with the app's id: the same id again stores and sends nothing new. */
+    public ChatMessage send(PeerId to, String text, MessageId id) {
         checkText(text);
-        ChatMessage m = store.appendOutgoing(to, text);
+        ChatMessage m = store.appendOutgoing(to, text, id);
         if (links.containsKey(to)) {
             worker.execute(() -> flush(to));
         } else {
@@ -113,10 +118,28 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
         }
     }
 
-    /** Marks the conversation read here and tells the peer (read receipts) if connected. */
-    public void markRead(PeerId peer) {
+    /**
+     * Marks {@code upTo} and the earlier unread incoming messages of its conversation read, and tells
+     * the peer (read receipts) if connected.
+     *
+     * @throws IllegalArgumentException if {@code upTo} is not a stored incoming message
+     */
+    public void markReadUpTo(MessageId upTo) {
+        ChatMessage m = store.get(upTo).filter(x -> x.direction() == Direction.INCOMING)
+                .orElseThrow(() -> new IllegalArgumentException("no incoming message " + upTo));
         worker.execute(() -> {
-            List<MessageId> ids = store.markConversationRead(peer);
+            List<MessageId> ids = store.markReadUpTo(upTo);
+            LinkState s = links.get(m.peer());
+            if (!ids.isEmpty() && s != null) {
+                s.link.sendControl(new ReadReceipt(ids.stream().map(MessageId::value).toList()));
+            }
+        });
+    }
+
+    /** Marks read what the app has been shown of the conversation (events up to {@code deliveredUpTo}) and sends receipts. */
+    public void markShownRead(PeerId peer, long deliveredUpTo) {
+        worker.execute(() -> {
+            List<MessageId> ids = store.markShownRead(peer, deliveredUpTo);
             LinkState s = links.get(peer);
             if (!ids.isEmpty() && s != null) {
                 s.link.sendControl(new ReadReceipt(ids.stream().map(MessageId::value).toList()));
@@ -288,12 +311,12 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
             Scheduler.Timer[] mine = new Scheduler.Timer[1];
             // A timer handed off just before a cancel must not end a newer typing period.
             mine[0] = scheduler.schedule(Duration.ofMillis(TYPING_EXPIRY_MS), worker, () -> {
-                if (typingExpiry.remove(peer, mine[0])) events.publish(new ClientEvent.Typing(peer, false));
+                if (typingExpiry.remove(peer, mine[0])) events.publish(new ParleyEvent.Typing(peer, false));
             });
             typingExpiry.put(peer, mine[0]);
-            if (old == null) events.publish(new ClientEvent.Typing(peer, true));
+            if (old == null) events.publish(new ParleyEvent.Typing(peer, true));
         } else if (old != null) {
-            events.publish(new ClientEvent.Typing(peer, false));
+            events.publish(new ParleyEvent.Typing(peer, false));
         }
     }
 
@@ -301,7 +324,7 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
         Scheduler.Timer old = typingExpiry.remove(peer);
         if (old != null) {
             old.cancel();
-            events.publish(new ClientEvent.Typing(peer, false));
+            events.publish(new ParleyEvent.Typing(peer, false));
         }
     }
 

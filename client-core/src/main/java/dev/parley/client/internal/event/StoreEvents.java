@@ -1,5 +1,10 @@
 package dev.parley.client.internal.event;
 
+import dev.parley.client.ParleyEvent;
+import dev.parley.client.internal.store.ProfileStore;
+import dev.parley.client.internal.store.EventLog;
+import dev.parley.client.internal.store.event.CallRecorded;
+import dev.parley.client.internal.store.event.Committed;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
@@ -8,19 +13,47 @@ import dev.parley.client.internal.store.event.MessageAdded;
 import dev.parley.client.internal.store.event.MessageStateChanged;
 import dev.parley.client.internal.store.event.StoreEvent;
 import dev.parley.client.internal.store.event.TransferChanged;
+import dev.parley.client.CallId;
+import dev.parley.client.MessageId;
+import dev.parley.client.MessageState;
+import dev.parley.client.TransferId;
+import dev.parley.protocol.PeerId;
 
-/** What each committed store change means to the app. */
+import java.util.Optional;
+import java.util.UUID;
+
+/** What each committed store change means to the app, live and when replayed from the event log. */
 final class StoreEvents {
     private StoreEvents() {}
 
-    static ClientEvent toClientEvent(StoreEvent e) {
-        if (e instanceof MessageAdded a) return new ClientEvent.MessageAdded(a.message());
-        if (e instanceof MessageStateChanged c) return new ClientEvent.MessageStateChanged(c.id(), c.peer(), c.state());
-        if (e instanceof ContactAdded a) return new ClientEvent.ContactChanged(a.contact());
-        if (e instanceof ContactKeyChanged k) return new ClientEvent.ContactChanged(k.contact());
-        if (e instanceof ContactVerified v) return new ClientEvent.ContactChanged(v.contact());
-        if (e instanceof ContactRemoved r) return new ClientEvent.ContactRemoved(r.peerId());
-        if (e instanceof TransferChanged t) return new ClientEvent.TransferChanged(t.transfer());
+    static ParleyEvent.Stored live(Committed c) {
+        long seq = c.seq();
+        StoreEvent e = c.event();
+        if (e instanceof MessageAdded a) return new ParleyEvent.MessageAdded(seq, a.message());
+        if (e instanceof MessageStateChanged s) return new ParleyEvent.MessageStateChanged(seq, s.id(), s.peer(), s.state());
+        if (e instanceof ContactAdded a) return new ParleyEvent.ContactChanged(seq, a.contact());
+        if (e instanceof ContactKeyChanged k) return new ParleyEvent.ContactChanged(seq, k.contact());
+        if (e instanceof ContactVerified v) return new ParleyEvent.ContactChanged(seq, v.contact());
+        if (e instanceof ContactRemoved r) return new ParleyEvent.ContactRemoved(seq, r.peerId());
+        if (e instanceof TransferChanged t) return new ParleyEvent.TransferChanged(seq, t.transfer());
+        if (e instanceof CallRecorded r) return new ParleyEvent.CallEnded(seq, r.record());
         throw new IllegalArgumentException("unmapped store event " + e);
+    }
+
+    /** The logged event rebuilt from the rows it names; empty when they are gone (e.g. the contact was removed since). */
+    static Optional<ParleyEvent.Stored> replay(EventLog.Entry entry, ProfileStore store) {
+        long seq = entry.seq();
+        return switch (entry.kind()) {
+            case MESSAGE_ADDED -> store.messages().get(MessageId.parse(entry.ref()))
+                    .map(m -> new ParleyEvent.MessageAdded(seq, m));
+            case MESSAGE_STATE -> store.messages().get(MessageId.parse(entry.ref()))
+                    .map(m -> new ParleyEvent.MessageStateChanged(seq, m.id(), m.peer(), MessageState.valueOf(entry.state())));
+            case CONTACT_CHANGED -> store.contacts().get(PeerId.of(entry.ref())).map(c -> new ParleyEvent.ContactChanged(seq, c));
+            case CONTACT_REMOVED -> Optional.of(new ParleyEvent.ContactRemoved(seq, PeerId.of(entry.ref())));
+            case TRANSFER_CHANGED -> store.transfers().get(new TransferId(UUID.fromString(entry.ref())))
+                    .map(t -> new ParleyEvent.TransferChanged(seq, t));
+            case CALL_RECORDED -> store.calls().get(new CallId(UUID.fromString(entry.ref())))
+                    .map(r -> new ParleyEvent.CallEnded(seq, r));
+        };
     }
 }

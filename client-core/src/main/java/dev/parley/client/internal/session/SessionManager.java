@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.client.Contact;
 import dev.parley.client.ServerStatus;
 import dev.parley.client.SessionStatus;
-import dev.parley.client.internal.event.ClientEvent;
+import dev.parley.client.ParleyEvent;
 import dev.parley.client.internal.event.EventSink;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.protocol.crypto.IdentityKeyPair;
@@ -214,7 +214,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     public void onOnline(Welcome welcome) {
         redialDelay.clear();
         useServerIceServers(welcome.iceServers(), welcome.iceServersTtlSeconds());
-        events.publish(new ClientEvent.ServerStateChanged(ServerStatus.online(welcome.resumed())));
+        events.publish(new ParleyEvent.ServerStateChanged(ServerStatus.online(welcome.resumed())));
         List<PeerId> all = contacts.list().stream().map(Contact::peerId).toList();
         signaling.watch(all);
         dialPendingWork();
@@ -242,7 +242,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     @Override
     public void onOffline(String reason, long retryInMs) {
         online.clear();
-        events.publish(new ClientEvent.ServerStateChanged(ServerStatus.offline(reason,
+        events.publish(new ParleyEvent.ServerStateChanged(ServerStatus.offline(reason,
                 retryInMs < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retryInMs)))));
     }
 
@@ -250,7 +250,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     public void onPresence(Presence presence) {
         for (Presence.Entry p : presence.peers()) {
             boolean changed = p.online() ? online.add(p.peer()) : online.remove(p.peer());
-            if (changed) events.publish(new ClientEvent.Presence(p.peer(), p.online()));
+            if (changed) events.publish(new ParleyEvent.Presence(p.peer(), p.online()));
             if (p.online() && !sessions.containsKey(p.peer())) connect(p.peer());
         }
     }
@@ -298,7 +298,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         Optional<Contact> contact = contacts.get(from);
         if (contact.isEmpty()) {
             log.info("refusing a session from {}: not a contact", from.shortForm());
-            events.publish(new ClientEvent.StrangerRefused(from));
+            events.publish(new ParleyEvent.StrangerRefused(from));
             return;
         }
         Entry existing = sessions.get(from);
@@ -356,7 +356,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     private void refuse(PeerId from, String reason) {
         log.warn("security: refused a session description from {}: {}", from.shortForm(), reason);
-        events.publish(new ClientEvent.SecurityWarning(from, reason));
+        events.publish(new ParleyEvent.SecurityWarning(from, reason));
     }
 
     /** The single sha-256 fingerprint of an SDP, or null when it has none, several, or another algorithm. */
@@ -496,19 +496,19 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
                 case CLOSED -> SessionStatus.CLOSED;
             };
             if (state == SessionState.CONNECTED) redialDelay.remove(peer());
-            events.publish(new ClientEvent.SessionStateChanged(peer(), status, ""));
+            events.publish(new ParleyEvent.SessionStateChanged(peer(), status, ""));
         }
 
         @Override
         public void onSecurityError(PeerSession session, String reason) {
-            events.publish(new ClientEvent.SecurityWarning(peer(), reason));
+            events.publish(new ParleyEvent.SecurityWarning(peer(), reason));
         }
 
         @Override
         public void onClosed(PeerSession session, CloseReason reason) {
             super.onClosed(session, reason);
             boolean wasCurrent = sessions.remove(peer(), this);
-            events.publish(new ClientEvent.SessionStateChanged(peer(), SessionStatus.CLOSED, reason.kind() + ": " + reason.detail()));
+            events.publish(new ParleyEvent.SessionStateChanged(peer(), SessionStatus.CLOSED, reason.kind() + ": " + reason.detail()));
             if (wasCurrent && reason.kind() != CloseReason.Kind.LOCAL && reason.kind() != CloseReason.Kind.RUNTIME_CLOSED) {
                 scheduleRedial(peer());
             }

@@ -44,8 +44,10 @@ public final class CallStore {
                 if (r.answeredAt() == null) p.setNull(7, java.sql.Types.INTEGER);
                 else p.setLong(7, r.answeredAt().toEpochMilli());
                 p.setLong(8, r.endedAt().toEpochMilli());
-                return p.executeUpdate() == 1;
+                if (p.executeUpdate() != 1) return false;
             }
+            txn.attach(new dev.parley.client.internal.store.event.CallRecorded(r));
+            return true;
         });
     }
 
@@ -62,6 +64,19 @@ public final class CallStore {
                     while (rs.next()) out.add(row(rs, peer));
                 }
                 return out;
+            }
+        });
+    }
+
+    /** One recorded call. */
+    public java.util.Optional<CallRecord> get(CallId id) {
+        return db.read(txn -> {
+            try (PreparedStatement p = txn.prepare("SELECT k.call_id, k.direction, k.reason, k.ended_locally, k.started_at, "
+                    + "k.answered_at, k.ended_at, c.peer_id FROM calls k JOIN contacts c USING (contact_id) WHERE k.call_id = ?")) {
+                p.setString(1, id.value().toString());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(row(rs, PeerId.of(rs.getString(8)))) : java.util.Optional.<CallRecord>empty();
+                }
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.store.event.Committed;
 import dev.parley.client.internal.store.event.StoreEvent;
 import lombok.extern.slf4j.Slf4j;
 import org.sqlite.SQLiteConfig;
@@ -40,7 +41,7 @@ public final class Database implements AutoCloseable {
     private final Clock clock;
     private final Path file;
     private final ReentrantLock lock = new ReentrantLock(true);
-    private final List<Consumer<StoreEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Committed>> listeners = new CopyOnWriteArrayList<>();
     private boolean closed;
 
     private Database(Path file, Connection connection, Clock clock) {
@@ -90,12 +91,15 @@ public final class Database implements AutoCloseable {
         return file;
     }
 
-    public void addListener(Consumer<StoreEvent> listener) {
+    /** Hears every committed store event with its app-event number, on the committing thread. */
+    public void addCommittedListener(Consumer<Committed> listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
 
-    public void removeListener(Consumer<StoreEvent> listener) {
-        listeners.remove(listener);
+    /** Hears every committed store event, on the committing thread. */
+    public void addListener(Consumer<StoreEvent> listener) {
+        Objects.requireNonNull(listener);
+        listeners.add(c -> listener.accept(c.event()));
     }
 
     /** Current schema version as recorded in the database. */
@@ -166,7 +170,7 @@ public final class Database implements AutoCloseable {
         lock.lock();
         try {
             if (closed) throw new IllegalStateException("the database " + file + " is closed");
-            txn = new Txn(connection, writable);
+            txn = new Txn(connection, writable, clock.millis());
             exec(writable ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
             boolean committed = false;
             try {
@@ -181,8 +185,8 @@ public final class Database implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        for (StoreEvent e : txn.events()) {
-            for (Consumer<StoreEvent> l : listeners) {
+        for (Committed e : txn.events()) {
+            for (Consumer<Committed> l : listeners) {
                 try {
                     l.accept(e);
                 } catch (RuntimeException ex) {

@@ -32,7 +32,7 @@ public final class MessageStore {
     public static final int MAX_TEXT_CHARS = 64 * 1024;
 
     private static final String COLUMNS = "m.local_id, m.message_id, c.peer_id, m.direction, m.seq, m.body, "
-            + "m.sent_at, m.stored_at, m.state";
+            + "m.sent_at, m.stored_at, m.state, m.delivered_at, m.read_at";
     private static final String FROM = " FROM messages m JOIN conversations v USING (conversation_id) "
             + "JOIN contacts c USING (contact_id) ";
 
@@ -55,10 +55,26 @@ public final class MessageStore {
      * after this returns.
      */
     public ChatMessage appendOutgoing(PeerId peer, String text) {
+        return appendOutgoing(peer, text, MessageId.random());
+    }
+
+    /**
+     * As {@link #appendOutgoing(PeerId, String)} with the app's own id: storing the same id again (a
+     * retry after a crash) returns the stored message and stores, queues and announces nothing.
+     *
+     * @throws IllegalArgumentException if {@code id} is already used by a different message
+     */
+    public ChatMessage appendOutgoing(PeerId peer, String text, MessageId id) {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(id, "id");
         checkText(text);
-        MessageId id = MessageId.random();
         return db.write(txn -> {
+            Optional<ChatMessage> existing = find(txn, id);
+            if (existing.isPresent()) {
+                ChatMessage m = existing.get();
+                if (m.direction() == Direction.OUTGOING && m.peer().equals(peer) && m.text().equals(text)) return m;
+                throw new IllegalArgumentException("message id " + id + " is already used by a different message");
+            }
             long conv = ContactStore.conversationOf(txn, peer);
             long seq;
             try (PreparedStatement p = txn.prepare("UPDATE conversations SET next_out_seq = next_out_seq + 1 "
@@ -80,7 +96,7 @@ public final class MessageStore {
                 p.executeUpdate();
             }
             ChatMessage m = new ChatMessage(id, peer, Direction.OUTGOING, seq, text, Instant.ofEpochMilli(now),
-                    Instant.ofEpochMilli(now), MessageState.PENDING);
+                    Instant.ofEpochMilli(now), MessageState.PENDING, null, null);
             txn.attach(new MessageAdded(m));
             return m;
         });
@@ -157,7 +173,7 @@ public final class MessageStore {
                 if (p.executeUpdate() == 0) return InsertResult.DUPLICATE;
             }
             txn.attach(new MessageAdded(new ChatMessage(msg.id(), msg.from(), Direction.INCOMING, msg.seq(), msg.text(),
-                    msg.sentAt(), Instant.ofEpochMilli(now), MessageState.RECEIVED)));
+                    msg.sentAt(), Instant.ofEpochMilli(now), MessageState.RECEIVED, null, null)));
             return InsertResult.INSERTED;
         }
     }
@@ -211,6 +227,67 @@ public final class MessageStore {
         });
     }
 
+    /**
+     * Marks read the incoming message {@code upTo} and every earlier unread incoming message of its
+     * conversation (what the user has seen when they see {@code upTo}); returns their ids, oldest first,
+     * for read receipts. Nothing after it is touched, so a message the app was not shown yet stays unread.
+     *
+     * @throws IllegalArgumentException if {@code upTo} is not a stored incoming message
+     */
+    public List<MessageId> markReadUpTo(MessageId upTo) {
+        return db.write(txn -> {
+            long conv;
+            long position;
+            try (PreparedStatement p = txn.prepare("SELECT conversation_id, local_id FROM messages WHERE message_id = ? "
+                    + "AND direction = 'INCOMING'")) {
+                p.setString(1, upTo.toString());
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) throw new IllegalArgumentException("no incoming message " + upTo);
+                    conv = rs.getLong(1);
+                    position = rs.getLong(2);
+                }
+            }
+            List<MessageId> ids = new ArrayList<>();
+            PeerId peer = null;
+            try (PreparedStatement p = txn.prepare("SELECT " + COLUMNS + FROM + "WHERE m.conversation_id = ? "
+                    + "AND m.direction = 'INCOMING' AND m.state = ? AND m.local_id <= ? ORDER BY m.local_id")) {
+                p.setLong(1, conv);
+                p.setInt(2, MessageState.RECEIVED.rank());
+                p.setLong(3, position);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        ChatMessage m = message(rs);
+                        ids.add(m.id());
+                        peer = m.peer();
+                    }
+                }
+            }
+            long now = db.clock().millis();
+            try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
+                    + "WHERE conversation_id = ? AND direction = 'INCOMING' AND state = ? AND local_id <= ?")) {
+                p.setInt(1, MessageState.READ.rank());
+                p.setLong(2, now);
+                p.setLong(3, now);
+                p.setLong(4, conv);
+                p.setInt(5, MessageState.RECEIVED.rank());
+                p.setLong(6, position);
+                p.executeUpdate();
+            }
+            for (MessageId id : ids) txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
+            return ids;
+        });
+    }
+
+    /** Outgoing messages not yet acknowledged by their recipient, to everyone. */
+    public int outboxSize() {
+        return db.read(txn -> {
+            try (PreparedStatement p = txn.prepare("SELECT count(*) FROM outbox"); ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
     /** Marks every unread incoming message from {@code peer} read; returns their ids, oldest first, for read receipts. */
     public List<MessageId> markConversationRead(PeerId peer) {
         return db.write(txn -> {
@@ -224,12 +301,14 @@ public final class MessageStore {
                     while (rs.next()) ids.add(MessageId.parse(rs.getString(1)));
                 }
             }
-            try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ? "
+            try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
                     + "WHERE conversation_id = ? AND direction = 'INCOMING' AND state = ?")) {
+                long now = db.clock().millis();
                 p.setInt(1, MessageState.READ.rank());
-                p.setLong(2, db.clock().millis());
-                p.setLong(3, conv);
-                p.setInt(4, MessageState.RECEIVED.rank());
+                p.setLong(2, now);
+                p.setLong(3, now);
+                p.setLong(4, conv);
+                p.setInt(5, MessageState.RECEIVED.rank());
                 p.executeUpdate();
             }
             for (MessageId id : ids) txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
@@ -275,12 +354,23 @@ public final class MessageStore {
         }
         int changed;
         // The rank comparison in SQL is what makes states monotonic, whatever order receipts arrive in.
-        try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ? "
+        // Receipt times: delivered when it first reaches DELIVERED or beyond (a read receipt implies
+        // delivery), read when it reaches READ; never overwritten.
+        try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, "
+                + "delivered_at = CASE WHEN direction = 'OUTGOING' AND ? >= ? THEN coalesce(delivered_at, ?) ELSE delivered_at END, "
+                + "read_at = CASE WHEN ? >= ? THEN coalesce(read_at, ?) ELSE read_at END "
                 + "WHERE message_id = ? AND state < ?")) {
+            long now = db.clock().millis();
             p.setInt(1, target.rank());
-            p.setLong(2, db.clock().millis());
-            p.setString(3, id.toString());
-            p.setInt(4, target.rank());
+            p.setLong(2, now);
+            p.setInt(3, target.rank());
+            p.setInt(4, MessageState.DELIVERED.rank());
+            p.setLong(5, now);
+            p.setInt(6, target.rank());
+            p.setInt(7, MessageState.READ.rank());
+            p.setLong(8, now);
+            p.setString(9, id.toString());
+            p.setInt(10, target.rank());
             changed = p.executeUpdate();
         }
         if (changed == 0) return false;
@@ -320,6 +410,96 @@ public final class MessageStore {
                 next = Optional.of(new HistoryCursor(positions.get(limit - 1)));
             }
             return new HistoryPage(items, next);
+        });
+    }
+
+    /** A page of the conversation with {@code peer} as {@code q} asks; the cursor continues in the same direction. */
+    public HistoryPage history(PeerId peer, dev.parley.client.HistoryQuery q) {
+        return db.read(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + "WHERE m.conversation_id = ? AND m.local_id "
+                    + (q.forward() ? "> ?" : "< ?"));
+            if (q.direction() != null) sql.append(" AND m.direction = ?");
+            if (q.atLeast() != null) sql.append(" AND m.state >= ?");
+            sql.append(" ORDER BY m.local_id ").append(q.forward() ? "ASC" : "DESC").append(" LIMIT ?");
+            List<Long> positions = new ArrayList<>();
+            List<ChatMessage> items = new ArrayList<>();
+            try (PreparedStatement p = txn.prepare(sql.toString())) {
+                int i = 1;
+                p.setLong(i++, conv);
+                p.setLong(i++, q.from() != null ? q.from().position() : q.forward() ? 0 : Long.MAX_VALUE);
+                if (q.direction() != null) p.setString(i++, q.direction().name());
+                if (q.atLeast() != null) p.setInt(i++, q.atLeast().rank());
+                p.setInt(i, q.limit() + 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        positions.add(rs.getLong(1));
+                        items.add(message(rs));
+                    }
+                }
+            }
+            Optional<HistoryCursor> next = Optional.empty();
+            if (items.size() > q.limit()) {
+                items.remove(q.limit());
+                next = Optional.of(new HistoryCursor(positions.get(q.limit() - 1)));
+            }
+            return new HistoryPage(items, next);
+        });
+    }
+
+    /** An incoming message whose {@code MessageAdded} event is logged after {@code deliveredUpTo}: the app was not told yet. */
+    private static final String NOT_SHOWN = "EXISTS (SELECT 1 FROM app_events e WHERE e.kind = 'MESSAGE_ADDED' "
+            + "AND e.ref = messages.message_id AND e.seq > ?)";
+
+    /** Unread incoming messages from {@code peer} that the app has been told of (events up to {@code deliveredUpTo}). */
+    public int unreadCountShown(PeerId peer, long deliveredUpTo) {
+        return db.read(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            try (PreparedStatement p = txn.prepare("SELECT count(*) FROM messages WHERE conversation_id = ? "
+                    + "AND direction = 'INCOMING' AND state = ? AND NOT " + NOT_SHOWN)) {
+                p.setLong(1, conv);
+                p.setInt(2, MessageState.RECEIVED.rank());
+                p.setLong(3, deliveredUpTo);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Marks read every unread incoming message from {@code peer} that the app has been told of
+     * (events up to {@code deliveredUpTo}); one stored but not yet shown stays unread. Returns their
+     * ids, oldest first, for read receipts.
+     */
+    public List<MessageId> markShownRead(PeerId peer, long deliveredUpTo) {
+        return db.write(txn -> {
+            long conv = ContactStore.conversationOf(txn, peer);
+            List<MessageId> ids = new ArrayList<>();
+            try (PreparedStatement p = txn.prepare("SELECT message_id FROM messages WHERE conversation_id = ? "
+                    + "AND direction = 'INCOMING' AND state = ? AND NOT " + NOT_SHOWN + " ORDER BY local_id")) {
+                p.setLong(1, conv);
+                p.setInt(2, MessageState.RECEIVED.rank());
+                p.setLong(3, deliveredUpTo);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) ids.add(MessageId.parse(rs.getString(1)));
+                }
+            }
+            long now = db.clock().millis();
+            for (MessageId id : ids) {
+                try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
+                        + "WHERE message_id = ? AND state = ?")) {
+                    p.setInt(1, MessageState.READ.rank());
+                    p.setLong(2, now);
+                    p.setLong(3, now);
+                    p.setString(4, id.toString());
+                    p.setInt(5, MessageState.RECEIVED.rank());
+                    p.executeUpdate();
+                }
+                txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
+            }
+            return ids;
         });
     }
 
@@ -402,6 +582,13 @@ public final class MessageStore {
                 rs.getString("body"),
                 Instant.ofEpochMilli(rs.getLong("sent_at")),
                 Instant.ofEpochMilli(rs.getLong("stored_at")),
-                MessageState.ofRank(rs.getInt("state")));
+                MessageState.ofRank(rs.getInt("state")),
+                instantOrNull(rs, "delivered_at"),
+                instantOrNull(rs, "read_at"));
+    }
+
+    private static Instant instantOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
     }
 }

@@ -88,7 +88,27 @@ final class Migrations {
                       answered_at   INTEGER,
                       ended_at      INTEGER NOT NULL
                     ) STRICT""",
-                    "CREATE INDEX calls_contact ON calls (contact_id, started_at)")));
+                    "CREATE INDEX calls_contact ON calls (contact_id, started_at)")),
+            // Events for the app, numbered in the transaction that made the change, and how far the
+            // app has acknowledged them: what is re-delivered after a crash (docs/api-events.md).
+            new Migration(3, "app event log, app cursor, receipt times", List.of(
+                    """
+                    CREATE TABLE app_events (
+                      seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                      kind       TEXT    NOT NULL,
+                      ref        TEXT    NOT NULL,
+                      state      TEXT,
+                      created_at INTEGER NOT NULL
+                    ) STRICT""",
+                    """
+                    CREATE TABLE app_cursor (
+                      id        INTEGER PRIMARY KEY CHECK (id = 1),
+                      acked_seq INTEGER NOT NULL
+                    ) STRICT""",
+                    "INSERT INTO app_cursor (id, acked_seq) VALUES (1, 0)",
+                    "CREATE INDEX app_events_ref ON app_events (ref)",
+                    "ALTER TABLE messages ADD COLUMN delivered_at INTEGER",
+                    "ALTER TABLE messages ADD COLUMN read_at INTEGER")));
 
     static int latest() {
         return ALL.get(ALL.size() - 1).version();

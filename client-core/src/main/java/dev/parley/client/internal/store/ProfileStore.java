@@ -15,6 +15,7 @@ public final class ProfileStore implements AutoCloseable {
     private final MessageStore messages;
     private final TransferStore transfers;
     private final CallStore calls;
+    private final EventLog events;
 
     private ProfileStore(Database db, IdentityKey myKey) {
         this.db = db;
@@ -22,6 +23,7 @@ public final class ProfileStore implements AutoCloseable {
         this.messages = new MessageStore(db);
         this.transfers = new TransferStore(db);
         this.calls = new CallStore(db);
+        this.events = new EventLog(db);
     }
 
     /** Opens {@code profileDir/parley.db}, creating the directory (0700) and database (0600) and migrating as needed. */
@@ -50,6 +52,10 @@ public final class ProfileStore implements AutoCloseable {
 
     public CallStore calls() {
         return calls;
+    }
+
+    public EventLog events() {
+        return events;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.store.event.Committed;
 import dev.parley.client.internal.store.event.StoreEvent;
 
 import java.sql.Connection;
@@ -15,11 +16,13 @@ import java.util.List;
 final class Txn {
     private final Connection connection;
     private final boolean writable;
-    private final List<StoreEvent> events = new ArrayList<>();
+    private final long nowMs;
+    private final List<Committed> events = new ArrayList<>();
 
-    Txn(Connection connection, boolean writable) {
+    Txn(Connection connection, boolean writable, long nowMs) {
         this.connection = connection;
         this.writable = writable;
+        this.nowMs = nowMs;
     }
 
     PreparedStatement prepare(String sql) throws SQLException {
@@ -30,12 +33,13 @@ final class Txn {
         return connection;
     }
 
-    void attach(StoreEvent event) {
+    /** Logs the event in this transaction (giving it its app-event number) and announces it after commit. */
+    void attach(StoreEvent event) throws SQLException {
         if (!writable) throw new IllegalStateException("read transactions do not change anything to announce");
-        events.add(event);
+        events.add(new Committed(EventLog.append(this, event, nowMs), event));
     }
 
-    List<StoreEvent> events() {
+    List<Committed> events() {
         return events;
     }
 }

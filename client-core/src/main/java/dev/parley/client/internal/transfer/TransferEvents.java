@@ -4,7 +4,7 @@ import dev.parley.client.Direction;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
-import dev.parley.client.internal.event.ClientEvent;
+import dev.parley.client.ParleyEvent;
 import dev.parley.client.internal.event.EventSink;
 
 import java.nio.file.Path;
@@ -19,36 +19,36 @@ public final class TransferEvents implements TransferListener {
 
     @Override
     public void onOffered(TransferOffer offer) {
-        sink.publish(new ClientEvent.FileOffered(offer));
+        sink.publish(new ParleyEvent.FileOffered(offer));
     }
 
     @Override
     public void onStarted(TransferId id, Direction direction, long offset) {
-        sink.publish(new ClientEvent.FileStarted(id, direction, offset));
+        sink.publish(new ParleyEvent.FileStarted(id, direction, offset));
     }
 
     @Override
     public void onProgress(TransferProgress progress) {
-        sink.publish(new ClientEvent.FileProgress(progress));
+        sink.publish(new ParleyEvent.FileProgress(progress));
     }
 
     @Override
     public void onCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
-        sink.publish(new ClientEvent.FileCompleted(id, direction, file, sha256Hex));
+        sink.publish(new ParleyEvent.FileCompleted(id, direction, file, sha256Hex));
     }
 
     @Override
     public void onFailed(TransferId id, Direction direction, String reason) {
-        sink.publish(new ClientEvent.FileFailed(id, direction, reason));
+        sink.publish(new ParleyEvent.FileFailed(id, direction, reason));
     }
 
     @Override
     public void onCancelled(TransferId id, Direction direction, boolean byPeer, String reason) {
-        sink.publish(new ClientEvent.FileCancelled(id, direction, byPeer, reason));
+        sink.publish(new ParleyEvent.FileCancelled(id, direction, byPeer, reason));
     }
 
     @Override
     public void onDeclined(TransferId id, String reason) {
-        sink.publish(new ClientEvent.FileDeclined(id, reason));
+        sink.publish(new ParleyEvent.FileDeclined(id, reason));
     }
 }

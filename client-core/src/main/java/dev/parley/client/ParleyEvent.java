@@ -1,0 +1,136 @@
+package dev.parley.client;
+
+import dev.parley.protocol.PeerId;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a {@link ParleyClient} tells the app, as immutable values, in the order they happened.
+ * {@link ParleyListener#onEvent} receives each one; its default calls the matching typed callback
+ * ({@link #deliverTo}).
+ *
+ * <p>Events about stored state implement {@link Stored}: their {@link Stored#seq() seq} is a
+ * monotonically increasing number written in the same transaction as the change, and they are
+ * delivered at least once: after a crash or restart the client delivers again every stored event
+ * after the app's acknowledged cursor (docs/library.md). The others (typing, presence, progress,
+ * ringing...) describe the moment and are not repeated.
+ */
+public sealed interface ParleyEvent {
+    /** Calls the matching typed listener method. */
+    void deliverTo(ParleyListener l);
+
+    /**
+     * An event about stored state, numbered durably. {@code seq} is 0 only for a change that could
+     * not be recorded (e.g. a call with a contact removed meanwhile): such an event is not repeated.
+     */
+    sealed interface Stored extends ParleyEvent {
+        long seq();
+    }
+
+    // ---------------------------------------------------------------- chat (stored state)
+    record MessageAdded(long seq, ChatMessage message) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onMessage(message); }
+    }
+
+    record MessageStateChanged(long seq, MessageId id, PeerId peer, MessageState state) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onMessageState(id, peer, state); }
+    }
+
+    record Typing(PeerId peer, boolean typing) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onTyping(peer, typing); }
+    }
+
+    // ---------------------------------------------------------------- contacts (stored state)
+    record ContactChanged(long seq, Contact contact) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onContactChanged(contact); }
+    }
+
+    record ContactRemoved(long seq, PeerId peer) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onContactRemoved(peer); }
+    }
+
+    // ---------------------------------------------------------------- server and sessions
+    record ServerStateChanged(ServerStatus status) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onServerState(status); }
+    }
+
+    record Presence(PeerId peer, boolean online) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onPresence(peer, online); }
+    }
+
+    record SessionStateChanged(PeerId peer, SessionStatus state, String detail) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onSessionState(peer, state, detail); }
+    }
+
+    record SecurityWarning(PeerId peer, String reason) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onSecurityWarning(peer, reason); }
+    }
+
+    record StrangerRefused(PeerId peer) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onStrangerRefused(peer); }
+    }
+
+    // ---------------------------------------------------------------- files
+    record TransferChanged(long seq, Transfer transfer) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onTransferChanged(transfer); }
+    }
+
+    record FileOffered(TransferOffer offer) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onFileOffered(offer); }
+    }
+
+    record FileStarted(TransferId id, Direction direction, long offset) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onFileStarted(id, direction, offset); }
+    }
+
+    record FileProgress(TransferProgress progress) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onFileProgress(progress); }
+    }
+
+    record FileCompleted(TransferId id, Direction direction, Path file, String sha256Hex) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onFileCompleted(id, direction, file, sha256Hex); }
+    }
+
+    record FileFailed(TransferId id, Direction direction, String reason) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onFileFailed(id, direction, reason); }
+    }
+
+    record FileCancelled(TransferId id, Direction direction, boolean byPeer, String reason) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onFileCancelled(id, direction, byPeer, reason); }
+    }
+
+    record FileDeclined(TransferId id, String reason) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onFileDeclined(id, reason); }
+    }
+
+    // ---------------------------------------------------------------- calls
+    record CallDialing(CallId id, PeerId peer) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onCallDialing(id, peer); }
+    }
+
+    record CallRinging(CallId id, PeerId peer) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onCallRinging(id, peer); }
+    }
+
+    record CallAnswered(CallId id, PeerId peer) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onCallAnswered(id, peer); }
+    }
+
+    record CallMuted(CallId id, boolean muted) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onCallMuted(id, muted); }
+    }
+
+    record CallStatsUpdated(CallStats stats) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onCallStats(stats); }
+    }
+
+    record CallEnded(long seq, CallRecord record) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onCallEnded(record); }
+    }
+
+    // ---------------------------------------------------------------- end
+    /** Terminal: nothing follows it. Only the client closing publishes it. */
+    record Closed() implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onClosed(); }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.parley.client;
+
+import dev.parley.protocol.PeerId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The library's promise to apps: every stored event reaches the app at least once across a crash,
+ * exactly once for an app that acknowledges, and sends with the app's own id are idempotent.
+ */
+class AppEventsTest {
+    @TempDir
+    Path dir;
+    TestNetwork net;
+    Process child;
+
+    @AfterEach
+    void tearDown() {
+        if (child != null && child.isAlive()) child.destroyForcibly();
+        if (net != null) net.close();
+    }
+
+    /** Every event as a value, in order; waits are bounded. */
+    static class Events implements ParleyListener {
+        final LinkedBlockingQueue<ParleyEvent> queue = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onEvent(ParleyEvent event) {
+            queue.add(event);
+            ParleyListener.super.onEvent(event);
+        }
+
+        /**
+         * The next event of {@code type}; every event before it must be of a type in {@code noise}
+         * (declared by the caller), anything else fails.
+         */
+        @SafeVarargs
+        final <T extends ParleyEvent> T next(Class<T> type, Class<? extends ParleyEvent>... noise) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                ParleyEvent e = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertThat(e).as("a %s within 30 s", type.getSimpleName()).isNotNull();
+                if (type.isInstance(e)) return type.cast(e);
+                boolean declared = false;
+                for (Class<? extends ParleyEvent> n : noise) declared |= n.isInstance(e);
+                assertThat(declared).as("unexpected %s while waiting for a %s", e, type.getSimpleName()).isTrue();
+            }
+        }
+    }
+
+    /** Moment-to-moment events that say nothing about stored state. */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends ParleyEvent>[] LIVE = new Class[]{ParleyEvent.ServerStateChanged.class, ParleyEvent.Presence.class,
+            ParleyEvent.SessionStateChanged.class, ParleyEvent.Typing.class};
+
+    @SuppressWarnings("unchecked")
+    static Class<? extends ParleyEvent>[] liveAnd(Class<? extends ParleyEvent>... more) {
+        Class<? extends ParleyEvent>[] all = java.util.Arrays.copyOf(LIVE, LIVE.length + more.length);
+        System.arraycopy(more, 0, all, LIVE.length, more.length);
+        return all;
+    }
+
+    @Test
+    void aMessageCommittedButNotHandledBeforeACrashIsDeliveredOnceAfterTheRestart() throws Exception {
+        net = new TestNetwork(dir);
+        Events a = new Events();
+        ParleyClient alice = net.client("alice", a);
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        String bobContact = startChild(alice.contactString("alice").toString(), lines, true);
+        PeerId bob = alice.addContact(bobContact, "bob").peerId();
+
+        ChatMessage first = alice.send(bob, "first");
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("bob halted inside onMessage").isTrue();
+        assertThat(child.exitValue()).isEqualTo(3);
+        assertThat(lines).contains("HALTING 1").doesNotContain("RECEIVED 1");
+
+        Events b = new Events();
+        ParleyClient bobAgain = net.client("bob", b);
+        ParleyEvent.MessageAdded replayed = b.next(ParleyEvent.MessageAdded.class, liveAnd(ParleyEvent.ContactChanged.class));
+        assertThat(replayed.message().id()).isEqualTo(first.id());
+        assertThat(replayed.seq()).isPositive();
+        // Alice may resend "first" (its ack may not have gone out): a duplicate is acked, never announced again.
+        ChatMessage second = alice.send(bob, "second");
+        ParleyEvent.MessageAdded next = b.next(ParleyEvent.MessageAdded.class, LIVE);
+        assertThat(next.message().id()).as("the next message bob's app hears of is 'second', not 'first' again").isEqualTo(second.id());
+        assertThat(next.seq()).isGreaterThan(replayed.seq());
+        assertThat(bobAgain.unreadCount(alice.peerId())).isEqualTo(2);
+    }
+
+    @Test
+    void anAppThatDoesNotAcknowledgeGetsTheEventAgainAndOneThatDoesDoesNot() throws Exception {
+        Path profile = dir.resolve("solo");
+        ParleyConfig config = ParleyConfig.builder(profile).manualAck(true).build();
+        String friend = ContactString.of(dev.parley.protocol.crypto.IdentityKeyPair.generate().publicKey(), "friend").toString();
+        String other = ContactString.of(dev.parley.protocol.crypto.IdentityKeyPair.generate().publicKey(), "other").toString();
+
+        Events first = new Events();
+        long seq;
+        try (ParleyClient c = ParleyClient.open(config, first)) {
+            c.addContact(friend, null);
+            seq = first.next(ParleyEvent.ContactChanged.class).seq();
+        }
+        Events again = new Events();
+        try (ParleyClient c = ParleyClient.open(config, again)) {
+            ParleyEvent.ContactChanged e = again.next(ParleyEvent.ContactChanged.class);
+            assertThat(e.seq()).as("not acknowledged: delivered again with its number").isEqualTo(seq);
+            c.ack(e.seq());
+        }
+        Events after = new Events();
+        try (ParleyClient c = ParleyClient.open(config, after)) {
+            c.addContact(other, null); // sentinel
+            ParleyEvent.ContactChanged e = after.next(ParleyEvent.ContactChanged.class);
+            assertThat(e.contact().displayName()).as("the acknowledged event is not delivered again").isEqualTo("other");
+            assertThat(e.seq()).isGreaterThan(seq);
+        }
+        assertThat(after.queue).as("nothing after close but onClosed").hasSize(1).first().isInstanceOf(ParleyEvent.Closed.class);
+    }
+
+    @Test
+    void sendingTheSameMessageIdTwiceStoresAndDeliversOneMessage() throws Exception {
+        net = new TestNetwork(dir);
+        Events a = new Events();
+        Events b = new Events();
+        ParleyClient alice = net.client("alice", a);
+        ParleyClient bob = net.client("bob", b);
+        TestNetwork.befriend(alice, "alice", bob, "bob");
+        MessageId id = MessageId.random();
+        ChatMessage once = alice.send(bob.peerId(), "only once", id);
+        ChatMessage twice = alice.send(bob.peerId(), "only once", id);
+        assertThat(twice).isEqualTo(once);
+        assertThatThrownBy(() -> alice.send(bob.peerId(), "something else", id))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already used");
+        assertThat(b.next(ParleyEvent.MessageAdded.class, liveAnd(ParleyEvent.ContactChanged.class)).message().id()).isEqualTo(id);
+        ChatMessage sentinel = alice.send(bob.peerId(), "sentinel");
+        assertThat(b.next(ParleyEvent.MessageAdded.class, LIVE).message().id()).isEqualTo(sentinel.id());
+        assertThat(alice.history(bob.peerId(), null, 10).items()).hasSize(2);
+    }
+
+    @Test
+    void markReadCoversOnlyWhatTheAppWasShownAndReceiptTimesAreStored() throws Exception {
+        net = new TestNetwork(dir);
+        Events a = new Events();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        Events b = new Events() {
+            @Override
+            public void onMessage(ChatMessage m) {
+                if (m.text().equals("two")) {
+                    holding.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS); // the app is still busy with "two"
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        ParleyClient alice = net.client("alice", a);
+        ParleyClient bob = net.client("bob", b);
+        TestNetwork.befriend(alice, "alice", bob, "bob");
+        ChatMessage one = alice.send(bob.peerId(), "one");
+        ChatMessage two = alice.send(bob.peerId(), "two");
+        ChatMessage three = alice.send(bob.peerId(), "three");
+        for (ChatMessage m : java.util.List.of(one, two, three)) {
+            ParleyEvent.MessageStateChanged s;
+            do {
+                s = a.next(ParleyEvent.MessageStateChanged.class, liveAnd(ParleyEvent.ContactChanged.class, ParleyEvent.MessageAdded.class));
+            } while (!(s.id().equals(m.id()) && s.state() == MessageState.DELIVERED));
+        }
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bob.unreadCount(alice.peerId())).as("'three' is stored but the app was not told yet").isEqualTo(2);
+        bob.markRead(alice.peerId()); // "three" is stored but its event has not run
+        ParleyEvent.MessageStateChanged r1 = a.next(ParleyEvent.MessageStateChanged.class, LIVE);
+        ParleyEvent.MessageStateChanged r2 = a.next(ParleyEvent.MessageStateChanged.class, LIVE);
+        assertThat(java.util.List.of(r1.id(), r2.id())).containsExactly(one.id(), two.id());
+        assertThat(r1.state()).isEqualTo(MessageState.READ);
+        release.countDown();
+        assertThat(bob.message(three.id()).orElseThrow().state()).isEqualTo(MessageState.RECEIVED);
+        bob.markRead(three.id()); // sentinel: the next receipt is for "three"
+        ParleyEvent.MessageStateChanged r3 = a.next(ParleyEvent.MessageStateChanged.class, LIVE);
+        assertThat(r3.id()).isEqualTo(three.id());
+        assertThat(r3.state()).isEqualTo(MessageState.READ);
+        ChatMessage stored = alice.message(three.id()).orElseThrow();
+        assertThat(stored.deliveredAt()).isNotNull();
+        assertThat(stored.readAt()).isNotNull().isAfterOrEqualTo(stored.deliveredAt());
+        HistoryPage forward = alice.history(bob.peerId(), HistoryQuery.oldestFirst().limit(2));
+        assertThat(forward.items()).extracting(ChatMessage::id).containsExactly(one.id(), two.id());
+        HistoryPage rest = alice.history(bob.peerId(), HistoryQuery.oldestFirst().limit(2).from(forward.next().orElseThrow()));
+        assertThat(rest.items()).extracting(ChatMessage::id).containsExactly(three.id());
+        assertThat(rest.next()).isEmpty();
+        assertThat(alice.history(bob.peerId(), HistoryQuery.newestFirst().direction(Direction.INCOMING)).items()).isEmpty();
+        assertThat(bob.history(alice.peerId(), HistoryQuery.newestFirst().atLeast(MessageState.READ)).items())
+                .extracting(ChatMessage::id).containsExactly(three.id(), two.id(), one.id());
+        assertThat(alice.outbox(bob.peerId())).isEmpty();
+        assertThat(alice.outboxSize()).isZero();
+    }
+
+    private String startChild(String aliceContact, LinkedBlockingQueue<String> lines, boolean haltOnIncoming) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-Dparley.test.haltOnIncoming=" + haltOnIncoming,
+                "-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(), net.profile("bob").toString(),
+                net.uri().toString(), aliceContact);
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("bob.err").toFile()));
+        child = pb.start();
+        Process p = child;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) lines.add(line);
+            } catch (Exception ignored) {
+                // process gone
+            }
+        }, "bob-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        while (true) {
+            String line = lines.poll(60, TimeUnit.SECONDS);
+            assertThat(line).as("bob's READY line (stderr in " + dir.resolve("bob.err") + ")").isNotNull();
+            if (line.startsWith("READY ")) return line.substring(6);
+        }
+    }
+}
