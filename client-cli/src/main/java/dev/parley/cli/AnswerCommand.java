@@ -6,13 +6,9 @@ import dev.parley.client.Contact;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.PeerId;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,28 +21,23 @@ import java.util.concurrent.TimeUnit;
                 + "(a WAV file as your voice, the caller recorded to a WAV file: 16-bit, 48 kHz mono)."},
         footer = {"", "Example: parley answer --record voicemail.wav --timeout 300"})
 final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
-    @ParentCommand
-    ParleyCommand root;
+    @Mixin
+    SharedOptions.Context context;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    SharedOptions.Audio audio;
 
-    @Option(names = "--play", paramLabel = "WAV", description = "Play this WAV file as your voice (any PCM WAV), then silence.")
-    Path play;
+    @Mixin
+    SharedOptions.Timeout timeout;
 
-    @Option(names = "--record", paramLabel = "WAV", description = "Record what the caller says to this new WAV file.")
-    Path record;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Exit 6 if no call comes within this many seconds (default: wait until Ctrl-C).")
-    Integer timeoutSeconds;
-
-    @Option(names = "--json", description = "One JSON object per line per event: online, call-ringing, call-answered, call-stats, call-ended.")
-    boolean json;
+    @Mixin
+    SharedOptions.JsonOutput jsonOutput;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (timeoutSeconds != null && timeoutSeconds <= 0) throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
-        try (CallSession session = new CallSession(root, spec, play, record, json, "answer")) {
+        Integer timeoutSeconds = timeout.seconds();
+        boolean json = jsonOutput.on;
+        try (CallSession session = new CallSession(context, audio, json, "answer")) {
             ParleyClient client = session.client;
             PrintWriter out = session.out;
             PrintWriter err = session.err;
@@ -75,7 +66,7 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
                     if (json) out.println(Json.object().put("event", "call-ringing").put("callId", id.toString()).put("from", peer.value()).put("name", name(client, peer)));
                     else err.println(label(client, peer) + " is calling; answering.");
                     try {
-                        client.answerCall(id, CallSupport.media(play, record));
+                        client.answerCall(id, audio.media());
                     } catch (IllegalArgumentException ex) {
                         client.declineCall(id);
                         throw new CliException(ExitCodes.FILE, ex.getMessage() + ": use a 16-bit PCM WAV file");
@@ -85,7 +76,7 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
                     else err.println("In a call with " + label(client, a.peer()) + "; Ctrl-C hangs up.");
                 } else if (!session.showStats(e, id) && id != null) {
                     Integer code = session.ended(e, id, label(client, peer), name(client, peer),
-                            record != null ? "; recorded to " + record.toAbsolutePath() : "");
+                            audio.record != null ? "; recorded to " + audio.record.toAbsolutePath() : "");
                     if (code != null) return code;
                 }
                 session.flush();

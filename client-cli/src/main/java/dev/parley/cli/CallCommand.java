@@ -5,13 +5,10 @@ import dev.parley.client.CallMedia;
 import dev.parley.client.Contact;
 import dev.parley.client.ParleyClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,29 +27,24 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
     /** The callee rings for 45 s; connecting first may take up to 20 s. */
     private static final long DIAL_TIMEOUT_SECONDS = 40;
 
-    @ParentCommand
-    ParleyCommand root;
+    @Mixin
+    SharedOptions.Context context;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    SharedOptions.To to;
 
-    @Option(names = "--to", required = true, paramLabel = "CONTACT", description = "Peer id, contact name, or a unique prefix of either.")
-    String to;
-
-    @Option(names = "--play", paramLabel = "WAV", description = "Play this WAV file as your voice (any PCM WAV), then silence.")
-    Path play;
-
-    @Option(names = "--record", paramLabel = "WAV", description = "Record what the contact says to this new WAV file.")
-    Path record;
+    @Mixin
+    SharedOptions.Audio audio;
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "Hang up this long after they answer: 10s, 500ms, 2m (default: when they hang up or Ctrl-C).")
     String duration;
 
-    @Option(names = "--json", description = "One JSON object per line per event: online, call-dialing, call-answered, call-stats, call-ended.")
-    boolean json;
+    @Mixin
+    SharedOptions.JsonOutput jsonOutput;
 
     @Override
     public Integer call() throws InterruptedException {
+        boolean json = jsonOutput.on;
         Duration talk = null;
         if (duration != null) {
             try {
@@ -61,17 +53,17 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--duration: " + e.getMessage());
             }
         }
-        try (CallSession session = new CallSession(root, spec, play, record, json, "call")) {
+        try (CallSession session = new CallSession(context, audio, json, "call")) {
             ParleyClient client = session.client;
             PrintWriter out = session.out;
             PrintWriter err = session.err;
             EventRecorder events = session.events;
-            Contact contact = Contacts.resolve(client, to);
+            Contact contact = Contacts.resolve(client, to.contact);
             String label = contact.label();
             session.goOnline();
             if (!json) err.println("Calling " + label + "…");
             session.flush();
-            CallMedia media = CallSupport.media(play, record);
+            CallMedia media = audio.media();
             CallId id;
             try {
                 id = client.call(contact.peerId(), media).toCompletableFuture().get(DIAL_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -3,10 +3,8 @@ package dev.parley.cli;
 import dev.parley.client.CallEndReason;
 import dev.parley.client.CallId;
 import dev.parley.client.ParleyClient;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 
 /**
  * What {@code parley call} and {@code parley answer} share: the profile's client opened with real
@@ -24,12 +22,12 @@ final class CallSession implements AutoCloseable {
     private volatile CallId live;
     private boolean statsShown;
 
-    CallSession(ParleyCommand root, CommandSpec spec, Path play, Path record, boolean json, String name) {
-        CallSupport.checkFiles(play, record);
-        boolean devices = play == null && record == null;
-        this.profile = Profile.resolve(root);
-        this.out = spec.commandLine().getOut();
-        this.err = spec.commandLine().getErr();
+    CallSession(SharedOptions.Context context, SharedOptions.Audio audio, boolean json, String name) {
+        audio.check();
+        boolean devices = audio.devices();
+        this.profile = context.profile();
+        this.out = context.out();
+        this.err = context.err();
         this.json = json;
         this.client = profile.open(events, b -> {
             if (devices) b.audioDevices(null, null);

@@ -9,15 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
-/** What {@code parley call} and {@code parley answer} share: audio options, JSON events, exit codes by how the call ended. */
+/** What {@code parley call}, {@code parley answer} and the chat's calls share: call media, JSON events, texts and exit codes by how the call ended. */
 public final class CallSupport {
     private CallSupport() {}
-
-    /** Checks {@code --play}/{@code --record} before anything goes online (exit 8 with one line). */
-    static void checkFiles(Path play, Path record) {
-        if (play != null) LocalFiles.requireReadableFile(play, "--play WAV");
-        if (record != null) LocalFiles.requireNewFile(record, "--record WAV");
-    }
 
     /** The microphone and speaker unless the call is headless (a WAV to play and/or one to record to). */
     public static CallMedia media(Path play, Path record) {

@@ -2,11 +2,9 @@ package dev.parley.cli;
 
 import dev.parley.cli.chat.ChatSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code parley chat [CONTACT]}: the interactive client. */
@@ -20,22 +18,18 @@ import java.util.concurrent.Callable;
                         + "--play/--record make them headless.",
                 "If the server is unreachable the client keeps retrying; messages you type are kept and sent later."})
 final class ChatCommand implements Callable<Integer> {
-    @ParentCommand
-    ParleyCommand root;
+    @Mixin
+    SharedOptions.Context context;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONTACT", description = "Open the conversation with this contact (name, peer id or prefix).")
     String contact;
 
-    @Option(names = "--play", paramLabel = "WAV", description = "In calls, play this WAV file as your voice instead of the microphone.")
-    Path play;
-
-    @Option(names = "--record", paramLabel = "WAV", description = "Record each call's incoming audio to this WAV file (NAME-2.wav… for later calls) instead of the speaker.")
-    Path record;
+    @Mixin
+    SharedOptions.Audio audio;
 
     @Override
     public Integer call() throws Exception {
-        if (play != null) LocalFiles.requireReadableFile(play, "--play WAV");
-        if (record != null) LocalFiles.requireNewFile(record, "--record WAV");
-        return new ChatSession(Profile.resolve(root), play, record).run(contact);
+        audio.check();
+        return new ChatSession(context.profile(), audio.play, audio.record).run(contact);
     }
 }

@@ -3,10 +3,10 @@ package dev.parley.cli;
 import dev.parley.client.Contact;
 import dev.parley.client.ParleyClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.Console;
@@ -24,9 +24,6 @@ import java.util.concurrent.Callable;
         subcommands = {ContactsCommand.Add.class, ContactsCommand.ListContacts.class, ContactsCommand.Verify.class,
                 ContactsCommand.Remove.class})
 final class ContactsCommand implements Runnable {
-    @ParentCommand
-    ParleyCommand root;
-
     @Spec
     CommandSpec spec;
 
@@ -46,11 +43,8 @@ final class ContactsCommand implements Runnable {
                     + "Adding someone again just renames them."},
             footer = {"", "Example: parley contacts add 'parley:Xy3...' --name Bob"})
     static final class Add implements Callable<Integer> {
-        @ParentCommand
-        ContactsCommand parent;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        SharedOptions.Context context;
 
         @Parameters(index = "0", paramLabel = "CONTACT", description = "Their contact string (quote it in the shell) or peer id.")
         String contact;
@@ -58,13 +52,13 @@ final class ContactsCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NAME", description = "What you call them (default: the name in the contact string).")
         String name;
 
-        @Option(names = "--json", description = "Print one JSON object: peerId, name, keyPinned, verified.")
-        boolean json;
+        @Mixin
+        SharedOptions.JsonOutput jsonOutput;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (ParleyClient client = Profile.resolve(parent.root).open(null)) {
+            PrintWriter out = context.out();
+            try (ParleyClient client = context.profile().open(null)) {
                 Contact c;
                 try {
                     c = client.addContact(contact, name);
@@ -77,7 +71,7 @@ final class ContactsCommand implements Runnable {
                     throw new CliException(ExitCodes.CONTACT, "bad contact string: " + why
                             + "; ask for it again and quote it in the shell: parley contacts add 'parley:...' --name NAME");
                 }
-                if (json) {
+                if (jsonOutput.on) {
                     out.println(contactJson(c));
                 } else {
                     out.println("Added " + c.label() + " (peer id " + c.peerId() + ").");
@@ -103,21 +97,18 @@ final class ContactsCommand implements Runnable {
     static final class ListContacts implements Callable<Integer> {
         private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneId.systemDefault());
 
-        @ParentCommand
-        ContactsCommand parent;
+        @Mixin
+        SharedOptions.Context context;
 
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--json", description = "Print one JSON array of objects: peerId, name, keyPinned, verified, keyChanged, unread.")
-        boolean json;
+        @Mixin
+        SharedOptions.JsonOutput jsonOutput;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (ParleyClient client = Profile.resolve(parent.root).open(null)) {
+            PrintWriter out = context.out();
+            try (ParleyClient client = context.profile().open(null)) {
                 List<Contact> all = client.contacts();
-                if (json) {
+                if (jsonOutput.on) {
                     List<Json> items = new ArrayList<>();
                     for (Contact c : all) items.add(contactJson(c).put("unread", client.unreadCount(c.peerId())));
                     out.println(Json.array(items));
@@ -144,11 +135,8 @@ final class ContactsCommand implements Runnable {
             footer = {"", "Examples: parley contacts verify Bob                   (shows the number; asks if run in a terminal)",
                     "          parley contacts verify Bob --confirm '12345 67890 ...'"})
     static final class Verify implements Callable<Integer> {
-        @ParentCommand
-        ContactsCommand parent;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        SharedOptions.Context context;
 
         @Parameters(index = "0", paramLabel = "CONTACT", description = "Name, peer id or a unique prefix of either.")
         String who;
@@ -157,13 +145,13 @@ final class ContactsCommand implements Runnable {
                 description = "The number you compared; marks the contact verified if it is the right one (spaces allowed).")
         String confirm;
 
-        @Option(names = "--json", description = "Print one JSON object: peerId, name, safetyNumber, verified. Never asks.")
-        boolean json;
+        @Mixin
+        SharedOptions.JsonOutput jsonOutput;
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (ParleyClient client = Profile.resolve(parent.root).open(null)) {
+            PrintWriter out = context.out();
+            try (ParleyClient client = context.profile().open(null)) {
                 Contact found = Contacts.resolve(client, who);
                 Contact c = found;
                 if (c.keyChanged()) {
@@ -183,7 +171,7 @@ final class ContactsCommand implements Runnable {
                                 + "'parley contacts verify " + firstWord(c) + "'");
                     }
                 }
-                if (json) {
+                if (jsonOutput.on) {
                     out.println(contactJson(c).put("safetyNumber", number));
                     out.flush();
                     return ExitCodes.OK;
@@ -222,11 +210,8 @@ final class ContactsCommand implements Runnable {
     @Command(name = "remove", aliases = "rm", mixinStandardHelpOptions = true,
             description = "Remove a contact together with your conversation history with them.")
     static final class Remove implements Callable<Integer> {
-        @ParentCommand
-        ContactsCommand parent;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        SharedOptions.Context context;
 
         @Parameters(index = "0", paramLabel = "CONTACT", description = "Name, peer id or a unique prefix of either.")
         String who;
@@ -236,8 +221,8 @@ final class ContactsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (ParleyClient client = Profile.resolve(parent.root).open(null)) {
+            PrintWriter out = context.out();
+            try (ParleyClient client = context.profile().open(null)) {
                 Contact c = Contacts.resolve(client, who);
                 if (!yes) {
                     Console console = System.console();

@@ -12,6 +12,7 @@ import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyConfig;
 import dev.parley.client.ParleyListener;
 import dev.parley.client.ServerStatus;
+import dev.parley.client.ToneAnalysis;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.protocol.PeerId;
@@ -197,35 +198,15 @@ public final class DemoCommand implements Callable<Integer> {
         return java.util.HexFormat.of().formatHex(md.digest());
     }
 
-    /** Fraction of 20 ms windows, from the first to the last one with the tone, in which a Goertzel filter finds {@code hz}. */
-    static double toneFraction(Path wav, double hz) throws Exception {
-        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
-            var f = in.getFormat();
-            byte[] pcm = in.readAllBytes();
-            int rate = (int) f.getSampleRate(), window = rate / 50, n = pcm.length / 2 / window;
-            int first = -1, last = -1, hits = 0;
-            for (int w = 0; w < n; w++) {
-                double coeff = 2 * Math.cos(2 * Math.PI * hz / rate), s1 = 0, s2 = 0, energy = 0;
-                for (int i = 0; i < window; i++) {
-                    int k = (w * window + i) * 2;
-                    double x = (short) ((pcm[k] & 0xff) | (pcm[k + 1] << 8)) / 32768.0;
-                    double s0 = x + coeff * s1 - s2;
-                    s2 = s1;
-                    s1 = s0;
-                    energy += x * x;
-                }
-                double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-                boolean tone = energy > 1e-4 && power / (energy * window / 2.0) > 0.5;
-                if (tone && first < 0) first = w;
-                if (tone) {
-                    last = w;
-                    hits++;
-                }
-            }
-            // Between the first and the last tone window: the recorder may keep writing silence after the hang-up.
-            int counted = first < 0 ? 0 : last - first + 1;
-            return counted <= 0 ? 0 : Math.min(1.0, hits / (double) counted);
-        }
+    /** Quieter than -70 dBFS is silence, whatever its spectrum. */
+    static final ToneAnalysis.Threshold HEARD = new ToneAnalysis.Threshold(Math.pow(10, -70 / 20.0), 0.5);
+
+    /**
+     * Fraction of 20 ms windows, from the first to the last one with the tone, in which {@code hz} is
+     * heard (the recorder may keep writing silence after the hang-up).
+     */
+    static double toneFraction(Path wav, double hz) throws IOException {
+        return ToneAnalysis.read(wav, HEARD).coverage(hz).fraction();
     }
 
     private int fail(String why) {

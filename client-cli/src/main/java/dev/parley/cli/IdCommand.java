@@ -2,10 +2,8 @@ package dev.parley.cli;
 
 import dev.parley.client.ParleyClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -17,22 +15,20 @@ import java.util.concurrent.Callable;
         footer = {"", "Example: parley id --name Alice   then give the 'parley:...' line to Bob, who runs",
                 "         parley contacts add 'parley:...' --name Alice"})
 final class IdCommand implements Callable<Integer> {
-    @ParentCommand
-    ParleyCommand root;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    SharedOptions.Context context;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Suggest this name to whoever adds you (put into the contact string).")
     String name;
 
-    @Option(names = "--json", description = "Print one JSON object: peerId, contact, key, profile, server.")
-    boolean json;
+    @Mixin
+    SharedOptions.JsonOutput jsonOutput;
 
     @Override
     public Integer call() {
-        Profile profile = Profile.resolve(root);
-        PrintWriter out = spec.commandLine().getOut();
+        Profile profile = context.profile();
+        PrintWriter out = context.out();
+        boolean json = jsonOutput.on;
         try (ParleyClient client = profile.open(null)) {
             String contact = client.contactString(name).toString();
             if (json) {

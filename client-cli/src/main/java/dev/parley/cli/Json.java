@@ -1,86 +1,103 @@
 package dev.parley.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.UncheckedIOException;
+import java.util.Locale;
 
 /**
- * Writes the one-line JSON objects of {@code --json} output. Values are strings, numbers, booleans,
- * null, or nested {@code Json}/{@code Iterable}s; field order is insertion order.
+ * The one-line JSON objects of {@code --json} output, written by Jackson with the CLI's one
+ * {@link #MAPPER}. Values are strings, numbers, booleans, null, or nested {@code Json}/{@code Iterable}s;
+ * anything else is written as its {@code toString()}. Field order is insertion order.
+ *
+ * <p>The bytes are part of the scripting contract (docs/cli.md, pinned by {@code JsonTest}): no spaces;
+ * integers ({@code Integer}, {@code Long}) as such, every other number as a Java {@code double}
+ * ({@code 1.0E-7}, {@code 2.0}) and null when not finite; in strings {@code \n \r \t \" \\} and every
+ * other control character or U+2028/U+2029 as a lower-case {@code \}{@code u00xx} escape, so a
+ * message text never breaks the one-event-per-line framing, even for JavaScript readers.
  */
 public final class Json {
-    private final Map<String, Object> fields = new LinkedHashMap<>();
+    /** Compact output; the escapes above instead of Jackson's defaults ({@code \b}, {@code \f}, upper-case hex, raw U+2028). */
+    static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder().characterEscapes(new LineSafeEscapes()).build()).build();
+
+    private final ObjectNode node = JsonNodeFactory.instance.objectNode();
+
+    private Json() {}
 
     public static Json object() {
         return new Json();
     }
 
     public Json put(String key, Object value) {
-        fields.put(key, value);
+        node.set(key, toNode(value));
         return this;
     }
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder();
-        write(b, this);
-        return b.toString();
+        return write(node);
     }
 
     public static String array(Iterable<?> items) {
-        StringBuilder b = new StringBuilder();
-        write(b, items);
-        return b.toString();
+        return write(toNode(items));
     }
 
-    private static void write(StringBuilder b, Object v) {
-        if (v == null) {
-            b.append("null");
-        } else if (v instanceof Json j) {
-            b.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Object> e : j.fields.entrySet()) {
-                if (!first) b.append(',');
-                first = false;
-                string(b, e.getKey());
-                b.append(':');
-                write(b, e.getValue());
-            }
-            b.append('}');
-        } else if (v instanceof Iterable<?> it) {
-            b.append('[');
-            boolean first = true;
-            for (Object o : it) {
-                if (!first) b.append(',');
-                first = false;
-                write(b, o);
-            }
-            b.append(']');
-        } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long) {
-            b.append(v);
-        } else if (v instanceof Number n) {
+    private static String write(JsonNode n) {
+        try {
+            return MAPPER.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain nodes always serializes
+        }
+    }
+
+    private static JsonNode toNode(Object v) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (v == null) return f.nullNode();
+        if (v instanceof Json j) return j.node;
+        if (v instanceof Iterable<?> it) {
+            ArrayNode a = f.arrayNode();
+            for (Object o : it) a.add(toNode(o));
+            return a;
+        }
+        if (v instanceof Boolean b) return f.booleanNode(b);
+        if (v instanceof Integer i) return f.numberNode(i);
+        if (v instanceof Long l) return f.numberNode(l);
+        if (v instanceof Number n) {
             double d = n.doubleValue();
-            b.append(Double.isFinite(d) ? String.valueOf(d) : "null");
-        } else {
-            string(b, v.toString());
+            return Double.isFinite(d) ? f.numberNode(d) : f.nullNode();
         }
+        return f.textNode(v.toString());
     }
 
-    private static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
+    /** Short escapes only for {@code \n \r \t}; {@code \}{@code u00xx} (lower case) for other controls and U+2028/U+2029. */
+    private static final class LineSafeEscapes extends CharacterEscapes {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        LineSafeEscapes() {
+            for (int c = 0; c < 0x20; c++) {
+                if (c != '\n' && c != '\r' && c != '\t') ascii[c] = ESCAPE_CUSTOM;
             }
         }
-        b.append('"');
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) return new SerializedString(String.format(Locale.ROOT, "\\u%04x", ch));
+            return null;
+        }
     }
 }

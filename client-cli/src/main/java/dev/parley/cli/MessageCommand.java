@@ -5,11 +5,8 @@ import dev.parley.client.Contact;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -27,35 +24,34 @@ import java.util.concurrent.TimeUnit;
                 + "this profile is online ('parley chat' or 'parley receive')."},
         footer = {"", "Example: parley message --to Bob \"see you at 8\" && echo delivered"})
 final class MessageCommand implements Callable<Integer> {
-    @ParentCommand
-    ParleyCommand root;
+    static final int DEFAULT_TIMEOUT_SECONDS = 30; // in OptionHelp.properties too
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    SharedOptions.Context context;
 
-    @Option(names = "--to", required = true, paramLabel = "CONTACT", description = "Peer id, contact name, or a unique prefix of either.")
-    String to;
+    @Mixin
+    SharedOptions.To to;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long to wait for the acknowledgement (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    SharedOptions.Timeout timeout;
 
-    @Option(names = "--json", description = "On success print one JSON object: id, to, name, state, ms.")
-    boolean json;
+    @Mixin
+    SharedOptions.JsonOutput jsonOutput;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The message; several words are joined with spaces.")
     List<String> words;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (timeoutSeconds <= 0) throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
+        int timeoutSeconds = timeout.orElse(DEFAULT_TIMEOUT_SECONDS);
+        boolean json = jsonOutput.on;
         String text = String.join(" ", words);
         if (text.isBlank()) throw new CliException(ExitCodes.USAGE, "the message is empty: give some text after the options");
-        Profile profile = Profile.resolve(root);
+        Profile profile = context.profile();
         EventRecorder events = new EventRecorder();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = context.out();
         try (ParleyClient client = profile.open(events)) {
-            Contact contact = Contacts.resolve(client, to);
+            Contact contact = Contacts.resolve(client, to.contact);
             Online.start(client, profile, events, e -> { });
             long t0 = System.nanoTime();
             ChatMessage sent;

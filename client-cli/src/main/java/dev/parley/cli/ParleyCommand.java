@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * The {@code parley} command. Global options come before the subcommand
  * ({@code parley --profile DIR --server URL message ...}); subcommands reach them through {@link Profile}.
  */
-@Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0-SNAPSHOT",
+@Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0-SNAPSHOT", resourceBundle = "dev.parley.cli.OptionHelp",
         description = {"Peer-to-peer chat, calls and file transfer over WebRTC.", "",
                 "Start here: 'parley id' shows the contact string to give your friend, 'parley contacts add' adds theirs, "
                         + "'parley chat' opens the interactive client. Global options go before the command."},

@@ -8,10 +8,8 @@ import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.protocol.PeerId;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,11 +34,8 @@ import java.util.concurrent.TimeUnit;
 final class ReceiveCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
 
-    @ParentCommand
-    ParleyCommand root;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    SharedOptions.Context context;
 
     @Option(names = "--auto-accept", description = "Accept every file offer (up to --max-size). Without it offers are declined and reported.")
     boolean autoAccept;
@@ -51,15 +46,16 @@ final class ReceiveCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Where accepted files go (created if missing; default: <profile>/downloads).")
     Path dir;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Exit 0 after this many seconds (default: run until Ctrl-C).")
-    Integer timeoutSeconds;
+    @Mixin
+    SharedOptions.Timeout timeout;
 
     @Option(names = "--count", paramLabel = "N", description = "Exit 0 after N messages and files (together) have arrived.")
     Integer count;
 
-    @Option(names = "--json", description = "One JSON object per line per event: online, message, offer, file, file-failed, presence, server, security.")
-    boolean json;
+    @Mixin
+    SharedOptions.JsonOutput jsonOutput;
 
+    private boolean json;
     private PrintWriter out;
     private PrintWriter err;
     private ParleyClient client;
@@ -69,7 +65,8 @@ final class ReceiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (timeoutSeconds != null && timeoutSeconds <= 0) throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
+        Integer timeoutSeconds = timeout.seconds();
+        json = jsonOutput.on;
         if (count != null && count <= 0) throw new CliException(ExitCodes.USAGE, "--count must be a positive number of messages");
         if (maxSize != null) {
             if (!autoAccept) throw new CliException(ExitCodes.USAGE, "--max-size only makes sense with --auto-accept");
@@ -79,10 +76,10 @@ final class ReceiveCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--max-size: " + e.getMessage());
             }
         }
-        Profile profile = Profile.resolve(root);
+        Profile profile = context.profile();
         Path downloads = dir == null ? null : LocalFiles.requireWritableDir(dir, "--dir");
-        out = spec.commandLine().getOut();
-        err = spec.commandLine().getErr();
+        out = context.out();
+        err = context.err();
         EventRecorder events = new EventRecorder();
         client = profile.open(events, b -> {
             if (downloads != null) b.downloadDir(downloads);

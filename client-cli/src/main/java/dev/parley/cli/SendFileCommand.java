@@ -6,11 +6,8 @@ import dev.parley.client.ParleyClient;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferProgress;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,37 +26,36 @@ import java.util.concurrent.TimeUnit;
                 + "If the offer is not answered, or the transfer stalls, for --timeout seconds, it is withdrawn (exit 6)."},
         footer = {"", "Example: parley send-file --to Bob report.pdf && echo 'Bob has it'"})
 final class SendFileCommand implements java.util.concurrent.Callable<Integer> {
-    @ParentCommand
-    ParleyCommand root;
+    static final int DEFAULT_TIMEOUT_SECONDS = 60; // in OptionHelp.properties too
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    SharedOptions.Context context;
 
-    @Option(names = "--to", required = true, paramLabel = "CONTACT", description = "Peer id, contact name, or a unique prefix of either.")
-    String to;
+    @Mixin
+    SharedOptions.To to;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Give up after this many seconds without an answer or without progress (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    SharedOptions.Timeout timeout;
 
-    @Option(names = "--json", description = "On success print one JSON object: id, to, name, file, size, sha256, state, ms.")
-    boolean json;
+    @Mixin
+    SharedOptions.JsonOutput jsonOutput;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The file to send.")
     Path file;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (timeoutSeconds <= 0) throw new CliException(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
+        int timeoutSeconds = timeout.orElse(DEFAULT_TIMEOUT_SECONDS);
+        boolean json = jsonOutput.on;
         LocalFiles.requireReadableFile(file, "file");
         Path source = file.toAbsolutePath().normalize();
-        Profile profile = Profile.resolve(root);
+        Profile profile = context.profile();
         EventRecorder events = new EventRecorder();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = context.out();
+        PrintWriter err = context.err();
         boolean tty = System.console() != null && !json;
         try (ParleyClient client = profile.open(events)) {
-            Contact contact = Contacts.resolve(client, to);
+            Contact contact = Contacts.resolve(client, to.contact);
             Online.start(client, profile, events, e -> { });
             long t0 = System.nanoTime();
             TransferId id;

@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.client.ToneAnalysis;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
 import org.junit.jupiter.api.AfterAll;
@@ -177,13 +178,13 @@ class FileAndCallCommandsTest {
             assertThat(answer.out()).anySatisfy(l -> assertThat(l).contains("\"event\":\"call-ringing\"").contains(aliceId));
             assertThat(JSON.readTree(answer.out().get(answer.out().size() - 1)).get("reason").asText()).isEqualTo("completed");
 
-            Goertzel heard = Goertzel.read(recording);
+            ToneAnalysis heard = ToneAnalysis.read(recording); // clean: louder than -26 dBFS, over 90 % of the energy at 1 kHz
             int first = heard.firstToneWindow(1000);
             assertThat(first).as("the tone reached Bob's recording").isGreaterThanOrEqualTo(0);
             // up to the last tone window: after the hang-up the recording may run on in silence for a while under load
             int windows = heard.lastToneWindow(1000) - first + 1;
             assertThat(windows).as("at least 2 of the 3 s carried the tone").isGreaterThanOrEqualTo(100);
-            assertThat(heard.fraction(1000, first, windows)).as("tone windows of %d from %d ms; gaps: %s", windows, first * 20,
+            assertThat(heard.coverage(1000, first, windows).fraction()).as("tone windows of %d from %d ms; gaps: %s", windows, first * 20,
                     heard.gaps(1000, first, windows)).isGreaterThanOrEqualTo(0.8); // the strict bar is HeadlessAudioTest's; see CallTest
         } finally {
             answer.kill();
@@ -211,74 +212,6 @@ class FileAndCallCommandsTest {
         AudioFormat f = new AudioFormat(rate, 16, 1, true, false);
         try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(pcm), f, rate * seconds)) {
             AudioSystem.write(in, AudioFileFormat.Type.WAVE, wav.toFile());
-        }
-    }
-
-    /** Tone detection per 20 ms window (Goertzel): the window is loud enough and ≥ 90 % of its energy is at the probe frequency. */
-    record Goertzel(int rate, short[] samples) {
-        static Goertzel read(Path wav) throws Exception {
-            try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
-                AudioFormat f = in.getFormat();
-                assertThat(f.getSampleSizeInBits()).isEqualTo(16);
-                assertThat(f.getChannels()).isEqualTo(1);
-                byte[] b = in.readAllBytes();
-                short[] s = new short[b.length / 2];
-                for (int i = 0; i < s.length; i++) s[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
-                return new Goertzel((int) f.getSampleRate(), s);
-            }
-        }
-
-        int window() {
-            return rate / 50;
-        }
-
-        int windows() {
-            return samples.length / window();
-        }
-
-        boolean tone(int w, double hz) {
-            int n = window();
-            double coeff = 2 * Math.cos(2 * Math.PI * hz / rate), s1 = 0, s2 = 0, energy = 0;
-            for (int i = w * n; i < (w + 1) * n; i++) {
-                double x = samples[i] / 32768.0;
-                energy += x * x;
-                double s0 = x + coeff * s1 - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-            double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-            return Math.sqrt(energy / n) > 0.05 && 2 * power / (n * energy) > 0.9;
-        }
-
-        int firstToneWindow(double hz) {
-            for (int w = 0; w < windows(); w++) if (tone(w, hz)) return w;
-            return -1;
-        }
-
-        int lastToneWindow(double hz) {
-            for (int w = windows() - 1; w >= 0; w--) if (tone(w, hz)) return w;
-            return -1;
-        }
-
-        /** Runs of windows without the tone, as {@code start-end ms}, for the failure message. */
-        String gaps(double hz, int from, int count) {
-            StringBuilder b = new StringBuilder();
-            int start = -1;
-            for (int w = from; w <= from + count; w++) {
-                boolean miss = w < from + count && !tone(w, hz);
-                if (miss && start < 0) start = w;
-                if (!miss && start >= 0) {
-                    b.append(start * 20).append('-').append(w * 20).append(" ms, ");
-                    start = -1;
-                }
-            }
-            return b.length() == 0 ? "none" : b.toString();
-        }
-
-        double fraction(double hz, int from, int count) {
-            int hits = 0;
-            for (int w = from; w < from + count; w++) if (tone(w, hz)) hits++;
-            return (double) hits / count;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.client.internal.call.ToneAnalysis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.parley.bench.calls;
 
+import dev.parley.client.ToneAnalysis;
 import dev.parley.client.internal.audio.AudioPump;
 import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;
@@ -229,6 +230,7 @@ public final class CallBench {
 
     /** Per-frame tone detector (Goertzel) on the playout thread; results queued. */
     static final class Tone implements RemoteAudioSink {
+        static final ToneAnalysis.Threshold TONE = new ToneAnalysis.Threshold(0.05, 0.8);
         private final double hz;
         private final ConcurrentLinkedQueue<Boolean> frames = new ConcurrentLinkedQueue<>();
 
@@ -238,20 +240,7 @@ public final class CallBench {
 
         @Override
         public void onFrame(byte[] pcm, int sampleRate, int channels, int n) {
-            int count = pcm.length / 2 / channels;
-            double coeff = 2 * Math.cos(2 * Math.PI * hz / sampleRate);
-            double s1 = 0, s2 = 0, energy = 0;
-            for (int i = 0; i < count; i++) {
-                int j = i * channels * 2;
-                double x = (short) ((pcm[j] & 0xff) | (pcm[j + 1] << 8)) / 32768.0;
-                energy += x * x;
-                double s0 = x + coeff * s1 - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-            double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-            double purity = energy == 0 ? 0 : 2 * power / (count * energy);
-            frames.add(Math.sqrt(energy / count) > 0.05 && purity > 0.8);
+            frames.add(TONE.test(ToneAnalysis.level(pcm, channels, sampleRate, hz)));
         }
 
         boolean[] drain() {

@@ -11,7 +11,7 @@ public record Slash(String name, String args, String help, Completion completion
     /** Runs on the input thread with the text after the command name (trimmed, possibly empty). */
     @FunctionalInterface
     public interface Handler {
-        void run(ChatSession session, String args) throws Exception;
+        void run(String args) throws Exception;
     }
 
     public String synopsis() {

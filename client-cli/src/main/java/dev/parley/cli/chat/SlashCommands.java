@@ -1,6 +1,9 @@
 package dev.parley.cli.chat;
 
 import dev.parley.cli.chat.Slash.Completion;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -8,29 +11,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The table of slash commands, in {@code /help} order: chat, files, calls. Adding one is one entry
- * here and a method of {@link ChatSession}.
+ * The table of slash commands, in {@code /help} order: chat, files, calls. Each runs a method of the
+ * view that owns what it changes ({@link Conversation}, {@link Transfers}, {@link CallView}); adding
+ * one is one entry here and that method. Everything here runs on the input thread.
  */
-public final class SlashCommands {
+final class SlashCommands {
     private final Map<String, Slash> byName = new LinkedHashMap<>();
     private final Map<String, String> aliases = Map.of("exit", "quit", "chat", "open", "contacts", "peers", "?", "help", "hang", "hangup", "refuse", "reject");
+    private final ChatScreen screen;
 
-    public SlashCommands() {
-        add(new Slash("open", "CONTACT", "open the conversation with a contact (shows recent history)", Completion.CONTACT, ChatSession::open));
-        add(new Slash("peers", "", "your contacts: online, connected, verified, unread", Completion.NONE, (s, a) -> s.peers()));
-        add(new Slash("history", "[N]", "the last N messages of this conversation (default 20), with receipts", Completion.NONE, ChatSession::history));
-        add(new Slash("verify", "[CONTACT]", "show the safety number and mark the contact verified after comparing", Completion.CONTACT, ChatSession::verify));
-        add(new Slash("send", "PATH", "offer a file to the open contact (Tab completes paths)", Completion.PATH, ChatSession::sendFile));
-        add(new Slash("accept", "[N]", "accept the latest file offer, or offer #N", Completion.NONE, ChatSession::acceptFile));
-        add(new Slash("reject", "[N]", "refuse the latest file offer, or offer #N", Completion.NONE, ChatSession::rejectFile));
-        add(new Slash("cancel", "[N]", "stop a file transfer in either direction (the latest, or #N)", Completion.NONE, ChatSession::cancelFile));
-        add(new Slash("call", "[CONTACT]", "call the open contact (or CONTACT)", Completion.CONTACT, ChatSession::call));
-        add(new Slash("answer", "", "answer the ringing call", Completion.NONE, (s, a) -> s.answer()));
-        add(new Slash("decline", "[N]", "refuse the ringing call; with no call ringing, the latest file offer (like /reject)", Completion.NONE, ChatSession::decline));
-        add(new Slash("hangup", "", "end the call (or give up while it rings)", Completion.NONE, (s, a) -> s.hangUp()));
-        add(new Slash("mute", "", "mute or unmute your microphone during a call", Completion.NONE, (s, a) -> s.mute()));
-        add(new Slash("help", "", "this list", Completion.NONE, (s, a) -> s.help()));
-        add(new Slash("quit", "", "leave (Ctrl-D does too)", Completion.NONE, (s, a) -> s.quit()));
+    SlashCommands(ChatScreen screen, Conversation chat, Transfers files, CallView calls, Runnable quit) {
+        this.screen = screen;
+        add(new Slash("open", "CONTACT", "open the conversation with a contact (shows recent history)", Completion.CONTACT, chat::open));
+        add(new Slash("peers", "", "your contacts: online, connected, verified, unread", Completion.NONE, a -> chat.peers()));
+        add(new Slash("history", "[N]", "the last N messages of this conversation (default 20), with receipts", Completion.NONE, chat::history));
+        add(new Slash("verify", "[CONTACT]", "show the safety number and mark the contact verified after comparing", Completion.CONTACT, chat::verify));
+        add(new Slash("send", "PATH", "offer a file to the open contact (Tab completes paths)", Completion.PATH, files::send));
+        add(new Slash("accept", "[N]", "accept the latest file offer, or offer #N", Completion.NONE, files::accept));
+        add(new Slash("reject", "[N]", "refuse the latest file offer, or offer #N", Completion.NONE, files::reject));
+        add(new Slash("cancel", "[N]", "stop a file transfer in either direction (the latest, or #N)", Completion.NONE, files::cancel));
+        add(new Slash("call", "[CONTACT]", "call the open contact (or CONTACT)", Completion.CONTACT, calls::call));
+        add(new Slash("answer", "", "answer the ringing call", Completion.NONE, a -> calls.answer()));
+        add(new Slash("decline", "[N]", "refuse the ringing call; with no call ringing, the latest file offer (like /reject)", Completion.NONE,
+                a -> decline(calls, files, a)));
+        add(new Slash("hangup", "", "end the call (or give up while it rings)", Completion.NONE, a -> calls.hangUp()));
+        add(new Slash("mute", "", "mute or unmute your microphone during a call", Completion.NONE, a -> calls.mute()));
+        add(new Slash("help", "", "this list", Completion.NONE, a -> help()));
+        add(new Slash("quit", "", "leave (Ctrl-D does too)", Completion.NONE, a -> quit.run()));
     }
 
     private void add(Slash s) {
@@ -38,12 +45,34 @@ public final class SlashCommands {
     }
 
     /** The command for {@code name} (without the slash; aliases resolved). */
-    public Optional<Slash> find(String name) {
+    Optional<Slash> find(String name) {
         String n = aliases.getOrDefault(name, name);
         return Optional.ofNullable(byName.get(n));
     }
 
-    public Collection<Slash> all() {
+    Collection<Slash> all() {
         return byName.values();
+    }
+
+    /** {@code /decline}: a ringing call first, else the latest file offer. */
+    private void decline(CallView calls, Transfers files, String args) {
+        if (calls.declineRinging()) return;
+        if (files.offerWaiting()) {
+            files.reject(args);
+            return;
+        }
+        screen.notice("nothing to decline: no call is ringing and no file offer is waiting");
+    }
+
+    private void help() {
+        screen.print(new AttributedString("Type a message and press Enter to send it to the open conversation. Commands:", AttributedStyle.BOLD));
+        int w = all().stream().mapToInt(s -> s.synopsis().length()).max().orElse(10);
+        for (Slash s : all()) {
+            screen.print(new AttributedStringBuilder().style(AttributedStyle.BOLD).append(String.format("  %-" + w + "s", s.synopsis()))
+                    .style(AttributedStyle.DEFAULT).append("  " + s.help()).toAttributedString());
+        }
+        screen.dim("File offers are numbered: /accept and /reject take the latest, /accept N a given one. "
+                + "/decline refuses a ringing call first, else the latest file offer.");
+        screen.dim("Tab completes commands, contacts and paths. Ctrl-D leaves. Start a message with // to send a leading /.");
     }
 }

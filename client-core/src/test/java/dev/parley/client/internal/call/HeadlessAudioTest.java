@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.ToneAnalysis;
 import dev.parley.client.internal.audio.AudioPump;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.audio.WavRecorder;

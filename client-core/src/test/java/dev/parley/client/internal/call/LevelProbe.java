@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.ToneAnalysis;
 import dev.parley.client.internal.rtc.RemoteAudioSink;
 
 import java.time.Duration;
@@ -23,19 +24,8 @@ final class LevelProbe implements RemoteAudioSink {
 
     @Override
     public void onFrame(byte[] pcm, int sampleRate, int channels, int n) {
-        int count = pcm.length / 2 / channels;
-        double coeff = 2 * Math.cos(2 * Math.PI * hz / sampleRate);
-        double s1 = 0, s2 = 0, energy = 0;
-        for (int i = 0; i < count; i++) {
-            int j = i * channels * 2;
-            double x = (short) ((pcm[j] & 0xff) | (pcm[j + 1] << 8)) / 32768.0;
-            energy += x * x;
-            double s0 = x + coeff * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-        frames.offer(new Frame(Math.sqrt(energy / count), energy == 0 ? 0 : 2 * power / (count * energy)));
+        ToneAnalysis.Level l = ToneAnalysis.level(pcm, channels, sampleRate, hz);
+        frames.offer(new Frame(l.rms(), l.purity()));
     }
 
     /** Everything queued so far (consumes it). */
