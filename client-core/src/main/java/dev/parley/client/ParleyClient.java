@@ -23,7 +23,7 @@ import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.WavSource;
-import dev.parley.client.internal.call.CallAudio;
+import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallEngine;
 import dev.parley.client.internal.call.CallEvent;
@@ -114,7 +114,7 @@ public final class ParleyClient implements AutoCloseable {
         try {
             if (config.audioDevices()) detection = AudioDevices.detect();
             rtc = detection != null
-                    ? AudioDevices.runtime(rtcConfig(config), detection, config.microphone(), config.speaker())
+                    ? RtcRuntime.create(rtcConfig(config), AudioDevices.setup(detection, config.microphone(), config.speaker()))
                     : RtcRuntime.create(rtcConfig(config));
         } catch (RuntimeException e) {
             store.close();

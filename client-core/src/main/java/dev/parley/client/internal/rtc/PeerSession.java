@@ -1,5 +1,9 @@
 package dev.parley.client.internal.rtc;
 
+import dev.parley.client.internal.audio.AudioSendGate;
+import dev.parley.client.internal.audio.AudioStatsSample;
+import dev.parley.client.internal.audio.PeerAudio;
+import dev.parley.client.internal.audio.RemoteAudioSink;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
@@ -470,6 +474,42 @@ public final class PeerSession {
                 });
             }
         });
+    }
+
+    /** This session's call audio, as features see it. */
+    public PeerAudio audio() {
+        PeerSession session = this;
+        return new PeerAudio() {
+            @Override
+            public boolean headless() {
+                return session.headlessAudio();
+            }
+
+            @Override
+            public CompletionStage<Void> start(RemoteAudioSink sink) {
+                return session.startAudio(sink);
+            }
+
+            @Override
+            public boolean push(byte[] pcm, int sampleRate, int channels) {
+                return session.pushAudio(pcm, sampleRate, channels);
+            }
+
+            @Override
+            public void stop() {
+                session.stopAudio();
+            }
+
+            @Override
+            public void setMuted(boolean muted) {
+                session.setAudioMuted(muted);
+            }
+
+            @Override
+            public CompletionStage<AudioStatsSample> stats() {
+                return session.stats().thenApply(AudioStatsSample::from);
+            }
+        };
     }
 
     /** True if this runtime pushes PCM ({@link #pushAudio}) rather than using real devices. */

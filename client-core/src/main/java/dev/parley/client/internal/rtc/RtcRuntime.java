@@ -11,6 +11,8 @@ import dev.onvoid.webrtc.media.audio.AudioDevice;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.parley.client.internal.audio.AudioSendGate;
+import dev.parley.client.internal.audio.AudioSetup;
 import lombok.extern.slf4j.Slf4j;
 
 import java.time.Duration;

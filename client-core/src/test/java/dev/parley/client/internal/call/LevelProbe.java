@@ -1,7 +1,7 @@
 package dev.parley.client.internal.call;
 
-import dev.parley.client.internal.rtc.RemoteAudioSink;
 
+import dev.parley.client.internal.audio.RemoteAudioSink;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
