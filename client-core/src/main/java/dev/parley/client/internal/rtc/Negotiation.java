@@ -1,7 +1,5 @@
 package dev.parley.client.internal.rtc;
 
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
-import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
@@ -9,7 +7,6 @@ import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.parley.client.internal.audio.AudioSendGate;
 import lombok.extern.slf4j.Slf4j;
 
@@ -18,9 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -53,7 +47,7 @@ final class Negotiation {
     private final RtcConfig config;
     private final SignalingChannel signaling;
     private final DescriptionVerifier verifier;
-    private final AudioSendGate gate;
+    private final SdpOperations ops;
     private final Hooks hooks;
     private final Consumer<CloseReason> closer;
     private final String remotePeerId;
@@ -84,7 +78,7 @@ final class Negotiation {
         this.config = config;
         this.signaling = signaling;
         this.verifier = verifier;
-        this.gate = gate;
+        this.ops = new SdpOperations(pc, gate);
         this.hooks = hooks;
         this.closer = closer;
         this.remotePeerId = loop.remotePeerId();
@@ -151,8 +145,8 @@ final class Negotiation {
         negotiationNeeded = false;
         RTCOfferOptions options = new RTCOfferOptions();
         options.iceRestart = iceRestartPending; // RFC 8829 §5.2.1 IceRestart
-        RTCSessionDescription offer = createOffer(options);
-        setLocal(offer);
+        RTCSessionDescription offer = ops.createOffer(options);
+        ops.setLocal(offer);
         descriptionsExchanged = false;
         localSdp = offer.sdp;
         sendDescription(DescriptionType.OFFER, offer.sdp);
@@ -202,18 +196,18 @@ final class Negotiation {
         if (offerCollision) {
             // Polite: roll back our offer (RFC 8829 §4.1.8.2) and take theirs instead.
             log.debug("glare with {}: polite, rolling back our offer", remotePeerId);
-            setLocal(new RTCSessionDescription(RTCSdpType.ROLLBACK, ""));
+            ops.setLocal(new RTCSessionDescription(RTCSdpType.ROLLBACK, ""));
             negotiationNeeded = true; // re-checked once stable again
         }
         if (type == DescriptionType.OFFER) {
             startConnectTimer();
         }
-        setRemote(new RTCSessionDescription(
+        ops.setRemote(new RTCSessionDescription(
                 type == DescriptionType.OFFER ? RTCSdpType.OFFER : RTCSdpType.ANSWER, sdp));
         if (type == DescriptionType.OFFER) {
             hooks.beforeAnswer();
-            RTCSessionDescription answer = createAnswer();
-            setLocal(answer);
+            RTCSessionDescription answer = ops.createAnswer();
+            ops.setLocal(answer);
             localSdp = answer.sdp;
             sendDescription(DescriptionType.ANSWER, answer.sdp);
         }
@@ -412,72 +406,5 @@ final class Negotiation {
         restartWaiters.forEach(w -> w.completeExceptionally(gone));
         restartWaiters.clear();
         reportedState = SessionState.CLOSED;
-    }
-
-    // ---- asynchronous native operations, awaited on the loop (never on a WebRTC thread) ----
-
-    private RTCSessionDescription createOffer(RTCOfferOptions options) throws Exception {
-        CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
-        pc.createOffer(options, new SdpCreated(f, "createOffer"));
-        return await(f, "createOffer");
-    }
-
-    private RTCSessionDescription createAnswer() throws Exception {
-        CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
-        pc.createAnswer(new RTCAnswerOptions(), new SdpCreated(f, "createAnswer"));
-        return await(f, "createAnswer");
-    }
-
-    /** SLD may (re)start the headless recorder, so it runs inside the audio gate (shared notes §2). */
-    private void setLocal(RTCSessionDescription d) throws Exception {
-        gate.around(() -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            pc.setLocalDescription(d, new SdpSet(f, "setLocalDescription(" + d.sdpType + ")"));
-            return await(f, "setLocalDescription");
-        });
-    }
-
-    private void setRemote(RTCSessionDescription d) throws Exception {
-        gate.around(() -> {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            pc.setRemoteDescription(d, new SdpSet(f, "setRemoteDescription(" + d.sdpType + ")"));
-            return await(f, "setRemoteDescription");
-        });
-    }
-
-    private static <T> T await(CompletableFuture<T> f, String what) throws Exception {
-        try {
-            return f.get(SessionLoop.OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        } catch (TimeoutException e) {
-            throw new TimeoutException(what + " did not complete in " + SessionLoop.OPERATION_TIMEOUT_MS + " ms");
-        }
-    }
-
-    /** Only completes a future: runs on the signaling thread. */
-    private record SdpCreated(CompletableFuture<RTCSessionDescription> f, String what)
-            implements CreateSessionDescriptionObserver {
-        @Override
-        public void onSuccess(RTCSessionDescription d) {
-            f.complete(d);
-        }
-
-        @Override
-        public void onFailure(String error) {
-            f.completeExceptionally(new IllegalStateException(what + ": " + error));
-        }
-    }
-
-    private record SdpSet(CompletableFuture<Void> f, String what) implements SetSessionDescriptionObserver {
-        @Override
-        public void onSuccess() {
-            f.complete(null);
-        }
-
-        @Override
-        public void onFailure(String error) {
-            f.completeExceptionally(new IllegalStateException(what + ": " + error));
-        }
     }
 }

@@ -1,13 +1,9 @@
 package dev.parley.client.internal.rtc;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCPeerConnection;
-import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCStatsReport;
 import dev.parley.client.internal.audio.AudioSendGate;
@@ -88,7 +84,8 @@ public final class PeerSession {
         this.loop = new SessionLoop(remotePeerId, Objects.requireNonNull(scheduler, "scheduler"),
                 Objects.requireNonNull(listener, "listener"));
         loop.bind(this, this::closeInternal);
-        this.pc = factory.createPeerConnection(rtcConfiguration, new ConnectionObserver());
+        ConnectionObserver observer = new ConnectionObserver(loop);
+        this.pc = factory.createPeerConnection(rtcConfiguration, observer);
         if (pc == null) {
             loop.shutdown();
             throw new IllegalStateException("webrtc refused to create a peer connection");
@@ -112,6 +109,7 @@ public final class PeerSession {
                     }
                 }, this::closeInternal);
         this.audio = new SessionAudio(loop, factory, pc, audioGate, negotiation, this::stats);
+        observer.bind(negotiation, channels);
     }
 
     /**
@@ -418,59 +416,5 @@ public final class PeerSession {
         loop.emitFinal((l, s) -> l.onClosed(s, reason));
         terminated.countDown();
         loop.shutdown(); // queued tasks still run, and all return at once since closing is set
-    }
-
-    // ---- WebRTC callbacks: run on the factory's signaling thread. Copy, hand off, catch all. ----
-
-    private final class ConnectionObserver implements PeerConnectionObserver {
-        @Override
-        public void onIceCandidate(RTCIceCandidate c) {
-            try {
-                String sdp = c.sdp;
-                String mid = c.sdpMid;
-                int index = c.sdpMLineIndex;
-                loop.post("send candidate", () -> negotiation.sendCandidate(sdp, mid, index));
-            } catch (Throwable t) {
-                log.error("onIceCandidate", t);
-            }
-        }
-
-        @Override
-        public void onIceGatheringChange(RTCIceGatheringState state) {
-            try {
-                if (state == RTCIceGatheringState.COMPLETE) {
-                    loop.post("end of candidates", () -> negotiation.sendEndOfCandidates());
-                }
-            } catch (Throwable t) {
-                log.error("onIceGatheringChange", t);
-            }
-        }
-
-        @Override
-        public void onConnectionChange(RTCPeerConnectionState state) {
-            try {
-                loop.post("connection state " + state, () -> negotiation.onConnectionState(state));
-            } catch (Throwable t) {
-                log.error("onConnectionChange", t);
-            }
-        }
-
-        @Override
-        public void onRenegotiationNeeded() {
-            try {
-                loop.post("negotiation", () -> negotiation.renegotiate());
-            } catch (Throwable t) {
-                log.error("onRenegotiationNeeded", t);
-            }
-        }
-
-        @Override
-        public void onDataChannel(RTCDataChannel dc) {
-            try {
-                channels.onRemoteChannel(dc);
-            } catch (Throwable t) {
-                log.error("onDataChannel", t);
-            }
-        }
     }
 }
