@@ -85,7 +85,7 @@ public final class ParleyClient implements AutoCloseable {
         try {
             if (config.audioDevices()) detection = AudioDevices.detect();
             rtc = detection != null
-                    ? AudioDevices.runtime(rtcConfig(config), detection, config.microphone(), config.speaker())
+                    ? RtcRuntime.create(rtcConfig(config), AudioDevices.setup(detection, config.microphone(), config.speaker()))
                     : RtcRuntime.create(rtcConfig(config));
         } catch (RuntimeException e) {
             store.close();

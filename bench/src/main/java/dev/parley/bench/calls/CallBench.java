@@ -8,7 +8,7 @@ import dev.parley.client.internal.rtc.DescriptionType;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.PeerSessionListener;
-import dev.parley.client.internal.rtc.RemoteAudioSink;
+import dev.parley.client.internal.audio.RemoteAudioSink;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.rtc.SignalingChannel;

@@ -1,8 +1,5 @@
 package dev.parley.client.internal.audio;
 
-import dev.parley.client.internal.rtc.AudioSetup;
-import dev.parley.client.internal.rtc.RtcConfig;
-import dev.parley.client.internal.rtc.RtcRuntime;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
@@ -68,15 +65,15 @@ public final class AudioDevices {
     }
 
     /**
-     * A runtime with real devices if {@link #detect()} allows, else headless; the returned runtime's
-     * {@link RtcRuntime#audioNotice()} says why it is headless.
+     * Real devices if {@link #detect()} allows, else headless (and the reason is logged); pass it to
+     * {@code RtcRuntime.create(config, setup)}, whose {@code audioNotice()} says why it is headless.
      */
-    public static RtcRuntime runtime(RtcConfig config, Detection detection, String microphone, String speaker) {
+    public static AudioSetup setup(Detection detection, String microphone, String speaker) {
         if (!detection.usable()) {
             log.warn(detection.message());
-            return RtcRuntime.create(config, AudioSetup.headless());
+            return AudioSetup.headless();
         }
-        return RtcRuntime.create(config, AudioSetup.devices(microphone, speaker));
+        return AudioSetup.devices(microphone, speaker);
     }
 
     private static Detection headless(String why) {

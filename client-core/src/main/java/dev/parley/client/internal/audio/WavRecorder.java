@@ -1,6 +1,5 @@
 package dev.parley.client.internal.audio;
 
-import dev.parley.client.internal.rtc.RemoteAudioSink;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.parley.client.internal.call;
 import dev.parley.client.CallId;
 import dev.parley.client.CallMedia;
 import dev.parley.client.CallStats;
+import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.audio.WavRecorder;

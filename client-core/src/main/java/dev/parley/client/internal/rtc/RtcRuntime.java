@@ -11,6 +11,9 @@ import dev.onvoid.webrtc.media.audio.AudioDevice;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.parley.client.internal.audio.AudioSendGate;
+import dev.parley.client.internal.audio.AudioSetup;
+import dev.parley.client.internal.time.Scheduler;
 import lombok.extern.slf4j.Slf4j;
 
 import java.time.Duration;
@@ -34,9 +37,11 @@ public final class RtcRuntime implements AutoCloseable {
     private static final Duration SESSION_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final RtcConfig config;
+    /** Every session timer (connect timeout, disconnect grace, restart timeout) goes through this. */
+    private final Scheduler scheduler;
     /**
-     * Audio seam: a headless ADM is mandatory (a factory without one aborts on a server). When calls
-     * arrive, an AudioSendGate per ADM goes here, wrapping SLD/SRD and track changes.
+     * A headless ADM is mandatory (a factory without one aborts on a server). One AudioSendGate per
+     * ADM wraps SLD/SRD, track changes and pushes (shared notes §2).
      */
     private final AudioDeviceModuleBase audioDeviceModule;
     private final AudioSendGate audioGate;
@@ -47,9 +52,10 @@ public final class RtcRuntime implements AutoCloseable {
     private final Object lifecycle = new Object();
     private boolean closed;
 
-    private RtcRuntime(RtcConfig config, AudioDeviceModuleBase adm, boolean devices, PeerConnectionFactory factory,
-                       String audioNotice) {
+    private RtcRuntime(RtcConfig config, Scheduler scheduler, AudioDeviceModuleBase adm, boolean devices,
+                       PeerConnectionFactory factory, String audioNotice) {
         this.config = config;
+        this.scheduler = scheduler;
         this.audioDeviceModule = adm;
         this.audioGate = devices ? AudioSendGate.devices() : AudioSendGate.headless(adm);
         this.factory = factory;
@@ -72,8 +78,17 @@ public final class RtcRuntime implements AutoCloseable {
      * detect first), this falls back to headless and says why in {@link #audioNotice()}.
      */
     public static RtcRuntime create(RtcConfig config, AudioSetup audio) {
+        return create(config, audio, Scheduler.system());
+    }
+
+    /**
+     * Like {@link #create(RtcConfig, AudioSetup)}, with the sessions' timers on {@code scheduler}
+     * (tests pass a {@code ManualScheduler}; {@link Scheduler#system()} otherwise).
+     */
+    public static RtcRuntime create(RtcConfig config, AudioSetup audio, Scheduler scheduler) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(audio, "audio");
+        Objects.requireNonNull(scheduler, "scheduler");
         String notice = null;
         if (audio.devices()) {
             AudioDeviceModule adm = null;
@@ -95,7 +110,7 @@ public final class RtcRuntime implements AutoCloseable {
                 if (play != null) {
                     adm.setPlayoutDevice(find(adm.getPlayoutDevices(), play));
                 }
-                return new RtcRuntime(config, adm, true, new PeerConnectionFactory(adm), null);
+                return new RtcRuntime(config, scheduler, adm, true, new PeerConnectionFactory(adm), null);
             } catch (Throwable t) {
                 if (adm != null) {
                     try {
@@ -111,7 +126,7 @@ public final class RtcRuntime implements AutoCloseable {
         AudioDeviceModuleBase adm = null;
         try {
             adm = new HeadlessAudioDeviceModule();
-            return new RtcRuntime(config, adm, false, new PeerConnectionFactory(adm), notice);
+            return new RtcRuntime(config, scheduler, adm, false, new PeerConnectionFactory(adm), notice);
         } catch (Throwable t) {
             if (adm != null) {
                 try {
@@ -126,6 +141,11 @@ public final class RtcRuntime implements AutoCloseable {
 
     public RtcConfig config() {
         return config;
+    }
+
+    /** The scheduler every session's timers use. */
+    public Scheduler scheduler() {
+        return scheduler;
     }
 
     /** True if this runtime uses a real microphone and speaker; false if headless (PCM in, sinks out). */
@@ -182,8 +202,8 @@ public final class RtcRuntime implements AutoCloseable {
                 throw new IllegalStateException("RtcRuntime is closed");
             }
             RtcConfig effective = serverIceServers.isEmpty() ? config : config.withMoreIceServers(serverIceServers);
-            PeerSession s = new PeerSession(factory, audioGate, toNative(effective), effective, localPeerId, remotePeerId,
-                    signaling, verifier, listener, sessions::remove);
+            PeerSession s = new PeerSession(factory, audioGate, scheduler, toNative(effective), effective, localPeerId,
+                    remotePeerId, signaling, verifier, listener, sessions::remove);
             sessions.add(s);
             return s;
         }

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.session;
 
+import dev.parley.client.internal.audio.PeerAudio;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.peer.PeerMessage;
 
@@ -26,7 +27,7 @@ public interface PeerLink {
     /** Bytes queued on {@code label} and not yet sent, for backpressure; -1 if the channel is not open. */
     long bufferedAmount(String label);
 
-    /** Call audio on this link's session (implement as {@code Optional.of(PeerAudio.of(session))}); empty if none. */
+    /** Call audio on this link's session (implement as {@code Optional.of(session.audio())}); empty if none. */
     default java.util.Optional<PeerAudio> audio() {
         return java.util.Optional.empty();
     }

@@ -3,6 +3,7 @@ package dev.parley.client.internal.session;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.client.internal.audio.PeerAudio;
 import dev.parley.client.internal.rtc.CloseReason;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.PeerSessionListener;
@@ -90,7 +91,7 @@ public class SessionLink implements PeerLink, PeerSessionListener {
 
     @Override
     public Optional<PeerAudio> audio() {
-        return Optional.of(PeerAudio.of(session));
+        return Optional.of(session.audio());
     }
 
     // ------------------------------------------------------------------ PeerSessionListener (session thread)

@@ -23,7 +23,7 @@ class AudioDevicesTest {
         AudioDevices.Detection d = AudioDevices.detect(Map.of("PULSE_SERVER", "unix:" + dir.resolve("nobody-here")));
         assertThat(d.usable()).isFalse();
         assertThat(d.message()).contains("no audio server").contains("headless").contains("pactl info");
-        try (RtcRuntime rt = AudioDevices.runtime(RtcConfig.defaults(), d, null, null)) {
+        try (RtcRuntime rt = RtcRuntime.create(RtcConfig.defaults(), AudioDevices.setup(d, null, null))) {
             assertThat(rt.audioDevices()).isFalse();
             assertThat(rt.recordingDevices()).isEmpty();
         }

@@ -5,6 +5,7 @@ import dev.parley.client.CallStats;
 import dev.parley.client.CallRecord;
 import dev.parley.client.CallEndReason;
 import dev.parley.client.Direction;
+import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;
 import org.junit.jupiter.api.AfterEach;

@@ -2,6 +2,7 @@ package dev.parley.client.internal.call;
 
 import dev.parley.client.CallId;
 import dev.parley.client.internal.audio.AudioDevices;
+import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
@@ -30,7 +31,7 @@ public final class DeviceCallCheck {
         if (!d.usable()) {
             Runtime.getRuntime().halt(2);
         }
-        RtcRuntime devices = AudioDevices.runtime(RtcConfig.defaults(), d, "ParleyMic", "ParleySpeaker");
+        RtcRuntime devices = RtcRuntime.create(RtcConfig.defaults(), AudioDevices.setup(d, "ParleyMic", "ParleySpeaker"));
         System.out.println("RUNTIME devices=" + devices.audioDevices() + " mics=" + devices.recordingDevices()
                 + " speakers=" + devices.playoutDevices());
         Thread mic = new Thread(() -> feedTone(fifo), "mic-feeder");

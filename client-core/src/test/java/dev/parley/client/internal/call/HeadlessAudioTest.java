@@ -4,7 +4,7 @@ import dev.parley.client.ToneAnalysis;
 import dev.parley.client.internal.audio.AudioPump;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.audio.WavRecorder;
-import dev.parley.client.internal.rtc.AudioStatsSample;
+import dev.parley.client.internal.audio.AudioStatsSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

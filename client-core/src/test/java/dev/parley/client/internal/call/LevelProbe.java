@@ -1,8 +1,8 @@
 package dev.parley.client.internal.call;
 
 import dev.parley.client.ToneAnalysis;
-import dev.parley.client.internal.rtc.RemoteAudioSink;
 
+import dev.parley.client.internal.audio.RemoteAudioSink;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;

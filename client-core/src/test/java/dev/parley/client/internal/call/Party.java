@@ -5,7 +5,7 @@ import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
-import dev.parley.client.internal.session.PeerAudio;
+import dev.parley.client.internal.audio.PeerAudio;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
 import dev.parley.client.internal.session.SessionLink;

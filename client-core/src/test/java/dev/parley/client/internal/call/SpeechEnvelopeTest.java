@@ -2,6 +2,7 @@ package dev.parley.client.internal.call;
 
 import dev.parley.client.CallId;
 import dev.parley.client.ToneAnalysis;
+import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.WavSource;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import dev.parley.client.CallEndReason;
 import dev.onvoid.webrtc.RTCStats;
 import dev.onvoid.webrtc.RTCStatsReport;
 import dev.onvoid.webrtc.RTCStatsType;
+import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.rtc.RtcConfig;
 import org.junit.jupiter.api.Test;

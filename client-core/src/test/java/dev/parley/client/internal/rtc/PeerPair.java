@@ -1,5 +1,8 @@
 package dev.parley.client.internal.rtc;
 
+import dev.parley.client.internal.audio.AudioSetup;
+import dev.parley.client.internal.time.Scheduler;
+
 import java.time.Duration;
 
 /**
@@ -21,10 +24,15 @@ final class PeerPair implements AutoCloseable {
 
     /** "alice" sorts before "bob", so A is polite and B impolite. */
     PeerPair(DescriptionVerifier verifierA, DescriptionVerifier verifierB, RtcConfig config) {
-        runtimeA = RtcRuntime.create(config);
+        this(verifierA, verifierB, config, Scheduler.system());
+    }
+
+    /** Both runtimes' session timers on {@code scheduler} (a {@code ManualScheduler} in timer tests). */
+    PeerPair(DescriptionVerifier verifierA, DescriptionVerifier verifierB, RtcConfig config, Scheduler scheduler) {
+        runtimeA = RtcRuntime.create(config, AudioSetup.headless(), scheduler);
         RtcRuntime rb = null;
         try {
-            rb = RtcRuntime.create(config);
+            rb = RtcRuntime.create(config, AudioSetup.headless(), scheduler);
             a = runtimeA.newSession("alice", "bob", aToB, verifierA, recA);
             b = rb.newSession("bob", "alice", bToA, verifierB, recB);
         } catch (RuntimeException e) {

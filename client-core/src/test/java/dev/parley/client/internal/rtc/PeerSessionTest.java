@@ -1,5 +1,6 @@
 package dev.parley.client.internal.rtc;
 
+import dev.parley.client.internal.time.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -324,13 +325,42 @@ class PeerSessionTest {
     }
 
     @Test
-    void dialingIntoSilenceGivesUpWithinTheConnectTimeout() throws Exception {
+    void dialingIntoSilenceGivesUpExactlyAtTheConnectTimeout() throws Exception {
+        ManualScheduler time = new ManualScheduler();
         pair = new PeerPair(DescriptionVerifier.ACCEPT_ALL, DescriptionVerifier.ACCEPT_ALL,
-                RtcConfig.builder().connectTimeout(Duration.ofSeconds(2)).build());
+                RtcConfig.builder().connectTimeout(Duration.ofSeconds(30)).build(), time);
         pair.aToB.setDown(true);
         pair.a.dial();
+        pair.a.localDescriptionSdp(); // runs on A's session thread after dial: the timer is armed
+        assertThat(time.pendingCount()).as("A's connect timer; B has none").isEqualTo(1);
+
+        time.advance(Duration.ofSeconds(30).minusMillis(1));
+        pair.a.localDescriptionSdp(); // anything the timer handed over has run by now
+        assertThat(pair.recA.count(e -> e instanceof Recorder.Closed)).as("not before the timeout").isZero();
+
+        time.advance(Duration.ofMillis(1));
         assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.CONNECT_TIMEOUT);
+        assertThat(time.pendingCount()).isZero();
+        assertThat(pair.recB.count(e -> true)).as("B never heard of A").isZero();
+    }
+
+    @Test
+    void connectingCancelsTheConnectTimer() throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        pair = new PeerPair(DescriptionVerifier.ACCEPT_ALL, DescriptionVerifier.ACCEPT_ALL,
+                RtcConfig.builder().connectTimeout(Duration.ofSeconds(30)).build(), time);
+        pair.a.dial();
+        pair.awaitChatOpen();
+        pair.recA.awaitState(SessionState.CONNECTED, WAIT); // reported after the timers are cancelled
+        pair.recB.awaitState(SessionState.CONNECTED, WAIT);
+        assertThat(time.pendingCount()).isZero();
+
+        time.advance(Duration.ofMinutes(5));
+        sendAll(pair.a, List.of("still connected"));
+        assertThat(pair.recB.awaitMessages(PeerSession.CHAT, 1, WAIT).get(0).text()).isEqualTo("still connected");
+        assertThat(pair.recA.count(e -> e instanceof Recorder.Closed)).isZero();
+        assertThat(pair.recB.count(e -> e instanceof Recorder.Closed)).isZero();
     }
 
     @Test

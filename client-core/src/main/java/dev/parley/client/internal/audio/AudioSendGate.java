@@ -1,4 +1,4 @@
-package dev.parley.client.internal.rtc;
+package dev.parley.client.internal.audio;
 
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import lombok.extern.slf4j.Slf4j;
@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #devices()} returns a gate that only serialises. Never call it on a WebRTC thread.
  */
 @Slf4j
-final class AudioSendGate {
+public final class AudioSendGate {
 
     private final AudioDeviceModuleBase headlessAdm;
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,20 +30,20 @@ final class AudioSendGate {
         this.headlessAdm = headlessAdm;
     }
 
-    static AudioSendGate headless(AudioDeviceModuleBase adm) {
+    public static AudioSendGate headless(AudioDeviceModuleBase adm) {
         return new AudioSendGate(adm);
     }
 
-    static AudioSendGate devices() {
+    public static AudioSendGate devices() {
         return new AudioSendGate(null);
     }
 
-    boolean headless() {
+    public boolean headless() {
         return headlessAdm != null;
     }
 
     /** Run a native operation that may restart the ADM recorder; stop it again before anyone pushes. */
-    <T> T around(Callable<T> op) throws Exception {
+    public <T> T around(Callable<T> op) throws Exception {
         lock.lock();
         try {
             return op.call();
@@ -54,7 +54,7 @@ final class AudioSendGate {
     }
 
     /** Run one push; the recorder is stopped first so no ADM frame can race it. */
-    boolean push(Callable<Boolean> push) {
+    public boolean push(Callable<Boolean> push) {
         lock.lock();
         try {
             stopRecorder();

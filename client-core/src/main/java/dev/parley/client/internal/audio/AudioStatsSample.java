@@ -1,4 +1,4 @@
-package dev.parley.client.internal.rtc;
+package dev.parley.client.internal.audio;
 
 import dev.onvoid.webrtc.RTCStats;
 import dev.onvoid.webrtc.RTCStatsReport;

@@ -1,4 +1,4 @@
-package dev.parley.client.internal.rtc;
+package dev.parley.client.internal.audio;
 
 /**
  * Receives the peer's decoded audio: 16-bit little-endian PCM, normally 48 kHz mono in 10 ms frames.

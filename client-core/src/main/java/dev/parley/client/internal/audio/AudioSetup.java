@@ -1,7 +1,7 @@
-package dev.parley.client.internal.rtc;
+package dev.parley.client.internal.audio;
 
 /**
- * Which audio device module a {@link RtcRuntime} uses.
+ * Which audio device module a WebRTC runtime ({@code RtcRuntime}) uses.
  *
  * @param devices          true: webrtc-java's default module (PulseAudio/ALSA microphone and speaker);
  *                         false: headless (PCM pushed by the app, peer audio to sinks)

@@ -1,7 +1,4 @@
-package dev.parley.client.internal.call;
-
-import dev.parley.client.internal.audio.PcmSource;
-import dev.parley.client.internal.rtc.RemoteAudioSink;
+package dev.parley.client.internal.audio;
 
 /**
  * What this side of one call says and where the peer's voice goes.
