@@ -90,9 +90,9 @@ public final class ConfigLoader {
                     ms(D.drainDelay()), (b, v) -> b.drainDelay(millis(v))),
             new Key("shutdown-timeout-ms", "on shutdown, how long to wait for clients to close",
                     ms(D.shutdownTimeout()), (b, v) -> b.shutdownTimeout(millis(v))),
-            new Key("transport", "WebSocket transport: netty or java-websocket", D.transport(),
+            new Key("transport", "WebSocket transport: netty (the only one)", D.transport(),
                     (b, v) -> b.transport(v.trim().toLowerCase(Locale.ROOT))),
-            new Key("worker-threads", "event loops (netty) or message decoder threads (java-websocket); 0: one per CPU", "" + D.workerThreads(),
+            new Key("worker-threads", "event loops; 0: one per CPU", "" + D.workerThreads(),
                     (b, v) -> b.workerThreads(integer(v))));
 
     private ConfigLoader() {}

@@ -8,7 +8,7 @@ import java.net.InetAddress;
  * no per-connection threads, timers or collections. Fields written only by the connection's reading
  * thread are plain; fields the scheduler or other connections' threads read are volatile.
  *
- * <p>The transport ({@link JwsTransport} or {@link NettyTransport}) supplies the socket operations.
+ * <p>The transport ({@link NettyTransport}) supplies the socket operations.
  */
 abstract class Connection {
     // Set once at accept, before the first message; read-only afterwards.

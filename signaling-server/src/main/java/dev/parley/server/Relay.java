@@ -37,8 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The signaling logic, independent of the WebSocket transport: login, relay, presence, limits. A transport
- * ({@link JwsTransport}, {@link NettyTransport}) calls {@link #accepted}, {@link #originAllowed},
+ * The signaling logic, independent of the WebSocket transport: login, relay, presence, limits. The transport
+ * ({@link NettyTransport}) calls {@link #accepted}, {@link #originAllowed},
  * {@link #opened}, {@link #text}, {@link #binary}, {@link #ping} and {@link #closed} for each connection,
  * always from the one thread that reads that connection, in order; the shared scheduler runs
  * {@link #sweep}. Nothing here blocks: sending to another peer only queues bytes on its socket.

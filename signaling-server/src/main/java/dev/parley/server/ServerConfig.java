@@ -76,11 +76,14 @@ public final class ServerConfig {
     @Builder.Default private final Duration drainDelay = Duration.ZERO;
     /** How long shutdown waits for clients to finish closing. */
     @Builder.Default private final Duration shutdownTimeout = Duration.ofSeconds(5);
-    public static final String NETTY = "netty", JAVA_WEBSOCKET = "java-websocket";
+    public static final String NETTY = "netty";
 
-    /** WebSocket transport: {@value #NETTY} or {@value #JAVA_WEBSOCKET}. */
+    /**
+     * WebSocket transport: only {@value #NETTY}. The Java-WebSocket server transport was removed: it cut
+     * oversize frames with 1006 instead of 1009 and refused a character split across fragments.
+     */
     @Builder.Default private final String transport = NETTY;
-    /** Event loops (netty) or decoder threads (java-websocket); 0: one per CPU. */
+    /** Netty event loops; 0: one per CPU. */
     @Builder.Default private final int workerThreads = 0;
 
     public boolean tls() {
@@ -105,7 +108,8 @@ public final class ServerConfig {
                 "max-queued-messages must be positive and max-queued-bytes at least max-message-bytes");
         require(turnUrls.isEmpty() || turnSecret != null, "turn-urls need turn-secret");
         require(positive(turnTtl), "turn-ttl-seconds must be positive");
-        require(NETTY.equals(transport) || JAVA_WEBSOCKET.equals(transport), "transport must be netty or java-websocket");
+        require(NETTY.equals(transport), "transport must be netty (the java-websocket server transport was removed:"
+                + " it could not meet the server's framing limits; see docs/server.md)");
         require(workerThreads >= 0, "worker-threads must not be negative");
         return this;
     }

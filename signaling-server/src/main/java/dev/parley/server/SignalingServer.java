@@ -48,9 +48,7 @@ public final class SignalingServer implements AutoCloseable {
         if (ports != null || closed) throw new IllegalStateException("start() once, before close()");
         SSLContext ssl = config.tls() ? Tls.context(config) : null;
         ws = new Relay(config, clock, metrics);
-        transport = config.transport().equals(ServerConfig.NETTY)
-                ? new NettyTransport(config, clock, ssl, ws)
-                : new JwsTransport(config, clock, metrics, ssl, ws);
+        transport = new NettyTransport(config, clock, ssl, ws);
         int wsPort;
         try {
             wsPort = transport.bind();
