@@ -19,7 +19,6 @@ abstract class Connection {
 
     // Reading thread only.
     byte[] nonce;
-    String host;
     private double tokens = -1;
     private long refillMs;
 

@@ -273,7 +273,6 @@ final class NettyTransport implements Transport {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            String host = req.headers().get(HttpHeaderNames.HOST);
             hs.handshake(ch, req).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
                     ch.close();
@@ -283,7 +282,7 @@ final class NettyTransport implements Transport {
                 state = OPEN;
                 opened = true;
                 lastSeenNanos = System.nanoTime();
-                relay.opened(this, host);
+                relay.opened(this);
             });
         }
 

@@ -62,7 +62,8 @@ final class Relay {
     private final AtomicInteger websockets = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private final Set<String> allowedOrigins;
-    private final List<String> publicHosts;
+    /** The authorities logins are bound to ({@link PublicHosts}); set once the port is bound. */
+    private volatile List<String> publicHosts = List.of();
     private final Welcome.Limits limits;
     private final int connectionSlack;
     private volatile boolean draining;
@@ -77,7 +78,6 @@ final class Relay {
         this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
-        this.publicHosts = cfg.publicHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
         this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
         metrics.gauge("connections", tcp::get);
@@ -85,6 +85,15 @@ final class Relay {
         metrics.gauge("authenticated", registry::liveCount);
         metrics.gauge("grace", registry::graceCount);
         metrics.gauge("draining", () -> draining ? 1 : 0);
+    }
+
+    /** The server's own names (never a request's Host header); before this, every login fails. */
+    void publicHosts(List<String> hosts) {
+        publicHosts = List.copyOf(hosts);
+    }
+
+    List<String> publicHosts() {
+        return publicHosts;
     }
 
     boolean draining() {
@@ -160,8 +169,11 @@ final class Relay {
         return true;
     }
 
-    /** The WebSocket handshake is done; {@code hostHeader} is the request's Host (null if none). */
-    void opened(Connection c, String hostHeader) {
+    /**
+     * The WebSocket handshake is done. The request's Host header is deliberately not used: logins are
+     * bound to the server's configured name, which a client cannot choose.
+     */
+    void opened(Connection c) {
         websockets.incrementAndGet();
         if (draining) {
             goAway(c, clock.millis());
@@ -171,26 +183,10 @@ final class Relay {
             fail(c, ErrorCode.OVERLOADED, "too many connections; try again later", null);
             return;
         }
-        c.host = authority(hostHeader, c.secure);
         c.nonce = new byte[AuthPayload.NONCE_LENGTH];
         random.nextBytes(c.nonce);
         long left = Math.max(0, c.authDeadlineMs - clock.millis());
         c.deliver(codec.write(new Challenge(ProtocolVersion.CURRENT, Base64Url.encode(c.nonce), left)));
-    }
-
-    /**
-     * The authority as the client signed it: lowercase, without the scheme's default port
-     * (see {@link AuthPayload#authority}). Null when the request had no Host.
-     */
-    static String authority(String hostHeader, boolean secure) {
-        if (hostHeader == null || hostHeader.isBlank()) return null;
-        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
-        int colon = h.lastIndexOf(':');
-        if (colon > h.lastIndexOf(']')) {
-            String port = h.substring(colon + 1);
-            if (port.equals(secure ? "443" : "80")) h = h.substring(0, colon);
-        }
-        return h;
     }
 
     // ---- messages ----------------------------------------------------------------------------
@@ -281,7 +277,7 @@ final class Relay {
                     : "nonce is not the one issued on this connection", null);
             return;
         }
-        List<String> hosts = publicHosts.isEmpty() ? (c.host == null ? List.of() : List.of(c.host)) : publicHosts;
+        List<String> hosts = publicHosts;
         boolean ok = false;
         for (String host : hosts) {
             if (key.verify(AuthPayload.bytes(host, nonce, key), signature)) {
@@ -291,7 +287,7 @@ final class Relay {
         }
         if (!ok) {
             fail(c, ErrorCode.AUTH_FAILED, "signature does not verify for " + (hosts.isEmpty()
-                    ? "this server (the request had no Host)" : String.join(" or ", hosts)), null);
+                    ? "this server (not started yet)" : String.join(" or ", hosts)), null);
             return;
         }
         PeerId id = key.peerId();

@@ -19,8 +19,11 @@ import java.util.List;
 @Builder(toBuilder = true)
 @ToString(exclude = {"turnSecret", "tlsPassword"})
 public final class ServerConfig {
-    /** Address the WebSocket listener binds. */
-    @Builder.Default private final String bindAddress = "0.0.0.0";
+    /**
+     * Address the WebSocket listener binds. Loopback by default: a server reachable from elsewhere must
+     * also say its public name ({@link #publicHosts}, or a TLS certificate), which logins are bound to.
+     */
+    @Builder.Default private final String bindAddress = "127.0.0.1";
     @Builder.Default private final int port = 8080;
     /** The ops endpoint (/healthz, /metrics) is loopback-only unless told otherwise. */
     @Builder.Default private final String httpBindAddress = "127.0.0.1";
@@ -34,8 +37,9 @@ public final class ServerConfig {
     private final String tlsPassword;
 
     /**
-     * Authorities clients sign at login when the server sits behind a reverse proxy
-     * (e.g. {@code chat.example.com}); empty: the request's Host header.
+     * The authorities clients dial and sign at login (e.g. {@code chat.example.com}); empty: the loopback
+     * names on a loopback bind, else the TLS certificate's DNS names, else the server refuses to start.
+     * Never the request's Host header.
      */
     @Builder.Default private final List<String> publicHosts = List.of();
     /** Browser origins allowed to open a WebSocket; empty: any. Requests without Origin (non-browser) pass. */
@@ -106,6 +110,9 @@ public final class ServerConfig {
                 "durations must not be negative");
         require(maxQueuedMessages >= 1 && maxQueuedBytes >= maxMessageBytes,
                 "max-queued-messages must be positive and max-queued-bytes at least max-message-bytes");
+        require(!publicHosts.isEmpty() || tls() || PublicHosts.loopback(bindAddress),
+                "binding " + bindAddress + " (not loopback) needs --public-host (the authority clients dial, which"
+                        + " logins are bound to) or a TLS certificate naming it");
         require(turnUrls.isEmpty() || turnSecret != null, "turn-urls need turn-secret");
         require(positive(turnTtl), "turn-ttl-seconds must be positive");
         require(NETTY.equals(transport), "transport must be netty (the java-websocket server transport was removed:"
