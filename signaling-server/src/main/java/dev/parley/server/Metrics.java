@@ -40,6 +40,7 @@ final class Metrics {
     private final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1];
     private final LongAdder latencySumNanos = new LongAdder();
     private final LongAdder received = new LongAdder();
+    private final LongAdder logouts = new LongAdder();
     private final ConcurrentHashMap<String, IntSupplier> gauges = new ConcurrentHashMap<>();
     private final long startMillis = System.currentTimeMillis();
 
@@ -70,6 +71,10 @@ final class Metrics {
 
     void login(String result) {
         logins.computeIfAbsent(result, r -> new LongAdder()).increment();
+    }
+
+    void logout() {
+        logouts.increment();
     }
 
     void closed(int code) {
@@ -111,6 +116,8 @@ final class Metrics {
         labelled(b, "parley_rejects_total", "connections cut off for a violation, by reason", "reason", rejects);
         labelled(b, "parley_errors_total", "non-fatal errors sent to clients, by code", "code", errors);
         labelled(b, "parley_logins_total", "successful logins by kind", "result", logins);
+        header(b, "parley_logouts_total", "counter", "clean logouts (binding ended without resume grace)");
+        b.append("parley_logouts_total ").append(logouts.sum()).append('\n');
         header(b, "parley_closes_total", "counter", "closed WebSocket connections by close code");
         closes.forEach((code, n) -> b.append("parley_closes_total{code=\"").append(code).append("\"} ")
                 .append(n.sum()).append('\n'));

@@ -15,6 +15,7 @@ import dev.parley.protocol.signal.ErrorMessage;
 import dev.parley.protocol.signal.GetIceServers;
 import dev.parley.protocol.signal.GoingAway;
 import dev.parley.protocol.signal.IceServers;
+import dev.parley.protocol.signal.Logout;
 import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Ping;
 import dev.parley.protocol.signal.Pong;
@@ -46,7 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Slf4j
 final class Relay {
     /** Close codes the transports use when no close frame is exchanged. */
-    static final int NEVER_CONNECTED = -1, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
+    static final int NEVER_CONNECTED = -1, NORMAL_CLOSE = 1000, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
     /** A connection the server is closing gets this long to finish before its socket is cut. */
     private static final long CLOSE_TIMEOUT_MS = 5_000;
 
@@ -225,6 +226,8 @@ final class Relay {
             } else if (m instanceof GetIceServers) {
                 IceServerProvider.Offer o = ice.forPeer(s.id);
                 c.deliver(codec.write(new IceServers(o.servers(), o.ttlSeconds())));
+            } else if (m instanceof Logout) {
+                logout(c);
             } else if (m instanceof Auth) {
                 fail(c, ErrorCode.NOT_AUTHENTICATED, "already logged in", null);
             } else {
@@ -298,6 +301,16 @@ final class Relay {
         }
         log.atInfo().addKeyValue("peer", id.shortForm()).addKeyValue("ip", c.ip.getHostAddress())
                 .addKeyValue("resumed", l.resumed()).addKeyValue("replaced", l.replaced() != null).log("login");
+    }
+
+    /** Ends the binding now (no grace) and closes with 1000; the client closes its side too. */
+    private void logout(Connection c) {
+        synchronized (c) {
+            if (c.closing()) return;
+            c.closingSinceMs = Math.max(1, clock.millis());
+        }
+        if (registry.logout(c)) metrics.logout();
+        c.sendClose(NORMAL_CLOSE, "logged out");
     }
 
     private String welcome(PeerId id, boolean resumed) {
