@@ -29,6 +29,8 @@ abstract class Connection {
     volatile Session session;
     /** Another connection logged in with the same key; this one only awaits its close. */
     volatile boolean replaced;
+    /** Since when relays to this connection found its outbound queue full (0: it drains). */
+    volatile long stalledSinceMs;
     /** The close code the server sent; the socket stays open until the client answers or the sweep gives up. */
     volatile int closeSent;
 

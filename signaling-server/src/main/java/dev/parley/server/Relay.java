@@ -67,6 +67,8 @@ final class Relay {
     private volatile List<String> publicHosts = List.of();
     private final Welcome.Limits limits;
     private final int connectionSlack;
+    private final InboundBudget.Rates perSender;
+    private final InboundBudget.Rates strangers;
     private volatile boolean draining;
     private int sweeps;
 
@@ -81,6 +83,12 @@ final class Relay {
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
         this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
+        double msgs = cfg.recipientMessagesPerSecond(), bytes = cfg.recipientBytesPerSecond();
+        this.perSender = InboundBudget.Rates.perSecond(msgs, bytes, 4 * msgs, Math.max(4 * bytes, cfg.maxMessageBytes()));
+        // Strangers together: four senders' worth, but never more than half the outbound queue.
+        this.strangers = InboundBudget.Rates.perSecond(4 * msgs, 4 * bytes,
+                Math.max(1, Math.min(16 * msgs, cfg.maxQueuedMessages() / 2)),
+                Math.max(cfg.maxMessageBytes(), Math.min(16 * bytes, cfg.maxQueuedBytes() / 2)));
         metrics.gauge("connections", tcp::get);
         metrics.gauge("websocket", websockets::get);
         metrics.gauge("authenticated", registry::liveCount);
@@ -331,9 +339,25 @@ final class Relay {
             error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
             return;
         }
+        long now = clock.millis();
         if (tc.backlogOver(cfg.maxQueuedMessages(), cfg.maxQueuedBytes(), cfg.maxMessageBytes())) {
-            dropSlowConsumer(tc);
-            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+            // Full: refuse the sender. Cut the recipient only once it has not drained for a while:
+            // it has stopped reading. Others sending a lot never gets a reading peer closed.
+            long since = tc.stalledSinceMs;
+            if (since == 0) {
+                tc.stalledSinceMs = Math.max(1, now);
+            } else if (now - since >= cfg.slowConsumerTimeout().toMillis()) {
+                dropSlowConsumer(tc);
+                error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+                return;
+            }
+            busy(c, r, 2);
+            return;
+        }
+        if (tc.stalledSinceMs != 0) tc.stalledSinceMs = 0;
+        InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(s.id, ts.watch.contains(s.id), text.length(), now);
+        if (v != InboundBudget.Verdict.OK) {
+            busy(c, r, v == InboundBudget.Verdict.SENDER ? 0 : 1);
             return;
         }
         if (!tc.deliver(stamp(text, s.fromPrefix))) {
@@ -341,6 +365,17 @@ final class Relay {
             return;
         }
         metrics.relayed(r instanceof Offer ? 0 : r instanceof Answer ? 1 : 2, System.nanoTime() - t0);
+    }
+
+    /**
+     * The recipient's budget ({@code kind} 0: this sender's, 1: strangers' total, 2: its queue) is spent:
+     * the message is dropped, the sender told, and charged one more token of its own rate, so a sender
+     * that keeps pushing at a busy peer runs into its own rate limit twice as fast.
+     */
+    private void busy(Connection c, Relayed r, int kind) {
+        metrics.recipientBusy(kind);
+        c.takeToken(clock.millis(), cfg.messagesPerSecond(), cfg.burst());
+        error(c, ErrorCode.RECIPIENT_BUSY, "the recipient is receiving too much; retry later", r.id());
     }
 
     /**

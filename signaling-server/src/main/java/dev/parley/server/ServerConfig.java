@@ -64,9 +64,29 @@ public final class ServerConfig {
     @Builder.Default private final Duration heartbeat = Duration.ofSeconds(20);
     @Builder.Default private final Duration resumeGrace = Duration.ofSeconds(30);
 
-    /** Outbound queue bounds per connection; past either, the reader is too slow and is dropped. */
+    /**
+     * Outbound queue bounds per connection; past either, relays to it are refused ({@code recipient_busy}),
+     * and if it stays past them for {@link #slowConsumerTimeout} it has stopped reading and is cut.
+     */
     @Builder.Default private final int maxQueuedMessages = 1024;
     @Builder.Default private final long maxQueuedBytes = 1024 * 1024;
+    @Builder.Default private final Duration slowConsumerTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Inbound budget of a recipient from one sender: messages and bytes per second (burst: 4 s worth).
+     * 0: messages-per-second, and 2 KiB per message of it. All senders the recipient does not watch share
+     * four senders' worth, at most half its outbound queue (docs/server.md § Per-recipient fairness).
+     */
+    @Builder.Default private final int recipientMessagesPerSecond = 0;
+    @Builder.Default private final long recipientBytesPerSecond = 0;
+
+    public int recipientMessagesPerSecond() {
+        return recipientMessagesPerSecond > 0 ? recipientMessagesPerSecond : messagesPerSecond;
+    }
+
+    public long recipientBytesPerSecond() {
+        return recipientBytesPerSecond > 0 ? recipientBytesPerSecond : 2048L * recipientMessagesPerSecond();
+    }
 
     @Builder.Default private final List<String> stunUrls = List.of();
     @Builder.Default private final List<String> turnUrls = List.of();
@@ -113,6 +133,8 @@ public final class ServerConfig {
         require(!publicHosts.isEmpty() || tls() || PublicHosts.loopback(bindAddress),
                 "binding " + bindAddress + " (not loopback) needs --public-host (the authority clients dial, which"
                         + " logins are bound to) or a TLS certificate naming it");
+        require(recipientMessagesPerSecond >= 0 && recipientBytesPerSecond >= 0, "recipient budgets must not be negative");
+        require(positive(slowConsumerTimeout), "slow-consumer-ms must be positive");
         require(turnUrls.isEmpty() || turnSecret != null, "turn-urls need turn-secret");
         require(positive(turnTtl), "turn-ttl-seconds must be positive");
         require(NETTY.equals(transport), "transport must be netty (the java-websocket server transport was removed:"
