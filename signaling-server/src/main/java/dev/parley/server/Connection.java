@@ -19,6 +19,8 @@ abstract class Connection {
 
     // Reading thread only.
     byte[] nonce;
+    /** Every frame's cost (set at accept; the limits change at login). */
+    FrameBudget frames;
     private double tokens = -1;
     private long refillMs;
 

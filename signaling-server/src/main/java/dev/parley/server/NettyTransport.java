@@ -69,6 +69,8 @@ import java.util.concurrent.TimeUnit;
 @Slf4j
 final class NettyTransport implements Transport {
     private static final int HANDSHAKE = 0, OPEN = 1, CLOSING = 2;
+    /** Frames a closing connection may still send before its socket is cut without waiting for its close. */
+    private static final int CLOSING_FRAME_ALLOWANCE = 256;
 
     private final ServerConfig cfg;
     private final Clock clock;
@@ -174,6 +176,9 @@ final class NettyTransport implements Transport {
         private CompositeByteBuf assembly;
         private long assembled = -1;
         private boolean assemblingText;
+        /** Frames of the message being assembled. */
+        private int fragments;
+        private int ignoredWhileClosing;
         private boolean opened;
 
         Conn(SocketChannel ch) {
@@ -308,16 +313,29 @@ final class NettyTransport implements Transport {
                 }
                 return;
             }
-            if (state != OPEN) return; // closing: read and ignore until the client's close frame
+            if (state != OPEN) {
+                // Closing: read and ignore until the client's close frame, but not without end.
+                if (++ignoredWhileClosing > CLOSING_FRAME_ALLOWANCE) ch.close();
+                return;
+            }
+            boolean control = f instanceof PingWebSocketFrame || f instanceof PongWebSocketFrame;
+            if (!relay.frame(this, control, f.content().readableBytes())) {
+                endAssembly();
+                return;
+            }
             if (f instanceof PingWebSocketFrame) {
                 if (relay.ping(this)) ch.writeAndFlush(new PongWebSocketFrame(f.content().retain()), ch.voidPromise());
                 return;
             }
             if (f instanceof PongWebSocketFrame) return;
-            int cap = cfg.maxMessageBytes();
+            int cap = relay.maxMessageBytes(this);
             if (f instanceof ContinuationWebSocketFrame) {
                 if (assembled < 0) {
                     violation(1002);
+                    return;
+                }
+                if (++fragments > cfg.maxFragments()) {
+                    violation(1009, "too_many_fragments");
                     return;
                 }
                 assembled += f.content().readableBytes();
@@ -336,10 +354,15 @@ final class NettyTransport implements Transport {
                 }
                 return;
             }
+            if (f.content().readableBytes() > cap) {
+                violation(1009);
+                return;
+            }
             boolean text = f instanceof TextWebSocketFrame;
             if (!f.isFinalFragment()) {
                 endAssembly();
                 assembled = f.content().readableBytes();
+                fragments = 1;
                 assemblingText = text;
                 if (text) {
                     assembly = ch.alloc().compositeBuffer(1024);
@@ -379,6 +402,12 @@ final class NettyTransport implements Transport {
         private void violation(int code) {
             endAssembly();
             if (relay.framingViolation(this, code)) refuseFrames(code);
+            else ch.close();
+        }
+
+        private void violation(int code, String reason) {
+            endAssembly();
+            if (relay.framingViolation(this, code, reason)) refuseFrames(code);
             else ch.close();
         }
 

@@ -48,6 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Relay {
     /** Close codes the transports use when no close frame is exchanged. */
     static final int NEVER_CONNECTED = -1, NORMAL_CLOSE = 1000, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
+    /** Before login: largest message, and the frame budget (docs/server.md § Every frame is charged). */
+    static final int PRE_AUTH_MAX_MESSAGE_BYTES = 4096, PRE_AUTH_FRAME_BURST = 16, PRE_AUTH_FRAMES_PER_SECOND = 2,
+            PRE_AUTH_BYTE_BURST = 16 * 1024, PRE_AUTH_CONTROL_BURST = 4;
     /** A connection the server is closing gets this long to finish before its socket is cut. */
     private static final long CLOSE_TIMEOUT_MS = 5_000;
 
@@ -67,6 +70,8 @@ final class Relay {
     private volatile List<String> publicHosts = List.of();
     private final Welcome.Limits limits;
     private final int connectionSlack;
+    private final FrameBudget.Limits preAuth;
+    private final FrameBudget.Limits postAuth;
     private final InboundBudget.Rates perSender;
     private final InboundBudget.Rates strangers;
     private volatile boolean draining;
@@ -83,6 +88,12 @@ final class Relay {
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
         this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
+        // Before login a client needs one ~300-byte auth: a handful of frames, a few KiB.
+        this.preAuth = new FrameBudget.Limits(PRE_AUTH_FRAMES_PER_SECOND, PRE_AUTH_FRAME_BURST,
+                1024, PRE_AUTH_BYTE_BURST, 1, PRE_AUTH_CONTROL_BURST);
+        double bps = cfg.bytesPerSecond(), cps = cfg.controlFramesPerSecond();
+        this.postAuth = new FrameBudget.Limits(4.0 * cfg.messagesPerSecond(), 4.0 * cfg.burst(),
+                bps, Math.max(4 * bps, 2.0 * cfg.maxMessageBytes()), cps, 4 * cps);
         double msgs = cfg.recipientMessagesPerSecond(), bytes = cfg.recipientBytesPerSecond();
         this.perSender = InboundBudget.Rates.perSecond(msgs, bytes, 4 * msgs, Math.max(4 * bytes, cfg.maxMessageBytes()));
         // Strangers together: four senders' worth, but never more than half the outbound queue.
@@ -138,6 +149,7 @@ final class Relay {
         c.authDeadlineMs = now + cfg.authDeadline().toMillis();
         c.lastFrameMs = now;
         c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
+        c.frames = new FrameBudget(preAuth, now);
         all.add(c);
         return true;
     }
@@ -152,12 +164,37 @@ final class Relay {
      * and marks the connection closing; false if it was closing already. The transport sends the close.
      */
     boolean framingViolation(Connection c, int closeCode) {
+        return framingViolation(c, closeCode,
+                closeCode == 1009 ? "too_large" : closeCode == 1007 ? "invalid_utf8" : "protocol_error");
+    }
+
+    /** As above, counted under {@code reason}. */
+    boolean framingViolation(Connection c, int closeCode, String reason) {
         synchronized (c) {
             if (c.closing()) return false;
             c.closingSinceMs = Math.max(1, clock.millis());
         }
-        metrics.reject(closeCode == 1009 ? "too_large" : closeCode == 1007 ? "invalid_utf8" : "protocol_error");
+        metrics.reject(reason);
         return true;
+    }
+
+    /**
+     * Every frame but close, before anything else is done with it: charged to the connection's frame,
+     * byte and (for ping/pong) control-frame budgets. False: over budget, and the connection is being
+     * closed ({@code error rate_limited}, 1008; counted as {@code frame_flood} or {@code control_flood}).
+     */
+    boolean frame(Connection c, boolean control, int payloadBytes) {
+        FrameBudget.Verdict v = c.frames.charge(clock.millis(), control, payloadBytes);
+        if (v == FrameBudget.Verdict.OK) return true;
+        boolean pre = c.session == null;
+        fail(c, ErrorCode.RATE_LIMITED, (v == FrameBudget.Verdict.CONTROL ? "too many control frames" : "too many frames or bytes")
+                + (pre ? " before login" : ""), null, v == FrameBudget.Verdict.CONTROL ? "control_flood" : "frame_flood");
+        return false;
+    }
+
+    /** The largest message this connection may send now: much smaller before login. */
+    int maxMessageBytes(Connection c) {
+        return c.session == null ? Math.min(PRE_AUTH_MAX_MESSAGE_BYTES, cfg.maxMessageBytes()) : cfg.maxMessageBytes();
     }
 
     /** Called once per socket, whatever ended it. */
@@ -302,6 +339,7 @@ final class Relay {
             return;
         }
         PeerId id = key.peerId();
+        c.frames.phase(postAuth, now);
         Registry.Login l = registry.login(id, c, resumed -> welcome(id, resumed));
         metrics.login(l.replaced() != null ? "replaced" : l.resumed() ? "resumed" : "new");
         if (l.replaced() != null) {
@@ -406,13 +444,17 @@ final class Relay {
 
     /** Sends the error, then closes with its close code; counts the violation. Any thread. */
     private void fail(Connection c, ErrorCode code, String message, String ref) {
+        fail(c, code, message, ref, code == ErrorCode.REPLACED || code == ErrorCode.SHUTTING_DOWN
+                || code == ErrorCode.INTERNAL ? null : code.wire());
+    }
+
+    /** As above, counted under {@code reason} (null: not a violation). */
+    private void fail(Connection c, ErrorCode code, String message, String ref, String reason) {
         synchronized (c) {
             if (c.closing()) return;
             c.closingSinceMs = Math.max(1, clock.millis());
         }
-        if (code != ErrorCode.REPLACED && code != ErrorCode.SHUTTING_DOWN && code != ErrorCode.INTERNAL) {
-            metrics.reject(code.wire());
-        }
+        if (reason != null) metrics.reject(reason);
         log.atDebug().addKeyValue("code", code.wire()).addKeyValue("ip", c.ip == null ? "-" : c.ip.getHostAddress())
                 .addKeyValue("detail", Printable.clip(message)).log("closing connection");
         c.deliver(codec.write(new ErrorMessage(code, message, ref)));

@@ -50,6 +50,16 @@ public final class ServerConfig {
     @Builder.Default private final int messagesPerSecond = 50;
     @Builder.Default private final int burst = 200;
     @Builder.Default private final int maxWatch = 1000;
+    /** Most WebSocket frames one message may span (continuations, even empty ones, count). */
+    @Builder.Default private final int maxFragments = 64;
+    /** Pings and pongs a client may send per second (burst 4 s worth). */
+    @Builder.Default private final int controlFramesPerSecond = 5;
+    /** Inbound payload bytes per second per connection, over all frames (burst 4 s worth); 0: 4096 x messages-per-second. */
+    @Builder.Default private final long bytesPerSecond = 0;
+
+    public long bytesPerSecond() {
+        return bytesPerSecond > 0 ? bytesPerSecond : 4096L * messagesPerSecond;
+    }
 
     /** TCP connections, including those still in the handshake. */
     @Builder.Default private final int maxConnections = 50_000;
@@ -123,6 +133,8 @@ public final class ServerConfig {
         require(maxMessageBytes >= 1024, "max-message-bytes must be at least 1024");
         require(messagesPerSecond >= 1 && burst >= 1, "messages-per-second and burst must be positive");
         require(maxWatch >= 0, "max-watch must not be negative");
+        require(maxFragments >= 1 && controlFramesPerSecond >= 1 && bytesPerSecond >= 0,
+                "max-fragments and control-frames-per-second must be positive, bytes-per-second not negative");
         require(maxConnections >= 1 && maxConnectionsPerIp >= 1, "connection caps must be positive");
         require(handshakesPerSecondPerIp >= 1 && handshakeBurstPerIp >= 1, "handshake rates must be positive");
         require(positive(authDeadline) && positive(idleTimeout) && positive(heartbeat), "timeouts must be positive");

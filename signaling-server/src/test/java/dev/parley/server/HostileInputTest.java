@@ -174,10 +174,10 @@ class HostileInputTest extends ServerTestSupport {
         assertThat(sent).isLessThan(1300L * 16_000);
     }
 
-    /** Sends a non-final text frame and continuations until the server closes; returns bytes written. */
+    /** Logged in, sends a non-final text frame and continuations until the server closes; returns bytes written. */
     private long sendFragments(int size, int count) throws Exception {
         try (RawWsClient raw = RawWsClient.connect(ports.wsPort(), "")) {
-            raw.nextText();
+            assertThat(raw.login(IdentityKeyPair.generate(), "127.0.0.1:" + ports.wsPort())).contains("\"welcome\"");
             byte[] chunk = "a".repeat(size).getBytes(StandardCharsets.US_ASCII);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
