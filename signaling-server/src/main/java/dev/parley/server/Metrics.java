@@ -43,6 +43,7 @@ final class Metrics {
     private final LongAdder latencySumNanos = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final LongAdder logouts = new LongAdder();
+    private final Map<String, LongAdder> opsDropped = new ConcurrentSkipListMap<>();
     private final LongAdder[] busy = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final ConcurrentHashMap<String, IntSupplier> gauges = new ConcurrentHashMap<>();
     private final long startMillis = System.currentTimeMillis();
@@ -50,6 +51,7 @@ final class Metrics {
     Metrics() {
         for (String r : REJECT_REASONS) rejects.put(r, new LongAdder());
         for (String r : List.of("new", "resumed", "replaced")) logins.put(r, new LongAdder());
+        for (String r : List.of("timeout", "evicted")) opsDropped.put(r, new LongAdder());
         for (int i = 0; i < relayed.length; i++) relayed[i] = new LongAdder();
         for (int i = 0; i < buckets.length; i++) buckets[i] = new LongAdder();
         for (int i = 0; i < BOUNDS.length; i++) boundsNanos[i] = Math.round(BOUNDS[i] * 1e9);
@@ -82,6 +84,11 @@ final class Metrics {
 
     long recipientBusy(String budget) {
         return busy[BUSY_BUDGETS.indexOf(budget)].sum();
+    }
+
+    /** An ops HTTP connection cut: no complete request by its deadline, or evicted for a newer one. */
+    void opsDropped(String reason) {
+        opsDropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
     void logout() {
@@ -132,6 +139,8 @@ final class Metrics {
             b.append("parley_recipient_busy_total{budget=\"").append(BUSY_BUDGETS.get(i)).append("\"} ")
                     .append(busy[i].sum()).append('\n');
         }
+        labelled(b, "parley_ops_http_dropped_total", "ops HTTP connections cut (no request in time, or evicted)",
+                "reason", opsDropped);
         header(b, "parley_logouts_total", "counter", "clean logouts (binding ended without resume grace)");
         b.append("parley_logouts_total ").append(logouts.sum()).append('\n');
         header(b, "parley_closes_total", "counter", "closed WebSocket connections by close code");
