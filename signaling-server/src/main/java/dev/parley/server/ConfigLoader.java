@@ -73,6 +73,8 @@ public final class ConfigLoader {
                     "" + D.handshakesPerSecondPerIp(), (b, v) -> b.handshakesPerSecondPerIp(integer(v))),
             new Key("handshake-burst-per-ip", "new-connection burst per address", "" + D.handshakeBurstPerIp(),
                     (b, v) -> b.handshakeBurstPerIp(integer(v))),
+            new Key("trusted-proxy", "comma-separated address blocks (CIDR) of proxies whose PROXY header or X-Forwarded-For is believed",
+                    "", (b, v) -> b.trustedProxies(list(v))),
             new Key("auth-deadline-ms", "time from TCP accept to a verified auth", ms(D.authDeadline()),
                     (b, v) -> b.authDeadline(millis(v))),
             new Key("idle-timeout-ms", "close after this long without any frame", ms(D.idleTimeout()),

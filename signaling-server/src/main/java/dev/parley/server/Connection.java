@@ -11,8 +11,13 @@ import java.net.InetAddress;
  * <p>The transport ({@link NettyTransport}) supplies the socket operations.
  */
 abstract class Connection {
-    // Set once at accept, before the first message; read-only afterwards.
-    InetAddress ip;
+    // Set at accept (or, behind a trusted proxy, once the real client is known), before the first message.
+    /** The client's address: the TCP peer, or the one a trusted proxy named. */
+    volatile InetAddress ip;
+    /** The TCP peer is a trusted proxy; {@link #ip} is settled at the WebSocket handshake. */
+    boolean viaProxy;
+    /** {@link #ip} holds a slot in the per-address table (released when the socket goes). */
+    boolean ipCounted;
     long authDeadlineMs;
     boolean secure;
     volatile boolean overloaded;

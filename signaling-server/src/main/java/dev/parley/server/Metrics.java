@@ -25,7 +25,7 @@ final class Metrics {
     static final List<String> REJECT_REASONS = List.of(
             "not_authenticated", "auth_failed", "auth_timeout", "spoofed_from", "malformed", "too_large",
             "invalid_utf8", "protocol_error", "rate_limited", "slow_consumer", "idle_timeout", "overloaded",
-            "origin", "handshake_timeout", "frame_flood", "control_flood", "too_many_fragments");
+            "origin", "handshake_timeout", "frame_flood", "control_flood", "too_many_fragments", "proxy_protocol");
     static final List<String> RELAYED_TYPES = List.of("offer", "answer", "candidate");
     /** Whose budget refused a relay with recipient_busy: this sender's, all strangers', the recipient's queue. */
     static final List<String> BUSY_BUDGETS = List.of("sender", "strangers", "queue");

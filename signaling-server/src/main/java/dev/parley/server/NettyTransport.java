@@ -117,6 +117,10 @@ final class NettyTransport implements Transport {
                             return;
                         }
                         ChannelPipeline p = ch.pipeline();
+                        if (c.viaProxy) {
+                            // Before TLS: a load balancer's PROXY header precedes the ClientHello.
+                            p.addLast("proxy", new ProxyProtocol(a -> relay.clientAddress(c, a), relay::proxyHeaderMalformed));
+                        }
                         if (ssl != null) {
                             SSLEngine engine = ssl.createSSLEngine();
                             engine.setUseClientMode(false);
@@ -263,6 +267,7 @@ final class NettyTransport implements Transport {
 
         private void handshake(ChannelHandlerContext ctx, FullHttpRequest req) {
             if (state != HANDSHAKE || closing()) return;
+            if (viaProxy) relay.clientAddress(this, relay.forwardedFor(req.headers().get("X-Forwarded-For")));
             if (!req.decoderResult().isSuccess() || req.method() != HttpMethod.GET
                     || !"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
                 refuseHttp(HttpResponseStatus.BAD_REQUEST);

@@ -70,6 +70,7 @@ final class Relay {
     private volatile List<String> publicHosts = List.of();
     private final Welcome.Limits limits;
     private final int connectionSlack;
+    private final List<Cidr> trustedProxies;
     private final FrameBudget.Limits preAuth;
     private final FrameBudget.Limits postAuth;
     private final InboundBudget.Rates perSender;
@@ -86,6 +87,7 @@ final class Relay {
         this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
+        this.trustedProxies = cfg.trustedProxies().stream().map(Cidr::parse).toList();
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
         this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
         // Before login a client needs one ~300-byte auth: a handful of frames, a few KiB.
@@ -138,20 +140,62 @@ final class Relay {
             metrics.reject("overloaded");
             return false;
         }
-        IpLimiter.Verdict v = ipLimiter.accept(ip, now);
-        if (v == IpLimiter.Verdict.DROP) {
-            tcp.decrementAndGet();
-            metrics.reject("overloaded");
-            return false;
-        }
-        c.ip = ip;
         c.secure = secure;
         c.authDeadlineMs = now + cfg.authDeadline().toMillis();
         c.lastFrameMs = now;
-        c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
+        c.ip = ip;
+        if (Cidr.any(trustedProxies, ip)) {
+            // Everyone behind the proxy shares its address: count the real client once it is known.
+            c.viaProxy = true;
+            c.overloaded = total > cfg.maxConnections();
+        } else {
+            IpLimiter.Verdict v = ipLimiter.accept(ip, now);
+            if (v == IpLimiter.Verdict.DROP) {
+                tcp.decrementAndGet();
+                metrics.reject("overloaded");
+                return false;
+            }
+            c.ipCounted = true;
+            c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
+        }
         c.frames = new FrameBudget(preAuth, now);
         all.add(c);
         return true;
+    }
+
+    /**
+     * Behind a trusted proxy, the client it names (PROXY protocol, else X-Forwarded-For; null: none, the
+     * proxy itself is the client): now the per-address caps apply. First call wins; no-op otherwise.
+     */
+    void clientAddress(Connection c, InetAddress client) {
+        if (!c.viaProxy || c.ipCounted) return;
+        InetAddress a = client == null ? c.ip : client;
+        IpLimiter.Verdict v = ipLimiter.accept(a, clock.millis());
+        c.ip = a;
+        c.ipCounted = v != IpLimiter.Verdict.DROP;
+        if (v != IpLimiter.Verdict.OK) c.overloaded = true;
+    }
+
+    /** A trusted proxy sent a PROXY header that does not parse; the transport closes the socket. */
+    void proxyHeaderMalformed() {
+        metrics.reject("proxy_protocol");
+    }
+
+    /**
+     * The client in an X-Forwarded-For header from a trusted proxy: the rightmost entry that is not itself
+     * a trusted proxy (entries left of it could be forged by the client). Null if none parses.
+     */
+    InetAddress forwardedFor(String header) {
+        if (header == null) return null;
+        String[] parts = header.split(",");
+        InetAddress last = null;
+        for (int i = parts.length - 1; i >= 0 && i >= parts.length - 16; i--) {
+            InetAddress a = Cidr.literal(parts[i]);
+            if (a == null) return last;
+            last = a;
+            if (!Cidr.any(trustedProxies, a)) return a;
+        }
+        return last;
     }
 
     /** Every socket not yet released (for transports that keep their own heartbeat). */
@@ -201,7 +245,7 @@ final class Relay {
     void released(Connection c) {
         if (all.remove(c)) {
             tcp.decrementAndGet();
-            ipLimiter.release(c.ip);
+            if (c.ipCounted) ipLimiter.release(c.ip);
         }
     }
 

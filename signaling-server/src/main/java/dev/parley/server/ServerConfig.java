@@ -63,9 +63,20 @@ public final class ServerConfig {
 
     /** TCP connections, including those still in the handshake. */
     @Builder.Default private final int maxConnections = 50_000;
-    @Builder.Default private final int maxConnectionsPerIp = 100;
-    @Builder.Default private final int handshakesPerSecondPerIp = 20;
-    @Builder.Default private final int handshakeBurstPerIp = 100;
+    /**
+     * Per client address (IPv4, or IPv6 /64). Sized for many users behind one address: a carrier-grade
+     * NAT or an office shares one IPv4 among hundreds to a few thousand people (docs/server.md § Many
+     * users behind one address). 50,000 / 1,000: an attacker needs at least 50 addresses to fill the server.
+     */
+    @Builder.Default private final int maxConnectionsPerIp = 1000;
+    /** After a restart all 1,000 users behind one NAT reconnect within ~10 s: burst 500, then 50/s. */
+    @Builder.Default private final int handshakesPerSecondPerIp = 50;
+    @Builder.Default private final int handshakeBurstPerIp = 500;
+    /**
+     * Address blocks of reverse proxies / load balancers in front of the server (e.g. {@code 10.0.0.0/8});
+     * only from these are a PROXY protocol header or X-Forwarded-For believed. Empty: none.
+     */
+    @Builder.Default private final List<String> trustedProxies = List.of();
 
     /** From TCP accept to a verified {@code auth}, covering the WebSocket handshake too. */
     @Builder.Default private final Duration authDeadline = Duration.ofSeconds(10);
@@ -147,6 +158,7 @@ public final class ServerConfig {
                         + " logins are bound to) or a TLS certificate naming it");
         require(recipientMessagesPerSecond >= 0 && recipientBytesPerSecond >= 0, "recipient budgets must not be negative");
         require(positive(slowConsumerTimeout), "slow-consumer-ms must be positive");
+        for (String p : trustedProxies) Cidr.parse(p); // throws IllegalArgumentException naming the bad one
         require(turnUrls.isEmpty() || turnSecret != null, "turn-urls need turn-secret");
         require(positive(turnTtl), "turn-ttl-seconds must be positive");
         require(NETTY.equals(transport), "transport must be netty (the java-websocket server transport was removed:"
