@@ -128,6 +128,21 @@ class FrameBudgetTest extends ServerTestSupport {
     }
 
     @Test
+    void aCharacterSplitAcrossFragmentsIsAcceptedAndABrokenOneIsRefusedWith1007() throws Exception {
+        RawWsClient r = loggedInRaw(2);
+        byte[] whole = "{\"type\":\"ping\",\"id\":\"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+        int cut = new String(whole, StandardCharsets.ISO_8859_1).indexOf('\u00c3') + 1; // inside the 2-byte é
+        r.frame(RawWsClient.TEXT, false, java.util.Arrays.copyOfRange(whole, 0, cut));
+        r.frame(RawWsClient.CONTINUATION, true, java.util.Arrays.copyOfRange(whole, cut, whole.length));
+        assertThat(r.nextText()).isEqualTo("{\"type\":\"pong\",\"id\":\"caf\u00e9\"}");
+        r.frame(RawWsClient.TEXT, false, java.util.Arrays.copyOfRange(whole, 0, cut));
+        r.frame(RawWsClient.CONTINUATION, true, new byte[] {'(', '"', '}'}); // 0xc3 0x28: not UTF-8
+        assertThat(r.awaitClose()).isEqualTo(CloseCodes.INVALID_DATA);
+        assertThat(rejects("invalid_utf8")).isEqualTo(1);
+        assertPairStillRelays(h1, h2);
+    }
+
+    @Test
     void beforeLoginAMessageOverFourKilobytesIsTooLarge() throws Exception {
         RawWsClient r = raw(2);
         r.nextText();
