@@ -17,8 +17,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A malicious signaling server for tests: a WebSocket proxy in front of the real one that can rewrite
- * or inject anything it relays to clients. It forwards the client's Host header upstream so logins
- * (which sign the host the client dialed) still work, as they would for a compromised real server.
+ * or inject anything it relays to clients. Logins sign the host the client dialed (the proxy), so the
+ * test names the proxy as one of the server's public hosts, as an operator would for a (compromised)
+ * reverse proxy; forwarding the Host header no longer matters, the server ignores it.
  */
 final class MitmProxy extends WebSocketServer {
     private final URI upstream;

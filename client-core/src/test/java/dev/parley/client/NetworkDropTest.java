@@ -45,7 +45,12 @@ class NetworkDropTest {
     @Test
     void sessionRecoversByIceRestartAfterThePathDropsAndMessagesSentMeanwhileArrive() throws Exception {
         ns = new NetworkNamespace();
-        server = new SignalingServer(TestNetwork.serverConfig(0).bindAddress("0.0.0.0").build());
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort(); // a server off loopback must know the authority clients sign
+        }
+        server = new SignalingServer(TestNetwork.serverConfig(port).bindAddress("0.0.0.0")
+                .publicHosts(List.of(NetworkNamespace.HOST_IP + ":" + port)).build());
         URI uri = URI.create("ws://" + NetworkNamespace.HOST_IP + ":" + server.start().wsPort());
         EventRecorder ra = new EventRecorder();
         alice = ParleyClient.open(ParleyConfig.builder(dir.resolve("alice")).server(uri).build(), ra);

@@ -44,6 +44,8 @@ class SecurityTest {
     ParleyClient[] pairBehindProxy(EventRecorder ra, EventRecorder rb) throws Exception {
         net = new TestNetwork(dir);
         proxy = new MitmProxy(net.uri()).startProxy();
+        // As an operator would name the proxy in front of it: clients sign the proxy's authority.
+        net.restartServerAlsoNamed(proxy.uri().getAuthority());
         ParleyClient a = ParleyClient.open(ParleyConfig.builder(net.profile("alice")).server(proxy.uri()).build(), ra);
         ParleyClient b = ParleyClient.open(ParleyConfig.builder(net.profile("bob")).server(proxy.uri()).build(), rb);
         closeLater(a);

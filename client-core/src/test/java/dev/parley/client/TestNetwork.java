@@ -30,6 +30,17 @@ final class TestNetwork implements AutoCloseable {
         port = server.start().wsPort();
     }
 
+    /**
+     * Restarts the server on its port, also accepting logins signed for {@code extraAuthority} (what
+     * clients dial when a proxy sits in front): the server binds logins to its own names, never Host.
+     */
+    void restartServerAlsoNamed(String extraAuthority) throws Exception {
+        server.close();
+        server = new SignalingServer(serverConfig(port)
+                .publicHosts(java.util.List.of("127.0.0.1:" + port, extraAuthority)).build());
+        port = server.start().wsPort();
+    }
+
     void stopServer() {
         server.close();
     }

@@ -8,18 +8,24 @@ import java.net.InetAddress;
  * no per-connection threads, timers or collections. Fields written only by the connection's reading
  * thread are plain; fields the scheduler or other connections' threads read are volatile.
  *
- * <p>The transport ({@link JwsTransport} or {@link NettyTransport}) supplies the socket operations.
+ * <p>The transport ({@link NettyTransport}) supplies the socket operations.
  */
 abstract class Connection {
-    // Set once at accept, before the first message; read-only afterwards.
-    InetAddress ip;
+    // Set at accept (or, behind a trusted proxy, once the real client is known), before the first message.
+    /** The client's address: the TCP peer, or the one a trusted proxy named. */
+    volatile InetAddress ip;
+    /** The TCP peer is a trusted proxy; {@link #ip} is settled at the WebSocket handshake. */
+    boolean viaProxy;
+    /** {@link #ip} holds a slot in the per-address table (released when the socket goes). */
+    boolean ipCounted;
     long authDeadlineMs;
     boolean secure;
     volatile boolean overloaded;
 
     // Reading thread only.
     byte[] nonce;
-    String host;
+    /** Every frame's cost (set at accept; the limits change at login). */
+    FrameBudget frames;
     private double tokens = -1;
     private long refillMs;
 
@@ -30,6 +36,8 @@ abstract class Connection {
     volatile Session session;
     /** Another connection logged in with the same key; this one only awaits its close. */
     volatile boolean replaced;
+    /** Since when relays to this connection found its outbound queue full (0: it drains). */
+    volatile long stalledSinceMs;
     /** The close code the server sent; the socket stays open until the client answers or the sweep gives up. */
     volatile int closeSent;
 

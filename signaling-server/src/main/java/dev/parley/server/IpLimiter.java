@@ -1,6 +1,8 @@
 package dev.parley.server;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,7 +33,8 @@ final class IpLimiter {
      * Counts a new connection. OVERLOADED: accept it far enough to say so (error + 1013);
      * DROP: so far over that the socket is closed without a word.
      */
-    Verdict accept(InetAddress ip, long now) {
+    Verdict accept(InetAddress address, long now) {
+        InetAddress ip = key(address);
         Verdict[] out = new Verdict[1];
         table.compute(ip, (k, s) -> {
             if (s == null) {
@@ -53,8 +56,8 @@ final class IpLimiter {
         return out[0];
     }
 
-    void release(InetAddress ip) {
-        table.computeIfPresent(ip, (k, s) -> {
+    void release(InetAddress address) {
+        table.computeIfPresent(key(address), (k, s) -> {
             s.open--;
             return s;
         });
@@ -67,6 +70,21 @@ final class IpLimiter {
                 refill(s, now);
                 return s.open <= 0 && s.tokens >= burst ? null : s;
             });
+        }
+    }
+
+    /**
+     * What is counted as one address: an IPv4 address, or an IPv6 /64 (one subscriber's prefix: a
+     * single host can pick any of its 2^64 addresses, so per-address caps on IPv6 would mean nothing).
+     */
+    static InetAddress key(InetAddress a) {
+        if (!(a instanceof Inet6Address)) return a;
+        byte[] b = a.getAddress();
+        for (int i = 8; i < 16; i++) b[i] = 0;
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            return a;
         }
     }
 

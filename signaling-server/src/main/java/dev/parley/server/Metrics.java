@@ -25,8 +25,10 @@ final class Metrics {
     static final List<String> REJECT_REASONS = List.of(
             "not_authenticated", "auth_failed", "auth_timeout", "spoofed_from", "malformed", "too_large",
             "invalid_utf8", "protocol_error", "rate_limited", "slow_consumer", "idle_timeout", "overloaded",
-            "origin", "handshake_timeout");
+            "origin", "handshake_timeout", "frame_flood", "control_flood", "too_many_fragments", "proxy_protocol");
     static final List<String> RELAYED_TYPES = List.of("offer", "answer", "candidate");
+    /** Whose budget refused a relay with recipient_busy: this sender's, all strangers', the recipient's queue. */
+    static final List<String> BUSY_BUDGETS = List.of("sender", "strangers", "queue");
     /** Relay latency bucket bounds in seconds (receive to enqueue is microseconds when healthy). */
     private static final double[] BOUNDS = {
             2e-6, 5e-6, 10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2e-3, 5e-3, 10e-3, 50e-3, 0.25, 1};
@@ -40,12 +42,16 @@ final class Metrics {
     private final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1];
     private final LongAdder latencySumNanos = new LongAdder();
     private final LongAdder received = new LongAdder();
+    private final LongAdder logouts = new LongAdder();
+    private final Map<String, LongAdder> opsDropped = new ConcurrentSkipListMap<>();
+    private final LongAdder[] busy = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final ConcurrentHashMap<String, IntSupplier> gauges = new ConcurrentHashMap<>();
     private final long startMillis = System.currentTimeMillis();
 
     Metrics() {
         for (String r : REJECT_REASONS) rejects.put(r, new LongAdder());
         for (String r : List.of("new", "resumed", "replaced")) logins.put(r, new LongAdder());
+        for (String r : List.of("timeout", "evicted")) opsDropped.put(r, new LongAdder());
         for (int i = 0; i < relayed.length; i++) relayed[i] = new LongAdder();
         for (int i = 0; i < buckets.length; i++) buckets[i] = new LongAdder();
         for (int i = 0; i < BOUNDS.length; i++) boundsNanos[i] = Math.round(BOUNDS[i] * 1e9);
@@ -70,6 +76,23 @@ final class Metrics {
 
     void login(String result) {
         logins.computeIfAbsent(result, r -> new LongAdder()).increment();
+    }
+
+    void recipientBusy(int budget) {
+        busy[budget].increment();
+    }
+
+    long recipientBusy(String budget) {
+        return busy[BUSY_BUDGETS.indexOf(budget)].sum();
+    }
+
+    /** An ops HTTP connection cut: no complete request by its deadline, or evicted for a newer one. */
+    void opsDropped(String reason) {
+        opsDropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    void logout() {
+        logouts.increment();
     }
 
     void closed(int code) {
@@ -111,6 +134,15 @@ final class Metrics {
         labelled(b, "parley_rejects_total", "connections cut off for a violation, by reason", "reason", rejects);
         labelled(b, "parley_errors_total", "non-fatal errors sent to clients, by code", "code", errors);
         labelled(b, "parley_logins_total", "successful logins by kind", "result", logins);
+        header(b, "parley_recipient_busy_total", "counter", "relays refused with recipient_busy, by the budget spent");
+        for (int i = 0; i < busy.length; i++) {
+            b.append("parley_recipient_busy_total{budget=\"").append(BUSY_BUDGETS.get(i)).append("\"} ")
+                    .append(busy[i].sum()).append('\n');
+        }
+        labelled(b, "parley_ops_http_dropped_total", "ops HTTP connections cut (no request in time, or evicted)",
+                "reason", opsDropped);
+        header(b, "parley_logouts_total", "counter", "clean logouts (binding ended without resume grace)");
+        b.append("parley_logouts_total ").append(logouts.sum()).append('\n');
         header(b, "parley_closes_total", "counter", "closed WebSocket connections by close code");
         closes.forEach((code, n) -> b.append("parley_closes_total{code=\"").append(code).append("\"} ")
                 .append(n.sum()).append('\n'));

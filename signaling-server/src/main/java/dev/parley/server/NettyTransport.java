@@ -69,6 +69,8 @@ import java.util.concurrent.TimeUnit;
 @Slf4j
 final class NettyTransport implements Transport {
     private static final int HANDSHAKE = 0, OPEN = 1, CLOSING = 2;
+    /** Frames a closing connection may still send before its socket is cut without waiting for its close. */
+    private static final int CLOSING_FRAME_ALLOWANCE = 256;
 
     private final ServerConfig cfg;
     private final Clock clock;
@@ -115,6 +117,10 @@ final class NettyTransport implements Transport {
                             return;
                         }
                         ChannelPipeline p = ch.pipeline();
+                        if (c.viaProxy) {
+                            // Before TLS: a load balancer's PROXY header precedes the ClientHello.
+                            p.addLast("proxy", new ProxyProtocol(a -> relay.clientAddress(c, a), relay::proxyHeaderMalformed));
+                        }
                         if (ssl != null) {
                             SSLEngine engine = ssl.createSSLEngine();
                             engine.setUseClientMode(false);
@@ -174,6 +180,9 @@ final class NettyTransport implements Transport {
         private CompositeByteBuf assembly;
         private long assembled = -1;
         private boolean assemblingText;
+        /** Frames of the message being assembled. */
+        private int fragments;
+        private int ignoredWhileClosing;
         private boolean opened;
 
         Conn(SocketChannel ch) {
@@ -258,6 +267,7 @@ final class NettyTransport implements Transport {
 
         private void handshake(ChannelHandlerContext ctx, FullHttpRequest req) {
             if (state != HANDSHAKE || closing()) return;
+            if (viaProxy) relay.clientAddress(this, relay.forwardedFor(req.headers().get("X-Forwarded-For")));
             if (!req.decoderResult().isSuccess() || req.method() != HttpMethod.GET
                     || !"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
                 refuseHttp(HttpResponseStatus.BAD_REQUEST);
@@ -273,7 +283,6 @@ final class NettyTransport implements Transport {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            String host = req.headers().get(HttpHeaderNames.HOST);
             hs.handshake(ch, req).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
                     ch.close();
@@ -283,7 +292,7 @@ final class NettyTransport implements Transport {
                 state = OPEN;
                 opened = true;
                 lastSeenNanos = System.nanoTime();
-                relay.opened(this, host);
+                relay.opened(this);
             });
         }
 
@@ -309,16 +318,29 @@ final class NettyTransport implements Transport {
                 }
                 return;
             }
-            if (state != OPEN) return; // closing: read and ignore until the client's close frame
+            if (state != OPEN) {
+                // Closing: read and ignore until the client's close frame, but not without end.
+                if (++ignoredWhileClosing > CLOSING_FRAME_ALLOWANCE) ch.close();
+                return;
+            }
+            boolean control = f instanceof PingWebSocketFrame || f instanceof PongWebSocketFrame;
+            if (!relay.frame(this, control, f.content().readableBytes())) {
+                endAssembly();
+                return;
+            }
             if (f instanceof PingWebSocketFrame) {
                 if (relay.ping(this)) ch.writeAndFlush(new PongWebSocketFrame(f.content().retain()), ch.voidPromise());
                 return;
             }
             if (f instanceof PongWebSocketFrame) return;
-            int cap = cfg.maxMessageBytes();
+            int cap = relay.maxMessageBytes(this);
             if (f instanceof ContinuationWebSocketFrame) {
                 if (assembled < 0) {
                     violation(1002);
+                    return;
+                }
+                if (++fragments > cfg.maxFragments()) {
+                    violation(1009, "too_many_fragments");
                     return;
                 }
                 assembled += f.content().readableBytes();
@@ -337,10 +359,15 @@ final class NettyTransport implements Transport {
                 }
                 return;
             }
+            if (f.content().readableBytes() > cap) {
+                violation(1009);
+                return;
+            }
             boolean text = f instanceof TextWebSocketFrame;
             if (!f.isFinalFragment()) {
                 endAssembly();
                 assembled = f.content().readableBytes();
+                fragments = 1;
                 assemblingText = text;
                 if (text) {
                     assembly = ch.alloc().compositeBuffer(1024);
@@ -380,6 +407,12 @@ final class NettyTransport implements Transport {
         private void violation(int code) {
             endAssembly();
             if (relay.framingViolation(this, code)) refuseFrames(code);
+            else ch.close();
+        }
+
+        private void violation(int code, String reason) {
+            endAssembly();
+            if (relay.framingViolation(this, code, reason)) refuseFrames(code);
             else ch.close();
         }
 

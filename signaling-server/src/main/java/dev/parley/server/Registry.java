@@ -88,6 +88,22 @@ final class Registry {
         }
     }
 
+    /**
+     * A clean logout: the binding ends now, without grace, and mutual watchers see it offline at once.
+     * False if {@code conn} no longer speaks for its session (replaced meanwhile).
+     */
+    boolean logout(Connection conn) {
+        synchronized (lock) {
+            Session s = conn.session;
+            if (s == null || s.conn != conn) return false;
+            s.conn = null;
+            conn.session = null;
+            live.decrementAndGet();
+            end(s);
+            return true;
+        }
+    }
+
     /** Ends every held binding whose grace has run out; its mutual watchers see it go offline. */
     void expire(long now) {
         if (inGrace.isEmpty()) return;

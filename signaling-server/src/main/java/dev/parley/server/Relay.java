@@ -15,6 +15,7 @@ import dev.parley.protocol.signal.ErrorMessage;
 import dev.parley.protocol.signal.GetIceServers;
 import dev.parley.protocol.signal.GoingAway;
 import dev.parley.protocol.signal.IceServers;
+import dev.parley.protocol.signal.Logout;
 import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Ping;
 import dev.parley.protocol.signal.Pong;
@@ -37,8 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The signaling logic, independent of the WebSocket transport: login, relay, presence, limits. A transport
- * ({@link JwsTransport}, {@link NettyTransport}) calls {@link #accepted}, {@link #originAllowed},
+ * The signaling logic, independent of the WebSocket transport: login, relay, presence, limits. The transport
+ * ({@link NettyTransport}) calls {@link #accepted}, {@link #originAllowed},
  * {@link #opened}, {@link #text}, {@link #binary}, {@link #ping} and {@link #closed} for each connection,
  * always from the one thread that reads that connection, in order; the shared scheduler runs
  * {@link #sweep}. Nothing here blocks: sending to another peer only queues bytes on its socket.
@@ -46,7 +47,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Slf4j
 final class Relay {
     /** Close codes the transports use when no close frame is exchanged. */
-    static final int NEVER_CONNECTED = -1, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
+    static final int NEVER_CONNECTED = -1, NORMAL_CLOSE = 1000, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
+    /** Before login: largest message, and the frame budget (docs/server.md § Every frame is charged). */
+    static final int PRE_AUTH_MAX_MESSAGE_BYTES = 4096, PRE_AUTH_FRAME_BURST = 16, PRE_AUTH_FRAMES_PER_SECOND = 2,
+            PRE_AUTH_BYTE_BURST = 16 * 1024, PRE_AUTH_CONTROL_BURST = 4;
     /** A connection the server is closing gets this long to finish before its socket is cut. */
     private static final long CLOSE_TIMEOUT_MS = 5_000;
 
@@ -62,9 +66,15 @@ final class Relay {
     private final AtomicInteger websockets = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private final Set<String> allowedOrigins;
-    private final List<String> publicHosts;
+    /** The authorities logins are bound to ({@link PublicHosts}); set once the port is bound. */
+    private volatile List<String> publicHosts = List.of();
     private final Welcome.Limits limits;
     private final int connectionSlack;
+    private final List<Cidr> trustedProxies;
+    private final FrameBudget.Limits preAuth;
+    private final FrameBudget.Limits postAuth;
+    private final InboundBudget.Rates perSender;
+    private final InboundBudget.Rates strangers;
     private volatile boolean draining;
     private int sweeps;
 
@@ -77,14 +87,35 @@ final class Relay {
         this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
-        this.publicHosts = cfg.publicHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        this.trustedProxies = cfg.trustedProxies().stream().map(Cidr::parse).toList();
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
         this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
+        // Before login a client needs one ~300-byte auth: a handful of frames, a few KiB.
+        this.preAuth = new FrameBudget.Limits(PRE_AUTH_FRAMES_PER_SECOND, PRE_AUTH_FRAME_BURST,
+                1024, PRE_AUTH_BYTE_BURST, 1, PRE_AUTH_CONTROL_BURST);
+        double bps = cfg.bytesPerSecond(), cps = cfg.controlFramesPerSecond();
+        this.postAuth = new FrameBudget.Limits(4.0 * cfg.messagesPerSecond(), 4.0 * cfg.burst(),
+                bps, Math.max(4 * bps, 2.0 * cfg.maxMessageBytes()), cps, 4 * cps);
+        double msgs = cfg.recipientMessagesPerSecond(), bytes = cfg.recipientBytesPerSecond();
+        this.perSender = InboundBudget.Rates.perSecond(msgs, bytes, 4 * msgs, Math.max(4 * bytes, cfg.maxMessageBytes()));
+        // Strangers together: four senders' worth, but never more than half the outbound queue.
+        this.strangers = InboundBudget.Rates.perSecond(4 * msgs, 4 * bytes,
+                Math.max(1, Math.min(16 * msgs, cfg.maxQueuedMessages() / 2)),
+                Math.max(cfg.maxMessageBytes(), Math.min(16 * bytes, cfg.maxQueuedBytes() / 2)));
         metrics.gauge("connections", tcp::get);
         metrics.gauge("websocket", websockets::get);
         metrics.gauge("authenticated", registry::liveCount);
         metrics.gauge("grace", registry::graceCount);
         metrics.gauge("draining", () -> draining ? 1 : 0);
+    }
+
+    /** The server's own names (never a request's Host header); before this, every login fails. */
+    void publicHosts(List<String> hosts) {
+        publicHosts = List.copyOf(hosts);
+    }
+
+    List<String> publicHosts() {
+        return publicHosts;
     }
 
     boolean draining() {
@@ -109,19 +140,62 @@ final class Relay {
             metrics.reject("overloaded");
             return false;
         }
-        IpLimiter.Verdict v = ipLimiter.accept(ip, now);
-        if (v == IpLimiter.Verdict.DROP) {
-            tcp.decrementAndGet();
-            metrics.reject("overloaded");
-            return false;
-        }
-        c.ip = ip;
         c.secure = secure;
         c.authDeadlineMs = now + cfg.authDeadline().toMillis();
         c.lastFrameMs = now;
-        c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
+        c.ip = ip;
+        if (Cidr.any(trustedProxies, ip)) {
+            // Everyone behind the proxy shares its address: count the real client once it is known.
+            c.viaProxy = true;
+            c.overloaded = total > cfg.maxConnections();
+        } else {
+            IpLimiter.Verdict v = ipLimiter.accept(ip, now);
+            if (v == IpLimiter.Verdict.DROP) {
+                tcp.decrementAndGet();
+                metrics.reject("overloaded");
+                return false;
+            }
+            c.ipCounted = true;
+            c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
+        }
+        c.frames = new FrameBudget(preAuth, now);
         all.add(c);
         return true;
+    }
+
+    /**
+     * Behind a trusted proxy, the client it names (PROXY protocol, else X-Forwarded-For; null: none, the
+     * proxy itself is the client): now the per-address caps apply. First call wins; no-op otherwise.
+     */
+    void clientAddress(Connection c, InetAddress client) {
+        if (!c.viaProxy || c.ipCounted) return;
+        InetAddress a = client == null ? c.ip : client;
+        IpLimiter.Verdict v = ipLimiter.accept(a, clock.millis());
+        c.ip = a;
+        c.ipCounted = v != IpLimiter.Verdict.DROP;
+        if (v != IpLimiter.Verdict.OK) c.overloaded = true;
+    }
+
+    /** A trusted proxy sent a PROXY header that does not parse; the transport closes the socket. */
+    void proxyHeaderMalformed() {
+        metrics.reject("proxy_protocol");
+    }
+
+    /**
+     * The client in an X-Forwarded-For header from a trusted proxy: the rightmost entry that is not itself
+     * a trusted proxy (entries left of it could be forged by the client). Null if none parses.
+     */
+    InetAddress forwardedFor(String header) {
+        if (header == null) return null;
+        String[] parts = header.split(",");
+        InetAddress last = null;
+        for (int i = parts.length - 1; i >= 0 && i >= parts.length - 16; i--) {
+            InetAddress a = Cidr.literal(parts[i]);
+            if (a == null) return last;
+            last = a;
+            if (!Cidr.any(trustedProxies, a)) return a;
+        }
+        return last;
     }
 
     /** Every socket not yet released (for transports that keep their own heartbeat). */
@@ -134,19 +208,44 @@ final class Relay {
      * and marks the connection closing; false if it was closing already. The transport sends the close.
      */
     boolean framingViolation(Connection c, int closeCode) {
+        return framingViolation(c, closeCode,
+                closeCode == 1009 ? "too_large" : closeCode == 1007 ? "invalid_utf8" : "protocol_error");
+    }
+
+    /** As above, counted under {@code reason}. */
+    boolean framingViolation(Connection c, int closeCode, String reason) {
         synchronized (c) {
             if (c.closing()) return false;
             c.closingSinceMs = Math.max(1, clock.millis());
         }
-        metrics.reject(closeCode == 1009 ? "too_large" : closeCode == 1007 ? "invalid_utf8" : "protocol_error");
+        metrics.reject(reason);
         return true;
+    }
+
+    /**
+     * Every frame but close, before anything else is done with it: charged to the connection's frame,
+     * byte and (for ping/pong) control-frame budgets. False: over budget, and the connection is being
+     * closed ({@code error rate_limited}, 1008; counted as {@code frame_flood} or {@code control_flood}).
+     */
+    boolean frame(Connection c, boolean control, int payloadBytes) {
+        FrameBudget.Verdict v = c.frames.charge(clock.millis(), control, payloadBytes);
+        if (v == FrameBudget.Verdict.OK) return true;
+        boolean pre = c.session == null;
+        fail(c, ErrorCode.RATE_LIMITED, (v == FrameBudget.Verdict.CONTROL ? "too many control frames" : "too many frames or bytes")
+                + (pre ? " before login" : ""), null, v == FrameBudget.Verdict.CONTROL ? "control_flood" : "frame_flood");
+        return false;
+    }
+
+    /** The largest message this connection may send now: much smaller before login. */
+    int maxMessageBytes(Connection c) {
+        return c.session == null ? Math.min(PRE_AUTH_MAX_MESSAGE_BYTES, cfg.maxMessageBytes()) : cfg.maxMessageBytes();
     }
 
     /** Called once per socket, whatever ended it. */
     void released(Connection c) {
         if (all.remove(c)) {
             tcp.decrementAndGet();
-            ipLimiter.release(c.ip);
+            if (c.ipCounted) ipLimiter.release(c.ip);
         }
     }
 
@@ -160,8 +259,11 @@ final class Relay {
         return true;
     }
 
-    /** The WebSocket handshake is done; {@code hostHeader} is the request's Host (null if none). */
-    void opened(Connection c, String hostHeader) {
+    /**
+     * The WebSocket handshake is done. The request's Host header is deliberately not used: logins are
+     * bound to the server's configured name, which a client cannot choose.
+     */
+    void opened(Connection c) {
         websockets.incrementAndGet();
         if (draining) {
             goAway(c, clock.millis());
@@ -171,26 +273,10 @@ final class Relay {
             fail(c, ErrorCode.OVERLOADED, "too many connections; try again later", null);
             return;
         }
-        c.host = authority(hostHeader, c.secure);
         c.nonce = new byte[AuthPayload.NONCE_LENGTH];
         random.nextBytes(c.nonce);
         long left = Math.max(0, c.authDeadlineMs - clock.millis());
         c.deliver(codec.write(new Challenge(ProtocolVersion.CURRENT, Base64Url.encode(c.nonce), left)));
-    }
-
-    /**
-     * The authority as the client signed it: lowercase, without the scheme's default port
-     * (see {@link AuthPayload#authority}). Null when the request had no Host.
-     */
-    static String authority(String hostHeader, boolean secure) {
-        if (hostHeader == null || hostHeader.isBlank()) return null;
-        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
-        int colon = h.lastIndexOf(':');
-        if (colon > h.lastIndexOf(']')) {
-            String port = h.substring(colon + 1);
-            if (port.equals(secure ? "443" : "80")) h = h.substring(0, colon);
-        }
-        return h;
     }
 
     // ---- messages ----------------------------------------------------------------------------
@@ -229,6 +315,8 @@ final class Relay {
             } else if (m instanceof GetIceServers) {
                 IceServerProvider.Offer o = ice.forPeer(s.id);
                 c.deliver(codec.write(new IceServers(o.servers(), o.ttlSeconds())));
+            } else if (m instanceof Logout) {
+                logout(c);
             } else if (m instanceof Auth) {
                 fail(c, ErrorCode.NOT_AUTHENTICATED, "already logged in", null);
             } else {
@@ -281,7 +369,7 @@ final class Relay {
                     : "nonce is not the one issued on this connection", null);
             return;
         }
-        List<String> hosts = publicHosts.isEmpty() ? (c.host == null ? List.of() : List.of(c.host)) : publicHosts;
+        List<String> hosts = publicHosts;
         boolean ok = false;
         for (String host : hosts) {
             if (key.verify(AuthPayload.bytes(host, nonce, key), signature)) {
@@ -291,10 +379,11 @@ final class Relay {
         }
         if (!ok) {
             fail(c, ErrorCode.AUTH_FAILED, "signature does not verify for " + (hosts.isEmpty()
-                    ? "this server (the request had no Host)" : String.join(" or ", hosts)), null);
+                    ? "this server (not started yet)" : String.join(" or ", hosts)), null);
             return;
         }
         PeerId id = key.peerId();
+        c.frames.phase(postAuth, now);
         Registry.Login l = registry.login(id, c, resumed -> welcome(id, resumed));
         metrics.login(l.replaced() != null ? "replaced" : l.resumed() ? "resumed" : "new");
         if (l.replaced() != null) {
@@ -302,6 +391,16 @@ final class Relay {
         }
         log.atInfo().addKeyValue("peer", id.shortForm()).addKeyValue("ip", c.ip.getHostAddress())
                 .addKeyValue("resumed", l.resumed()).addKeyValue("replaced", l.replaced() != null).log("login");
+    }
+
+    /** Ends the binding now (no grace) and closes with 1000; the client closes its side too. */
+    private void logout(Connection c) {
+        synchronized (c) {
+            if (c.closing()) return;
+            c.closingSinceMs = Math.max(1, clock.millis());
+        }
+        if (registry.logout(c)) metrics.logout();
+        c.sendClose(NORMAL_CLOSE, "logged out");
     }
 
     private String welcome(PeerId id, boolean resumed) {
@@ -322,9 +421,25 @@ final class Relay {
             error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
             return;
         }
+        long now = clock.millis();
         if (tc.backlogOver(cfg.maxQueuedMessages(), cfg.maxQueuedBytes(), cfg.maxMessageBytes())) {
-            dropSlowConsumer(tc);
-            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+            // Full: refuse the sender. Cut the recipient only once it has not drained for a while:
+            // it has stopped reading. Others sending a lot never gets a reading peer closed.
+            long since = tc.stalledSinceMs;
+            if (since == 0) {
+                tc.stalledSinceMs = Math.max(1, now);
+            } else if (now - since >= cfg.slowConsumerTimeout().toMillis()) {
+                dropSlowConsumer(tc);
+                error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+                return;
+            }
+            busy(c, r, 2);
+            return;
+        }
+        if (tc.stalledSinceMs != 0) tc.stalledSinceMs = 0;
+        InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(s.id, ts.watch.contains(s.id), text.length(), now);
+        if (v != InboundBudget.Verdict.OK) {
+            busy(c, r, v == InboundBudget.Verdict.SENDER ? 0 : 1);
             return;
         }
         if (!tc.deliver(stamp(text, s.fromPrefix))) {
@@ -332,6 +447,17 @@ final class Relay {
             return;
         }
         metrics.relayed(r instanceof Offer ? 0 : r instanceof Answer ? 1 : 2, System.nanoTime() - t0);
+    }
+
+    /**
+     * The recipient's budget ({@code kind} 0: this sender's, 1: strangers' total, 2: its queue) is spent:
+     * the message is dropped, the sender told, and charged one more token of its own rate, so a sender
+     * that keeps pushing at a busy peer runs into its own rate limit twice as fast.
+     */
+    private void busy(Connection c, Relayed r, int kind) {
+        metrics.recipientBusy(kind);
+        c.takeToken(clock.millis(), cfg.messagesPerSecond(), cfg.burst());
+        error(c, ErrorCode.RECIPIENT_BUSY, "the recipient is receiving too much; retry later", r.id());
     }
 
     /**
@@ -362,13 +488,17 @@ final class Relay {
 
     /** Sends the error, then closes with its close code; counts the violation. Any thread. */
     private void fail(Connection c, ErrorCode code, String message, String ref) {
+        fail(c, code, message, ref, code == ErrorCode.REPLACED || code == ErrorCode.SHUTTING_DOWN
+                || code == ErrorCode.INTERNAL ? null : code.wire());
+    }
+
+    /** As above, counted under {@code reason} (null: not a violation). */
+    private void fail(Connection c, ErrorCode code, String message, String ref, String reason) {
         synchronized (c) {
             if (c.closing()) return;
             c.closingSinceMs = Math.max(1, clock.millis());
         }
-        if (code != ErrorCode.REPLACED && code != ErrorCode.SHUTTING_DOWN && code != ErrorCode.INTERNAL) {
-            metrics.reject(code.wire());
-        }
+        if (reason != null) metrics.reject(reason);
         log.atDebug().addKeyValue("code", code.wire()).addKeyValue("ip", c.ip == null ? "-" : c.ip.getHostAddress())
                 .addKeyValue("detail", Printable.clip(message)).log("closing connection");
         c.deliver(codec.write(new ErrorMessage(code, message, ref)));

@@ -19,8 +19,11 @@ import java.util.List;
 @Builder(toBuilder = true)
 @ToString(exclude = {"turnSecret", "tlsPassword"})
 public final class ServerConfig {
-    /** Address the WebSocket listener binds. */
-    @Builder.Default private final String bindAddress = "0.0.0.0";
+    /**
+     * Address the WebSocket listener binds. Loopback by default: a server reachable from elsewhere must
+     * also say its public name ({@link #publicHosts}, or a TLS certificate), which logins are bound to.
+     */
+    @Builder.Default private final String bindAddress = "127.0.0.1";
     @Builder.Default private final int port = 8080;
     /** The ops endpoint (/healthz, /metrics) is loopback-only unless told otherwise. */
     @Builder.Default private final String httpBindAddress = "127.0.0.1";
@@ -34,8 +37,9 @@ public final class ServerConfig {
     private final String tlsPassword;
 
     /**
-     * Authorities clients sign at login when the server sits behind a reverse proxy
-     * (e.g. {@code chat.example.com}); empty: the request's Host header.
+     * The authorities clients dial and sign at login (e.g. {@code chat.example.com}); empty: the loopback
+     * names on a loopback bind, else the TLS certificate's DNS names, else the server refuses to start.
+     * Never the request's Host header.
      */
     @Builder.Default private final List<String> publicHosts = List.of();
     /** Browser origins allowed to open a WebSocket; empty: any. Requests without Origin (non-browser) pass. */
@@ -46,12 +50,33 @@ public final class ServerConfig {
     @Builder.Default private final int messagesPerSecond = 50;
     @Builder.Default private final int burst = 200;
     @Builder.Default private final int maxWatch = 1000;
+    /** Most WebSocket frames one message may span (continuations, even empty ones, count). */
+    @Builder.Default private final int maxFragments = 64;
+    /** Pings and pongs a client may send per second (burst 4 s worth). */
+    @Builder.Default private final int controlFramesPerSecond = 5;
+    /** Inbound payload bytes per second per connection, over all frames (burst 4 s worth); 0: 4096 x messages-per-second. */
+    @Builder.Default private final long bytesPerSecond = 0;
+
+    public long bytesPerSecond() {
+        return bytesPerSecond > 0 ? bytesPerSecond : 4096L * messagesPerSecond;
+    }
 
     /** TCP connections, including those still in the handshake. */
     @Builder.Default private final int maxConnections = 50_000;
-    @Builder.Default private final int maxConnectionsPerIp = 100;
-    @Builder.Default private final int handshakesPerSecondPerIp = 20;
-    @Builder.Default private final int handshakeBurstPerIp = 100;
+    /**
+     * Per client address (IPv4, or IPv6 /64). Sized for many users behind one address: a carrier-grade
+     * NAT or an office shares one IPv4 among hundreds to a few thousand people (docs/server.md § Many
+     * users behind one address). 50,000 / 1,000: an attacker needs at least 50 addresses to fill the server.
+     */
+    @Builder.Default private final int maxConnectionsPerIp = 1000;
+    /** After a restart all 1,000 users behind one NAT reconnect within ~10 s: burst 500, then 50/s. */
+    @Builder.Default private final int handshakesPerSecondPerIp = 50;
+    @Builder.Default private final int handshakeBurstPerIp = 500;
+    /**
+     * Address blocks of reverse proxies / load balancers in front of the server (e.g. {@code 10.0.0.0/8});
+     * only from these are a PROXY protocol header or X-Forwarded-For believed. Empty: none.
+     */
+    @Builder.Default private final List<String> trustedProxies = List.of();
 
     /** From TCP accept to a verified {@code auth}, covering the WebSocket handshake too. */
     @Builder.Default private final Duration authDeadline = Duration.ofSeconds(10);
@@ -60,9 +85,29 @@ public final class ServerConfig {
     @Builder.Default private final Duration heartbeat = Duration.ofSeconds(20);
     @Builder.Default private final Duration resumeGrace = Duration.ofSeconds(30);
 
-    /** Outbound queue bounds per connection; past either, the reader is too slow and is dropped. */
+    /**
+     * Outbound queue bounds per connection; past either, relays to it are refused ({@code recipient_busy}),
+     * and if it stays past them for {@link #slowConsumerTimeout} it has stopped reading and is cut.
+     */
     @Builder.Default private final int maxQueuedMessages = 1024;
     @Builder.Default private final long maxQueuedBytes = 1024 * 1024;
+    @Builder.Default private final Duration slowConsumerTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Inbound budget of a recipient from one sender: messages and bytes per second (burst: 4 s worth).
+     * 0: messages-per-second, and 2 KiB per message of it. All senders the recipient does not watch share
+     * four senders' worth, at most half its outbound queue (docs/server.md § Per-recipient fairness).
+     */
+    @Builder.Default private final int recipientMessagesPerSecond = 0;
+    @Builder.Default private final long recipientBytesPerSecond = 0;
+
+    public int recipientMessagesPerSecond() {
+        return recipientMessagesPerSecond > 0 ? recipientMessagesPerSecond : messagesPerSecond;
+    }
+
+    public long recipientBytesPerSecond() {
+        return recipientBytesPerSecond > 0 ? recipientBytesPerSecond : 2048L * recipientMessagesPerSecond();
+    }
 
     @Builder.Default private final List<String> stunUrls = List.of();
     @Builder.Default private final List<String> turnUrls = List.of();
@@ -76,11 +121,14 @@ public final class ServerConfig {
     @Builder.Default private final Duration drainDelay = Duration.ZERO;
     /** How long shutdown waits for clients to finish closing. */
     @Builder.Default private final Duration shutdownTimeout = Duration.ofSeconds(5);
-    public static final String NETTY = "netty", JAVA_WEBSOCKET = "java-websocket";
+    public static final String NETTY = "netty";
 
-    /** WebSocket transport: {@value #NETTY} or {@value #JAVA_WEBSOCKET}. */
+    /**
+     * WebSocket transport: only {@value #NETTY}. The Java-WebSocket server transport was removed: it cut
+     * oversize frames with 1006 instead of 1009 and refused a character split across fragments.
+     */
     @Builder.Default private final String transport = NETTY;
-    /** Event loops (netty) or decoder threads (java-websocket); 0: one per CPU. */
+    /** Netty event loops; 0: one per CPU. */
     @Builder.Default private final int workerThreads = 0;
 
     public boolean tls() {
@@ -96,6 +144,8 @@ public final class ServerConfig {
         require(maxMessageBytes >= 1024, "max-message-bytes must be at least 1024");
         require(messagesPerSecond >= 1 && burst >= 1, "messages-per-second and burst must be positive");
         require(maxWatch >= 0, "max-watch must not be negative");
+        require(maxFragments >= 1 && controlFramesPerSecond >= 1 && bytesPerSecond >= 0,
+                "max-fragments and control-frames-per-second must be positive, bytes-per-second not negative");
         require(maxConnections >= 1 && maxConnectionsPerIp >= 1, "connection caps must be positive");
         require(handshakesPerSecondPerIp >= 1 && handshakeBurstPerIp >= 1, "handshake rates must be positive");
         require(positive(authDeadline) && positive(idleTimeout) && positive(heartbeat), "timeouts must be positive");
@@ -103,9 +153,16 @@ public final class ServerConfig {
                 "durations must not be negative");
         require(maxQueuedMessages >= 1 && maxQueuedBytes >= maxMessageBytes,
                 "max-queued-messages must be positive and max-queued-bytes at least max-message-bytes");
+        require(!publicHosts.isEmpty() || tls() || PublicHosts.loopback(bindAddress),
+                "binding " + bindAddress + " (not loopback) needs --public-host (the authority clients dial, which"
+                        + " logins are bound to) or a TLS certificate naming it");
+        require(recipientMessagesPerSecond >= 0 && recipientBytesPerSecond >= 0, "recipient budgets must not be negative");
+        require(positive(slowConsumerTimeout), "slow-consumer-ms must be positive");
+        for (String p : trustedProxies) Cidr.parse(p); // throws IllegalArgumentException naming the bad one
         require(turnUrls.isEmpty() || turnSecret != null, "turn-urls need turn-secret");
         require(positive(turnTtl), "turn-ttl-seconds must be positive");
-        require(NETTY.equals(transport) || JAVA_WEBSOCKET.equals(transport), "transport must be netty or java-websocket");
+        require(NETTY.equals(transport), "transport must be netty (the java-websocket server transport was removed:"
+                + " it could not meet the server's framing limits; see docs/server.md)");
         require(workerThreads >= 0, "worker-threads must not be negative");
         return this;
     }

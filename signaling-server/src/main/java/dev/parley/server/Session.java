@@ -17,9 +17,22 @@ final class Session {
     volatile Set<PeerId> watch = Set.of();
     /** While held for resumption: when the hold ends (0: live). */
     long graceUntilMs;
+    /** What others may still send to this identity; made on the first relay to it. */
+    private volatile InboundBudget inbound;
 
     Session(PeerId id) {
         this.id = id;
         this.fromPrefix = "\"from\":\"" + id.value() + "\",";
+    }
+
+    InboundBudget inbound(InboundBudget.Rates perSender, InboundBudget.Rates strangers) {
+        InboundBudget b = inbound;
+        if (b == null) {
+            synchronized (this) {
+                b = inbound;
+                if (b == null) inbound = b = new InboundBudget(perSender, strangers);
+            }
+        }
+        return b;
     }
 }

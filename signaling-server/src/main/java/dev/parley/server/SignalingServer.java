@@ -43,14 +43,15 @@ public final class SignalingServer implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Binds both listeners and starts serving; throws IOException if a port cannot be bound or TLS material is unusable. */
+    /**
+     * Binds both listeners and starts serving; throws IOException if a port cannot be bound or TLS material
+     * is unusable, IllegalArgumentException if the server's public name cannot be known (see {@link PublicHosts}).
+     */
     public synchronized BoundPorts start() throws IOException {
         if (ports != null || closed) throw new IllegalStateException("start() once, before close()");
         SSLContext ssl = config.tls() ? Tls.context(config) : null;
         ws = new Relay(config, clock, metrics);
-        transport = config.transport().equals(ServerConfig.NETTY)
-                ? new NettyTransport(config, clock, ssl, ws)
-                : new JwsTransport(config, clock, metrics, ssl, ws);
+        transport = new NettyTransport(config, clock, ssl, ws);
         int wsPort;
         try {
             wsPort = transport.bind();
@@ -58,6 +59,12 @@ public final class SignalingServer implements AutoCloseable {
             stopQuietly();
             throw new IOException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
                     + e.getMessage(), e);
+        }
+        try {
+            ws.publicHosts(PublicHosts.resolve(config, wsPort));
+        } catch (IOException | IllegalArgumentException e) {
+            stopQuietly();
+            throw e;
         }
         int httpPort = -1;
         if (config.httpPort() >= 0) {
@@ -82,7 +89,8 @@ public final class SignalingServer implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
         ports = new BoundPorts(wsPort, httpPort);
         log.atInfo().addKeyValue("ws_port", ports.wsPort()).addKeyValue("http_port", ports.httpPort())
-                .addKeyValue("tls", config.tls()).addKeyValue("transport", config.transport()).log("signaling server started");
+                .addKeyValue("tls", config.tls()).addKeyValue("public_hosts", String.join(",", ws.publicHosts()))
+                .log("signaling server started");
         return ports;
     }
 

@@ -1,11 +1,20 @@
 package dev.parley.server;
 
+import dev.parley.protocol.crypto.AuthPayload;
+import dev.parley.protocol.crypto.Base64Url;
+import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.protocol.signal.Auth;
+import dev.parley.protocol.signal.Challenge;
+import dev.parley.protocol.signal.ClientMessage;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -25,7 +34,7 @@ import static org.assertj.core.api.Assertions.fail;
  * a client that stops reading.
  */
 final class RawWsClient implements AutoCloseable {
-    static final int TEXT = 1, BINARY = 2, CONTINUATION = 0, CLOSE = 8, PING = 9;
+    static final int TEXT = 1, BINARY = 2, CONTINUATION = 0, CLOSE = 8, PING = 9, PONG = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final Socket socket;
@@ -44,11 +53,26 @@ final class RawWsClient implements AutoCloseable {
     }
 
     static RawWsClient connect(int port, String extraHeaders) throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
+        return connect(null, port, "127.0.0.1:" + port, "", extraHeaders);
+    }
+
+    /**
+     * From {@code local} (e.g. 127.0.0.2; null: any), with this Host header; {@code preamble} is written
+     * before the HTTP request (a PROXY protocol header, say).
+     */
+    static RawWsClient connect(InetAddress local, int port, String host, String preamble, String extraHeaders) throws IOException {
+        return connect(local, port, host, preamble.getBytes(StandardCharsets.ISO_8859_1), extraHeaders);
+    }
+
+    static RawWsClient connect(InetAddress local, int port, String host, byte[] preamble, String extraHeaders) throws IOException {
+        Socket s = new Socket();
+        if (local != null) s.bind(new InetSocketAddress(local, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         s.setSoTimeout(10_000);
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);
-        String req = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        s.getOutputStream().write(preamble);
+        String req = "GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
                 + extraHeaders + "\r\n";
         s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
@@ -113,7 +137,7 @@ final class RawWsClient implements AutoCloseable {
     }
 
     /** A masked frame as a browser would send it (RFC 6455 §5.2). */
-    void frame(int opcode, boolean fin, byte[] payload) throws IOException {
+    synchronized void frame(int opcode, boolean fin, byte[] payload) throws IOException {
         byte[] head = header(opcode, fin, payload.length);
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
@@ -131,7 +155,7 @@ final class RawWsClient implements AutoCloseable {
     }
 
     /** Only a frame header (with mask key) that promises {@code declared} bytes, none of which follow. */
-    void headerOnly(int opcode, boolean fin, long declared) throws IOException {
+    synchronized void headerOnly(int opcode, boolean fin, long declared) throws IOException {
         byte[] head = header(opcode, fin, declared);
         out.write(head);
         out.write(new byte[4]);
@@ -148,6 +172,24 @@ final class RawWsClient implements AutoCloseable {
         h[1] = (byte) (0x80 | 127);
         for (int i = 0; i < 8; i++) h[2 + i] = (byte) (len >>> (56 - 8 * i));
         return h;
+    }
+
+    /** Answers the challenge with a login signed for {@code host}; returns the server's next message. */
+    String login(IdentityKeyPair key, String host) throws Exception {
+        Challenge ch = RecordingClient.JSON.readValue(nextText(), Challenge.class);
+        byte[] nonce = Base64Url.decode("nonce", ch.nonce(), AuthPayload.NONCE_LENGTH);
+        byte[] sig = key.sign(AuthPayload.bytes(host, nonce, key.publicKey()));
+        text(RecordingClient.JSON.writeValueAsString(new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig))));
+        return nextText();
+    }
+
+    void send(ClientMessage m) throws IOException {
+        text(RecordingClient.JSON.writeValueAsString(m));
+    }
+
+    /** True once the server closed (frame or socket). */
+    boolean closed() {
+        return closeCode.isDone();
     }
 
     int awaitClose() throws Exception {

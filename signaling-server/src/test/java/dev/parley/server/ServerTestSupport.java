@@ -27,12 +27,9 @@ abstract class ServerTestSupport {
     SSLContext clientTls;
     final List<AutoCloseable> cleanup = new ArrayList<>();
 
-    /** The transport under test: the default, or {@code -Dparley.test.transport=netty|java-websocket}. */
-    static final String TRANSPORT = System.getProperty("parley.test.transport", ServerConfig.builder().build().transport());
-
     /** Loopback, ephemeral ports, and per-IP limits high enough for a test suite that all comes from 127.0.0.1. */
     static ServerConfig.ServerConfigBuilder testConfig() {
-        return ServerConfig.builder().transport(TRANSPORT)
+        return ServerConfig.builder()
                 .bindAddress("127.0.0.1").port(0).httpPort(0)
                 .maxConnectionsPerIp(1000).handshakesPerSecondPerIp(1000).handshakeBurstPerIp(1000);
     }

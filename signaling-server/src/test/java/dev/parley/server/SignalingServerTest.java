@@ -15,6 +15,7 @@ import dev.parley.protocol.signal.IceServers;
 import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Ping;
 import dev.parley.protocol.signal.Pong;
+import dev.parley.protocol.signal.Logout;
 import dev.parley.protocol.signal.Presence;
 import dev.parley.protocol.signal.ProtocolVersion;
 import dev.parley.protocol.signal.Watch;
@@ -119,6 +120,42 @@ class SignalingServerTest extends ServerTestSupport {
 
         clock.advance(Duration.ofSeconds(31));
         assertThat(a.ws.expect(Presence.class).peers()).containsExactly(new Presence.Entry(b.id(), false));
+        a.ws.assertExhausted();
+    }
+
+    @Test
+    void aCleanLogoutIsSeenOfflineAtOnceWhileADropStillGetsTheGrace() throws Exception {
+        start(b -> b.resumeGrace(Duration.ofSeconds(30)));
+        TestPeer a = loggedIn();
+        TestPeer b = loggedIn();
+        TestPeer c = loggedIn();
+        a.ws.send(new Watch(List.of(b.id(), c.id())));
+        a.ws.expect(Presence.class);
+        b.ws.send(new Watch(List.of(a.id())));
+        b.ws.expect(Presence.class);
+        a.ws.expect(Presence.class);
+        c.ws.send(new Watch(List.of(a.id())));
+        c.ws.expect(Presence.class);
+        a.ws.expect(Presence.class);
+
+        // b exits cleanly: a hears it at once, no clock movement; the server closes b with 1000.
+        b.ws.send(new Logout());
+        assertThat(a.ws.expect(Presence.class).peers()).containsExactly(new Presence.Entry(b.id(), false));
+        assertThat(b.ws.awaitClose().code()).isEqualTo(1000);
+        assertThat(metric("parley_logouts_total")).isEqualTo(1);
+        a.ws.send(new Offer(b.id(), null, "after-logout", "v=0\r\n", PROOF));
+        assertThat(a.ws.expect(ErrorMessage.class).code()).isEqualTo(ErrorCode.PEER_OFFLINE);
+        // b logging in again is a new binding, not a resumption.
+        TestPeer b2 = connect(b.key);
+        assertThat(b2.login().resumed()).isFalse();
+
+        // c only drops its socket: held for the grace, so a hears nothing until it ends.
+        c.ws.closeBlocking();
+        a.ws.send(new Ping("sync"));
+        a.ws.expect(Pong.class);
+        a.ws.assertExhausted();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(a.ws.expect(Presence.class).peers()).containsExactly(new Presence.Entry(c.id(), false));
         a.ws.assertExhausted();
     }
 

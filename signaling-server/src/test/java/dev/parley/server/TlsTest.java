@@ -78,4 +78,24 @@ class TlsTest extends ServerTestSupport {
         assertThat(server.config().tls()).isTrue();
         assertThat(List.of(ports.wsPort())).doesNotContain(0);
     }
+
+    @Test
+    void offLoopbackWithoutPublicHostTheCertificatesDnsNamesAreTheNameLoginsAreBoundTo() throws Exception {
+        run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=ignored.example",
+                "-addext", "subjectAltName=DNS:localhost,DNS:*.wild.example,IP:127.0.0.1");
+        Certificate cert;
+        try (InputStream in = Files.newInputStream(dir.resolve("cert.pem"))) {
+            cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        clientTls = trusting(cert);
+        start(b -> b.bindAddress("0.0.0.0").tlsCert(dir.resolve("cert.pem")).tlsKey(dir.resolve("key.pem")));
+        loginOverWss();
+        // The IP entry, the wildcard and the CN are not names the server can be dialed by for sure.
+        uri = URI.create("wss://127.0.0.1:" + ports.wsPort() + "/");
+        TestPeer byIp = connect();
+        byIp.ws.send(byIp.authFor(byIp.ws.expect(dev.parley.protocol.signal.Challenge.class)));
+        assertThat(byIp.ws.expect(dev.parley.protocol.signal.ErrorMessage.class).code())
+                .isEqualTo(dev.parley.protocol.signal.ErrorCode.AUTH_FAILED);
+    }
 }

@@ -17,7 +17,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Candidate.class, name = "candidate"),
         @JsonSubTypes.Type(value = Ping.class, name = "ping"),
         @JsonSubTypes.Type(value = GetIceServers.class, name = "get-ice-servers"),
+        @JsonSubTypes.Type(value = Logout.class, name = "logout"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public sealed interface ClientMessage permits Auth, Watch, Ping, GetIceServers, Relayed {
+public sealed interface ClientMessage permits Auth, Watch, Ping, GetIceServers, Logout, Relayed {
 }

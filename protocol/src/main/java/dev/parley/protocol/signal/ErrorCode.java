@@ -9,6 +9,12 @@ import java.util.Locale;
 public enum ErrorCode {
     /** Relay target is not connected (or in its reconnect grace period). Nothing is stored. */
     PEER_OFFLINE(0),
+    /**
+     * The relay target's inbound budget (from this sender, or from all senders it does not watch) is spent,
+     * or its outbound queue is full; the message was dropped. Retry later; repeated refusals cost the
+     * sender's own rate. The target stays connected.
+     */
+    RECIPIENT_BUSY(0),
     /** Malformed but harmless request (bad field values); the connection stays. */
     BAD_REQUEST(0),
     /** Anything but {@code auth} before login, or a second {@code auth}. */

@@ -81,6 +81,10 @@ public final class ServeCommand implements Callable<Integer> {
         SignalingServer.BoundPorts ports;
         try {
             ports = server.start();
+        } catch (IllegalArgumentException e) {
+            err.println("parley serve: bad configuration: " + e.getMessage());
+            err.flush();
+            return EXIT_BAD_CONFIG;
         } catch (IOException e) {
             err.println("parley serve: " + e.getMessage()
                     + " (is another server running? pick a free port with --port/--http-port, or 0 for any)");

@@ -14,6 +14,7 @@ import dev.parley.protocol.signal.ErrorMessage;
 import dev.parley.protocol.signal.GetIceServers;
 import dev.parley.protocol.signal.GoingAway;
 import dev.parley.protocol.signal.IceServers;
+import dev.parley.protocol.signal.Logout;
 import dev.parley.protocol.signal.Ping;
 import dev.parley.protocol.signal.Presence;
 import dev.parley.protocol.signal.ProtocolVersion;
@@ -139,11 +140,22 @@ public final class SignalingClient implements AutoCloseable {
     @Override
     public void close() {
         if (state == SignalingState.CLOSED) return;
+        boolean online = state == SignalingState.ONLINE;
         state = SignalingState.CLOSED;
         generation.incrementAndGet();
         Connection c = current;
         current = null;
-        if (c != null) c.close(CloseCodes.NORMAL, "client closing");
+        if (c != null) {
+            // A clean exit says so: contacts see us offline now, not after the server's resume grace.
+            if (online && c.isOpen()) {
+                try {
+                    c.send(SignalJson.write(new Logout()));
+                } catch (RuntimeException e) { // closed meanwhile: the grace covers it
+                    log.debug("logout not sent: {}", e.toString());
+                }
+            }
+            c.close(CloseCodes.NORMAL, "client closing");
+        }
         try {
             events.execute(() -> {
                 stopHeartbeat();
