@@ -232,11 +232,11 @@ class HostileInputTest extends ServerTestSupport {
         TestPeer sender = loggedIn();
         IdentityKeyPair key = IdentityKeyPair.generate();
         try (RawWsClient slow = RawWsClient.connect(ports.wsPort(), "")) {
-            Challenge ch = RecordingClient.JSON.readValue(slow.nextText(), Challenge.class);
+            Challenge ch = (Challenge) RecordingClient.CODEC.decodeServerStrict(slow.nextText());
             byte[] nonce = Base64Url.decode("nonce", ch.nonce(), 32);
             String host = "127.0.0.1:" + ports.wsPort();
             byte[] sig = key.sign(AuthPayload.bytes(host, nonce, key.publicKey()));
-            slow.text(RecordingClient.JSON.writeValueAsString(new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig))));
+            slow.text(RecordingClient.CODEC.encodeClient(new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig))));
             assertThat(slow.nextText()).contains("\"welcome\"");
             slow.pauseReading();
             String sdp = "a=x\r\n".repeat(6000);
@@ -244,7 +244,7 @@ class HostileInputTest extends ServerTestSupport {
             for (int i = 0; i < 5000 && e == null; i++) {
                 sender.ws.send(new Offer(key.publicKey().peerId(), null, "bulk-" + i, sdp, PROOF));
                 String reply = sender.ws.received.poll();
-                if (reply != null) e = RecordingClient.JSON.readValue(reply, ErrorMessage.class);
+                if (reply != null) e = (ErrorMessage) RecordingClient.CODEC.decodeServerStrict(reply);
             }
             if (e == null) e = sender.ws.expect(ErrorMessage.class);
             assertThat(e.code()).isEqualTo(ErrorCode.PEER_OFFLINE);
