@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.protocol.peer.PeerMessage;
 import dev.parley.protocol.signal.ClientMessage;
+import dev.parley.protocol.signal.Relayed;
 import dev.parley.protocol.signal.ServerMessage;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -170,13 +170,11 @@ class WireCodecRoundTripTest {
     }
 
     @Test
-    void relayStampsFromWithoutTouchingTheRest() throws Exception {
-        AtomicReference<String> text = new AtomicReference<>();
+    void relayStampsFromWithoutTouchingTheRest() {
         for (Object o : Samples.CLIENT) {
-            if (o instanceof dev.parley.protocol.signal.Relayed r) {
-                text.set(CODEC.encodeClient(r));
-                assertThat(text.get()).doesNotContain("\"from\"");
-                dev.parley.protocol.signal.Relayed stamped = r.withFrom(Samples.A);
+            if (o instanceof Relayed r) {
+                assertThat(CODEC.encodeClient(r)).doesNotContain("\"from\"");
+                Relayed stamped = r.withFrom(Samples.A);
                 assertThat(stamped.from()).isEqualTo(Samples.A);
                 assertThat(stamped.withFrom(null)).isEqualTo(r);
             }
