@@ -289,7 +289,7 @@ final class LoadClient implements AutoCloseable {
         }
         ServerMessage m;
         try {
-            m = Wire.JSON.readValue(b, off, len, ServerMessage.class);
+            m = Wire.CODEC.decodeServer(new String(b, off, len, StandardCharsets.UTF_8));
         } catch (Exception e) {
             fail(c, "unparseable " + typeName + ": " + e.getMessage());
             return;

@@ -1,7 +1,7 @@
 package dev.parley.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.protocol.PeerId;
+import dev.parley.protocol.codec.WireCodec;
 import dev.parley.protocol.crypto.AuthPayload;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.Hashes;
@@ -19,13 +19,14 @@ import java.util.Random;
 
 /**
  * The generator's view of the signaling protocol. Outgoing messages are built with the protocol
- * records and Jackson (so they are exactly what a real client sends), once per pair, as templates
+ * records and the shared {@link WireCodec} (so they are exactly what a real client sends), once per pair, as templates
  * whose {@code id} is patched in place per send. Incoming relayed messages are not parsed: at 20,000
  * msgs/s a full parse would steal CPU from the server on a 2-core machine, so {@link #stringField}
  * finds just the fields the generator needs.
  */
 public final class Wire {
-    public static final ObjectMapper JSON = new ObjectMapper();
+    /** The protocol's own codec; the bench has no JSON rules of its own. */
+    public static final WireCodec CODEC = WireCodec.standard();
 
     /** id = 'b' + 9-digit sequence + 't' + 15-digit send time (ns since the bench's epoch). */
     public static final int ID_LENGTH = 26;
@@ -34,11 +35,7 @@ public final class Wire {
     private Wire() {}
 
     public static byte[] clientJson(ClientMessage m) {
-        try {
-            return JSON.writerFor(ClientMessage.class).writeValueAsBytes(m);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return CODEC.encodeClient(m).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] auth(IdentityKeyPair key, String host, String nonceB64) {

@@ -42,11 +42,7 @@ final class FakeSignalingServer extends WebSocketServer {
     }
 
     private static String json(ServerMessage m) {
-        try {
-            return Wire.JSON.writerFor(ServerMessage.class).writeValueAsString(m);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Wire.CODEC.encodeServer(m);
     }
 
     @Override
@@ -62,7 +58,7 @@ final class FakeSignalingServer extends WebSocketServer {
     public void onMessage(WebSocket conn, String message) {
         ClientMessage m;
         try {
-            m = Wire.JSON.readValue(message, ClientMessage.class);
+            m = Wire.CODEC.decodeClient(message);
         } catch (Exception e) {
             conn.close(1008, "malformed");
             return;

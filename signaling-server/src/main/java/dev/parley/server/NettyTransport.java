@@ -220,7 +220,19 @@ final class NettyTransport implements Transport {
             closeSent = code;
             if (state == OPEN) state = CLOSING;
             if (closeCode == 0) closeCode = code;
-            ch.writeAndFlush(new CloseWebSocketFrame(code, reason), ch.voidPromise());
+            // Half-close after the close frame: a client still sending (a flooder) gets the frame and a FIN
+            // before any reset, so it learns the close code; its input is read and discarded until it goes.
+            ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener((ChannelFutureListener) this::afterCloseFrame);
+        }
+
+        private void afterCloseFrame(io.netty.channel.ChannelFuture f) {
+            if (!f.isSuccess()) {
+                ch.close();
+            } else if (ssl != null) {
+                ch.pipeline().get(SslHandler.class).closeOutbound().addListener((ChannelFutureListener) g -> halfClose());
+            } else {
+                halfClose();
+            }
         }
 
         @Override
@@ -234,16 +246,7 @@ final class NettyTransport implements Transport {
             state = CLOSING;
             closeSent = code;
             if (closeCode == 0) closeCode = code;
-            ch.writeAndFlush(new CloseWebSocketFrame(code, null)).addListener((ChannelFutureListener) f -> {
-                if (!f.isSuccess()) {
-                    ch.close();
-                } else if (ssl != null) {
-                    ch.pipeline().get(SslHandler.class).closeOutbound()
-                            .addListener((ChannelFutureListener) g -> halfClose());
-                } else {
-                    halfClose();
-                }
-            });
+            ch.writeAndFlush(new CloseWebSocketFrame(code, null)).addListener((ChannelFutureListener) this::afterCloseFrame);
         }
 
         private void halfClose() {
@@ -320,7 +323,9 @@ final class NettyTransport implements Transport {
             }
             if (state != OPEN) {
                 // Closing: read and ignore until the client's close frame, but not without end.
-                if (++ignoredWhileClosing > CLOSING_FRAME_ALLOWANCE) ch.close();
+                // Past the allowance stop reading rather than close: closing with unread input would send a
+                // reset that can wipe the close frame from the client's buffer; the close timeout cuts it later.
+                if (++ignoredWhileClosing > CLOSING_FRAME_ALLOWANCE) ch.config().setAutoRead(false);
                 return;
             }
             boolean control = f instanceof PingWebSocketFrame || f instanceof PongWebSocketFrame;

@@ -296,31 +296,14 @@ final class Relay {
             try {
                 m = s == null ? codec.readPreAuth(text) : codec.readPostAuth(text);
             } catch (Codec.Violation v) {
-                if (v.code.fatal()) fail(c, v.code, v.getMessage(), null);
-                else error(c, v.code, v.getMessage(), null);
+                if (v.code.fatal()) fail(c, v.code, v.getMessage(), v.ref);
+                else error(c, v.code, v.getMessage(), v.ref);
                 return;
             }
             if (s == null) {
-                if (m instanceof Auth a) {
-                    login(c, a);
-                } else {
-                    fail(c, ErrorCode.NOT_AUTHENTICATED, "log in first: answer the challenge with auth", null);
-                }
-            } else if (m instanceof Relayed r) {
-                relay(c, s, r, text, t0);
-            } else if (m instanceof Ping p) {
-                c.deliver(codec.write(new Pong(p.id())));
-            } else if (m instanceof Watch w) {
-                watch(c, s, w);
-            } else if (m instanceof GetIceServers) {
-                IceServerProvider.Offer o = ice.forPeer(s.id);
-                c.deliver(codec.write(new IceServers(o.servers(), o.ttlSeconds())));
-            } else if (m instanceof Logout) {
-                logout(c);
-            } else if (m instanceof Auth) {
-                fail(c, ErrorCode.NOT_AUTHENTICATED, "already logged in", null);
+                m.accept(new PreAuth(c));
             } else {
-                error(c, ErrorCode.BAD_REQUEST, "unsupported message", null);
+                m.accept(new LoggedIn(c, s, text, t0));
             }
         } catch (RuntimeException e) {
             log.atError().setCause(e).addKeyValue("peer", s == null ? "-" : s.id.shortForm())
@@ -409,10 +392,11 @@ final class Relay {
                 cfg.resumeGrace().toMillis(), o.servers(), o.ttlSeconds(), limits));
     }
 
-    private void relay(Connection c, Session s, Relayed r, String text, long t0) {
+    /** {@code kind}: 0 offer, 1 answer, 2 candidate (for the metrics). The codec has checked the schema. */
+    private void relay(Connection c, Session s, Relayed r, String text, long t0, int kind) {
         PeerId to = r.to();
-        if (to == null) {
-            error(c, ErrorCode.BAD_REQUEST, "'to' is required", r.id());
+        if (to.equals(s.id)) {
+            error(c, ErrorCode.BAD_REQUEST, "cannot relay to yourself", r.id());
             return;
         }
         Session ts = registry.get(to);
@@ -446,7 +430,7 @@ final class Relay {
             error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
             return;
         }
-        metrics.relayed(r instanceof Offer ? 0 : r instanceof Answer ? 1 : 2, System.nanoTime() - t0);
+        metrics.relayed(kind, System.nanoTime() - t0);
     }
 
     /**
@@ -583,4 +567,114 @@ final class Relay {
         }
     }
 
+    // ---- routing (one method per client message: a new message breaks the build here) ----------
+
+    /** Routes a message before login: only {@code auth} is allowed. */
+    private final class PreAuth implements ClientMessage.Handler {
+        private final Connection c;
+
+        PreAuth(Connection c) {
+            this.c = c;
+        }
+
+        @Override
+        public void auth(Auth m) {
+            login(c, m);
+        }
+
+        private void refuse() {
+            fail(c, ErrorCode.NOT_AUTHENTICATED, "log in first: answer the challenge with auth", null);
+        }
+
+        @Override
+        public void watch(Watch m) {
+            refuse();
+        }
+
+        @Override
+        public void offer(Offer m) {
+            refuse();
+        }
+
+        @Override
+        public void answer(Answer m) {
+            refuse();
+        }
+
+        @Override
+        public void candidate(Candidate m) {
+            refuse();
+        }
+
+        @Override
+        public void ping(Ping m) {
+            refuse();
+        }
+
+        @Override
+        public void getIceServers(GetIceServers m) {
+            refuse();
+        }
+
+        @Override
+        public void logout(Logout m) {
+            refuse();
+        }
+    }
+
+    /** Routes a message of a logged-in connection; {@code text} is the message as received, for relaying. */
+    private final class LoggedIn implements ClientMessage.Handler {
+        private final Connection c;
+        private final Session s;
+        private final String text;
+        private final long t0;
+
+        LoggedIn(Connection c, Session s, String text, long t0) {
+            this.c = c;
+            this.s = s;
+            this.text = text;
+            this.t0 = t0;
+        }
+
+        @Override
+        public void auth(Auth m) {
+            fail(c, ErrorCode.NOT_AUTHENTICATED, "already logged in", null);
+        }
+
+        @Override
+        public void watch(Watch m) {
+            Relay.this.watch(c, s, m);
+        }
+
+        @Override
+        public void offer(Offer m) {
+            relay(c, s, m, text, t0, 0);
+        }
+
+        @Override
+        public void answer(Answer m) {
+            relay(c, s, m, text, t0, 1);
+        }
+
+        @Override
+        public void candidate(Candidate m) {
+            relay(c, s, m, text, t0, 2);
+        }
+
+        @Override
+        public void ping(Ping m) {
+            c.deliver(codec.write(new Pong(m.id())));
+        }
+
+        @Override
+        public void getIceServers(GetIceServers m) {
+            IceServerProvider.Offer o = ice.forPeer(s.id);
+            c.deliver(codec.write(new IceServers(o.servers(), o.ttlSeconds())));
+        }
+
+        @Override
+        public void logout(Logout m) {
+            Relay.this.logout(c);
+        }
+    }
 }

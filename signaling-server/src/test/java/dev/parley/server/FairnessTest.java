@@ -84,8 +84,8 @@ class FairnessTest extends ServerTestSupport {
         long strangerChars = 0;
         while (fromContact.size() < sent.size()) {
             String m = victim.ws.nextText();
-            String from = RecordingClient.JSON.readTree(m).path("from").asText();
-            if (from.equals(contact.id().value())) fromContact.add(RecordingClient.JSON.readTree(m).path("id").asText());
+            dev.parley.protocol.signal.Relayed r = (dev.parley.protocol.signal.Relayed) RecordingClient.CODEC.decodeServerStrict(m);
+            if (r.from().equals(contact.id())) fromContact.add(r.id());
             else strangerChars += m.length();
         }
         assertThat(fromContact).containsExactlyElementsOf(sent);
@@ -152,7 +152,7 @@ class FairnessTest extends ServerTestSupport {
             for (int i = 0; i < 5000 && e == null; i++) {
                 sender.ws.send(new Offer(key.publicKey().peerId(), null, "bulk-" + i, sdp, PROOF));
                 String reply = sender.ws.received.poll();
-                if (reply != null) e = RecordingClient.JSON.readValue(reply, ErrorMessage.class);
+                if (reply != null) e = (ErrorMessage) RecordingClient.CODEC.decodeServerStrict(reply);
             }
             if (e == null) e = sender.ws.expect(ErrorMessage.class);
             // A full queue is the sender's problem first: refused, and the recipient stays.

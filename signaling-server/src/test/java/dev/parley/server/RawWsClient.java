@@ -176,15 +176,15 @@ final class RawWsClient implements AutoCloseable {
 
     /** Answers the challenge with a login signed for {@code host}; returns the server's next message. */
     String login(IdentityKeyPair key, String host) throws Exception {
-        Challenge ch = RecordingClient.JSON.readValue(nextText(), Challenge.class);
+        Challenge ch = (Challenge) RecordingClient.CODEC.decodeServerStrict(nextText());
         byte[] nonce = Base64Url.decode("nonce", ch.nonce(), AuthPayload.NONCE_LENGTH);
         byte[] sig = key.sign(AuthPayload.bytes(host, nonce, key.publicKey()));
-        text(RecordingClient.JSON.writeValueAsString(new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig))));
+        text(RecordingClient.CODEC.encodeClient(new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig))));
         return nextText();
     }
 
     void send(ClientMessage m) throws IOException {
-        text(RecordingClient.JSON.writeValueAsString(m));
+        text(RecordingClient.CODEC.encodeClient(m));
     }
 
     /** True once the server closed (frame or socket). */

@@ -1,8 +1,6 @@
 package dev.parley.server;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.protocol.codec.WireCodec;
 import dev.parley.protocol.signal.ClientMessage;
 import dev.parley.protocol.signal.ServerMessage;
 import org.java_websocket.client.WebSocketClient;
@@ -23,9 +21,8 @@ import static org.assertj.core.api.Assertions.fail;
  * into a future. Tests wait for what they expect with bounded timeouts and end with {@link #assertExhausted()}.
  */
 final class RecordingClient extends WebSocketClient {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** The shared codec; what the server sends is read strictly, so an undocumented field fails the test. */
+    static final WireCodec CODEC = WireCodec.standard();
     static final long WAIT_SECONDS = 5;
 
     record Close(int code, String reason, boolean remote) {}
@@ -68,11 +65,7 @@ final class RecordingClient extends WebSocketClient {
     }
 
     void send(ClientMessage m) {
-        try {
-            send(JSON.writeValueAsString(m));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        send(CODEC.encodeClient(m));
     }
 
     String nextText() throws InterruptedException {
@@ -82,7 +75,7 @@ final class RecordingClient extends WebSocketClient {
     }
 
     ServerMessage next() throws Exception {
-        return JSON.readValue(nextText(), ServerMessage.class);
+        return CODEC.decodeServerStrict(nextText());
     }
 
     <T extends ServerMessage> T expect(Class<T> type) throws Exception {

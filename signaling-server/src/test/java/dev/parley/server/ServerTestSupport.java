@@ -78,7 +78,7 @@ abstract class ServerTestSupport {
         Offer got = b.ws.expect(Offer.class);
         assertThat(got.id()).isEqualTo(id);
         assertThat(got.from()).isEqualTo(a.id());
-        b.ws.send(new Candidate(a.id(), null, id, null, "candidate:1 1 udp 1 192.0.2.1 5000 typ host", "0", 0));
+        b.ws.send(new Candidate(a.id(), null, id, PROOF.sessionId(), "candidate:1 1 udp 1 192.0.2.1 5000 typ host", "0", 0));
         assertThat(a.ws.expect(Candidate.class).from()).isEqualTo(b.id());
     }
 

@@ -11,4 +11,9 @@ public record Ack(List<UUID> ids) implements PeerMessage {
     public Ack {
         ids = ids == null ? List.of() : List.copyOf(ids);
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.ack(this);
+    }
 }

@@ -8,4 +8,9 @@ public record CallAccept(UUID callId) implements PeerMessage {
     public CallAccept {
         Objects.requireNonNull(callId, "callId");
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.callAccept(this);
+    }
 }

@@ -8,4 +8,9 @@ public record CallBusy(UUID callId) implements PeerMessage {
     public CallBusy {
         Objects.requireNonNull(callId, "callId");
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.callBusy(this);
+    }
 }

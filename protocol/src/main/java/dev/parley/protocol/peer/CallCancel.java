@@ -15,4 +15,9 @@ public record CallCancel(UUID callId, String reason) implements PeerMessage {
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(reason, "reason");
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.callCancel(this);
+    }
 }

@@ -8,4 +8,9 @@ public record CallDecline(UUID callId) implements PeerMessage {
     public CallDecline {
         Objects.requireNonNull(callId, "callId");
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.callDecline(this);
+    }
 }

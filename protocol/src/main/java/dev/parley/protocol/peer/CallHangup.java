@@ -16,4 +16,9 @@ public record CallHangup(UUID callId, String reason) implements PeerMessage {
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(reason, "reason");
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.callHangup(this);
+    }
 }

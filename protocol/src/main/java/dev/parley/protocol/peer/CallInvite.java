@@ -12,4 +12,9 @@ public record CallInvite(UUID callId, long sentAtMs) implements PeerMessage {
     public CallInvite {
         Objects.requireNonNull(callId, "callId");
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.callInvite(this);
+    }
 }

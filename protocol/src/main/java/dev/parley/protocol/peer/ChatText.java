@@ -8,4 +8,8 @@ import java.util.UUID;
  * gaps), {@code sentAtMs} the sender's clock when the user sent it.
  */
 public record ChatText(UUID id, long seq, long sentAtMs, String text) implements PeerMessage {
+    @Override
+    public void accept(Handler h) {
+        h.chatText(this);
+    }
 }

@@ -9,4 +9,8 @@ import java.util.UUID;
  * {@code a=max-message-size}, RFC 8841); absent means 65536.
  */
 public record FileAccept(UUID transferId, long offset, Integer maxMessageSize) implements PeerMessage {
+    @Override
+    public void accept(Handler h) {
+        h.fileAccept(this);
+    }
 }

@@ -11,4 +11,8 @@ import java.util.UUID;
  */
 public record FileOffer(UUID transferId, String name, long size, String mediaType, String sha256)
         implements PeerMessage {
+    @Override
+    public void accept(Handler h) {
+        h.fileOffer(this);
+    }
 }

@@ -8,4 +8,8 @@ import java.util.UUID;
  * partial file is gone. Final for both sides.
  */
 public record FileResult(UUID transferId, boolean ok, String reason) implements PeerMessage {
+    @Override
+    public void accept(Handler h) {
+        h.fileResult(this);
+    }
 }

@@ -40,4 +40,42 @@ public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, T
     int MAX_TEXT_BYTES = 16 * 1024;
     /** Largest encoded peer message a receiver must accept on the chat channel. */
     int MAX_MESSAGE_BYTES = 64 * 1024;
+
+    /** Calls the handler method for this message's record. */
+    void accept(Handler h);
+
+    /** One method per peer message, so a new record breaks the build at every router until it is handled. */
+    interface Handler {
+        void hello(Hello m);
+
+        void chatText(ChatText m);
+
+        void ack(Ack m);
+
+        void readReceipt(ReadReceipt m);
+
+        void typing(Typing m);
+
+        void fileOffer(FileOffer m);
+
+        void fileAccept(FileAccept m);
+
+        void fileDecline(FileDecline m);
+
+        void fileCancel(FileCancel m);
+
+        void fileResult(FileResult m);
+
+        void callInvite(CallInvite m);
+
+        void callAccept(CallAccept m);
+
+        void callDecline(CallDecline m);
+
+        void callBusy(CallBusy m);
+
+        void callCancel(CallCancel m);
+
+        void callHangup(CallHangup m);
+    }
 }

@@ -8,4 +8,9 @@ public record ReadReceipt(List<UUID> ids) implements PeerMessage {
     public ReadReceipt {
         ids = ids == null ? List.of() : List.copyOf(ids);
     }
+
+    @Override
+    public void accept(Handler h) {
+        h.readReceipt(this);
+    }
 }

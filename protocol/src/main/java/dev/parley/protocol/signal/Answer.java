@@ -2,10 +2,30 @@ package dev.parley.protocol.signal;
 
 import dev.parley.protocol.PeerId;
 
-/** An SDP answer (RFC 8829) for {@code to}, signed end to end by {@code proof}. */
+/**
+ * An SDP answer (RFC 8829) for {@code to}, signed end to end by {@code proof}. Required: {@code to},
+ * {@code sdp}, {@code proof}; {@code id} is optional (see {@link CorrelationId}).
+ */
 public record Answer(PeerId to, PeerId from, String id, String sdp, SdpProof proof) implements Relayed {
+    public Answer {
+        CorrelationId.require("to", to);
+        CorrelationId.check(id);
+        CorrelationId.require("sdp", sdp);
+        CorrelationId.require("proof", proof);
+    }
+
     @Override
     public Answer withFrom(PeerId from) {
         return new Answer(to, from, id, sdp, proof);
+    }
+
+    @Override
+    public void accept(ClientMessage.Handler h) {
+        h.answer(this);
+    }
+
+    @Override
+    public void accept(ServerMessage.Handler h) {
+        h.answer(this);
     }
 }

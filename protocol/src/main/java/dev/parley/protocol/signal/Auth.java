@@ -7,4 +7,8 @@ import dev.parley.protocol.crypto.IdentityKey;
  * signature over {@link dev.parley.protocol.crypto.AuthPayload}. All binary fields are base64url.
  */
 public record Auth(IdentityKey publicKey, String nonce, String signature) implements ClientMessage {
+    @Override
+    public void accept(ClientMessage.Handler h) {
+        h.auth(this);
+    }
 }

@@ -5,4 +5,8 @@ package dev.parley.protocol.signal;
  * {@code nonce} (base64url), and how long the client has to answer with {@link Auth}.
  */
 public record Challenge(int version, String nonce, long deadlineMs) implements ServerMessage {
+    @Override
+    public void accept(ServerMessage.Handler h) {
+        h.challenge(this);
+    }
 }

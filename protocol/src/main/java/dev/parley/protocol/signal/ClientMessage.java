@@ -21,4 +21,28 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ClientMessage permits Auth, Watch, Ping, GetIceServers, Logout, Relayed {
+    /** Calls the handler method for this message's record. */
+    void accept(Handler h);
+
+    /**
+     * One method per client message: a new record breaks the build at every router until it is handled
+     * (Java 17 has no pattern switch, and an instanceof chain would ignore it silently).
+     */
+    interface Handler {
+        void auth(Auth m);
+
+        void watch(Watch m);
+
+        void offer(Offer m);
+
+        void answer(Answer m);
+
+        void candidate(Candidate m);
+
+        void ping(Ping m);
+
+        void getIceServers(GetIceServers m);
+
+        void logout(Logout m);
+    }
 }

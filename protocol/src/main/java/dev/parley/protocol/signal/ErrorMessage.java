@@ -5,4 +5,8 @@ package dev.parley.protocol.signal;
  * Errors that end the connection come just before the close frame with the same code.
  */
 public record ErrorMessage(ErrorCode code, String message, String ref) implements ServerMessage {
+    @Override
+    public void accept(ServerMessage.Handler h) {
+        h.error(this);
+    }
 }

@@ -7,4 +7,9 @@ public record IceServers(List<IceServer> iceServers, long ttlSeconds) implements
     public IceServers {
         iceServers = iceServers == null ? List.of() : List.copyOf(iceServers);
     }
+
+    @Override
+    public void accept(ServerMessage.Handler h) {
+        h.iceServers(this);
+    }
 }

@@ -5,4 +5,8 @@ package dev.parley.protocol.signal;
  * not after the resume grace) and closes the connection with 1000. A dropped socket still gets the grace.
  */
 public record Logout() implements ClientMessage {
+    @Override
+    public void accept(ClientMessage.Handler h) {
+        h.logout(this);
+    }
 }

@@ -12,4 +12,9 @@ public record Presence(List<Entry> peers) implements ServerMessage {
 
     public record Entry(PeerId peer, boolean online) {
     }
+
+    @Override
+    public void accept(ServerMessage.Handler h) {
+        h.presence(this);
+    }
 }

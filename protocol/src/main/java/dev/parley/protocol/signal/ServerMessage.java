@@ -20,4 +20,29 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerMessage permits Challenge, Welcome, Presence, Pong, IceServers, ErrorMessage, GoingAway, Relayed {
+    /** Calls the handler method for this message's record. */
+    void accept(Handler h);
+
+    /** One method per server message, so a new record breaks the build at every router until it is handled. */
+    interface Handler {
+        void challenge(Challenge m);
+
+        void welcome(Welcome m);
+
+        void presence(Presence m);
+
+        void offer(Offer m);
+
+        void answer(Answer m);
+
+        void candidate(Candidate m);
+
+        void pong(Pong m);
+
+        void iceServers(IceServers m);
+
+        void error(ErrorMessage m);
+
+        void goingAway(GoingAway m);
+    }
 }

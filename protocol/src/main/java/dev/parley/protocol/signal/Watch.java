@@ -12,4 +12,9 @@ public record Watch(List<PeerId> peers) implements ClientMessage {
     public Watch {
         peers = peers == null ? List.of() : List.copyOf(peers);
     }
+
+    @Override
+    public void accept(ClientMessage.Handler h) {
+        h.watch(this);
+    }
 }

@@ -18,4 +18,9 @@ public record Welcome(PeerId peerId, boolean resumed, long heartbeatMs, long idl
     /** The server's limits, so a client can stay inside them instead of being cut off. */
     public record Limits(int maxMessageBytes, int messagesPerSecond, int burst, int maxWatch) {
     }
+
+    @Override
+    public void accept(ServerMessage.Handler h) {
+        h.welcome(this);
+    }
 }

@@ -1,13 +1,12 @@
 package dev.parley.client.internal.session;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.client.internal.audio.PeerAudio;
 import dev.parley.client.internal.rtc.CloseReason;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.PeerSessionListener;
 import dev.parley.protocol.PeerId;
+import dev.parley.protocol.codec.WireCodec;
+import dev.parley.protocol.codec.WireException;
 import dev.parley.protocol.peer.PeerMessage;
 import lombok.extern.slf4j.Slf4j;
 
@@ -24,9 +23,8 @@ import java.util.Optional;
  */
 @Slf4j
 public class SessionLink implements PeerLink, PeerSessionListener {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE);
+    /** The shared codec: unknown peer-message types and fields ignored, as docs/protocol.md asks. */
+    static final WireCodec CODEC = WireCodec.standard();
 
     private final PeerId peer;
     private final PeerFeature feature;
@@ -62,11 +60,7 @@ public class SessionLink implements PeerLink, PeerSessionListener {
     @Override
     public boolean sendControl(PeerMessage message) {
         if (!up) return false;
-        try {
-            return session.sendText(PeerSession.CHAT, JSON.writeValueAsString(message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + message, e);
-        }
+        return session.sendText(PeerSession.CHAT, CODEC.encodePeer(message));
     }
 
     @Override
@@ -128,8 +122,8 @@ public class SessionLink implements PeerLink, PeerSessionListener {
         }
         PeerMessage m;
         try {
-            m = JSON.readValue(data, PeerMessage.class);
-        } catch (java.io.IOException e) {
+            m = CODEC.decodePeer(data);
+        } catch (WireException e) {
             log.warn("closing the session with {}: unreadable chat-channel message: {}", peer.shortForm(), e.getMessage());
             s.close();
             return;

@@ -5,7 +5,10 @@ import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.AuthPayload;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.protocol.codec.WireCodec;
+import dev.parley.protocol.signal.Answer;
 import dev.parley.protocol.signal.Auth;
+import dev.parley.protocol.signal.Candidate;
 import dev.parley.protocol.signal.Challenge;
 import dev.parley.protocol.signal.ClientMessage;
 import dev.parley.protocol.signal.CloseCodes;
@@ -15,7 +18,9 @@ import dev.parley.protocol.signal.GetIceServers;
 import dev.parley.protocol.signal.GoingAway;
 import dev.parley.protocol.signal.IceServers;
 import dev.parley.protocol.signal.Logout;
+import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Ping;
+import dev.parley.protocol.signal.Pong;
 import dev.parley.protocol.signal.Presence;
 import dev.parley.protocol.signal.ProtocolVersion;
 import dev.parley.protocol.signal.Relayed;
@@ -48,6 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @Slf4j
 public final class SignalingClient implements AutoCloseable {
     static final int CONNECT_TIMEOUT_MS = 10_000;
+    /** The shared codec: unknown fields and types from the server ignored, as docs/protocol.md asks. */
+    private static final WireCodec CODEC = WireCodec.standard();
 
     private final URI server;
     private final IdentityKeyPair identity;
@@ -128,7 +135,7 @@ public final class SignalingClient implements AutoCloseable {
         Connection c = current;
         if (state != SignalingState.ONLINE || c == null || !c.isOpen()) return false;
         try {
-            c.send(SignalJson.write(message));
+            c.send(CODEC.encodeClient(message));
             return true;
         } catch (RuntimeException e) { // closed between the check and the send
             log.debug("send failed: {}", e.toString());
@@ -149,7 +156,7 @@ public final class SignalingClient implements AutoCloseable {
             // A clean exit says so: contacts see us offline now, not after the server's resume grace.
             if (online && c.isOpen()) {
                 try {
-                    c.send(SignalJson.write(new Logout()));
+                    c.send(CODEC.encodeClient(new Logout()));
                 } catch (RuntimeException e) { // closed meanwhile: the grace covers it
                     log.debug("logout not sent: {}", e.toString());
                 }
@@ -191,31 +198,69 @@ public final class SignalingClient implements AutoCloseable {
 
     private void onServerMessage(long gen, ServerMessage m) {
         if (gen != generation.get()) return;
-        // Java 17 has no pattern switch: an if-chain over the sealed type, one branch per message.
-        if (m instanceof Welcome w) {
+        m.accept(router);
+    }
+
+    /** Event thread: one method per server message, so a new one breaks the build here until handled. */
+    private final ServerMessage.Handler router = new ServerMessage.Handler() {
+        @Override
+        public void challenge(Challenge m) {
+            log.warn("unexpected second challenge ignored");
+        }
+
+        @Override
+        public void welcome(Welcome w) {
             welcome = w;
             state = SignalingState.ONLINE;
             backoff.reset();
             goingAwayDelayMs = -1;
             if (!watched.isEmpty()) sendRaw(new Watch(watched.stream().sorted().toList()));
             startHeartbeat(w.heartbeatMs());
-            notify(l -> l.onOnline(w));
-        } else if (m instanceof Relayed r) {
-            notify(l -> l.onRelayed(r));
-        } else if (m instanceof Presence p) {
-            notify(l -> l.onPresence(p));
-        } else if (m instanceof IceServers s) {
-            notify(l -> l.onIceServers(s));
-        } else if (m instanceof ErrorMessage e) {
+            emit(l -> l.onOnline(w));
+        }
+
+        @Override
+        public void presence(Presence p) {
+            emit(l -> l.onPresence(p));
+        }
+
+        @Override
+        public void offer(Offer m) {
+            emit(l -> l.onRelayed(m));
+        }
+
+        @Override
+        public void answer(Answer m) {
+            emit(l -> l.onRelayed(m));
+        }
+
+        @Override
+        public void candidate(Candidate m) {
+            emit(l -> l.onRelayed(m));
+        }
+
+        @Override
+        public void pong(Pong m) {
+            // nothing to do: the traffic itself keeps the connection alive
+        }
+
+        @Override
+        public void iceServers(IceServers s) {
+            emit(l -> l.onIceServers(s));
+        }
+
+        @Override
+        public void error(ErrorMessage e) {
             if (e.code() == ErrorCode.REPLACED) state = SignalingState.REPLACED;
-            if (!e.code().fatal()) notify(l -> l.onError(e));
+            if (!e.code().fatal()) emit(l -> l.onError(e));
             else log.info("server closing the connection: {} {}", e.code().wire(), e.message());
-        } else if (m instanceof GoingAway g) {
+        }
+
+        @Override
+        public void goingAway(GoingAway g) {
             goingAwayDelayMs = Math.max(0, g.reconnectAfterMs());
-        } else if (m instanceof Challenge) {
-            log.warn("unexpected second challenge ignored");
-        } // Pong: nothing to do, the traffic itself keeps the connection alive
-    }
+        }
+    };
 
     private void onConnectionClosed(long gen, int code, String reason) {
         if (gen != generation.get()) return;
@@ -225,14 +270,14 @@ public final class SignalingClient implements AutoCloseable {
         if (state == SignalingState.CLOSED) return;
         if (code == CloseCodes.REPLACED || state == SignalingState.REPLACED) {
             state = SignalingState.REPLACED;
-            notify(l -> l.onOffline("another login took over this identity (" + code + ")", -1));
+            emit(l -> l.onOffline("another login took over this identity (" + code + ")", -1));
             return;
         }
         state = SignalingState.DISCONNECTED;
         long delay = goingAwayDelayMs >= 0 ? Backoff.jitter(Math.max(goingAwayDelayMs, 100)) : backoff.nextDelayMs();
         goingAwayDelayMs = -1;
         String why = describeClose(code, reason);
-        notify(l -> l.onOffline(why, delay));
+        emit(l -> l.onOffline(why, delay));
         scheduler.schedule(Duration.ofMillis(delay), events, () -> {
             if (state != SignalingState.CLOSED) connect();
         });
@@ -255,7 +300,7 @@ public final class SignalingClient implements AutoCloseable {
         heartbeat = null;
     }
 
-    private void notify(java.util.function.Consumer<SignalingListener> call) {
+    private void emit(java.util.function.Consumer<SignalingListener> call) {
         try {
             call.accept(listener);
         } catch (RuntimeException e) {
@@ -282,7 +327,7 @@ public final class SignalingClient implements AutoCloseable {
         public void onMessage(String text) {
             ServerMessage m;
             try {
-                m = SignalJson.read(text);
+                m = CODEC.decodeServer(text);
             } catch (Exception e) {
                 log.warn("ignoring unreadable message from the signaling server: {}", e.getMessage());
                 return;
@@ -306,7 +351,7 @@ public final class SignalingClient implements AutoCloseable {
                 byte[] nonce = Base64Url.decode("nonce", c.nonce(), AuthPayload.NONCE_LENGTH);
                 String host = AuthPayload.authority(server.getHost(), server.getPort(), "wss".equals(server.getScheme()));
                 byte[] sig = identity.sign(AuthPayload.bytes(host, nonce, identity.publicKey()));
-                send(SignalJson.write(new Auth(identity.publicKey(), c.nonce(), Base64Url.encode(sig))));
+                send(CODEC.encodeClient(new Auth(identity.publicKey(), c.nonce(), Base64Url.encode(sig))));
             } catch (IllegalArgumentException e) {
                 log.warn("bad challenge from the signaling server: {}", e.getMessage());
                 close(CloseCodes.PROTOCOL_ERROR, "bad challenge");

@@ -1,5 +1,8 @@
 package dev.parley.client.internal.security;
 
+import dev.parley.protocol.codec.WireCodec;
+import dev.parley.protocol.codec.WireException;
+import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.Hashes;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.crypto.SdpProofPayload.Kind;
@@ -92,11 +95,26 @@ class SessionProofsTest {
         assertThatThrownBy(() -> bobProofs.verify(alice.publicKey().peerId(), Kind.OFFER, SDP, null, fpA, null))
                 .isInstanceOfSatisfying(ProofRejected.class, e -> assertThat(e.reason()).isEqualTo(ProofRejected.Reason.MISSING_OR_MALFORMED));
         SdpProof p = aliceOffer(1);
-        SdpProof bad = new SdpProof(p.publicKey(), "short", p.seq(), p.timestampMs(), p.signature());
-        assertThatThrownBy(() -> bobProofs.verify(alice.publicKey().peerId(), Kind.OFFER, SDP, bad, fpA, null))
-                .isInstanceOfSatisfying(ProofRejected.class, e -> assertThat(e.reason()).isEqualTo(ProofRejected.Reason.MISSING_OR_MALFORMED));
+        // A malformed proof cannot even be built or decoded: the shared codec refuses it before verify.
+        assertThatThrownBy(() -> new SdpProof(p.publicKey(), "short", p.seq(), p.timestampMs(), p.signature()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionId");
         assertThatThrownBy(() -> bobProofs.verify(alice.publicKey().peerId(), Kind.OFFER, SDP, p, null, null))
                 .isInstanceOfSatisfying(ProofRejected.class, e -> assertThat(e.reason()).isEqualTo(ProofRejected.Reason.BAD_FINGERPRINT));
+    }
+
+    @Test
+    void anOfferSignedUnderASmallOrderKeyNeverReachesVerification() {
+        // Under the identity point, R = B, S = 1 verifies for every message: the key must die at decoding.
+        String forged = Base64Url.encode(Hashes.unhex("5866666666666666666666666666666666666666666666666666666666666666"
+                + "0100000000000000000000000000000000000000000000000000000000000000"));
+        String offer = "{\"type\":\"offer\",\"from\":\"" + alice.publicKey().peerId() + "\",\"to\":\""
+                + bob.publicKey().peerId() + "\",\"sdp\":\"v=0\\r\\n\",\"proof\":{\"publicKey\":\"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\","
+                + "\"sessionId\":\"AAECAwQFBgcICQoLDA0ODw\",\"seq\":1,\"timestampMs\":1,\"signature\":\"" + forged + "\"}}";
+        assertThatThrownBy(() -> WireCodec.standard().decodeServer(offer))
+                .isInstanceOfSatisfying(WireException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(WireException.Kind.BAD_VALUE);
+                    assertThat(e.getMessage()).contains("small-order");
+                });
     }
 
     /** A clock the test moves by hand. */
