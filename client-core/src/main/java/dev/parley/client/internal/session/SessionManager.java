@@ -21,6 +21,7 @@ import dev.parley.client.internal.signaling.SignalingClient;
 import dev.parley.client.internal.signaling.SignalingListener;
 import dev.parley.client.internal.store.ContactStore;
 import dev.parley.client.internal.store.KeyCheck;
+import dev.parley.client.internal.time.Backoff;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.IdentityKey;
@@ -40,6 +41,7 @@ import dev.parley.protocol.signal.Welcome;
 import lombok.extern.slf4j.Slf4j;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,7 +78,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     private final PeerFeature features = new Features();
     private final Map<PeerId, Entry> sessions = new ConcurrentHashMap<>();
     private final Set<PeerId> online = ConcurrentHashMap.newKeySet();
-    private final Map<PeerId, Long> redialDelay = new ConcurrentHashMap<>();
+    private final Map<PeerId, Backoff> redialDelay = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final SecureRandom random = new SecureRandom();
     private volatile SignalingClient signaling;
@@ -346,7 +348,8 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         if (closed) return;
         boolean wanted = online.contains(peer) || pendingWork.peersWithPendingWork().contains(peer);
         if (!wanted) return;
-        long delay = redialDelay.merge(peer, 1_000L, (old, one) -> Math.min(MAX_REDIAL_MS, old * 2));
+        long delay = redialDelay.computeIfAbsent(peer,
+                p -> new Backoff(Duration.ofSeconds(1), Duration.ofMillis(MAX_REDIAL_MS))).nextDelayMs();
         try {
             timers.schedule(() -> {
                 if (!sessions.containsKey(peer)) connect(peer);
