@@ -27,6 +27,7 @@ import dev.parley.client.internal.signaling.SignalingClient;
 import dev.parley.client.internal.signaling.SignalingListener;
 import dev.parley.client.internal.store.ContactStore;
 import dev.parley.client.internal.store.KeyCheck;
+import dev.parley.client.internal.time.Backoff;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.IdentityKey;
@@ -95,7 +96,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     private final PeerFeature features = new Features();
     private final Map<PeerId, Entry> sessions = new ConcurrentHashMap<>();
     private final Set<PeerId> online = ConcurrentHashMap.newKeySet();
-    private final Map<PeerId, Long> redialDelay = new ConcurrentHashMap<>();
+    private final Map<PeerId, Backoff> redialDelay = new ConcurrentHashMap<>();
     private final Scheduler.Timer pendingSweep;
     private final SecureRandom random = new SecureRandom();
     private volatile SignalingClient signaling;
@@ -415,7 +416,8 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         boolean wanted = online.contains(peer) || !linkWaiters.getOrDefault(peer, List.of()).isEmpty()
                 || peersWithPendingWork().contains(peer);
         if (!wanted) return;
-        long delay = redialDelay.merge(peer, 1_000L, (old, one) -> Math.min(MAX_REDIAL_MS, old * 2));
+        long delay = redialDelay.computeIfAbsent(peer,
+                p -> new Backoff(Duration.ofSeconds(1), Duration.ofMillis(MAX_REDIAL_MS))).nextDelayMs();
         scheduler.schedule(Duration.ofMillis(delay), timerThread, () -> {
             if (!closed && !sessions.containsKey(peer)) connect(peer);
         });

@@ -1,6 +1,7 @@
 package dev.parley.client.internal.signaling;
 
 import dev.parley.client.internal.DaemonThreads;
+import dev.parley.client.internal.time.Backoff;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.AuthPayload;
 import dev.parley.protocol.crypto.Base64Url;
@@ -62,7 +63,8 @@ public final class SignalingClient implements AutoCloseable {
     private final SSLContext sslContext;
     private final ExecutorService events;
     private final Scheduler scheduler;
-    private final Backoff backoff = new Backoff();
+    /** Reconnect delay after a lost connection: 0.5 s doubling to 30 s (docs/protocol.md). */
+    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private final AtomicLong generation = new AtomicLong();
 
     private volatile SignalingState state = SignalingState.DISCONNECTED;

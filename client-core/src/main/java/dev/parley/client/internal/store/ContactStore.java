@@ -200,7 +200,7 @@ public final class ContactStore {
                 p.setLong(4, id.value());
                 p.executeUpdate();
             } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+                if (SqliteErrors.isDuplicateKey(e)) {
                     throw new IllegalStateException("the new key belongs to peer " + key.peerId()
                             + ", which is already another contact; remove one of them first");
                 }

@@ -62,7 +62,7 @@ public final class TransferStore {
                 p.setLong(11, now);
                 p.executeUpdate();
             } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+                if (SqliteErrors.isDuplicateKey(e)) {
                     throw new IllegalStateException("a transfer with id " + id + " already exists");
                 }
                 throw e;

@@ -161,6 +161,25 @@ class ContactStoreTest {
     }
 
     @Test
+    void acceptingAKeyThatIsAlreadyAnotherContactIsRefusedAndChangesNothing() {
+        f.contacts().add(alice.peerId(), "Alice");
+        f.contacts().add(bob.peerId(), "Bob");
+        f.contacts().observeKey(alice.peerId(), alice);
+        ContactId id = f.contacts().idOf(alice.peerId()).orElseThrow();
+        // Alice's contact, reached by its handle, presents Bob's key; accepting it would give two
+        // contacts one peer id.
+        assertThat(f.contacts().observeKey(id, bob)).isEqualTo(KeyCheck.CHANGED);
+
+        assertThatThrownBy(() -> f.contacts().acceptNewKey(id, bob))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already another contact");
+        Contact still = f.contacts().get(alice.peerId()).orElseThrow();
+        assertThat(still.pinnedKey()).isEqualTo(alice);
+        assertThat(still.pendingKey()).isEqualTo(bob);
+        f.events.drain();
+    }
+
+    @Test
     void safetyNumberIsTheSameFromBothSides() throws Exception {
         f.contacts().add(alice.peerId(), "Alice");
         assertThat(f.contacts().safetyNumber(alice.peerId())).isEmpty();

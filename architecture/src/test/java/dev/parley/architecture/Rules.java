@@ -1,0 +1,137 @@
+package dev.parley.architecture;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.PackageMatcher;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceRule;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The architecture rules, as functions so {@code RulesCanFailTest} can run them on classes made to break them. */
+final class Rules {
+    static final String CLIENT_CORE = "dev.parley.client..";
+    static final String INTERNAL = "dev.parley.client.internal..";
+
+    /**
+     * Uses of client-core internals from outside client-core that exist today, as "top-level origin
+     * class -> top-level target class" (nested and anonymous classes count as their outer class).
+     * To be removed by the structure refactor (issue 9): each goes once client-core offers what the
+     * benchmark needs without its internals (or the benchmark measures through the public API).
+     * The CLI has none. {@link ArchitectureTest#noExemptionOutlivesItsEdge} fails on an entry whose
+     * edge is gone, so delete entries as they are fixed; never add one.
+     */
+    static final Set<String> INTERNAL_USE_EXEMPTIONS = Set.of(
+            // CallBench: two raw PeerSessions wired back to back (no signaling server, no CallEngine),
+            // with AudioPumps playing tones and clicks, to measure latency, audibility and CPU.
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.audio.AudioPump",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.audio.PcmSource",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.audio.ToneSource",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.DescriptionType",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.DescriptionVerifier",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.PeerSession",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.PeerSessionListener",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.RemoteAudioSink",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.RtcConfig",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.RtcRuntime",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.SignalingChannel",
+            // BenchLink: a SessionLink over a raw PeerSession with in-memory signaling, for FileTransferBench.
+            "dev.parley.bench.files.BenchLink -> dev.parley.client.internal.rtc.DescriptionType",
+            "dev.parley.bench.files.BenchLink -> dev.parley.client.internal.rtc.PeerSession",
+            "dev.parley.bench.files.BenchLink -> dev.parley.client.internal.rtc.SignalingChannel",
+            "dev.parley.bench.files.BenchLink -> dev.parley.client.internal.session.PeerFeature",
+            "dev.parley.bench.files.BenchLink -> dev.parley.client.internal.session.SessionLink",
+            // FileTransferBench: a bare data channel (PeerSession.send in a loop) against two
+            // TransferEngines on their own ProfileStores, without signaling or ParleyClient.
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.rtc.DescriptionVerifier",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.rtc.PeerSession",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.rtc.PeerSessionListener",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.rtc.RtcConfig",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.rtc.RtcRuntime",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.store.ContactStore",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.store.ProfileStore",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.transfer.AutoAcceptPolicy",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.transfer.TransferConfig",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.transfer.TransferEngine",
+            "dev.parley.bench.files.FileTransferBench -> dev.parley.client.internal.transfer.TransferListener");
+
+    private Rules() {
+    }
+
+    static ArchRule nothingOutsideClientCoreUsesItsInternals() {
+        return classes().that().resideOutsideOfPackage(CLIENT_CORE)
+                .should(dependOnNothingIn(INTERNAL, INTERNAL_USE_EXEMPTIONS))
+                .because("the CLI, the bench and any other UI use client-core's public API, dev.parley.client");
+    }
+
+    static SliceRule internalPackagesAreFreeOfCycles() {
+        return slices().matching("dev.parley.client.internal.(*)..").namingSlices("internal.$1")
+                .should().beFreeOfCycles()
+                .because("each internal package is a layer a feature can build on, not a tangle");
+    }
+
+    static ArchRule serverDependsOnNoClientAndNotOnWebrtc() {
+        return noClasses().that().resideInAPackage("dev.parley.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.onvoid..", CLIENT_CORE, "dev.parley.cli..", "dev.parley.bench..")
+                .because("the signaling server only relays: it needs the protocol, never a client or WebRTC");
+    }
+
+    static ArchRule protocolDependsOnNothingOfOurs() {
+        return noClasses().that().resideInAPackage("dev.parley.protocol..")
+                .should().dependOnClassesThat(resideInAPackage("dev.parley..").and(DescribedPredicate.not(resideInAPackage("dev.parley.protocol.."))))
+                .because("server and clients share the protocol; it depends on nothing of ours");
+    }
+
+    /** Exempted edges that no longer occur: the exemption has done its job and must go. */
+    static Set<String> staleExemptions(JavaClasses classes) {
+        Set<String> stale = new TreeSet<>(INTERNAL_USE_EXEMPTIONS);
+        PackageMatcher internal = PackageMatcher.of(INTERNAL);
+        PackageMatcher core = PackageMatcher.of(CLIENT_CORE);
+        for (JavaClass c : classes) {
+            if (core.matches(c.getPackageName())) continue;
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                JavaClass target = d.getTargetClass().getBaseComponentType();
+                if (internal.matches(target.getPackageName())) stale.remove(edge(c, target));
+            }
+        }
+        return stale;
+    }
+
+    private static ArchCondition<JavaClass> dependOnNothingIn(String packageIdentifier, Set<String> exempt) {
+        PackageMatcher forbidden = PackageMatcher.of(packageIdentifier);
+        return new ArchCondition<>("depend on no class in " + packageIdentifier
+                + (exempt.isEmpty() ? "" : " (" + exempt.size() + " listed exemptions)")) {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                    JavaClass target = d.getTargetClass().getBaseComponentType();
+                    if (forbidden.matches(target.getPackageName()) && !exempt.contains(edge(origin, target))) {
+                        events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                    }
+                }
+            }
+        };
+    }
+
+    /** "a.B -> c.D" for the top-level classes of both ends (nested and anonymous classes count as their outer class). */
+    static String edge(JavaClass origin, JavaClass target) {
+        return topLevel(origin) + " -> " + topLevel(target);
+    }
+
+    private static String topLevel(JavaClass c) {
+        String name = c.getName();
+        int nested = name.indexOf('$');
+        return nested < 0 ? name : name.substring(0, nested);
+    }
+}
