@@ -42,7 +42,7 @@ final class Rules {
             "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.DescriptionVerifier",
             "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.PeerSession",
             "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.PeerSessionListener",
-            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.RemoteAudioSink",
+            "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.audio.RemoteAudioSink",
             "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.RtcConfig",
             "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.RtcRuntime",
             "dev.parley.bench.calls.CallBench -> dev.parley.client.internal.rtc.SignalingChannel",
