@@ -8,7 +8,7 @@ import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
  * one line per device ({@code rec|play <TAB> name <TAB> descriptor}) and {@code ok}, and exits 0. If the
  * module cannot start (no audio server) the native side aborts this process, not the caller's.
  */
-public final class DeviceProbe {
+final class DeviceProbe {
     private DeviceProbe() {
     }
 

@@ -55,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  * all end the call with an {@link CallEvent.Ended} (FAILED or CONNECTION_LOST).
  */
 @Slf4j
-public final class CallEngine implements PeerFeature, AutoCloseable {
+final class CallEngine implements PeerFeature, AutoCloseable {
 
     private enum State { DIALING, RINGING, ACTIVE }
 

@@ -6,7 +6,7 @@ import dev.parley.client.CallRecord;
 import dev.parley.protocol.PeerId;
 
 /** What happens to calls; delivered to {@link CallListener} on the engine thread. */
-public sealed interface CallEvent {
+sealed interface CallEvent {
     CallId callId();
 
     /** We are calling {@code peer}; it is ringing there (or about to). */

@@ -5,6 +5,6 @@ package dev.parley.client.internal.call;
  * for long (it delays timers and control handling). Exceptions are logged and swallowed.
  */
 @FunctionalInterface
-public interface CallListener {
+interface CallListener {
     void onCallEvent(CallEvent event);
 }

@@ -7,7 +7,7 @@ import java.text.Normalizer;
  * characters (bidi overrides, zero-width joiners, BOM), no line breaks, whitespace collapsed, at most
  * {@link #MAX_CODE_POINTS} code points. A name is never used to identify anyone.
  */
-public final class DisplayNames {
+final class DisplayNames {
     public static final int MAX_CODE_POINTS = 64;
 
     private DisplayNames() {}

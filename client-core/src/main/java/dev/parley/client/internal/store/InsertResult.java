@@ -1,7 +1,7 @@
 package dev.parley.client.internal.store;
 
 /** Outcome of storing an incoming message. Either way the sender should be acknowledged. */
-public enum InsertResult {
+enum InsertResult {
     /** New: stored, to be shown. */
     INSERTED,
     /** Its id was stored before (a retransmission): ack again, show nothing. */

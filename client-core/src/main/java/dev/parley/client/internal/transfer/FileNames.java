@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * folder, and moves a verified part file to its final, never-overwriting name. Pure functions apart
  * from {@link #moveIntoPlace}; thread-safe.
  */
-public final class FileNames {
+final class FileNames {
     /** Most file systems (ext4, NTFS, APFS) allow 255 bytes (or UTF-16 units) per name. */
     public static final int MAX_NAME_BYTES = 255;
     static final String FALLBACK = "file";
