@@ -206,6 +206,16 @@ public class EventRecorder<E> implements Consumer<E> {
                 x -> type.isInstance(x) && test.test(type.cast(x)), timeout));
     }
 
+    /**
+     * Consumes and returns every event recorded so far, without waiting: for setup steps whose events a
+     * test does not examine one by one, or to assert on a batch (e.g. its size).
+     */
+    public List<E> takeAll() {
+        List<E> out = new ArrayList<>();
+        queue.drainTo(out);
+        return out;
+    }
+
     /** Fails if any recorded event has not been consumed. */
     public void assertExhausted() {
         List<E> left = new ArrayList<>();
