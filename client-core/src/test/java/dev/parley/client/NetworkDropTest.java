@@ -1,8 +1,6 @@
 package dev.parley.client;
 
-import dev.parley.client.EventRecorder.Server;
-import dev.parley.client.EventRecorder.Session;
-import dev.parley.client.EventRecorder.State;
+import dev.parley.client.ClientEvents.Session;
 import dev.parley.server.SignalingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,10 +45,12 @@ class NetworkDropTest {
         ns = new NetworkNamespace();
         server = new SignalingServer(TestNetwork.serverConfig(0).bindAddress("0.0.0.0").build());
         URI uri = URI.create("ws://" + NetworkNamespace.HOST_IP + ":" + server.start().wsPort());
-        EventRecorder ra = new EventRecorder();
+        // Sessions are what this test is about: taken in order, only presence is noise.
+        ClientEvents ra = new ClientEvents("alice");
+        ra.ignoring(ClientEvents.Presence.class);
         alice = ParleyClient.open(ParleyConfig.builder(dir.resolve("alice")).server(uri).build(), ra);
         alice.start();
-        ra.await(Server.class, Server::online);
+        ra.expectServer(true);
 
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         List<String> cmd = ns.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
@@ -71,26 +71,30 @@ class NetworkDropTest {
         var bobId = alice.addContact(ready.substring(6), "bob").peerId();
 
         ChatMessage before = alice.send(bobId, "before the drop");
-        ra.await(State.class, s -> s.id().equals(before.id()) && s.state() == MessageState.DELIVERED, Duration.ofSeconds(30));
+        // Dialing: session states up to "connected", then the message's receipts, in order.
+        Session s;
+        do {
+            s = ra.next(Session.class, Duration.ofSeconds(30));
+            assertThat(s.peer()).isEqualTo(bobId);
+            assertThat(s.state()).as("no session closes while dialing").isNotEqualTo("closed");
+        } while (!s.state().equals("connected"));
+        ra.expectState(before.id(), MessageState.SENT);
+        ra.expectNext(ClientEvents.State.class, "before DELIVERED",
+                x -> x.id().equals(before.id()) && x.state() == MessageState.DELIVERED, Duration.ofSeconds(30));
         awaitLine(lines, "RECEIVED 1", 10);
-        int sessionsBefore = closedSessions(ra);
 
         ns.cut();
         ChatMessage during = alice.send(bobId, "sent while the path is down");
-        ra.await(Session.class, s -> s.peer().equals(bobId) && s.state().equals("reconnecting"), Duration.ofSeconds(45));
+        ra.expectState(during.id(), MessageState.SENT); // queued on the open channel
+        ra.expectNext(Session.class, "reconnecting", x -> x.peer().equals(bobId) && x.state().equals("reconnecting"), Duration.ofSeconds(45));
         ns.restore();
 
-        ra.await(State.class, s -> s.id().equals(during.id()) && s.state() == MessageState.DELIVERED, Duration.ofSeconds(60));
+        // Recovered in the same session (ICE restart), not by redialing: "connected" again with no "closed" before it.
+        ra.expectNext(Session.class, "connected again, no close", x -> x.peer().equals(bobId) && x.state().equals("connected"), Duration.ofSeconds(60));
+        ra.expectNext(ClientEvents.State.class, "during DELIVERED",
+                x -> x.id().equals(during.id()) && x.state() == MessageState.DELIVERED, Duration.ofSeconds(60));
         awaitLine(lines, "RECEIVED 2", 10);
-        assertThat(closedSessions(ra)).as("recovered in the same session (ICE restart), not by redialing")
-                .isEqualTo(sessionsBefore);
-        List<String> states = new ArrayList<>();
-        for (Session s : ra.seen(Session.class)) if (s.peer().equals(bobId)) states.add(s.state());
-        assertThat(states).containsSubsequence("connected", "reconnecting", "connected");
-    }
-
-    static int closedSessions(EventRecorder r) {
-        return (int) r.seen(Session.class).stream().filter(s -> s.state().equals("closed")).count();
+        ra.assertExhausted();
     }
 
     static String awaitLine(LinkedBlockingQueue<String> lines, String prefix, int seconds) throws InterruptedException {

@@ -49,6 +49,7 @@ public class EventRecorder<E> implements Consumer<E> {
     private final List<E> history = new CopyOnWriteArrayList<>();
     private final List<String> threads = new CopyOnWriteArrayList<>();
     private final List<Ignore<E>> ignores = new CopyOnWriteArrayList<>();
+    private final List<E> ignoredHistory = new CopyOnWriteArrayList<>();
     private final AtomicInteger ignored = new AtomicInteger();
     private volatile Duration timeout = DEFAULT_WAIT;
 
@@ -99,6 +100,7 @@ public class EventRecorder<E> implements Consumer<E> {
         for (Ignore<E> i : ignores) {
             if (i.test().test(e)) {
                 ignored.incrementAndGet();
+                ignoredHistory.add(e);
                 return;
             }
         }
@@ -240,6 +242,11 @@ public class EventRecorder<E> implements Consumer<E> {
         return List.copyOf(threads);
     }
 
+    /** Events dropped as declared noise, in order (e.g. to count session changes a test does not take one by one). */
+    public <T extends E> List<T> ignoredHistory(Class<T> type) {
+        return ignoredHistory.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
     public int ignoredCount() {
         return ignored.get();
     }
@@ -258,7 +265,9 @@ public class EventRecorder<E> implements Consumer<E> {
     }
 
     private AssertionError failure(String what) {
-        String noise = ignores.isEmpty() ? "" : "; ignoring " + ignores.stream().map(Ignore::why).toList() + " (" + ignored + " dropped)";
+        List<E> dropped = List.copyOf(ignoredHistory);
+        String noise = ignores.isEmpty() ? "" : "\n  ignoring " + ignores.stream().map(Ignore::why).toList() + ", " + dropped.size()
+                + " dropped, the last: " + dropped.subList(Math.max(0, dropped.size() - 20), dropped.size());
         return new AssertionError(name + ": " + what + "\n  history: " + history + noise);
     }
 }
