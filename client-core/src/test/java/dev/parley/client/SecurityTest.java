@@ -80,6 +80,7 @@ class SecurityTest {
         private final java.util.function.BiFunction<ObjectNode, ParleyClient[], ObjectNode> forge;
         private final java.util.Map<String, Integer> forgedTo = new java.util.HashMap<>();
         private boolean stopped;
+        private String anOffer;
         volatile ParleyClient[] clients;
 
         Forger(java.util.function.BiFunction<ObjectNode, ParleyClient[], ObjectNode> forge) {
@@ -90,9 +91,20 @@ class SecurityTest {
         public synchronized String apply(String frame) {
             return rewriteOffers(frame, n -> {
                 if (stopped) return null;
+                anOffer = n.toString();
                 forgedTo.merge(n.path("to").asText(), 1, Integer::sum);
                 return forge.apply(n, clients);
             });
+        }
+
+        /** A genuine-looking offer from a stranger: relayed after the forged ones, each client refuses it last. */
+        synchronized String strangerOffer() {
+            try {
+                ObjectNode n = (ObjectNode) JSON.readTree(anOffer);
+                return JSON.writeValueAsString(n.put("from", IdentityKeyPair.generate().publicKey().peerId().value()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** Stops forging (later offers are dropped) and says how many offers each peer id was sent. */
@@ -148,14 +160,22 @@ class SecurityTest {
         warnings(ra, forged.getOrDefault(p[0].peerId().value(), 0), p[1].peerId(), "altered in transit", msg);
         assertThat(p[1].isConnected(p[0].peerId())).isFalse();
         assertThat(p[0].message(msg.id()).orElseThrow().state()).isEqualTo(MessageState.PENDING);
-        closeWindow(p, ra, rb);
+        closeWindow(p, ra, rb, forger);
     }
 
     /**
-     * Closes the absence window: no offer reaches either client any more, so each one's own
-     * {@code onClosed} is the sentinel. Until then Bob saw no message and no extra warning, and Alice no
-     * state change.
+     * Closes the absence window with a sentinel that travels the same path as the forged offers: an offer
+     * from a stranger, relayed to both clients after the last forged one. Until it is refused, Bob saw no
+     * message and no extra warning, and Alice no state change; then each client's close ends the test.
      */
+    void closeWindow(ParleyClient[] p, ClientEvents ra, ClientEvents rb, Forger forger) {
+        proxy.injectToClients(forger.strangerOffer());
+        rb.assertNothingElseUntil(ClientEvents.Stranger.class, "the stranger's offer refused", x -> true);
+        ra.assertNothingElseUntil(ClientEvents.Stranger.class, "the stranger's offer refused", x -> true);
+        closeWindow(p, ra, rb);
+    }
+
+    /** Each client's own {@code onClosed} ends its stream: nothing else before it. */
     static void closeWindow(ParleyClient[] p, ClientEvents ra, ClientEvents rb) {
         p[1].close();
         rb.assertNothingElseUntil(ClientEvents.Closed.class, "Bob closed", c -> true);
@@ -194,7 +214,7 @@ class SecurityTest {
         warnings(ra, forged.getOrDefault(p[0].peerId().value(), 0), p[1].peerId(), "another peer's key", msg);
         assertThat(p[1].isConnected(p[0].peerId())).isFalse();
         assertThat(p[1].contact(p[0].peerId()).orElseThrow().pinnedKey()).isEqualTo(p[0].identityKey());
-        closeWindow(p, ra, rb);
+        closeWindow(p, ra, rb, forger);
     }
 
     @Test
