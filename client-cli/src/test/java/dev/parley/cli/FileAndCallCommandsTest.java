@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code send-file}, {@code receive} with files, {@code call} and {@code answer} as scripts run them:
  * each a separate JVM against a real signaling server on port 0; Alice and Bob are made once.
  */
+@Tag("native")
 class FileAndCallCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SignalingServer server;

@@ -2,6 +2,7 @@ package dev.parley.client;
 
 import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.protocol.PeerId;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarted and the receiver is killed (SIGKILL, a separate process) and restarted in the middle.
  * Zero lost, zero duplicated, per-sender order kept.
  */
+@Tag("native")
 class ExactlyOnceSoakTest {
     static final int MESSAGES = 1000;
 

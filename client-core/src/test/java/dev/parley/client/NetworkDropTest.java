@@ -2,6 +2,7 @@ package dev.parley.client;
 
 import dev.parley.client.ClientEvents.Session;
 import dev.parley.server.SignalingServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it both ways) and comes back: the session must recover by a signed ICE restart, not by starting over,
  * and a message sent while the path was down must arrive.
  */
+@Tag("native")
 class NetworkDropTest {
     @TempDir
     Path dir;

@@ -2,6 +2,7 @@ package dev.parley.client;
 
 import dev.parley.client.internal.call.Coturn;
 import dev.parley.server.SignalingServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Clients with no ICE servers of their own and a relay-only policy can only connect through the TURN
  * server whose short-lived credentials the signaling server hands them (coturn use-auth-secret).
  */
+@Tag("native")
 class TurnFromServerTest {
     @TempDir
     Path dir;

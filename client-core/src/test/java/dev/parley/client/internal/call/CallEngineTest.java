@@ -7,6 +7,7 @@ import dev.parley.client.CallEndReason;
 import dev.parley.client.Direction;
 import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The call lifecycle between real peers: every end state, seen from both sides. */
+@Tag("native")
 class CallEngineTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final CallConfig FAST = CallConfig.defaults().withStatsInterval(Duration.ofMillis(500));

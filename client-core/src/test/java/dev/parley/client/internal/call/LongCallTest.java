@@ -5,6 +5,7 @@ import dev.parley.client.CallStats;
 import dev.parley.client.CallRecord;
 import dev.parley.client.CallEndReason;
 import dev.parley.client.internal.audio.ToneSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restart half-way, statistics every second. The stream must stay steady, the ADM recorder off, and
  * the process alive.
  */
+@Tag("native")
 class LongCallTest {
     static final int SECONDS = 120;
 

@@ -3,6 +3,7 @@ package dev.parley.client.internal.call;
 import dev.parley.client.CallId;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.WavSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 1.5 s) with the original's at least {@link #MIN_CORRELATION}. Opus at its default rate typically
  * scores above 0.95 here; a muted, garbled or echo-mixed stream falls well below 0.8.
  */
+@Tag("native")
 class SpeechEnvelopeTest {
     static final double MIN_CORRELATION = 0.85;
     static final String TEXT = "Parley calls carry spoken words. One, two, three, four, five. The quick brown fox.";

@@ -7,6 +7,7 @@ import dev.onvoid.webrtc.RTCStatsReport;
 import dev.onvoid.webrtc.RTCStatsType;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.rtc.RtcConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A call through a real coturn relay with ICE policy "relay": no host path is even tried. */
+@Tag("native")
 class TurnRelayTest {
     @TempDir
     Path dir;

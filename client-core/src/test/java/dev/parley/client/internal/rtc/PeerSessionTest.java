@@ -1,5 +1,6 @@
 package dev.parley.client.internal.rtc;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,6 +19,7 @@ import static dev.parley.client.internal.rtc.PeerPair.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two real webrtc-java peers in one JVM, each with its own factory. */
+@Tag("native")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PeerSessionTest {
 

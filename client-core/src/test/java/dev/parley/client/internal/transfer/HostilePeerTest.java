@@ -15,6 +15,7 @@ import dev.parley.protocol.peer.FileAccept;
 import dev.parley.protocol.peer.FileOffer;
 import dev.parley.protocol.peer.FileResult;
 import dev.parley.protocol.peer.PeerMessage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bob's real engine against "mallory", a peer that speaks the wire protocol by hand: hostile names,
  * and a sender that sends more than it declared.
  */
+@Tag("native")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HostilePeerTest {
 

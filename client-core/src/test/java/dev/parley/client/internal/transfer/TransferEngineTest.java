@@ -14,6 +14,7 @@ import dev.parley.client.internal.transfer.TransferRecorder.Offered;
 import dev.parley.client.internal.transfer.TransferRecorder.Progress;
 import dev.parley.client.internal.transfer.TransferRecorder.Started;
 import dev.parley.protocol.peer.FileAccept;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +33,7 @@ import static dev.parley.client.internal.transfer.Pair.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two real engines over real webrtc-java sessions in one JVM, real SQLite, real files. */
+@Tag("native")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TransferEngineTest {
 

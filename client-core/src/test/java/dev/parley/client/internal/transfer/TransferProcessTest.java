@@ -8,6 +8,7 @@ import dev.parley.client.TransferId;
 import dev.parley.client.internal.transfer.TransferRecorder.Completed;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.peer.FileAccept;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JVM by real peer sessions and a socket for signaling: files larger than the receiver's heap arrive,
  * and a receiver killed with SIGKILL resumes from what it had on disk.
  */
+@Tag("native")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TransferProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
