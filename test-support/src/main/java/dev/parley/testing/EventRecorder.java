@@ -121,6 +121,11 @@ public class EventRecorder<E> implements Consumer<E> {
         return e;
     }
 
+    /** The next event if one has already arrived (no waiting, nothing skipped), for polling loops that also act. */
+    public java.util.Optional<E> nextIfAny() {
+        return java.util.Optional.ofNullable(queue.poll());
+    }
+
     /** The next event, which must be of this type. */
     public <T extends E> T next(Class<T> type) {
         return next(type, timeout);
