@@ -148,7 +148,7 @@ class HostilePeerTest {
         byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
         for (String[] c : cases) {
             UUID id = offerAndSend(c[0], content, content.length, content);
-            Completed done = bob.events.await(Completed.class, e -> e.id().value().equals(id), WAIT);
+            Completed done = bob.events.offeredStartedCompleted(new dev.parley.client.TransferId(id), 0, WAIT);
             assertThat(done.file().getParent()).isEqualTo(dir);
             assertThat(done.file().getFileName().toString()).isEqualTo(c[1]);
             assertThat(Files.readString(done.file())).isEqualTo("hello");
@@ -166,12 +166,15 @@ class HostilePeerTest {
         connect();
         byte[] declared = "12345".getBytes(StandardCharsets.UTF_8);
         UUID id = offerAndSend("liar.txt", declared, declared.length, "1234567890".getBytes(StandardCharsets.UTF_8));
-        Failed failed = bob.events.await(Failed.class, WAIT);
+        bob.events.next(TransferRecorder.Offered.class, WAIT);
+        bob.events.next(TransferRecorder.Started.class, WAIT);
+        Failed failed = bob.events.next(Failed.class, WAIT);
         assertThat(failed.reason()).isEqualTo("size-exceeded");
         assertThat(awaitControl(FileResult.class)).isEqualTo(new FileResult(id, false, "size-exceeded"));
         assertThat(bob.downloadsListing()).isEmpty();
         assertThat(bob.store.transfers().get(new dev.parley.client.TransferId(id)).orElseThrow().state())
                 .isEqualTo(TransferState.FAILED);
+        bob.events.assertExhausted();
     }
 
     @Test
