@@ -55,8 +55,6 @@ class PeerSessionTest {
         pair = new PeerPair();
         pair.a.dial();
         pair.awaitChatOpen();
-        pair.recA.awaitState(SessionState.CONNECTED, WAIT);
-        pair.recB.awaitState(SessionState.CONNECTED, WAIT);
 
         sendAll(pair.a, List.of("hello bob", "ünïcødé ✓", ""));
         byte[] blob = new byte[PeerSession.MAX_MESSAGE_SIZE];
@@ -98,8 +96,6 @@ class PeerSessionTest {
         pair.bToA.release(false);
 
         pair.awaitChatOpen();
-        pair.recA.awaitState(SessionState.CONNECTED, WAIT);
-        pair.recB.awaitState(SessionState.CONNECTED, WAIT);
         sendAll(pair.a, List.of("from polite"));
         sendAll(pair.b, List.of("from impolite"));
         assertThat(pair.recB.awaitMessages(PeerSession.CHAT, 1, WAIT).get(0).text()).isEqualTo("from polite");
@@ -193,7 +189,7 @@ class PeerSessionTest {
 
         Recorder.Security sec = pair.recB.await(Recorder.Security.class, WAIT);
         assertThat(sec.reason()).contains("fingerprint not signed by alice");
-        Recorder.Closed closed = pair.recB.await(Recorder.Closed.class, WAIT);
+        Recorder.Closed closed = pair.recB.closed(WAIT);
         assertThat(closed.reason().kind()).isEqualTo(CloseReason.Kind.SECURITY);
         assertThat(pair.bToA.answersSent.get()).as("B never answered, so it never applied the offer").isZero();
         assertThat(pair.recB.count(e -> e instanceof Recorder.State s && s.state() != SessionState.CLOSED)).isZero();
@@ -205,7 +201,7 @@ class PeerSessionTest {
         assertThat(seen.get().localFingerprint()).isEmpty();
 
         // The dialer gives up within its bounded connect timeout.
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.CONNECT_TIMEOUT);
         assertThat(pair.recA.count(e -> e.equals(new Recorder.State(SessionState.CONNECTED)))).isZero();
     }
@@ -254,8 +250,8 @@ class PeerSessionTest {
         pair.awaitChatOpen();
         long start = System.nanoTime();
         pair.a.close();
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind()).isEqualTo(CloseReason.Kind.LOCAL);
-        assertThat(pair.recB.await(Recorder.Closed.class, Duration.ofSeconds(5)).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind()).isEqualTo(CloseReason.Kind.LOCAL);
+        assertThat(pair.recB.closed(Duration.ofSeconds(5)).reason().kind())
                 .isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(ms).isLessThan(5000);
@@ -290,10 +286,13 @@ class PeerSessionTest {
             assertThat(got.get(i).data()).isEqualTo(sent.get(i));
         }
         pair.a.closeChannel("file-1");
+        pair.recA.await(Recorder.ChannelClosed.class, c -> c.label().equals("file-1"), WAIT);
         pair.recB.await(Recorder.ChannelClosed.class, c -> c.label().equals("file-1"), WAIT);
         assertThat(pair.b.send("file-1", chunk)).isFalse();
         sendAll(pair.b, List.of("chat unaffected"));
         assertThat(pair.recA.awaitMessages(PeerSession.CHAT, 1, WAIT).get(0).text()).isEqualTo("chat unaffected");
+        pair.recA.assertExhausted();
+        pair.recB.assertExhausted();
     }
 
     @Test
@@ -305,9 +304,10 @@ class PeerSessionTest {
         sendAll(pair.a, List.of("one", "two", "three"));
         assertThat(texts(pair.recB.awaitMessages(PeerSession.CHAT, 3, WAIT))).containsExactly("one", "two", "three");
         pair.b.openChannel("file-x", false);
+        pair.recB.awaitOpen("file-x", WAIT);
         pair.recA.awaitOpen("file-x", WAIT);
         pair.a.close();
-        assertThat(pair.recB.await(Recorder.Closed.class, WAIT).reason().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
+        assertThat(pair.recB.closed(WAIT).reason().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
     }
 
     @Test
@@ -331,7 +331,7 @@ class PeerSessionTest {
                 RtcConfig.builder().connectTimeout(Duration.ofSeconds(2)).build());
         pair.aToB.setDown(true);
         pair.a.dial();
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.CONNECT_TIMEOUT);
     }
 
@@ -341,9 +341,9 @@ class PeerSessionTest {
         pair.a.dial();
         pair.awaitChatOpen();
         pair.runtimeA.close();
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.RUNTIME_CLOSED);
-        assertThat(pair.recB.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recB.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
         pair.runtimeA.close();
         assertThat(pair.a.sendText(PeerSession.CHAT, "x")).isFalse();
