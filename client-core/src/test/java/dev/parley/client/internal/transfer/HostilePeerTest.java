@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.rtc.SignalingPipe;
 import dev.parley.client.TransferId;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
@@ -86,8 +87,8 @@ class HostilePeerTest {
                 malloryOpen.add(label);
             }
         };
-        Relay m2b = new Relay("m2b");
-        Relay b2m = new Relay("b2m");
+        SignalingPipe m2b = new SignalingPipe("m2b");
+        SignalingPipe b2m = new SignalingPipe("b2m");
         malloryLink = new LinkAdapter(bob.id, recorder);
         LinkAdapter bobLink = new LinkAdapter(mallory, bob.feature());
         PeerSession m = rtcMallory.newSession(mallory.value(), bob.id.value(), m2b, DescriptionVerifier.ACCEPT_ALL, malloryLink);
