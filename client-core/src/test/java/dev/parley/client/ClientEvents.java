@@ -75,6 +75,12 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
         return this;
     }
 
+    /** Declares the echo of the client's own sent messages noise (for tests that send many and assert receipts). */
+    ClientEvents ignoringOwnMessages() {
+        ignoring("own messages echoed", e -> e instanceof Message m && m.message().direction() == Direction.OUTGOING);
+        return this;
+    }
+
     /** The next incoming or outgoing message must be this one. */
     Message expectMessage(MessageId id) {
         return expectNext(Message.class, "message " + id, m -> m.message().id().equals(id));

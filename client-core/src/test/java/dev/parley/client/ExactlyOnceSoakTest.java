@@ -83,7 +83,7 @@ class ExactlyOnceSoakTest {
         net = new TestNetwork(dir);
         // A thousand messages' receipts are noise here except the last one's delivery (asserted for all via the store).
         java.util.concurrent.atomic.AtomicReference<MessageId> lastId = new java.util.concurrent.atomic.AtomicReference<>();
-        ClientEvents ra = new ClientEvents("alice").ignoringConnectivity();
+        ClientEvents ra = new ClientEvents("alice").ignoringConnectivity().ignoringOwnMessages();
         ra.ignoring("receipts other than the last message's delivery", e -> e instanceof ClientEvents.State s
                 && !(s.id().equals(lastId.get()) && s.state().rank() >= MessageState.DELIVERED.rank()));
         ParleyClient alice = net.client("alice", ra);

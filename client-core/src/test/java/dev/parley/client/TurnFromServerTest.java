@@ -54,6 +54,11 @@ class TurnFromServerTest {
 
         rb.expectServer(true);
         assertThat(rb.expectMessage(m.id()).message().text()).isEqualTo("via the relay");
+        ra.expectInAnyOrder(
+                dev.parley.testing.EventRecorder.event("online", e -> e instanceof ClientEvents.Server x && x.online()),
+                dev.parley.testing.EventRecorder.event("own message", e -> e instanceof ClientEvents.Message x && x.message().id().equals(m.id())));
+        ra.expectState(m.id(), MessageState.SENT);
+        ra.expectState(m.id(), MessageState.DELIVERED);
         ChatTest.nothingElse(a, ra, b, rb);
     }
 }

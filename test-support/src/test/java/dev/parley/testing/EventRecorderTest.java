@@ -97,4 +97,23 @@ class EventRecorderTest {
         assertThatThrownBy(() -> rec.expectInAnyOrder(event("a", e -> e.equals(new Msg("a"))), event("b", e -> e.equals(new Msg("b")))))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("expected one of [b]");
     }
+
+    @Test
+    void takeAllAndNextIfAnyNeverWaitAndNeverSkip() {
+        assertThat(rec.nextIfAny()).isEmpty();
+        rec.record(new Msg("a"));
+        rec.record(new Msg("b"));
+        assertThat(rec.nextIfAny()).contains(new Msg("a"));
+        assertThat(rec.takeAll()).containsExactly(new Msg("b"));
+        rec.assertExhausted();
+    }
+
+    @Test
+    void ignoredEventsStayInspectable() {
+        rec.ignoring("ticks", e -> e instanceof Tick);
+        rec.record(new Tick(1));
+        rec.record(new Tick(2));
+        assertThat(rec.ignoredHistory(Tick.class)).containsExactly(new Tick(1), new Tick(2));
+        assertThatThrownBy(rec::next).hasMessageContaining("ignoring [ticks], 2 dropped");
+    }
 }

@@ -56,9 +56,13 @@ class LongCallTest {
                 }
             }
             a.hangUp(id);
-            CallRecord rec = recA.ended(Party.WAIT);
+            CallEvent last = recA.next(Party.WAIT);
+            while (last instanceof CallEvent.Stats) last = recA.next(Party.WAIT); // stats already on their way
+            assertThat(last).isInstanceOf(CallEvent.Ended.class);
+            CallRecord rec = ((CallEvent.Ended) last).record();
             assertThat(rec.reason()).isEqualTo(CallEndReason.COMPLETED);
             assertThat(rec.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(SECONDS));
+            recB.next(CallEvent.Answered.class, Party.WAIT);
             assertThat(recB.ended(Party.WAIT).reason()).isEqualTo(CallEndReason.COMPLETED);
 
             List<CallStats> steady = stats.subList(3, stats.size());
