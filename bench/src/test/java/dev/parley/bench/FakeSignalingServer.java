@@ -35,6 +35,8 @@ final class FakeSignalingServer extends WebSocketServer {
     private final Map<WebSocket, PeerId> peers = new ConcurrentHashMap<>();
     private final Map<PeerId, WebSocket> byPeer = new ConcurrentHashMap<>();
     private volatile int relayed;
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    private volatile Exception startFailure;
 
     FakeSignalingServer() {
         super(new InetSocketAddress("127.0.0.1", 0));
@@ -110,17 +112,28 @@ final class FakeSignalingServer extends WebSocketServer {
 
     @Override
     public void onError(WebSocket conn, Exception ex) {
+        if (conn == null) { // the server itself (e.g. bind) failed
+            startFailure = ex;
+            started.countDown();
+        }
     }
 
     @Override
     public void onStart() {
+        started.countDown();
+    }
+
+    /** Starts and waits (bounded) until the server listens, so {@link #getPort()} is the bound port. */
+    FakeSignalingServer startAndAwait() throws InterruptedException {
+        start();
+        if (!started.await(10, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("fake server did not start within 10 s");
+        if (startFailure != null) throw new AssertionError("fake server failed to start", startFailure);
+        return this;
     }
 
     /** For trying the generator at scale before the real server exists: prints its port, runs until killed. */
     public static void main(String[] args) throws Exception {
-        FakeSignalingServer s = new FakeSignalingServer();
-        s.start();
-        while (s.getPort() == 0) Thread.sleep(10);
+        FakeSignalingServer s = new FakeSignalingServer().startAndAwait();
         System.out.println("fake server port " + s.getPort());
         Thread.currentThread().join();
     }

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,10 +19,7 @@ class LoadClientTest {
 
     @Test
     void authenticatesEveryConnectionAndDeliversEveryRelayedMessage(@TempDir Path out) throws Exception {
-        server = new FakeSignalingServer();
-        server.start();
-        for (int i = 0; i < 100 && server.getPort() == 0; i++) TimeUnit.MILLISECONDS.sleep(20);
-        TimeUnit.MILLISECONDS.sleep(200);
+        server = new FakeSignalingServer().startAndAwait();
 
         SignalingBench.Options o = SignalingBench.parse(new String[]{
                 "--server", "127.0.0.1:" + server.getPort(), "--connections", "200", "--rates", "1000,2000",

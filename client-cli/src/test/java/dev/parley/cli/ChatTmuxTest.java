@@ -3,6 +3,7 @@ package dev.parley.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code parley chat} as people use it: two users in real pseudo-terminals (tmux on a private socket),
  * typing and reading the screen. Every wait is a bounded poll of the pane's contents.
  */
+@Tag("native")
 class ChatTmuxTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String socket = "parley-chat-test-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code parley demo} as a user runs it: a separate JVM, and its transcript checked line by line. */
+@Tag("native")
 class DemoCommandTest {
     @Test
     void demoVerifiesChatsSendsAFileAndCallsEndToEnd() throws Exception {

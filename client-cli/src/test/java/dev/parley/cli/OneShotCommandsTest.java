@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The scripting contract of docs/cli.md, end to end: every command is a separate JVM, as a script
  * would run it, against a real signaling server started here on port 0.
  */
+@Tag("native")
 class OneShotCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SignalingServer server;

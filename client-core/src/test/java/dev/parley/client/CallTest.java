@@ -1,17 +1,18 @@
 package dev.parley.client;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A voice call through the public API between two full clients over the real server, audio content checked. */
+@Tag("native")
 class CallTest {
     @TempDir
     Path dir;
@@ -22,67 +23,44 @@ class CallTest {
         if (net != null) net.close();
     }
 
-    /** Call events in a queue. */
-    static final class Calls implements ParleyListener {
-        final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onCallRinging(CallId id, dev.parley.protocol.PeerId peer) {
-            events.add(new Object[] {"ringing", id, peer});
-        }
-
-        @Override
-        public void onCallAnswered(CallId id, dev.parley.protocol.PeerId peer) {
-            events.add(new Object[] {"answered", id, peer});
-        }
-
-        @Override
-        public void onCallEnded(CallRecord record) {
-            events.add(record);
-        }
-
-        Object[] next(String kind) throws InterruptedException {
-            return (Object[]) next(o -> o instanceof Object[] a && a[0].equals(kind));
-        }
-
-        CallRecord ended() throws InterruptedException {
-            return (CallRecord) next(o -> o instanceof CallRecord);
-        }
-
-        Object next(java.util.function.Predicate<Object> p) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                Object e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (e == null) throw new AssertionError("expected call event did not come within 30 s");
-                if (p.test(e)) return e;
-            }
-        }
+    /** Call events in order; stats, mute and connectivity are this test's declared noise. */
+    static ClientEvents calls(String name) {
+        ClientEvents r = new ClientEvents(name).ignoringConnectivity();
+        r.ignoring(ClientEvents.CallStats.class);
+        return r;
     }
 
     @Test
     void calleeHearsTheCallersToneAndBothRecordTheCall() throws Exception {
         net = new TestNetwork(dir);
-        Calls ca = new Calls(), cb = new Calls();
+        ClientEvents ca = calls("alice"), cb = calls("bob");
         ParleyClient a = net.client("alice", ca), b = net.client("bob", cb);
+        ca.expectServer(true);
+        cb.expectServer(true);
         TestNetwork.befriend(a, "alice", b, "bob");
         Path recording = dir.resolve("bob-heard.wav");
 
         CallId id = a.call(b.peerId(), CallMedia.tone(1000, null)).toCompletableFuture().get(40, TimeUnit.SECONDS);
-        Object[] ringing = cb.next("ringing");
-        assertThat(ringing[1]).isEqualTo(id);
-        assertThat(ringing[2]).isEqualTo(a.peerId());
+        assertThat(ca.next(ClientEvents.CallDialing.class)).isEqualTo(new ClientEvents.CallDialing(id, b.peerId()));
+        assertThat(cb.next(ClientEvents.CallRinging.class)).isEqualTo(new ClientEvents.CallRinging(id, a.peerId()));
         b.answerCall(id, CallMedia.devices().record(recording));
-        ca.next("answered");
-        cb.next("answered");
+        assertThat(ca.next(ClientEvents.CallAnswered.class).id()).isEqualTo(id);
+        assertThat(cb.next(ClientEvents.CallAnswered.class).id()).isEqualTo(id);
 
         // Let three seconds of audio through: the recorder counts 10 ms frames as they are written.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (java.nio.file.Files.size(recording) < 44 + 3 * 48_000 * 2 && System.nanoTime() < deadline) {
+        // (The WAV file's size is the only signal of audio written; there is no event per frame.)
+        while (java.nio.file.Files.size(recording) < 44 + 3 * 48_000 * 2) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Bob's recording did not reach 3 s of audio within 20 s: "
+                        + java.nio.file.Files.size(recording) + " bytes");
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
         }
         a.hangUp(id);
 
-        CallRecord atA = ca.ended(), atB = cb.ended();
+        CallRecord atA = ca.next(ClientEvents.CallEnded.class).record(), atB = cb.next(ClientEvents.CallEnded.class).record();
+        ChatTest.nothingElse(a, ca, b, cb); // one end each, nothing after
         assertThat(atA.reason()).isEqualTo(CallEndReason.COMPLETED);
         assertThat(atB.reason()).isEqualTo(CallEndReason.COMPLETED);
         assertThat(atB.duration()).isGreaterThan(Duration.ofSeconds(2));
@@ -105,15 +83,19 @@ class CallTest {
     @Test
     void declinedCallEndsOnBothSidesAndIsNotMissed() throws Exception {
         net = new TestNetwork(dir);
-        Calls ca = new Calls(), cb = new Calls();
+        ClientEvents ca = calls("alice"), cb = calls("bob");
         ParleyClient a = net.client("alice", ca), b = net.client("bob", cb);
+        ca.expectServer(true);
+        cb.expectServer(true);
         TestNetwork.befriend(a, "alice", b, "bob");
 
         CallId id = a.call(b.peerId(), CallMedia.devices()).toCompletableFuture().get(40, TimeUnit.SECONDS);
-        cb.next("ringing");
+        ca.next(ClientEvents.CallDialing.class);
+        cb.next(ClientEvents.CallRinging.class);
         b.declineCall(id);
 
-        assertThat(ca.ended().reason()).isEqualTo(CallEndReason.DECLINED);
-        assertThat(cb.ended().reason()).isEqualTo(CallEndReason.DECLINED);
+        assertThat(ca.next(ClientEvents.CallEnded.class).record().reason()).isEqualTo(CallEndReason.DECLINED);
+        assertThat(cb.next(ClientEvents.CallEnded.class).record().reason()).isEqualTo(CallEndReason.DECLINED);
+        ChatTest.nothingElse(a, ca, b, cb);
     }
 }

@@ -2,18 +2,22 @@ package dev.parley.client;
 
 import dev.parley.protocol.crypto.Hashes;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Files through the public API, between two full clients over the real server. */
+/**
+ * Files through the public API, between two full clients over the real server. Each side's events are
+ * taken in order and the window is closed by a sentinel chat message, so a duplicate completion fails.
+ */
+@Tag("native")
 class FileTransferTest {
     @TempDir
     Path dir;
@@ -24,65 +28,43 @@ class FileTransferTest {
         if (net != null) net.close();
     }
 
-    /** File events only, in a queue. */
-    static final class Files implements ParleyListener {
-        final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onFileOffered(TransferOffer offer) {
-            events.add(offer);
-        }
-
-        @Override
-        public void onFileCompleted(TransferId id, Direction direction, Path file, String sha256Hex) {
-            events.add(new Object[] {"completed", id, direction, file, sha256Hex});
-        }
-
-        @Override
-        public void onFileDeclined(TransferId id, String reason) {
-            events.add(new Object[] {"declined", id, reason});
-        }
-
-        @Override
-        public void onFileFailed(TransferId id, Direction direction, String reason) {
-            events.add(new Object[] {"failed", id, direction, reason});
-        }
-
-        <T> T next(Class<T> type) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                Object e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (e == null) throw new AssertionError("no " + type.getSimpleName() + " file event within 30 s");
-                if (type.isInstance(e)) return type.cast(e);
-            }
-        }
+    /** File and chat events in order; progress and connectivity are this test's declared noise. */
+    static ClientEvents files(String name) {
+        ClientEvents r = new ClientEvents(name).ignoringConnectivity();
+        r.ignoring(ClientEvents.FileProgress.class);
+        return r;
     }
 
     @Test
     void offeredFileIsAcceptedStreamedVerifiedAndSavedInTheDownloadFolder() throws Exception {
         net = new TestNetwork(dir);
-        Files fa = new Files(), fb = new Files();
+        ClientEvents fa = files("alice"), fb = files("bob");
         ParleyClient a = net.client("alice", fa), b = net.client("bob", fb);
+        fa.expectServer(true);
+        fb.expectServer(true);
         TestNetwork.befriend(a, "alice", b, "bob");
         byte[] content = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(content);
         Path source = java.nio.file.Files.write(dir.resolve("holiday photos.bin"), content);
 
         TransferId id = a.sendFile(b.peerId(), source).get(30, TimeUnit.SECONDS);
-        TransferOffer offer = fb.next(TransferOffer.class);
+        TransferOffer offer = fb.next(ClientEvents.FileOffered.class).offer();
         assertThat(offer.id()).isEqualTo(id);
         assertThat(offer.name()).isEqualTo("holiday photos.bin");
         assertThat(offer.size()).isEqualTo(content.length);
         assertThat(offer.sha256Hex()).isEqualTo(Hashes.hex(Hashes.sha256(content)));
         b.acceptFile(offer.id());
 
-        Object[] done = fb.next(Object[].class);
-        assertThat(done[0]).isEqualTo("completed");
-        Path saved = (Path) done[3];
+        assertThat(fb.next(ClientEvents.FileStarted.class)).isEqualTo(new ClientEvents.FileStarted(id, Direction.INCOMING, 0));
+        ClientEvents.FileCompleted done = fb.next(ClientEvents.FileCompleted.class);
+        assertThat(done.id()).isEqualTo(id);
+        assertThat(done.sha256Hex()).isEqualTo(offer.sha256Hex());
+        Path saved = done.file();
         assertThat(saved.getParent()).isEqualTo(b.downloadDir());
         assertThat(java.nio.file.Files.readAllBytes(saved)).isEqualTo(content);
-        Object[] senderDone = fa.next(Object[].class);
-        assertThat(senderDone[0]).isEqualTo("completed");
+        assertThat(fa.next(ClientEvents.FileStarted.class)).isEqualTo(new ClientEvents.FileStarted(id, Direction.OUTGOING, 0));
+        assertThat(fa.next(ClientEvents.FileCompleted.class).id()).isEqualTo(id);
+        ChatTest.nothingElse(a, fa, b, fb);
         assertThat(b.transfers(a.peerId())).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo(TransferState.COMPLETED));
         try (var files = java.nio.file.Files.list(b.downloadDir())) {
             assertThat(files.filter(p -> p.getFileName().toString().endsWith(".part"))).isEmpty();
@@ -92,16 +74,20 @@ class FileTransferTest {
     @Test
     void declinedOfferLeavesNoFileAndTellsTheSender() throws Exception {
         net = new TestNetwork(dir);
-        Files fa = new Files(), fb = new Files();
+        ClientEvents fa = files("alice"), fb = files("bob");
         ParleyClient a = net.client("alice", fa), b = net.client("bob", fb);
+        fa.expectServer(true);
+        fb.expectServer(true);
         TestNetwork.befriend(a, "alice", b, "bob");
         Path source = java.nio.file.Files.writeString(dir.resolve("unwanted.txt"), "no thanks");
 
         a.sendFile(b.peerId(), source).get(30, TimeUnit.SECONDS);
-        b.declineFile(fb.next(TransferOffer.class).id());
+        TransferOffer offer = fb.next(ClientEvents.FileOffered.class).offer();
+        b.declineFile(offer.id());
+        assertThat(fb.next(ClientEvents.FileDeclined.class).id()).isEqualTo(offer.id()); // Bob's own view of it
 
-        Object[] declined = fa.next(Object[].class);
-        assertThat(declined[0]).isEqualTo("declined");
+        assertThat(fa.next(ClientEvents.FileDeclined.class).id()).isEqualTo(offer.id());
+        ChatTest.nothingElse(a, fa, b, fb);
         try (var files = java.nio.file.Files.list(b.downloadDir())) {
             assertThat(files.filter(p -> !p.getFileName().toString().startsWith("."))).isEmpty();
         }

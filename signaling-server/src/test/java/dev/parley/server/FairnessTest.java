@@ -101,7 +101,7 @@ class FairnessTest extends ServerTestSupport {
         assertThat(toldBusy).isGreaterThan(40);
         // All strangers together got at most their shared budget: a burst of half the victim's outbound
         // queue (1 MiB) plus 4 x 100 KiB/s for the time the flood ran (and the stamped "from" of each).
-        for (String m; (m = victim.ws.received.poll()) != null; ) strangerChars += m.length();
+        for (String m : victim.ws.received.takeAll()) strangerChars += m.length();
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(strangerChars).isLessThanOrEqualTo((long) (512 * 1024 + 4 * 102_400 * seconds + 64 * 1024));
         assertPairStillRelays(h1, h2);
@@ -151,15 +151,15 @@ class FairnessTest extends ServerTestSupport {
             ErrorMessage e = null;
             for (int i = 0; i < 5000 && e == null; i++) {
                 sender.ws.send(new Offer(key.publicKey().peerId(), null, "bulk-" + i, sdp, PROOF));
-                String reply = sender.ws.received.poll();
-                if (reply != null) e = (ErrorMessage) RecordingClient.CODEC.decodeServerStrict(reply);
+                var reply = sender.ws.received.nextIfAny();
+                if (reply.isPresent()) e = (ErrorMessage) RecordingClient.CODEC.decodeServerStrict(reply.get());
             }
             if (e == null) e = sender.ws.expect(ErrorMessage.class);
             // A full queue is the sender's problem first: refused, and the recipient stays.
             assertThat(e.code()).isEqualTo(ErrorCode.RECIPIENT_BUSY);
             assertThat(metric("parley_rejects_total{reason=\"slow_consumer\"}")).isZero();
             assertThat(metric("parley_recipient_busy_total{budget=\"queue\"}")).isPositive();
-            sender.ws.received.clear();
+            sender.ws.received.takeAll();
             // Still not draining after the timeout: it stopped reading, and it is cut.
             clock.advance(Duration.ofSeconds(11));
             sender.ws.send(new Offer(key.publicKey().peerId(), null, "after", "v=0\r\n", PROOF));

@@ -3,22 +3,21 @@ package dev.parley.server;
 import dev.parley.protocol.codec.WireCodec;
 import dev.parley.protocol.signal.ClientMessage;
 import dev.parley.protocol.signal.ServerMessage;
+import dev.parley.testing.EventRecorder;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A real WebSocket client that records everything: each text message goes into a queue, the close
- * into a future. Tests wait for what they expect with bounded timeouts and end with {@link #assertExhausted()}.
+ * A real WebSocket client that records everything: each text message goes into the shared strict
+ * {@link EventRecorder} (taken in order, nothing skipped), the close into a future. Tests wait for what
+ * they expect with bounded timeouts and end with {@link #assertExhausted()}.
  */
 final class RecordingClient extends WebSocketClient {
     /** The shared codec; what the server sends is read strictly, so an undocumented field fails the test. */
@@ -27,12 +26,13 @@ final class RecordingClient extends WebSocketClient {
 
     record Close(int code, String reason, boolean remote) {}
 
-    final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    final EventRecorder<String> received;
     final CompletableFuture<Close> closed = new CompletableFuture<>();
     volatile boolean opened;
 
     RecordingClient(URI uri) {
         super(uri);
+        received = new EventRecorder<String>("ws client of " + uri).timeout(java.time.Duration.ofSeconds(WAIT_SECONDS));
         setConnectionLostTimeout(0);
     }
 
@@ -52,7 +52,7 @@ final class RecordingClient extends WebSocketClient {
 
     @Override
     public void onMessage(String message) {
-        received.add(message);
+        received.record(message);
     }
 
     @Override
@@ -68,10 +68,12 @@ final class RecordingClient extends WebSocketClient {
         send(CODEC.encodeClient(m));
     }
 
-    String nextText() throws InterruptedException {
-        String s = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        if (s == null) fail("no message within " + WAIT_SECONDS + " s; closed: " + closed.getNow(null));
-        return s;
+    String nextText() {
+        try {
+            return received.next();
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n  closed: " + closed.getNow(null), e);
+        }
     }
 
     ServerMessage next() throws Exception {
@@ -89,6 +91,6 @@ final class RecordingClient extends WebSocketClient {
     }
 
     void assertExhausted() {
-        assertThat(received).as("unexpected messages").isEmpty();
+        received.assertExhausted();
     }
 }

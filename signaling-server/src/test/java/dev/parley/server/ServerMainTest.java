@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The real entry point in its own JVM: prints its ports, serves /healthz, and stops cleanly on SIGTERM. */
+@Tag("native")
 class ServerMainTest {
     private static final Pattern READY = Pattern.compile("listening ws-port=(\\d+) http-port=(\\d+)");
 

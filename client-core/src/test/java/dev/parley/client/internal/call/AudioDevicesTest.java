@@ -3,6 +3,7 @@ package dev.parley.client.internal.call;
 import dev.parley.client.internal.audio.AudioDevices;
 import dev.parley.client.internal.rtc.RtcConfig;
 import dev.parley.client.internal.rtc.RtcRuntime;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real audio devices through PulseAudio, and the headless fallback when there is no audio server. */
+@Tag("native")
 class AudioDevicesTest {
     @TempDir
     Path dir;

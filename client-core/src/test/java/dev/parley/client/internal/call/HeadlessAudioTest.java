@@ -5,6 +5,7 @@ import dev.parley.client.internal.audio.AudioPump;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.AudioStatsSample;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Real audio between two in-process peers over the headless path: content is checked (Goertzel),
  * not just "a track arrived".
  */
+@Tag("native")
 class HeadlessAudioTest {
     static final double A_HZ = 1000;
     static final double B_HZ = 600;

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.internal.rtc.SignalingPipe;
 import dev.parley.client.internal.rtc.CloseReason;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
@@ -30,7 +31,7 @@ final class Party implements AutoCloseable {
     final PeerId id;
     final RtcRuntime runtime;
     volatile PeerFeature feature = new PeerFeature() { };
-    private final List<LoopSignaling> pipes = new ArrayList<>();
+    private final List<SignalingPipe> pipes = new ArrayList<>();
 
     Party(char letter, RtcConfig config) {
         this(letter, RtcRuntime.create(config));
@@ -43,8 +44,8 @@ final class Party implements AutoCloseable {
 
     /** A verified session between x and y (x dials); returns [x's link, y's link] once both are up. */
     static Link[] connect(Party x, Party y) throws InterruptedException {
-        LoopSignaling xy = new LoopSignaling(x.id.shortForm() + "-" + y.id.shortForm());
-        LoopSignaling yx = new LoopSignaling(y.id.shortForm() + "-" + x.id.shortForm());
+        SignalingPipe xy = new SignalingPipe(x.id.shortForm() + "-" + y.id.shortForm());
+        SignalingPipe yx = new SignalingPipe(y.id.shortForm() + "-" + x.id.shortForm());
         x.pipes.add(xy);
         y.pipes.add(yx);
         Link lx = new Link(x, y.id);
@@ -61,7 +62,7 @@ final class Party implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (LoopSignaling p : pipes) {
+        for (SignalingPipe p : pipes) {
             p.shutdown();
         }
         runtime.close();

@@ -5,6 +5,7 @@ import dev.parley.client.ToneAnalysis;
 import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.WavSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 1.5 s) with the original's at least {@link #MIN_CORRELATION}. Opus at its default rate typically
  * scores above 0.95 here; a muted, garbled or echo-mixed stream falls well below 0.8.
  */
+@Tag("native")
 class SpeechEnvelopeTest {
     static final double MIN_CORRELATION = 0.85;
     static final String TEXT = "Parley calls carry spoken words. One, two, three, four, five. The quick brown fox.";
@@ -36,8 +38,8 @@ class SpeechEnvelopeTest {
         assertThat(p.exitValue()).as("espeak-ng (Debian package espeak-ng)").isZero();
         double[] original = envelope(ToneAnalysis.read(resampled(speech)));
 
-        CallRecorder recA = new CallRecorder("A");
-        CallRecorder recB = new CallRecorder("B");
+        CallRecorder recA = new CallRecorder("A").ignoringStats();
+        CallRecorder recB = new CallRecorder("B").ignoringStats();
         Path heard = dir.resolve("b-hears.wav");
         try (TwoPeers peers = new TwoPeers();
              CallEngine a = new CallEngine(recA, CallConfig.defaults(), Clock.systemUTC());
@@ -48,13 +50,15 @@ class SpeechEnvelopeTest {
             peers.connect();
             CallId id = a.dial(peers.partyB.id, new CallAudio(new WavSource(speech), null))
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
-            recB.await(CallEvent.Ringing.class, Party.WAIT);
+            recB.next(CallEvent.Ringing.class, Party.WAIT);
             b.accept(id, new CallAudio(null, atB));
-            recA.await(CallEvent.Answered.class, Party.WAIT);
+            recA.next(CallEvent.Dialing.class, Party.WAIT);
+            recA.next(CallEvent.Answered.class, Party.WAIT);
             // the speech plus 1.5 s of set-up and tail, in 10 ms frames
             assertThat(atB.awaitFramesWritten(original.length * 2L + 150, Duration.ofSeconds(30))).isTrue();
             a.hangUp(id);
-            recB.awaitEnded(Party.WAIT);
+            recB.next(CallEvent.Answered.class, Party.WAIT);
+            recB.ended(Party.WAIT);
         }
         double[] received = envelope(ToneAnalysis.read(heard));
         double best = -1;

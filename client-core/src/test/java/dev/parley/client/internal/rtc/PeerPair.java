@@ -51,10 +51,10 @@ final class PeerPair implements AutoCloseable {
         this(DescriptionVerifier.ACCEPT_ALL, DescriptionVerifier.ACCEPT_ALL, RtcConfig.defaults());
     }
 
-    /** Both chat channels open. */
-    void awaitChatOpen() throws InterruptedException {
-        recA.awaitOpen(PeerSession.CHAT, WAIT);
-        recB.awaitOpen(PeerSession.CHAT, WAIT);
+    /** Both sides connected with their chat channels open, and nothing else on the way. */
+    void awaitChatOpen() {
+        recA.connected(WAIT);
+        recB.connected(WAIT);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.parley.client.internal.rtc;
 
 import dev.parley.client.internal.time.ManualScheduler;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +20,7 @@ import static dev.parley.client.internal.rtc.PeerPair.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two real webrtc-java peers in one JVM, each with its own factory. */
+@Tag("native")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PeerSessionTest {
 
@@ -54,8 +56,6 @@ class PeerSessionTest {
         pair = new PeerPair();
         pair.a.dial();
         pair.awaitChatOpen();
-        pair.recA.awaitState(SessionState.CONNECTED, WAIT);
-        pair.recB.awaitState(SessionState.CONNECTED, WAIT);
 
         sendAll(pair.a, List.of("hello bob", "ünïcødé ✓", ""));
         byte[] blob = new byte[PeerSession.MAX_MESSAGE_SIZE];
@@ -97,8 +97,6 @@ class PeerSessionTest {
         pair.bToA.release(false);
 
         pair.awaitChatOpen();
-        pair.recA.awaitState(SessionState.CONNECTED, WAIT);
-        pair.recB.awaitState(SessionState.CONNECTED, WAIT);
         sendAll(pair.a, List.of("from polite"));
         sendAll(pair.b, List.of("from impolite"));
         assertThat(pair.recB.awaitMessages(PeerSession.CHAT, 1, WAIT).get(0).text()).isEqualTo("from polite");
@@ -192,7 +190,7 @@ class PeerSessionTest {
 
         Recorder.Security sec = pair.recB.await(Recorder.Security.class, WAIT);
         assertThat(sec.reason()).contains("fingerprint not signed by alice");
-        Recorder.Closed closed = pair.recB.await(Recorder.Closed.class, WAIT);
+        Recorder.Closed closed = pair.recB.closed(WAIT);
         assertThat(closed.reason().kind()).isEqualTo(CloseReason.Kind.SECURITY);
         assertThat(pair.bToA.answersSent.get()).as("B never answered, so it never applied the offer").isZero();
         assertThat(pair.recB.count(e -> e instanceof Recorder.State s && s.state() != SessionState.CLOSED)).isZero();
@@ -204,7 +202,7 @@ class PeerSessionTest {
         assertThat(seen.get().localFingerprint()).isEmpty();
 
         // The dialer gives up within its bounded connect timeout.
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.CONNECT_TIMEOUT);
         assertThat(pair.recA.count(e -> e.equals(new Recorder.State(SessionState.CONNECTED)))).isZero();
     }
@@ -253,8 +251,8 @@ class PeerSessionTest {
         pair.awaitChatOpen();
         long start = System.nanoTime();
         pair.a.close();
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind()).isEqualTo(CloseReason.Kind.LOCAL);
-        assertThat(pair.recB.await(Recorder.Closed.class, Duration.ofSeconds(5)).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind()).isEqualTo(CloseReason.Kind.LOCAL);
+        assertThat(pair.recB.closed(Duration.ofSeconds(5)).reason().kind())
                 .isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(ms).isLessThan(5000);
@@ -289,10 +287,13 @@ class PeerSessionTest {
             assertThat(got.get(i).data()).isEqualTo(sent.get(i));
         }
         pair.a.closeChannel("file-1");
+        pair.recA.await(Recorder.ChannelClosed.class, c -> c.label().equals("file-1"), WAIT);
         pair.recB.await(Recorder.ChannelClosed.class, c -> c.label().equals("file-1"), WAIT);
         assertThat(pair.b.send("file-1", chunk)).isFalse();
         sendAll(pair.b, List.of("chat unaffected"));
         assertThat(pair.recA.awaitMessages(PeerSession.CHAT, 1, WAIT).get(0).text()).isEqualTo("chat unaffected");
+        pair.recA.assertExhausted();
+        pair.recB.assertExhausted();
     }
 
     @Test
@@ -304,9 +305,10 @@ class PeerSessionTest {
         sendAll(pair.a, List.of("one", "two", "three"));
         assertThat(texts(pair.recB.awaitMessages(PeerSession.CHAT, 3, WAIT))).containsExactly("one", "two", "three");
         pair.b.openChannel("file-x", false);
+        pair.recB.awaitOpen("file-x", WAIT);
         pair.recA.awaitOpen("file-x", WAIT);
         pair.a.close();
-        assertThat(pair.recB.await(Recorder.Closed.class, WAIT).reason().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
+        assertThat(pair.recB.closed(WAIT).reason().kind()).isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
     }
 
     @Test
@@ -339,7 +341,7 @@ class PeerSessionTest {
         assertThat(pair.recA.count(e -> e instanceof Recorder.Closed)).as("not before the timeout").isZero();
 
         time.advance(Duration.ofMillis(1));
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.CONNECT_TIMEOUT);
         assertThat(time.pendingCount()).isZero();
         assertThat(pair.recB.count(e -> true)).as("B never heard of A").isZero();
@@ -369,9 +371,9 @@ class PeerSessionTest {
         pair.a.dial();
         pair.awaitChatOpen();
         pair.runtimeA.close();
-        assertThat(pair.recA.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recA.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.RUNTIME_CLOSED);
-        assertThat(pair.recB.await(Recorder.Closed.class, WAIT).reason().kind())
+        assertThat(pair.recB.closed(WAIT).reason().kind())
                 .isEqualTo(CloseReason.Kind.REMOTE_CLOSED);
         pair.runtimeA.close();
         assertThat(pair.a.sendText(PeerSession.CHAT, "x")).isFalse();

@@ -1,22 +1,21 @@
 package dev.parley.client.internal.rtc;
 
+import dev.parley.testing.EventRecorder;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Records every listener event of one session (OkHttp WebSocketRecorder style): tests wait a bounded
- * time for the event they expect; everything seen stays in {@link #history()}.
+ * Every listener event of one session into the shared strict {@link EventRecorder}: tests take them in
+ * order; everything seen stays in {@link #history()}.
  */
-final class Recorder implements PeerSessionListener {
+final class Recorder extends EventRecorder<Recorder.Event> implements PeerSessionListener {
 
     sealed interface Event permits State, ChannelOpen, ChannelClosed, Message, Security, Closed { }
 
@@ -41,31 +40,24 @@ final class Recorder implements PeerSessionListener {
 
     record Closed(CloseReason reason) implements Event { }
 
-    private final String name;
-    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
-    private final List<Event> history = new CopyOnWriteArrayList<>();
-    /** Seen by an await but not matched; only touched by the test thread. */
-    private final List<Event> pending = new ArrayList<>();
     private final List<Event> afterClose = new CopyOnWriteArrayList<>();
-    private final List<String> threads = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     /** When set, every callback throws after recording, like a buggy application listener. */
     volatile boolean throwAfterRecording;
 
     Recorder(String name) {
-        this.name = name;
+        super(name);
+        timeout(Duration.ofSeconds(15));
     }
 
     private void add(Event e) {
-        threads.add(Thread.currentThread().getName());
         if (closed) {
             afterClose.add(e);
         }
         if (e instanceof Closed) {
             closed = true;
         }
-        history.add(e);
-        queue.add(e);
+        record(e);
         if (throwAfterRecording) {
             throw new IllegalStateException("listener bug (deliberate, from the test)");
         }
@@ -101,67 +93,64 @@ final class Recorder implements PeerSessionListener {
         add(new Closed(reason));
     }
 
+    /** The next event, which must be of this type and match. */
+    <T extends Event> T await(Class<T> type, Predicate<T> match, Duration timeout) {
+        return expectNext(type, "matching " + type.getSimpleName(), match, timeout);
+    }
+
+    /** The next event, which must be of this type. */
+    <T extends Event> T await(Class<T> type, Duration timeout) {
+        return next(type, timeout);
+    }
+
+    /** Dialing or answering until up: CONNECTING, then the chat channel open and CONNECTED in either order. */
+    void connected(Duration timeout) {
+        awaitState(SessionState.CONNECTING, timeout);
+        timeout(timeout).expectInAnyOrder(
+                EventRecorder.event("CONNECTED", e -> e.equals(new State(SessionState.CONNECTED))),
+                EventRecorder.event("chat open", e -> e.equals(new ChannelOpen(PeerSession.CHAT))));
+    }
+
     /**
-     * Wait for the earliest not-yet-consumed event of this type that matches, and consume it. Other
-     * events stay pending for later awaits, in order. Fails after the timeout.
+     * Teardown until the terminal callback: only state changes and channel closures may come before it,
+     * so a late message or a second security error fails.
      */
-    <T extends Event> T await(Class<T> type, Predicate<T> match, Duration timeout) throws InterruptedException {
-        for (var it = pending.iterator(); it.hasNext(); ) {
-            Event e = it.next();
-            if (type.isInstance(e) && match.test(type.cast(e))) {
-                it.remove();
-                return type.cast(e);
-            }
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
+    Closed closed(Duration timeout) {
         while (true) {
-            long left = deadline - System.nanoTime();
-            Event e = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError(name + ": no matching " + type.getSimpleName() + " within " + timeout
-                        + "; history " + history);
-            }
-            if (type.isInstance(e) && match.test(type.cast(e))) {
-                return type.cast(e);
-            }
-            pending.add(e);
+            Event e = next(timeout);
+            if (e instanceof Closed c) return c;
+            assertThat(e).as(name() + ": teardown before onClosed").matches(x -> x instanceof State || x instanceof ChannelClosed);
         }
     }
 
-    <T extends Event> T await(Class<T> type, Duration timeout) throws InterruptedException {
-        return await(type, e -> true, timeout);
+    /** The next event must be this state change. */
+    void awaitState(SessionState s, Duration timeout) {
+        expectNext(State.class, "state " + s, e -> e.state() == s, timeout);
     }
 
-    void awaitState(SessionState s, Duration timeout) throws InterruptedException {
-        await(State.class, e -> e.state() == s, timeout);
+    /** The next event must be this channel opening. */
+    void awaitOpen(String label, Duration timeout) {
+        expectNext(ChannelOpen.class, "open " + label, e -> e.label().equals(label), timeout);
     }
 
-    void awaitOpen(String label, Duration timeout) throws InterruptedException {
-        await(ChannelOpen.class, e -> e.label().equals(label), timeout);
-    }
-
-    /** The next n messages on a label, in arrival order. */
-    List<Message> awaitMessages(String label, int n, Duration timeout) throws InterruptedException {
+    /** The next n events must be messages on a label; returned in arrival order. */
+    List<Message> awaitMessages(String label, int n, Duration timeout) {
         List<Message> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < n) {
             long left = Math.max(1, deadline - System.nanoTime());
-            out.add(await(Message.class, m -> m.label().equals(label), Duration.ofNanos(left)));
+            out.add(expectNext(Message.class, "message " + out.size() + " on " + label, m -> m.label().equals(label), Duration.ofNanos(left)));
         }
         return out;
     }
 
     long count(Predicate<Event> p) {
-        return history.stream().filter(p).count();
-    }
-
-    List<Event> history() {
-        return List.copyOf(history);
+        return history().stream().filter(p).count();
     }
 
     /** Every recorder must end clean: nothing after onClosed, everything on the session thread. */
     void assertContract() {
-        assertThat(afterClose).as(name + ": events after onClosed").isEmpty();
-        assertThat(threads).as(name + ": listener threads").allMatch(t -> t.startsWith("parley-rtc-"));
+        assertThat(afterClose).as(name() + ": events after onClosed").isEmpty();
+        assertThat(threads()).as(name() + ": listener threads").allMatch(t -> t.startsWith("parley-rtc-"));
     }
 }

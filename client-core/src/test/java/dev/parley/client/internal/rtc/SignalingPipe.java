@@ -9,12 +9,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One direction of in-memory signaling between two sessions. Delivery always goes through the pipe's
+ * The one in-memory signaling fixture of the client-core tests (rtc, call and transfer use it): one
+ * direction between two sessions. It lives here, public, because {@link SignalingChannel} and
+ * {@link PeerSession} are in this package (and stay public: call and transfer use them). Delivery always goes through the pipe's
  * own thread, never straight from the sender: a WebRTC call on the other factory from a callback
  * can deadlock both (shared notes §3). Can hold messages back, reorder them or drop candidates, to
  * stage glare and early candidates.
  */
-final class SignalingPipe implements SignalingChannel {
+public final class SignalingPipe implements SignalingChannel {
 
     private sealed interface Msg permits Desc, Cand { }
 
@@ -35,7 +37,7 @@ final class SignalingPipe implements SignalingChannel {
     final CountDownLatch firstOffer = new CountDownLatch(1);
     final CountDownLatch endOfCandidates = new CountDownLatch(1);
 
-    SignalingPipe(String name) {
+    public SignalingPipe(String name) {
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "pipe-" + name);
             t.setDaemon(true);
@@ -43,7 +45,7 @@ final class SignalingPipe implements SignalingChannel {
         });
     }
 
-    void connectTo(PeerSession target) {
+    public void connectTo(PeerSession target) {
         this.target = target;
     }
 
@@ -133,7 +135,7 @@ final class SignalingPipe implements SignalingChannel {
         });
     }
 
-    void shutdown() throws InterruptedException {
+    public void shutdown() throws InterruptedException {
         thread.shutdownNow();
         thread.awaitTermination(5, TimeUnit.SECONDS);
     }

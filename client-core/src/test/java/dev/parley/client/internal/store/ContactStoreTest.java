@@ -49,13 +49,13 @@ class ContactStoreTest {
         assertThat(added.verified()).isFalse();
         assertThat(added.addedAt()).isEqualTo(f.clock.instant());
         assertThat(f.contacts().list()).extracting(Contact::peerId).containsExactly(alice.peerId(), bob.peerId());
-        assertThat(f.events.take(ContactAdded.class).contact()).isEqualTo(added);
-        f.events.take(ContactAdded.class);
+        assertThat(f.events.next(ContactAdded.class).contact()).isEqualTo(added);
+        f.events.next(ContactAdded.class);
 
         assertThat(f.contacts().remove(alice.peerId())).isTrue();
         assertThat(f.contacts().remove(alice.peerId())).isFalse();
         assertThat(f.contacts().list()).extracting(Contact::peerId).containsExactly(bob.peerId());
-        assertThat(f.events.take(ContactRemoved.class).peerId()).isEqualTo(alice.peerId());
+        assertThat(f.events.next(ContactRemoved.class).peerId()).isEqualTo(alice.peerId());
     }
 
     @Test
@@ -64,7 +64,7 @@ class ContactStoreTest {
         Contact again = f.contacts().add(alice.peerId(), "Eve");
         assertThat(again).isEqualTo(first);
         assertThat(f.contacts().list()).hasSize(1);
-        f.events.take(ContactAdded.class);
+        f.events.next(ContactAdded.class);
     }
 
     @Test
@@ -83,7 +83,7 @@ class ContactStoreTest {
         assertThat(f.contacts().rename(bob.peerId(), "\uD83D\uDE00".repeat(100)).displayName())
                 .hasSize(2 * DisplayNames.MAX_CODE_POINTS); // cut at code points, never inside a surrogate pair
         assertThat(DisplayNames.sanitize("e\u0301")).isEqualTo("\u00E9");
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
@@ -94,7 +94,7 @@ class ContactStoreTest {
         f.restart();
         assertThat(f.contacts().observeKey(alice.peerId(), alice)).isEqualTo(KeyCheck.MATCHES);
         assertThat(f.contacts().get(alice.peerId()).orElseThrow().pinnedKey()).isEqualTo(alice);
-        f.events.take(ContactAdded.class);
+        f.events.next(ContactAdded.class);
     }
 
     @Test
@@ -105,7 +105,7 @@ class ContactStoreTest {
         ContactId id = f.contacts().idOf(alice.peerId()).orElseThrow();
         assertThatThrownBy(() -> f.contacts().observeKey(id, mallory)).hasMessageContaining("refusing to pin");
         assertThat(f.contacts().get(alice.peerId()).orElseThrow().pinnedKey()).isNull();
-        f.events.take(ContactAdded.class);
+        f.events.next(ContactAdded.class);
     }
 
     @Test
@@ -120,12 +120,12 @@ class ContactStoreTest {
         f.contacts().observeKey(alice.peerId(), alice);
         f.contacts().markVerified(alice.peerId(), SafetyNumber.of(f.me.publicKey(), alice));
         ContactId id = f.contacts().idOf(alice.peerId()).orElseThrow();
-        f.events.take(ContactAdded.class);
-        f.events.take(ContactVerified.class);
+        f.events.next(ContactAdded.class);
+        f.events.next(ContactVerified.class);
 
         // The contact, reached by its local handle, presents another key.
         assertThat(f.contacts().observeKey(id, mallory)).isEqualTo(KeyCheck.CHANGED);
-        Contact blocked = f.events.take(ContactKeyChanged.class).contact();
+        Contact blocked = f.events.next(ContactKeyChanged.class).contact();
         assertThat(blocked.keyChanged()).isTrue();
         assertThat(blocked.verified()).isFalse();
         assertThat(blocked.pendingKey()).isEqualTo(mallory);
@@ -145,7 +145,7 @@ class ContactStoreTest {
         assertThat(accepted.verified()).isFalse();
         assertThat(accepted.peerId()).isEqualTo(mallory.peerId());
         assertThat(accepted.displayName()).isEqualTo("Alice");
-        assertThat(f.events.take(ContactKeyChanged.class).contact()).isEqualTo(accepted);
+        assertThat(f.events.next(ContactKeyChanged.class).contact()).isEqualTo(accepted);
 
         f.restart();
         assertThat(f.contacts().observeKey(id, mallory)).isEqualTo(KeyCheck.MATCHES);
@@ -157,7 +157,7 @@ class ContactStoreTest {
         f.contacts().add(alice.peerId(), null);
         f.contacts().observeKey(alice.peerId(), alice);
         assertThatThrownBy(() -> f.contacts().acceptNewKey(alice.peerId(), alice)).hasMessageContaining("no changed key");
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
@@ -176,7 +176,7 @@ class ContactStoreTest {
         Contact still = f.contacts().get(alice.peerId()).orElseThrow();
         assertThat(still.pinnedKey()).isEqualTo(alice);
         assertThat(still.pendingKey()).isEqualTo(bob);
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
@@ -193,7 +193,7 @@ class ContactStoreTest {
             assertThat(hers.contacts().safetyNumber(f.me.publicKey().peerId())).contains(mine);
         }
         assertThat(mine).hasSize(60).containsOnlyDigits();
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
@@ -208,6 +208,6 @@ class ContactStoreTest {
         f.restart();
         assertThat(f.contacts().get(alice.peerId()).orElseThrow().verified()).isTrue();
         assertThat(f.contacts().clearVerified(alice.peerId()).verified()).isFalse();
-        f.events.drain();
+        f.events.takeAll();
     }
 }

@@ -1,8 +1,10 @@
 package dev.parley.client.internal.store;
 
 import dev.parley.client.internal.store.event.ContactRemoved;
+import dev.parley.client.internal.store.event.StoreEvent;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.testing.EventRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,7 +89,7 @@ class DatabaseTest {
     @Test
     void failedTransactionRollsBackAndAnnouncesNothing() throws Exception {
         try (Database db = Database.open(dir.resolve(Database.FILE_NAME), clock)) {
-            EventRecorder events = new EventRecorder();
+            EventRecorder<StoreEvent> events = new EventRecorder<StoreEvent>("db").timeout(Duration.ZERO);
             db.addListener(events);
             PeerId peer = IdentityKeyPair.generate().publicKey().peerId();
             assertThatThrownBy(() -> db.write(txn -> {

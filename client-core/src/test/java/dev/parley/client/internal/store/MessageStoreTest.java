@@ -44,8 +44,8 @@ class MessageStoreTest {
         f = new StoreFixture(dir);
         f.contacts().add(alice, "Alice");
         f.contacts().add(bob, "Bob");
-        f.events.take(ContactAdded.class);
-        f.events.take(ContactAdded.class);
+        f.events.next(ContactAdded.class);
+        f.events.next(ContactAdded.class);
     }
 
     @AfterEach
@@ -70,9 +70,9 @@ class MessageStoreTest {
         assertThat(f.messages().get(first.id())).contains(first);
         assertThat(f.messages().pendingOutbox(alice)).containsExactly(first, second);
         assertThat(f.messages().peersWithPendingOutbox()).containsExactlyInAnyOrder(alice, bob);
-        assertThat(f.events.take(MessageAdded.class).message()).isEqualTo(first);
-        f.events.take(MessageAdded.class);
-        f.events.take(MessageAdded.class);
+        assertThat(f.events.next(MessageAdded.class).message()).isEqualTo(first);
+        f.events.next(MessageAdded.class);
+        f.events.next(MessageAdded.class);
     }
 
     @Test
@@ -89,20 +89,20 @@ class MessageStoreTest {
         assertThat(pending.get(0).state()).isEqualTo(MessageState.SENT);
         // seq numbering continues after the restart
         assertThat(f.messages().appendOutgoing(alice, "after").seq()).isEqualTo(6);
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
     void ackTakesTheMessageOutOfTheOutboxAndMarksItDelivered() {
         ChatMessage m = f.messages().appendOutgoing(alice, "hi");
-        f.events.take(MessageAdded.class);
+        f.events.next(MessageAdded.class);
         assertThat(f.messages().markSent(m.id())).isTrue();
         assertThat(f.messages().markAcked(m.id())).isTrue();
         assertThat(f.messages().markAcked(m.id())).isFalse();
         assertThat(f.messages().pendingOutbox(alice)).isEmpty();
         assertThat(f.messages().get(m.id()).orElseThrow().state()).isEqualTo(MessageState.DELIVERED);
-        assertThat(f.events.take(MessageStateChanged.class).state()).isEqualTo(MessageState.SENT);
-        assertThat(f.events.take(MessageStateChanged.class))
+        assertThat(f.events.next(MessageStateChanged.class).state()).isEqualTo(MessageState.SENT);
+        assertThat(f.events.next(MessageStateChanged.class))
                 .isEqualTo(new MessageStateChanged(m.id(), alice, MessageState.DELIVERED));
     }
 
@@ -119,14 +119,14 @@ class MessageStoreTest {
         f.messages().markDelivered(n.id());
         assertThat(f.messages().markSent(n.id())).isFalse();
         assertThat(f.messages().get(n.id()).orElseThrow().state()).isEqualTo(MessageState.DELIVERED);
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
     void acksForUnknownOrIncomingMessagesAreIgnored() {
         MessageId incoming = MessageId.random();
         f.messages().insertIncomingIfAbsent(new IncomingMessage(incoming, alice, 1, "hey", Instant.EPOCH));
-        f.events.take(MessageAdded.class);
+        f.events.next(MessageAdded.class);
         assertThat(f.messages().markAcked(incoming)).isFalse();
         assertThat(f.messages().markSent(incoming)).isFalse();
         assertThat(f.messages().markAcked(MessageId.random())).isFalse();
@@ -150,7 +150,7 @@ class MessageStoreTest {
         assertThat(stored.state()).isEqualTo(MessageState.RECEIVED);
         assertThat(stored.sentAt()).isEqualTo(m.sentAt());
         assertThat(stored.storedAt()).isEqualTo(f.clock.instant());
-        assertThat(f.events.take(MessageAdded.class).message()).isEqualTo(stored);
+        assertThat(f.events.next(MessageAdded.class).message()).isEqualTo(stored);
     }
 
     @Test
@@ -174,7 +174,7 @@ class MessageStoreTest {
             }
             f.messages().appendOutgoing(bob, "noise " + i); // another conversation must not leak in
         }
-        f.events.drain();
+        f.events.takeAll();
 
         List<MessageId> seen = new ArrayList<>();
         List<Integer> pageSizes = new ArrayList<>();
@@ -187,7 +187,7 @@ class MessageStoreTest {
             f.messages().appendOutgoing(alice, "late");
             cursor = page.next().orElse(null);
         } while (cursor != null);
-        f.events.drain();
+        f.events.takeAll();
 
         List<MessageId> expected = new ArrayList<>(sent);
         Collections.reverse(expected);
@@ -234,7 +234,7 @@ class MessageStoreTest {
         }
         assertThat(f.messages().pendingOutbox(alice)).extracting(ChatMessage::seq)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
-        assertThat(f.events.drain()).hasSize(threads * perThread);
+        assertThat(f.events.takeAll()).hasSize(threads * perThread);
     }
 
     @Test
@@ -246,18 +246,18 @@ class MessageStoreTest {
         f.messages().appendOutgoing(alice, "mine is never unread");
         assertThat(f.messages().unreadCount(alice)).isEqualTo(2);
         assertThat(f.messages().unreadCount()).isEqualTo(3);
-        f.events.drain();
+        f.events.takeAll();
 
         assertThat(f.messages().markConversationRead(alice)).containsExactly(a1, a2);
         assertThat(f.messages().markConversationRead(alice)).isEmpty();
         assertThat(f.messages().unreadCount(alice)).isZero();
         assertThat(f.messages().unreadCount()).isEqualTo(1);
-        assertThat(f.events.take(MessageStateChanged.class).id()).isEqualTo(a1);
-        assertThat(f.events.take(MessageStateChanged.class).id()).isEqualTo(a2);
+        assertThat(f.events.next(MessageStateChanged.class).id()).isEqualTo(a1);
+        assertThat(f.events.next(MessageStateChanged.class).id()).isEqualTo(a2);
 
         assertThat(f.messages().markRead(b1)).isTrue();
         assertThat(f.messages().unreadCount()).isZero();
-        f.events.take(MessageStateChanged.class);
+        f.events.next(MessageStateChanged.class);
     }
 
     @Test
@@ -269,7 +269,7 @@ class MessageStoreTest {
         f.contacts().add(alice, "Alice again");
         assertThat(f.messages().history(alice, null, 10).items()).isEmpty();
         assertThat(f.messages().appendOutgoing(alice, "fresh").seq()).isEqualTo(1);
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test

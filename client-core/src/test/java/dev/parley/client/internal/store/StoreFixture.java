@@ -1,17 +1,21 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.store.event.StoreEvent;
 import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.testing.EventRecorder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** A real profile database in a temp directory, reopenable to simulate a restart. */
 final class StoreFixture implements AutoCloseable {
     final Path dir;
     final SettableClock clock = new SettableClock(1_700_000_000_000L);
     final IdentityKeyPair me = IdentityKeyPair.generate();
-    final EventRecorder events = new EventRecorder();
+    /** Store events are delivered synchronously after commit, so the recorder never waits. */
+    final EventRecorder<StoreEvent> events = new EventRecorder<StoreEvent>("store").timeout(Duration.ZERO);
     ProfileStore store;
 
     StoreFixture(Path dir) {

@@ -31,7 +31,7 @@ class TransferStoreTest {
     void open() {
         f = new StoreFixture(dir);
         f.contacts().add(alice, "Alice");
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @AfterEach
@@ -47,7 +47,7 @@ class TransferStoreTest {
         assertThat(t.state()).isEqualTo(TransferState.OFFERED);
         assertThat(t.verifiedOffset()).isZero();
         assertThat(t.createdAt()).isEqualTo(f.clock.instant());
-        assertThat(f.events.take(TransferChanged.class).transfer()).isEqualTo(t);
+        assertThat(f.events.next(TransferChanged.class).transfer()).isEqualTo(t);
 
         f.clock.advanceMillis(10);
         assertThat(f.transfers().updateState(id, TransferState.ACTIVE)).isTrue();
@@ -61,7 +61,7 @@ class TransferStoreTest {
         assertThat(after.updatedAt()).isEqualTo(f.clock.instant());
         assertThat(f.transfers().unfinished()).containsExactly(after);
         assertThat(f.transfers().list(alice)).containsExactly(after);
-        f.events.take(TransferChanged.class);
+        f.events.next(TransferChanged.class);
     }
 
     @Test
@@ -73,7 +73,7 @@ class TransferStoreTest {
         assertThat(f.transfers().updateVerifiedOffset(id, 60)).isFalse();
         assertThatThrownBy(() -> f.transfers().updateVerifiedOffset(id, 101)).hasMessageContaining("beyond the size");
         assertThat(f.transfers().get(id).orElseThrow().verifiedOffset()).isEqualTo(60);
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
@@ -84,7 +84,7 @@ class TransferStoreTest {
         assertThat(f.transfers().updateState(id, TransferState.ACTIVE)).isFalse();
         assertThat(f.transfers().get(id).orElseThrow().state()).isEqualTo(TransferState.COMPLETED);
         assertThat(f.transfers().unfinished()).isEmpty();
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
@@ -104,7 +104,7 @@ class TransferStoreTest {
                 .hasMessageContaining("already exists");
         assertThat(f.transfers().delete(id)).isTrue();
         assertThat(f.transfers().get(id)).isEmpty();
-        f.events.drain();
+        f.events.takeAll();
     }
 
     @Test
@@ -113,6 +113,6 @@ class TransferStoreTest {
         f.transfers().create(id, Direction.INCOMING, alice, "a", 1, "x/y", hash, null);
         f.contacts().remove(alice);
         assertThat(f.transfers().get(id)).isEmpty();
-        f.events.drain();
+        f.events.takeAll();
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.rtc.SignalingPipe;
 import dev.parley.client.TransferId;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
@@ -15,6 +16,7 @@ import dev.parley.protocol.peer.FileAccept;
 import dev.parley.protocol.peer.FileOffer;
 import dev.parley.protocol.peer.FileResult;
 import dev.parley.protocol.peer.PeerMessage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bob's real engine against "mallory", a peer that speaks the wire protocol by hand: hostile names,
  * and a sender that sends more than it declared.
  */
+@Tag("native")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HostilePeerTest {
 
@@ -84,8 +87,8 @@ class HostilePeerTest {
                 malloryOpen.add(label);
             }
         };
-        Relay m2b = new Relay("m2b");
-        Relay b2m = new Relay("b2m");
+        SignalingPipe m2b = new SignalingPipe("m2b");
+        SignalingPipe b2m = new SignalingPipe("b2m");
         malloryLink = new LinkAdapter(bob.id, recorder);
         LinkAdapter bobLink = new LinkAdapter(mallory, bob.feature());
         PeerSession m = rtcMallory.newSession(mallory.value(), bob.id.value(), m2b, DescriptionVerifier.ACCEPT_ALL, malloryLink);
@@ -146,7 +149,7 @@ class HostilePeerTest {
         byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
         for (String[] c : cases) {
             UUID id = offerAndSend(c[0], content, content.length, content);
-            Completed done = bob.events.await(Completed.class, e -> e.id().value().equals(id), WAIT);
+            Completed done = bob.events.offeredStartedCompleted(new dev.parley.client.TransferId(id), 0, WAIT);
             assertThat(done.file().getParent()).isEqualTo(dir);
             assertThat(done.file().getFileName().toString()).isEqualTo(c[1]);
             assertThat(Files.readString(done.file())).isEqualTo("hello");
@@ -164,12 +167,15 @@ class HostilePeerTest {
         connect();
         byte[] declared = "12345".getBytes(StandardCharsets.UTF_8);
         UUID id = offerAndSend("liar.txt", declared, declared.length, "1234567890".getBytes(StandardCharsets.UTF_8));
-        Failed failed = bob.events.await(Failed.class, WAIT);
+        bob.events.next(TransferRecorder.Offered.class, WAIT);
+        bob.events.next(TransferRecorder.Started.class, WAIT);
+        Failed failed = bob.events.next(Failed.class, WAIT);
         assertThat(failed.reason()).isEqualTo("size-exceeded");
         assertThat(awaitControl(FileResult.class)).isEqualTo(new FileResult(id, false, "size-exceeded"));
         assertThat(bob.downloadsListing()).isEmpty();
         assertThat(bob.store.transfers().get(new dev.parley.client.TransferId(id)).orElseThrow().state())
                 .isEqualTo(TransferState.FAILED);
+        bob.events.assertExhausted();
     }
 
     @Test

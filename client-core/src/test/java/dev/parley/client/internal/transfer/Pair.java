@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.rtc.SignalingPipe;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.RtcConfig;
@@ -24,8 +25,8 @@ final class Pair implements AutoCloseable {
     final Side bob;
     private final RtcRuntime rtcA = RtcRuntime.create(RtcConfig.defaults());
     private final RtcRuntime rtcB = RtcRuntime.create(RtcConfig.defaults());
-    private Relay aToB;
-    private Relay bToA;
+    private SignalingPipe aToB;
+    private SignalingPipe bToA;
     PeerSession sessionA;
     PeerSession sessionB;
     private LinkAdapter linkA;
@@ -44,8 +45,8 @@ final class Pair implements AutoCloseable {
 
     /** New sessions both ways; returns once both links are up. */
     void connect() throws Exception {
-        aToB = new Relay("a2b");
-        bToA = new Relay("b2a");
+        aToB = new SignalingPipe("a2b");
+        bToA = new SignalingPipe("b2a");
         linkA = new LinkAdapter(bob.id, alice.feature());
         linkB = new LinkAdapter(alice.id, bob.feature());
         sessionA = rtcA.newSession(alice.id.value(), bob.id.value(), aToB, DescriptionVerifier.ACCEPT_ALL, linkA);

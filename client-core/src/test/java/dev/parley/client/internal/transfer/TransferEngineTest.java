@@ -7,6 +7,8 @@ import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferState;
 import dev.parley.client.internal.transfer.TransferRecorder.Cancelled;
+import dev.parley.client.internal.transfer.TransferRecorder.Event;
+import dev.parley.testing.EventRecorder;
 import dev.parley.client.internal.transfer.TransferRecorder.Completed;
 import dev.parley.client.internal.transfer.TransferRecorder.Declined;
 import dev.parley.client.internal.transfer.TransferRecorder.Failed;
@@ -14,6 +16,7 @@ import dev.parley.client.internal.transfer.TransferRecorder.Offered;
 import dev.parley.client.internal.transfer.TransferRecorder.Progress;
 import dev.parley.client.internal.transfer.TransferRecorder.Started;
 import dev.parley.protocol.peer.FileAccept;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +35,7 @@ import static dev.parley.client.internal.transfer.Pair.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two real engines over real webrtc-java sessions in one JVM, real SQLite, real files. */
+@Tag("native")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TransferEngineTest {
 
@@ -77,14 +81,14 @@ class TransferEngineTest {
         String sha = FileHash.sha256(src, Files.size(src));
 
         TransferId id = pair.alice.engine.sendFile(pair.bob.id, src, "application/pdf").get(10, TimeUnit.SECONDS);
-        Offered offered = pair.bob.events.await(Offered.class, WAIT);
+        Offered offered = pair.bob.events.next(Offered.class, WAIT);
         assertThat(offered.offer()).isEqualTo(new TransferOffer(id, pair.alice.id, "report.pdf", Files.size(src),
                 "application/pdf", sha));
         assertThat(pair.bob.store.transfers().get(id).orElseThrow().state()).isEqualTo(TransferState.OFFERED);
 
         pair.bob.engine.accept(id);
-        Completed atBob = pair.bob.events.await(Completed.class, WAIT);
-        Completed atAlice = pair.alice.events.await(Completed.class, WAIT);
+        Completed atBob = pair.bob.events.startedCompleted(id, Direction.INCOMING, 0, WAIT);
+        Completed atAlice = pair.alice.events.startedCompleted(id, Direction.OUTGOING, 0, WAIT);
 
         assertThat(atBob.file()).isEqualTo(pair.bob.downloads.toRealPath().resolve("report.pdf"));
         assertThat(atBob.sha256()).isEqualTo(sha);
@@ -96,20 +100,23 @@ class TransferEngineTest {
         assertThat(rec.verifiedOffset()).isEqualTo(Files.size(src));
         assertThat(pair.bob.store.transfers().partPath(id)).contains(atBob.file().toString());
         assertThat(pair.alice.store.transfers().get(id).orElseThrow().state()).isEqualTo(TransferState.COMPLETED);
-        List<TransferProgress> progress = pair.bob.events.history().stream()
+        List<TransferProgress> progress = pair.bob.events.ignoredHistory(Progress.class).stream()
                 .filter(e -> e instanceof Progress).map(e -> ((Progress) e).p()).toList();
         assertThat(progress).isNotEmpty();
         assertThat(progress.get(progress.size() - 1).bytes()).isEqualTo(Files.size(src));
         assertThat(progress).extracting(TransferProgress::bytes).isSorted();
-        assertThat(pair.bob.events.threads).allMatch(t -> t.startsWith("parley-transfer-control"));
+        assertThat(pair.bob.events.threads()).allMatch(t -> t.startsWith("parley-transfer-control"));
 
         // The same name again never overwrites: "report (1).pdf".
         TransferId second = pair.alice.engine.sendFile(pair.bob.id, src, "application/pdf").get(10, TimeUnit.SECONDS);
-        pair.bob.events.await(Offered.class, o -> o.offer().id().equals(second), WAIT);
+        pair.bob.events.expectNext(Offered.class, "o.offer().id().equals(second)", o -> o.offer().id().equals(second), WAIT);
         pair.bob.engine.accept(second);
-        Completed again = pair.bob.events.await(Completed.class, c -> c.id().equals(second), WAIT);
+        Completed again = pair.bob.events.startedCompleted(second, Direction.INCOMING, 0, WAIT);
         assertThat(again.file().getFileName().toString()).isEqualTo("report (1).pdf");
         assertThat(Files.mismatch(src, atBob.file())).isEqualTo(-1);
+        pair.alice.events.startedCompleted(second, Direction.OUTGOING, 0, WAIT);
+        pair.bob.events.assertExhausted();
+        pair.alice.events.assertExhausted();
     }
 
     @Test
@@ -121,19 +128,23 @@ class TransferEngineTest {
         Path big = randomFile(outbox(), "big.bin", 1024 * 1024 + 1, 2);
 
         TransferId e = pair.alice.engine.sendFile(pair.bob.id, empty, "text/plain").get(10, TimeUnit.SECONDS);
-        Completed done = pair.bob.events.await(Completed.class, c -> c.id().equals(e), WAIT);
+        // Nothing to stream: offered and at once complete, with no start.
+        pair.bob.events.expectNext(Offered.class, "offer of the empty file", o -> o.offer().id().equals(e), WAIT);
+        Completed done = pair.bob.events.next(Completed.class, WAIT);
+        assertThat(done.id()).isEqualTo(e);
         assertThat(Files.size(done.file())).isZero();
-        pair.alice.events.await(Completed.class, c -> c.id().equals(e), WAIT);
+        assertThat(pair.alice.events.next(Completed.class, WAIT).id()).isEqualTo(e);
 
         TransferId b = pair.alice.engine.sendFile(pair.bob.id, big, null).get(10, TimeUnit.SECONDS);
-        Offered o = pair.bob.events.await(Offered.class, x -> x.offer().id().equals(b), WAIT);
+        Offered o = pair.bob.events.expectNext(Offered.class, "x.offer().id().equals(b)", x -> x.offer().id().equals(b), WAIT);
         assertThat(o.offer().mediaType()).isEqualTo("application/octet-stream");
         // Over the cap: it waits for the user. Declining ends it on both sides.
         assertThat(pair.bob.store.transfers().get(b).orElseThrow().state()).isEqualTo(TransferState.OFFERED);
         pair.bob.engine.decline(b);
-        Declined declined = pair.alice.events.await(Declined.class, WAIT);
+        Declined declined = pair.alice.events.next(Declined.class, WAIT);
         assertThat(declined.id()).isEqualTo(b);
         assertThat(declined.reason()).isEqualTo("declined");
+        pair.alice.events.assertExhausted();
         assertThat(pair.alice.store.transfers().get(b).orElseThrow().state()).isEqualTo(TransferState.REJECTED);
         assertThat(pair.bob.store.transfers().get(b).orElseThrow().state()).isEqualTo(TransferState.REJECTED);
         assertThat(pair.bob.downloadsListing()).extracting(p -> p.getFileName().toString()).containsExactly("empty.txt");
@@ -147,19 +158,25 @@ class TransferEngineTest {
         Path src = randomFile(outbox(), "movie.mkv", 32 * 1024 * 1024, 3);
 
         TransferId first = pair.alice.engine.sendFile(pair.bob.id, src, "video/x-matroska").get(10, TimeUnit.SECONDS);
-        pair.alice.events.await(Started.class, s -> s.id().equals(first), WAIT);
+        pair.alice.events.expectNext(Started.class, "s.id().equals(first)", s -> s.id().equals(first), WAIT);
         pair.alice.engine.cancel(first);
-        Cancelled atAlice = pair.alice.events.await(Cancelled.class, WAIT);
-        Cancelled atBob = pair.bob.events.await(Cancelled.class, WAIT);
+        Cancelled atAlice = pair.alice.events.next(Cancelled.class, WAIT);
+        pair.bob.events.expectNext(Offered.class, "offer of the first", o -> o.offer().id().equals(first), WAIT);
+        pair.bob.events.expectNext(Started.class, "start of the first", x -> x.id().equals(first), WAIT);
+        Cancelled atBob = pair.bob.events.next(Cancelled.class, WAIT);
         assertThat(atAlice.byPeer()).isFalse();
         assertThat(atBob.byPeer()).isTrue();
         assertThat(atBob.id()).isEqualTo(first);
 
         TransferId second = pair.alice.engine.sendFile(pair.bob.id, src, "video/x-matroska").get(10, TimeUnit.SECONDS);
-        pair.bob.events.await(Started.class, s -> s.id().equals(second), WAIT);
+        pair.bob.events.expectNext(Offered.class, "offer of the second", o -> o.offer().id().equals(second), WAIT);
+        pair.bob.events.expectNext(Started.class, "s.id().equals(second)", s -> s.id().equals(second), WAIT);
         pair.bob.engine.cancel(second);
-        Cancelled bobSide = pair.bob.events.await(Cancelled.class, c -> c.id().equals(second), WAIT);
-        Cancelled aliceSide = pair.alice.events.await(Cancelled.class, c -> c.id().equals(second), WAIT);
+        Cancelled bobSide = pair.bob.events.expectNext(Cancelled.class, "c.id().equals(second)", c -> c.id().equals(second), WAIT);
+        pair.alice.events.expectNext(Started.class, "start of the second", x -> x.id().equals(second), WAIT);
+        Cancelled aliceSide = pair.alice.events.expectNext(Cancelled.class, "c.id().equals(second)", c -> c.id().equals(second), WAIT);
+        pair.alice.events.assertExhausted();
+        pair.bob.events.assertExhausted();
         assertThat(bobSide.byPeer()).isFalse();
         assertThat(aliceSide.byPeer()).isTrue();
 
@@ -177,7 +194,7 @@ class TransferEngineTest {
         pair.connect();
         Path src = randomFile(outbox(), "data.bin", 2 * 1024 * 1024 + 7, 4);
         TransferId id = pair.alice.engine.sendFile(pair.bob.id, src, null).get(10, TimeUnit.SECONDS);
-        pair.bob.events.await(Offered.class, WAIT);
+        pair.bob.events.next(Offered.class, WAIT);
         try (RandomAccessFile f = new RandomAccessFile(src.toFile(), "rw")) { // one byte changes after the offer
             f.seek(1_000_000);
             int b = f.read();
@@ -185,8 +202,10 @@ class TransferEngineTest {
             f.write(b ^ 0x40);
         }
         pair.bob.engine.accept(id);
-        Failed atBob = pair.bob.events.await(Failed.class, WAIT);
-        Failed atAlice = pair.alice.events.await(Failed.class, WAIT);
+        pair.bob.events.next(Started.class, WAIT);
+        Failed atBob = pair.bob.events.next(Failed.class, WAIT);
+        pair.alice.events.next(Started.class, WAIT);
+        Failed atAlice = pair.alice.events.next(Failed.class, WAIT);
         assertThat(atBob.reason()).isEqualTo("sha256-mismatch");
         assertThat(atAlice.reason()).isEqualTo("sha256-mismatch");
         assertThat(pair.bob.downloadsListing()).isEmpty();
@@ -209,16 +228,33 @@ class TransferEngineTest {
         TransferId t1 = f1.get(10, TimeUnit.SECONDS);
         TransferId t2 = f2.get(10, TimeUnit.SECONDS);
         TransferId t3 = f3.get(10, TimeUnit.SECONDS);
-        Path got1 = pair.bob.events.await(Completed.class, c -> c.id().equals(t1), WAIT).file();
-        Path got2 = pair.bob.events.await(Completed.class, c -> c.id().equals(t2), WAIT).file();
-        Path got3 = pair.alice.events.await(Completed.class, c -> c.id().equals(t3), WAIT).file();
-        assertThat(Files.mismatch(a1, got1)).isEqualTo(-1);
-        assertThat(Files.mismatch(a2, got2)).isEqualTo(-1);
-        assertThat(Files.mismatch(b1, got3)).isEqualTo(-1);
-        for (TransferId t : List.of(t1, t2)) {
-            pair.alice.events.await(Completed.class, c -> c.id().equals(t), WAIT);
+        // Three transfers interleave: each side sees every one's events exactly once, in any order.
+        List<Event> atBob = pair.bob.events.expectInAnyOrder(all(List.of(t1, t2), List.of(t3)));
+        List<Event> atAlice = pair.alice.events.expectInAnyOrder(all(List.of(t3), List.of(t1, t2)));
+        assertThat(Files.mismatch(a1, completion(atBob, t1))).isEqualTo(-1);
+        assertThat(Files.mismatch(a2, completion(atBob, t2))).isEqualTo(-1);
+        assertThat(Files.mismatch(b1, completion(atAlice, t3))).isEqualTo(-1);
+        pair.bob.events.assertExhausted();
+        pair.alice.events.assertExhausted();
+    }
+
+    /** Offer, start and completion of each incoming transfer; start and completion of each outgoing one. */
+    static List<EventRecorder.Expectation<Event>> all(List<TransferId> incoming, List<TransferId> outgoing) {
+        List<EventRecorder.Expectation<Event>> out = new java.util.ArrayList<>();
+        for (TransferId t : incoming) {
+            out.add(EventRecorder.event("offer " + t, e -> e instanceof Offered o && o.offer().id().equals(t)));
+            out.add(EventRecorder.event("incoming start " + t, e -> e instanceof Started x && x.id().equals(t) && x.direction() == Direction.INCOMING));
+            out.add(EventRecorder.event("incoming completion " + t, e -> e instanceof Completed c && c.id().equals(t)));
         }
-        pair.bob.events.await(Completed.class, c -> c.id().equals(t3), WAIT);
+        for (TransferId t : outgoing) {
+            out.add(EventRecorder.event("outgoing start " + t, e -> e instanceof Started x && x.id().equals(t) && x.direction() == Direction.OUTGOING));
+            out.add(EventRecorder.event("outgoing completion " + t, e -> e instanceof Completed c && c.id().equals(t)));
+        }
+        return out;
+    }
+
+    static Path completion(List<Event> events, TransferId id) {
+        return events.stream().filter(e -> e instanceof Completed c && c.id().equals(id)).map(e -> ((Completed) e).file()).findFirst().orElseThrow();
     }
 
     @Test
@@ -229,15 +265,21 @@ class TransferEngineTest {
         long size = 48L * 1024 * 1024;
         Path src = randomFile(outbox(), "resume.bin", size, 8);
         TransferId id = pair.alice.engine.sendFile(pair.bob.id, src, null).get(10, TimeUnit.SECONDS);
-        pair.bob.events.await(Progress.class, p -> p.p().bytes() >= size / 4, WAIT);
+        pair.bob.events.awaitBytes(size / 4, WAIT);
         pair.disconnect();
         assertThat(pair.bob.events.count(Completed.class, id)).isZero();
         long partLength = Files.size(pair.bob.downloads.resolve(id + ".part"));
         assertThat(partLength).isLessThan(size);
 
         pair.connect();
-        Completed done = pair.bob.events.await(Completed.class, WAIT);
-        pair.alice.events.await(Completed.class, WAIT);
+        pair.bob.events.expectNext(Offered.class, "the offer", o -> o.offer().id().equals(id), WAIT);
+        pair.bob.events.expectNext(Started.class, "the start", x -> x.id().equals(id) && x.offset() == 0, WAIT);
+        Started again = pair.bob.events.expectNext(Started.class, "the resume", x -> x.id().equals(id) && x.offset() > 0, WAIT);
+        Completed done = pair.bob.events.next(Completed.class, WAIT);
+        pair.alice.events.expectNext(Started.class, "the start", x -> x.id().equals(id) && x.offset() == 0, WAIT);
+        pair.alice.events.startedCompleted(id, Direction.OUTGOING, again.offset(), WAIT);
+        pair.bob.events.assertExhausted();
+        pair.alice.events.assertExhausted();
         assertThat(Files.mismatch(src, done.file())).isEqualTo(-1);
         List<Long> offsets = pair.alice.controlIn.stream().filter(m -> m instanceof FileAccept)
                 .map(m -> ((FileAccept) m).offset()).toList();
@@ -258,22 +300,26 @@ class TransferEngineTest {
         Path src = randomFile(outbox(), "restart.bin", size, 9);
         TransferId id = pair.alice.engine.sendFile(pair.bob.id, src, null).get(10, TimeUnit.SECONDS);
 
-        pair.bob.events.await(Progress.class, p -> p.p().bytes() >= size / 4, WAIT);
+        pair.bob.events.awaitBytes(size / 4, WAIT);
         pair.disconnect();
         pair.bob.restart(); // the receiver quits and starts again
         assertThat(pair.bob.store.transfers().get(id).orElseThrow().state()).isEqualTo(TransferState.PAUSED);
         long afterBobRestart = pair.bob.store.transfers().get(id).orElseThrow().verifiedOffset();
         assertThat(afterBobRestart).isPositive();
         pair.connect();
-        Started resumed = pair.bob.events.await(Started.class, WAIT);
+        Started resumed = pair.bob.events.next(Started.class, WAIT);
         assertThat(resumed.offset()).isGreaterThanOrEqualTo(afterBobRestart);
 
-        pair.bob.events.await(Progress.class, p -> p.p().bytes() >= size * 2 / 3, WAIT);
+        pair.bob.events.awaitBytes(size * 2 / 3, WAIT);
         pair.disconnect();
         pair.alice.restart(); // now the sender
         pair.connect();
-        Completed done = pair.bob.events.await(Completed.class, WAIT);
-        pair.alice.events.await(Completed.class, WAIT);
+        pair.bob.events.next(Started.class, WAIT); // resumed again after the sender's restart
+        Completed done = pair.bob.events.next(Completed.class, WAIT);
+        pair.alice.events.next(Started.class, WAIT);
+        pair.alice.events.next(Completed.class, WAIT);
+        pair.bob.events.assertExhausted();
+        pair.alice.events.assertExhausted();
         assertThat(Files.mismatch(src, done.file())).isEqualTo(-1);
         assertThat(pair.alice.store.transfers().get(id).orElseThrow().state()).isEqualTo(TransferState.COMPLETED);
         assertNoPartFiles(pair.bob);
@@ -287,7 +333,7 @@ class TransferEngineTest {
         long size = 48L * 1024 * 1024;
         Path src = randomFile(outbox(), "crash.bin", size, 10);
         TransferId id = pair.alice.engine.sendFile(pair.bob.id, src, null).get(10, TimeUnit.SECONDS);
-        pair.bob.events.await(Progress.class, p -> p.p().bytes() >= size / 3, WAIT);
+        pair.bob.events.awaitBytes(size / 3, WAIT);
         pair.disconnect();
         assertThat(pair.bob.events.count(Completed.class, id)).as("still unfinished when the link went").isZero();
         pair.bob.stop();
@@ -302,9 +348,9 @@ class TransferEngineTest {
         long verified = pair.bob.store.transfers().get(id).orElseThrow().verifiedOffset();
         assertThat(verified).isPositive().isLessThan(Files.size(part));
         pair.connect();
-        Started resumed = pair.bob.events.await(Started.class, WAIT);
+        Started resumed = pair.bob.events.next(Started.class, WAIT);
         assertThat(resumed.offset()).isEqualTo(verified);
-        Completed done = pair.bob.events.await(Completed.class, WAIT);
+        Completed done = pair.bob.events.next(Completed.class, WAIT);
         assertThat(Files.mismatch(src, done.file())).isEqualTo(-1);
     }
 }

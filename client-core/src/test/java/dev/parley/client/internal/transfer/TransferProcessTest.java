@@ -8,6 +8,7 @@ import dev.parley.client.TransferId;
 import dev.parley.client.internal.transfer.TransferRecorder.Completed;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.peer.FileAccept;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JVM by real peer sessions and a socket for signaling: files larger than the receiver's heap arrive,
  * and a receiver killed with SIGKILL resumes from what it had on disk.
  */
+@Tag("native")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TransferProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -165,7 +167,8 @@ class TransferProcessTest {
         assertThat(f[1]).isEqualTo(sha);
         long peak = Long.parseLong(f[2]);
         Path saved = Path.of(f[3]);
-        alice.events.await(Completed.class, c -> c.id().equals(id), WAIT);
+        alice.events.startedCompleted(id, dev.parley.client.Direction.OUTGOING, 0, WAIT);
+        alice.events.assertExhausted();
         assertThat(Files.size(saved)).isEqualTo(size);
         assertThat(FileHash.sha256(saved, size)).isEqualTo(sha);
         assertThat(peak).as("receiver's peak heap (-Xmx64m)").isLessThan(64 * MIB);
@@ -190,7 +193,9 @@ class TransferProcessTest {
         long resumedAt = Long.parseLong(started.split(" ")[2]);
         String done = second.awaitEvent(l -> l.startsWith("completed") || l.startsWith("failed"));
         assertThat(done).startsWith("completed " + sha);
-        alice.events.await(Completed.class, c -> c.id().equals(id), WAIT);
+        alice.events.expectNext(TransferRecorder.Started.class, "the first start", x -> x.id().equals(id) && x.offset() == 0, WAIT);
+        alice.events.startedCompleted(id, dev.parley.client.Direction.OUTGOING, resumedAt, WAIT);
+        alice.events.assertExhausted();
 
         List<Long> offsets = alice.controlIn.stream().filter(m -> m instanceof FileAccept)
                 .map(m -> ((FileAccept) m).offset()).toList();

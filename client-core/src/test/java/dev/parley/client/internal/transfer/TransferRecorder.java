@@ -7,16 +7,11 @@ import dev.parley.client.TransferId;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import dev.parley.testing.EventRecorder;
 
-/** Records every {@link TransferListener} event; tests wait a bounded time for the one they expect. */
-final class TransferRecorder implements TransferListener {
+/** Every {@link TransferListener} callback into the shared strict {@link EventRecorder}: tests take them in order. */
+final class TransferRecorder extends EventRecorder<TransferRecorder.Event> implements TransferListener {
     sealed interface Event permits Offered, Started, Progress, Completed, Failed, Cancelled, Declined { }
 
     record Offered(TransferOffer offer) implements Event { }
@@ -33,20 +28,57 @@ final class TransferRecorder implements TransferListener {
 
     record Declined(TransferId id, String reason) implements Event { }
 
-    private final String name;
-    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
-    private final List<Event> history = new CopyOnWriteArrayList<>();
-    private final List<Event> pending = new ArrayList<>();
-    final List<String> threads = new CopyOnWriteArrayList<>();
+    private final Object progressLock = new Object();
+    private long maxBytes;
 
     TransferRecorder(String name) {
-        this.name = name;
+        super(name);
+        timeout(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Declares progress noise: it comes per chunk, between any two events. The highest byte count seen
+     * stays available to {@link #awaitBytes}, and every progress event to {@code ignoredHistory(Progress.class)}.
+     */
+    TransferRecorder ignoringProgress() {
+        ignoring("progress", e -> {
+            if (!(e instanceof Progress p)) return false;
+            synchronized (progressLock) {
+                maxBytes = Math.max(maxBytes, p.p().bytes());
+                progressLock.notifyAll();
+            }
+            return true;
+        });
+        return this;
+    }
+
+    /** Waits (bounded, failing) until progress has reported at least {@code bytes}. */
+    void awaitBytes(long bytes, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progressLock) {
+            while (maxBytes < bytes) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new AssertionError(name() + ": progress stayed at " + maxBytes + " of the " + bytes + " awaited");
+                TimeUnit.NANOSECONDS.timedWait(progressLock, left);
+            }
+        }
+    }
+
+    /** The next events must be this incoming transfer's offer, start at {@code offset} and completion. */
+    Completed offeredStartedCompleted(TransferId id, long offset, Duration timeout) {
+        expectNext(Offered.class, "offer of " + id, o -> o.offer().id().equals(id), timeout);
+        return startedCompleted(id, Direction.INCOMING, offset, timeout);
+    }
+
+    /** The next events must be this transfer's start (in {@code direction}, at {@code offset}) and completion. */
+    Completed startedCompleted(TransferId id, Direction direction, long offset, Duration timeout) {
+        expectNext(Started.class, direction + " start of " + id + " at " + offset,
+                x -> x.id().equals(id) && x.direction() == direction && x.offset() == offset, timeout);
+        return expectNext(Completed.class, "completion of " + id, c -> c.id().equals(id) && c.direction() == direction, timeout);
     }
 
     private void add(Event e) {
-        threads.add(Thread.currentThread().getName());
-        history.add(e);
-        queue.add(e);
+        record(e);
     }
 
     @Override
@@ -84,46 +116,9 @@ final class TransferRecorder implements TransferListener {
         add(new Declined(id, reason));
     }
 
-    <T extends Event> T await(Class<T> type, Predicate<T> match, Duration timeout) throws InterruptedException {
-        for (var it = pending.iterator(); it.hasNext(); ) {
-            Event e = it.next();
-            if (type.isInstance(e) && match.test(type.cast(e))) {
-                it.remove();
-                return type.cast(e);
-            }
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            Event e = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError(name + ": no matching " + type.getSimpleName() + " within " + timeout
-                        + "; history " + terminalHistory());
-            }
-            if (type.isInstance(e) && match.test(type.cast(e))) {
-                return type.cast(e);
-            }
-            if (!(e instanceof Progress)) {
-                pending.add(e);
-            }
-        }
-    }
-
-    <T extends Event> T await(Class<T> type, Duration timeout) throws InterruptedException {
-        return await(type, e -> true, timeout);
-    }
-
-    List<Event> history() {
-        return List.copyOf(history);
-    }
-
-    /** The history without progress events, for failure messages. */
-    List<Event> terminalHistory() {
-        return history.stream().filter(e -> !(e instanceof Progress)).toList();
-    }
-
+    /** Recorded events of a type for one transfer so far. */
     long count(Class<? extends Event> type, TransferId id) {
-        return history.stream().filter(type::isInstance).filter(e -> idOf(e).equals(id)).count();
+        return history().stream().filter(type::isInstance).filter(e -> idOf(e).equals(id)).count();
     }
 
     static TransferId idOf(Event e) {
