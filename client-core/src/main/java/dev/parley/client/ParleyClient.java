@@ -58,8 +58,8 @@ public final class ParleyClient implements AutoCloseable {
         this.store = store;
         this.rtc = rtc;
         this.detectionNotice = detectionNotice;
-        this.events = new EventStream(listener, store, config.manualAck());
         Scheduler scheduler = Scheduler.system();
+        this.events = new EventStream(listener, store, config.manualAck(), scheduler);
         this.sessions = new SessionManager(identity.publicKey().peerId(), rtc, new SessionProofs(identity, config.clock()),
                 store.contacts(), events, scheduler);
         this.chat = new ChatEngine(store.messages(), sessions::connect, events, config.clock(), scheduler);

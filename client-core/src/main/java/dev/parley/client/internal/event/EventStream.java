@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * the app's acknowledged cursor (those committed before a crash whose callback never ran or never
  * returned), then live ones follow. The cursor is the highest number up to which every stored event
  * has been delivered (events committed on different threads may be published out of number order)
- * and returned from normally (or, with manual ack, what the app acknowledged); it is written after
- * each burst of events, so a crash re-delivers at most the events of the last burst.
+ * and returned from normally (or, with manual ack, what the app acknowledged); it is written at
+ * most {@link #ACK_DELAY} after an event it does not cover (and every {@link #ACK_EVERY} events),
+ * so a crash re-delivers at most the events of that last half second.
  * {@link #close()} delivers {@link ParleyEvent.Closed} last; nothing is delivered after it.
  */
 @Slf4j
@@ -35,6 +36,12 @@ public final class EventStream implements EventSink, AutoCloseable {
     static final int REPLAY_PAGE = 500;
     /** Cursor written at least every so many delivered stored events, even while busy. */
     static final int ACK_EVERY = 256;
+    /**
+     * Otherwise the cursor is written this long after the first event it does not cover yet: one
+     * extra durable commit per interval, not per event (writing it per event halved chat throughput:
+     * every send paid a second fsync). A crash re-delivers at most this much.
+     */
+    static final java.time.Duration ACK_DELAY = java.time.Duration.ofMillis(500);
 
     private final ParleyListener listener;
     private final ProfileStore store;
@@ -54,9 +61,13 @@ public final class EventStream implements EventSink, AutoCloseable {
     private final TreeSet<Long> deliveredAbove = new TreeSet<>();
     private long persisted;
     private int sincePersist;
+    private boolean persistScheduled;
+    private final dev.parley.client.internal.time.Scheduler scheduler;
 
     /** Listens to {@code store}'s commits from now on; nothing is delivered before {@link #start()}. */
-    public EventStream(ParleyListener listener, ProfileStore store, boolean manualAck) {
+    public EventStream(ParleyListener listener, ProfileStore store, boolean manualAck,
+                       dev.parley.client.internal.time.Scheduler scheduler) {
+        this.scheduler = scheduler;
         this.listener = listener == null ? new ParleyListener() {} : listener;
         this.store = store;
         this.eventLog = store.events();
@@ -160,9 +171,22 @@ public final class EventStream implements EventSink, AutoCloseable {
         sincePersist++;
     }
 
+    /** Writes the cursor when enough events passed, else arms one delayed write. */
     private void persistIfIdle() {
         if (manualAck || watermark == persisted) return;
-        if (!queue.isEmpty() && sincePersist < ACK_EVERY) return;
+        if (sincePersist >= ACK_EVERY) {
+            persistNow();
+        } else if (!persistScheduled) {
+            persistScheduled = true;
+            scheduler.schedule(ACK_DELAY, thread, () -> {
+                persistScheduled = false;
+                persistNow();
+            });
+        }
+    }
+
+    private void persistNow() {
+        if (manualAck || watermark == persisted) return;
         try {
             eventLog.ack(watermark);
             persisted = watermark;
@@ -179,7 +203,7 @@ public final class EventStream implements EventSink, AutoCloseable {
             if (closed) return;
             closed = true;
             thread.execute(() -> {
-                persistIfIdle();
+                persistNow();
                 try {
                     listener.onEvent(new ParleyEvent.Closed());
                 } catch (RuntimeException ex) {
