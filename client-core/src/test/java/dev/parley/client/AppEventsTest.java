@@ -6,9 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -204,27 +201,9 @@ class AppEventsTest {
     }
 
     private String startChild(String aliceContact, LinkedBlockingQueue<String> lines, boolean haltOnIncoming) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-Dparley.test.haltOnIncoming=" + haltOnIncoming,
-                "-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(), net.profile("bob").toString(),
-                net.uri().toString(), aliceContact);
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("bob.err").toFile()));
-        child = pb.start();
-        Process p = child;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) lines.add(line);
-            } catch (Exception ignored) {
-                // process gone
-            }
-        }, "bob-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        while (true) {
-            String line = lines.poll(60, TimeUnit.SECONDS);
-            assertThat(line).as("bob's READY line (stderr in " + dir.resolve("bob.err") + ")").isNotNull();
-            if (line.startsWith("READY ")) return line.substring(6);
-        }
+        PeerProcess.Child c = PeerProcess.start(net.profile("bob"), net.uri(), aliceContact, dir.resolve("bob.err"), lines,
+                "-Dparley.test.haltOnIncoming=" + haltOnIncoming);
+        child = c.process();
+        return c.contact();
     }
 }

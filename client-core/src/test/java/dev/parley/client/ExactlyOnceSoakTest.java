@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,27 +41,9 @@ class ExactlyOnceSoakTest {
 
     /** Starts Bob's client as a child JVM and waits for its READY line; returns his contact string. */
     String startBob(String aliceContact, LinkedBlockingQueue<String> lines) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                PeerProcess.class.getName(), net.profile("bob").toString(), net.uri().toString(), aliceContact);
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("bob.err").toFile()));
-        bob = pb.start();
-        Process p = bob;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) lines.add(line);
-            } catch (Exception ignored) {
-                // process gone
-            }
-        }, "bob-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        while (true) {
-            String line = lines.poll(60, TimeUnit.SECONDS);
-            assertThat(line).as("bob's READY line (stderr in " + dir.resolve("bob.err") + ")").isNotNull();
-            if (line.startsWith("READY ")) return line.substring(6);
-        }
+        PeerProcess.Child c = PeerProcess.start(net.profile("bob"), net.uri(), aliceContact, dir.resolve("bob.err"), lines);
+        bob = c.process();
+        return c.contact();
     }
 
     static int awaitReceived(LinkedBlockingQueue<String> lines, int atLeast) throws InterruptedException {

@@ -12,6 +12,40 @@ import java.nio.file.Path;
  * {@code -Dparley.test.haltOnIncoming=true} it halts (exit 3) inside the first incoming message's callback.
  */
 public final class PeerProcess {
+    /** A started child: its process, and the contact string it printed when READY. */
+    record Child(Process process, String contact) {}
+
+    /**
+     * Starts a PeerProcess JVM on {@code profile} (extra JVM flags first), copies its stdout lines into
+     * {@code lines} and returns once it printed READY (at most 60 s); stderr goes to {@code errFile}.
+     */
+    static Child start(java.nio.file.Path profile, URI server, String contactToAdd, java.nio.file.Path errFile,
+                       java.util.concurrent.BlockingQueue<String> lines, String... jvmFlags) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC"));
+        cmd.addAll(java.util.List.of(jvmFlags));
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(),
+                profile.toString(), server.toString(), contactToAdd));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
+        Process p = pb.start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) lines.add(line);
+            } catch (Exception ignored) {
+                // process gone
+            }
+        }, "peer-process-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        while (true) {
+            String line = lines.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (line == null) throw new AssertionError("no READY line from the child within 60 s (stderr in " + errFile + ")");
+            if (line.startsWith("READY ")) return new Child(p, line.substring(6));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         ParleyClient c = ParleyClient.open(ParleyConfig.builder(Path.of(args[0])).server(URI.create(args[1])).build(),
                 new ParleyListener() {

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.internal.time.ManualScheduler;
 import dev.parley.client.CallId;
 import dev.parley.client.CallStats;
 import dev.parley.client.CallRecord;
@@ -32,8 +33,14 @@ class CallEngineTest {
     private final CallRecorder recB = new CallRecorder("B").ignoringStats();
 
     private void start(CallConfig config) throws Exception {
+        start(config, null);
+    }
+
+    /** {@code callerTime} non-null: A's clock and timers are that scheduler's. */
+    private void start(CallConfig config, ManualScheduler callerTime) throws Exception {
         peers = new TwoPeers();
-        engineA = new CallEngine(recA, config, Clock.systemUTC());
+        engineA = callerTime == null ? new CallEngine(recA, config, Clock.systemUTC())
+                : new CallEngine(recA, config, callerTime.clock(), callerTime);
         engineB = new CallEngine(recB, config, Clock.systemUTC());
         peers.partyA.feature = engineA;
         peers.partyB.feature = engineB;
@@ -188,8 +195,15 @@ class CallEngineTest {
 
     @Test
     void anUnansweredCallRingsOutAsNoAnswerAndIsMissedAtTheCallee() throws Exception {
-        start(FAST.withRingTimeout(Duration.ofSeconds(1)));
+        // The caller's time is a ManualScheduler: the ring-out happens exactly at the ring timeout.
+        ManualScheduler time = new ManualScheduler();
+        Duration ring = Duration.ofSeconds(45);
+        start(FAST.withRingTimeout(ring), time);
         dialAndRing(CallAudio.devices());
+        assertThat(time.pendingCount()).as("the caller's ring timer").isEqualTo(1);
+        time.advance(ring.minusMillis(1));
+        assertThat(time.pendingCount()).as("not due a millisecond early").isEqualTo(1);
+        time.advance(Duration.ofMillis(1));
         CallRecord a = recA.ended(WAIT);
         CallRecord b = recB.ended(WAIT);
         assertThat(a.reason()).isEqualTo(CallEndReason.NO_ANSWER);
@@ -197,7 +211,7 @@ class CallEngineTest {
         assertThat(a.endedLocally()).isTrue();
         assertThat(b.endedLocally()).isFalse();
         assertThat(b.missed()).isTrue();
-        assertThat(Duration.between(a.startedAt(), a.endedAt())).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+        assertThat(Duration.between(a.startedAt(), a.endedAt())).isEqualTo(ring);
         recA.assertExhausted();
         recB.assertExhausted();
     }
