@@ -6,6 +6,10 @@ import dev.parley.client.internal.audio.CallAudio;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.WavSource;
 import org.junit.jupiter.api.Tag;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Speech generated with espeak-ng (22.05 kHz, so resampled on the way in) crosses a call and keeps its
- * shape: the 20 ms RMS energy envelope of what B recorded correlates (Pearson, at the best lag within
- * 1.5 s) with the original's at least {@link #MIN_CORRELATION}. Opus at its default rate typically
- * scores above 0.95 here; a muted, garbled or echo-mixed stream falls well below 0.8.
+ * shape: the 40 ms RMS energy envelope of what B recorded correlates (Pearson, each 1.6 s segment at
+ * its best lag within 1.5 s, mean over segments) with the original's at least {@link #MIN_CORRELATION}.
+ * Opus at its default rate scores 0.97-0.98 here; a muted, garbled or echo-mixed stream falls well below 0.8.
  */
 @Tag("native")
 class SpeechEnvelopeTest {
@@ -36,7 +40,8 @@ class SpeechEnvelopeTest {
         Process p = new ProcessBuilder("espeak-ng", "-w", speech.toString(), TEXT).redirectErrorStream(true).start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("espeak-ng (Debian package espeak-ng)").isZero();
-        double[] original = envelope(ToneAnalysis.read(resampled(speech)));
+        short[] originalPcm = pcm(resampled(speech));
+        double[] original = envelope(originalPcm, 0, originalPcm.length / WINDOW);
 
         CallRecorder recA = new CallRecorder("A").ignoringStats();
         CallRecorder recB = new CallRecorder("B").ignoringStats();
@@ -55,24 +60,31 @@ class SpeechEnvelopeTest {
             recA.next(CallEvent.Dialing.class, Party.WAIT);
             recA.next(CallEvent.Answered.class, Party.WAIT);
             // the speech plus 1.5 s of set-up and tail, in 10 ms frames
-            assertThat(atB.awaitFramesWritten(original.length * 2L + 150, Duration.ofSeconds(30))).isTrue();
+            assertThat(atB.awaitFramesWritten(originalPcm.length / 480L + 150, Duration.ofSeconds(30))).isTrue();
             a.hangUp(id);
             recB.next(CallEvent.Answered.class, Party.WAIT);
             recB.ended(Party.WAIT);
         }
-        double[] received = envelope(ToneAnalysis.read(heard));
-        double best = -1;
-        int bestLag = 0;
-        for (int lag = 0; lag + original.length <= received.length && lag <= 75; lag++) {
-            double r = pearson(original, received, lag);
-            if (r > best) {
-                best = r;
-                bestLag = lag;
+        // Each 1.6 s segment is aligned on its own, at sample level (2 ms steps over 1.5 s): the receiver's
+        // jitter buffer time-stretches (headless playout runs ~0.3 % slow and NetEq catches up), so one lag
+        // for the whole 6.5 s drifts by tens of ms and costs correlation that is there (halves measured
+        // 0.94-0.98 where one global lag gave 0.72-0.92). The mean of the segments must reach the bar.
+        short[] heardPcm = pcm(heard);
+        List<Double> segments = new ArrayList<>();
+        for (int seg = 0; seg + SEGMENT <= original.length; seg += SEGMENT) {
+            double[] part = Arrays.copyOfRange(original, seg, seg + SEGMENT);
+            int start = seg * WINDOW;
+            double best = -1;
+            for (int offset = 0; offset <= 72_000 && start + offset + SEGMENT * WINDOW <= heardPcm.length; offset += 96) {
+                best = Math.max(best, pearson(part, envelope(heardPcm, start + offset, SEGMENT), 0));
             }
+            segments.add(best);
         }
-        System.out.printf("speech envelope correlation %.3f at lag %d ms over %d windows%n", best, bestLag * 20,
-                original.length);
-        assertThat(best).as("envelope correlation").isGreaterThanOrEqualTo(MIN_CORRELATION);
+        double mean = segments.stream().mapToDouble(Double::doubleValue).average().orElse(-1);
+        System.out.printf("speech envelope correlation %.3f (mean of %d segments: %s)%n", mean, segments.size(),
+                segments.stream().map(d -> String.format("%.3f", d)).toList());
+        assertThat(segments).as("whole segments of speech").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(mean).as("envelope correlation").isGreaterThanOrEqualTo(MIN_CORRELATION);
     }
 
     /** espeak-ng's 22.05 kHz file as 48 kHz 16-bit mono through the same converter the call uses. */
@@ -87,12 +99,35 @@ class SpeechEnvelopeTest {
         return out;
     }
 
-    static double[] envelope(ToneAnalysis t) {
-        double[] e = new double[t.windows()];
-        for (int w = 0; w < e.length; w++) {
-            e[w] = t.rms(w);
+    /** 40 ms at 48 kHz: syllables (~200 ms) stay resolved, codec noise within a window averages out. */
+    static final int WINDOW = 1920;
+    /** Windows per separately aligned segment (1.6 s). */
+    static final int SEGMENT = 40;
+
+    /** RMS of {@code n} consecutive 40 ms windows starting at sample {@code offset}, as a fraction of full scale. */
+    static double[] envelope(short[] pcm, int offset, int n) {
+        double[] e = new double[n];
+        for (int w = 0; w < n; w++) {
+            double sum = 0;
+            int from = offset + w * WINDOW;
+            for (int i = from; i < from + WINDOW; i++) {
+                double v = pcm[i] / 32768.0;
+                sum += v * v;
+            }
+            e[w] = Math.sqrt(sum / WINDOW);
         }
         return e;
+    }
+
+    /** The samples of a 16-bit mono 48 kHz WAV. */
+    static short[] pcm(Path wav) throws Exception {
+        try (javax.sound.sampled.AudioInputStream in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
+            assertThat(in.getFormat().getSampleRate()).isEqualTo(48_000f);
+            byte[] b = in.readAllBytes();
+            short[] s = new short[b.length / 2];
+            for (int i = 0; i < s.length; i++) s[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
+            return s;
+        }
     }
 
     static double pearson(double[] x, double[] y, int lag) {
