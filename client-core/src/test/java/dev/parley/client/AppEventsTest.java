@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +131,7 @@ class AppEventsTest {
         MessageId id = MessageId.random();
         ChatMessage once = alice.send(bob.peerId(), "only once", id);
         ChatMessage twice = alice.send(bob.peerId(), "only once", id);
-        assertThat(twice).isEqualTo(once);
+        assertThat(List.of(twice.id(), twice.seq(), twice.text())).isEqualTo(List.of(once.id(), once.seq(), once.text()));
         assertThatThrownBy(() -> alice.send(bob.peerId(), "something else", id))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already used");
         assertThat(b.rec.next(ParleyEvent.MessageAdded.class).message().id()).isEqualTo(id);
@@ -138,6 +139,18 @@ class AppEventsTest {
         assertThat(b.rec.next(ParleyEvent.MessageAdded.class).message().id()).as("nothing between: 'only once' came once")
                 .isEqualTo(sentinel.id());
         assertThat(alice.history(bob.peerId(), null, 10).items()).hasSize(2);
+
+        // The sender's app restarts and, unsure whether its send happened, sends the same id again.
+        alice.close();
+        ParleyClient aliceAgain = net.client("alice", new Events("alice again", liveAnd(ParleyEvent.ContactChanged.class,
+                ParleyEvent.MessageAdded.class, ParleyEvent.MessageStateChanged.class)));
+        ChatMessage retried = aliceAgain.send(bob.peerId(), "only once", id);
+        assertThat(List.of(retried.id(), retried.seq())).isEqualTo(List.of(once.id(), once.seq()));
+        ChatMessage sentinel2 = aliceAgain.send(bob.peerId(), "second sentinel");
+        assertThat(b.rec.next(ParleyEvent.MessageAdded.class).message().id()).as("the retry after the restart sent nothing new")
+                .isEqualTo(sentinel2.id());
+        assertThat(aliceAgain.history(bob.peerId(), null, 10).items()).hasSize(3);
+        assertThat(bob.history(aliceAgain.peerId(), null, 10).items()).hasSize(3);
     }
 
     @Test
