@@ -5,17 +5,13 @@ import dev.parley.protocol.Printable;
 import dev.parley.protocol.crypto.AuthPayload;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.IdentityKey;
-import dev.parley.protocol.signal.Answer;
 import dev.parley.protocol.signal.Auth;
-import dev.parley.protocol.signal.Candidate;
 import dev.parley.protocol.signal.Challenge;
 import dev.parley.protocol.signal.ClientMessage;
 import dev.parley.protocol.signal.ErrorCode;
 import dev.parley.protocol.signal.ErrorMessage;
-import dev.parley.protocol.signal.GetIceServers;
 import dev.parley.protocol.signal.GoingAway;
 import dev.parley.protocol.signal.IceServers;
-import dev.parley.protocol.signal.Logout;
 import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Ping;
 import dev.parley.protocol.signal.Pong;
@@ -301,9 +297,9 @@ final class Relay {
                 return;
             }
             if (s == null) {
-                m.accept(new PreAuth(c));
+                m.accept(new ClientRoutes.PreAuth(this, c));
             } else {
-                m.accept(new LoggedIn(c, s, text, t0));
+                m.accept(new ClientRoutes.LoggedIn(this, c, s, text, t0));
             }
         } catch (RuntimeException e) {
             log.atError().setCause(e).addKeyValue("peer", s == null ? "-" : s.id.shortForm())
@@ -329,7 +325,7 @@ final class Relay {
         return true;
     }
 
-    private void login(Connection c, Auth a) {
+    void login(Connection c, Auth a) {
         long now = clock.millis();
         byte[] issued = c.nonce;
         c.nonce = null; // single use, whatever happens next
@@ -377,7 +373,7 @@ final class Relay {
     }
 
     /** Ends the binding now (no grace) and closes with 1000; the client closes its side too. */
-    private void logout(Connection c) {
+    void logout(Connection c) {
         synchronized (c) {
             if (c.closing()) return;
             c.closingSinceMs = Math.max(1, clock.millis());
@@ -393,7 +389,7 @@ final class Relay {
     }
 
     /** {@code kind}: 0 offer, 1 answer, 2 candidate (for the metrics). The codec has checked the schema. */
-    private void relay(Connection c, Session s, Relayed r, String text, long t0, int kind) {
+    void relay(Connection c, Session s, Relayed r, String text, long t0, int kind) {
         PeerId to = r.to();
         if (to.equals(s.id)) {
             error(c, ErrorCode.BAD_REQUEST, "cannot relay to yourself", r.id());
@@ -455,7 +451,7 @@ final class Relay {
                 .append(text, 0, brace + 1).append(fromPrefix).append(text, brace + 1, text.length()).toString();
     }
 
-    private void watch(Connection c, Session s, Watch w) {
+    void watch(Connection c, Session s, Watch w) {
         if (w.peers().size() > cfg.maxWatch()) {
             error(c, ErrorCode.BAD_REQUEST, "watch at most " + cfg.maxWatch() + " peers", null);
             return;
@@ -471,7 +467,7 @@ final class Relay {
     }
 
     /** Sends the error, then closes with its close code; counts the violation. Any thread. */
-    private void fail(Connection c, ErrorCode code, String message, String ref) {
+    void fail(Connection c, ErrorCode code, String message, String ref) {
         fail(c, code, message, ref, code == ErrorCode.REPLACED || code == ErrorCode.SHUTTING_DOWN
                 || code == ErrorCode.INTERNAL ? null : code.wire());
     }
@@ -567,114 +563,14 @@ final class Relay {
         }
     }
 
-    // ---- routing (one method per client message: a new message breaks the build here) ----------
-
-    /** Routes a message before login: only {@code auth} is allowed. */
-    private final class PreAuth implements ClientMessage.Handler {
-        private final Connection c;
-
-        PreAuth(Connection c) {
-            this.c = c;
-        }
-
-        @Override
-        public void auth(Auth m) {
-            login(c, m);
-        }
-
-        private void refuse() {
-            fail(c, ErrorCode.NOT_AUTHENTICATED, "log in first: answer the challenge with auth", null);
-        }
-
-        @Override
-        public void watch(Watch m) {
-            refuse();
-        }
-
-        @Override
-        public void offer(Offer m) {
-            refuse();
-        }
-
-        @Override
-        public void answer(Answer m) {
-            refuse();
-        }
-
-        @Override
-        public void candidate(Candidate m) {
-            refuse();
-        }
-
-        @Override
-        public void ping(Ping m) {
-            refuse();
-        }
-
-        @Override
-        public void getIceServers(GetIceServers m) {
-            refuse();
-        }
-
-        @Override
-        public void logout(Logout m) {
-            refuse();
-        }
+    /** The server's answer to an application-level ping. */
+    void pong(Connection c, Ping m) {
+        c.deliver(codec.write(new Pong(m.id())));
     }
 
-    /** Routes a message of a logged-in connection; {@code text} is the message as received, for relaying. */
-    private final class LoggedIn implements ClientMessage.Handler {
-        private final Connection c;
-        private final Session s;
-        private final String text;
-        private final long t0;
-
-        LoggedIn(Connection c, Session s, String text, long t0) {
-            this.c = c;
-            this.s = s;
-            this.text = text;
-            this.t0 = t0;
-        }
-
-        @Override
-        public void auth(Auth m) {
-            fail(c, ErrorCode.NOT_AUTHENTICATED, "already logged in", null);
-        }
-
-        @Override
-        public void watch(Watch m) {
-            Relay.this.watch(c, s, m);
-        }
-
-        @Override
-        public void offer(Offer m) {
-            relay(c, s, m, text, t0, 0);
-        }
-
-        @Override
-        public void answer(Answer m) {
-            relay(c, s, m, text, t0, 1);
-        }
-
-        @Override
-        public void candidate(Candidate m) {
-            relay(c, s, m, text, t0, 2);
-        }
-
-        @Override
-        public void ping(Ping m) {
-            c.deliver(codec.write(new Pong(m.id())));
-        }
-
-        @Override
-        public void getIceServers(GetIceServers m) {
-            IceServerProvider.Offer o = ice.forPeer(s.id);
-            c.deliver(codec.write(new IceServers(o.servers(), o.ttlSeconds())));
-        }
-
-        @Override
-        public void logout(Logout m) {
-            Relay.this.logout(c);
-        }
+    /** TURN/STUN servers for this peer, with fresh credentials. */
+    void iceServers(Connection c, Session s) {
+        IceServerProvider.Offer o = ice.forPeer(s.id);
+        c.deliver(codec.write(new IceServers(o.servers(), o.ttlSeconds())));
     }
 }
