@@ -1,6 +1,5 @@
 package dev.parley.cli;
 
-import dev.parley.client.CallEndReason;
 import dev.parley.client.CallId;
 import dev.parley.client.Contact;
 import dev.parley.client.ParleyClient;

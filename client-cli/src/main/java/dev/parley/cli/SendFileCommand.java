@@ -1,7 +1,6 @@
 package dev.parley.cli;
 
 import dev.parley.client.Contact;
-import dev.parley.client.Direction;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferProgress;

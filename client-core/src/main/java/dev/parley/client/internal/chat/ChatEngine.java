@@ -127,24 +127,18 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     public void markReadUpTo(MessageId upTo) {
         ChatMessage m = store.get(upTo).filter(x -> x.direction() == Direction.INCOMING)
                 .orElseThrow(() -> new IllegalArgumentException("no incoming message " + upTo));
-        worker.execute(() -> {
-            List<MessageId> ids = store.markReadUpTo(upTo);
-            LinkState s = links.get(m.peer());
-            if (!ids.isEmpty() && s != null) {
-                s.link.sendControl(new ReadReceipt(ids.stream().map(MessageId::value).toList()));
-            }
-        });
+        worker.execute(() -> sendReadReceipts(m.peer(), store.markReadUpTo(upTo)));
     }
 
     /** Marks read what the app has been shown of the conversation (events up to {@code deliveredUpTo}) and sends receipts. */
     public void markShownRead(PeerId peer, long deliveredUpTo) {
-        worker.execute(() -> {
-            List<MessageId> ids = store.markShownRead(peer, deliveredUpTo);
-            LinkState s = links.get(peer);
-            if (!ids.isEmpty() && s != null) {
-                s.link.sendControl(new ReadReceipt(ids.stream().map(MessageId::value).toList()));
-            }
-        });
+        worker.execute(() -> sendReadReceipts(peer, store.markShownRead(peer, deliveredUpTo)));
+    }
+
+    /** Worker thread: read receipts for {@code ids}, if connected (otherwise they go out when the link returns). */
+    private void sendReadReceipts(PeerId peer, List<MessageId> ids) {
+        LinkState s = links.get(peer);
+        if (!ids.isEmpty() && s != null) s.link.sendControl(new ReadReceipt(ids.stream().map(MessageId::value).toList()));
     }
 
     /** Tells the peer the user is (or stopped) typing; repeated "typing" is throttled to one per 3 s. */

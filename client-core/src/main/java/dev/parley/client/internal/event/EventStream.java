@@ -100,7 +100,7 @@ public final class EventStream implements EventSink, AutoCloseable {
             }
             if (page.size() < REPLAY_PAGE) break;
         }
-        persistIfIdle();
+        persistSoon();
     }
 
     @Override
@@ -158,7 +158,7 @@ public final class EventStream implements EventSink, AutoCloseable {
             // A listener that threw has still been told; at-least-once is about crashes, not app bugs.
             if (!ok) log.debug("event {} counted as delivered although the listener threw", s.seq());
             delivered(s.seq());
-            persistIfIdle();
+            persistSoon();
         }
     }
 
@@ -171,8 +171,8 @@ public final class EventStream implements EventSink, AutoCloseable {
         sincePersist++;
     }
 
-    /** Writes the cursor when enough events passed, else arms one delayed write. */
-    private void persistIfIdle() {
+    /** Writes the cursor now when enough events passed, else arms one delayed write. */
+    private void persistSoon() {
         if (manualAck || watermark == persisted) return;
         if (sincePersist >= ACK_EVERY) {
             persistNow();

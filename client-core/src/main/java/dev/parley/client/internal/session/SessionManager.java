@@ -1,9 +1,6 @@
 package dev.parley.client.internal.session;
 
 import dev.parley.client.internal.DaemonThreads;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.client.Contact;
 import dev.parley.client.ServerStatus;
 import dev.parley.client.SessionStatus;
@@ -49,7 +46,6 @@ import lombok.extern.slf4j.Slf4j;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

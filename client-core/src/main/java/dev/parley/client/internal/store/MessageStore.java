@@ -236,45 +236,9 @@ public final class MessageStore {
      */
     public List<MessageId> markReadUpTo(MessageId upTo) {
         return db.write(txn -> {
-            long conv;
-            long position;
-            try (PreparedStatement p = txn.prepare("SELECT conversation_id, local_id FROM messages WHERE message_id = ? "
-                    + "AND direction = 'INCOMING'")) {
-                p.setString(1, upTo.toString());
-                try (ResultSet rs = p.executeQuery()) {
-                    if (!rs.next()) throw new IllegalArgumentException("no incoming message " + upTo);
-                    conv = rs.getLong(1);
-                    position = rs.getLong(2);
-                }
-            }
-            List<MessageId> ids = new ArrayList<>();
-            PeerId peer = null;
-            try (PreparedStatement p = txn.prepare("SELECT " + COLUMNS + FROM + "WHERE m.conversation_id = ? "
-                    + "AND m.direction = 'INCOMING' AND m.state = ? AND m.local_id <= ? ORDER BY m.local_id")) {
-                p.setLong(1, conv);
-                p.setInt(2, MessageState.RECEIVED.rank());
-                p.setLong(3, position);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        ChatMessage m = message(rs);
-                        ids.add(m.id());
-                        peer = m.peer();
-                    }
-                }
-            }
-            long now = db.clock().millis();
-            try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
-                    + "WHERE conversation_id = ? AND direction = 'INCOMING' AND state = ? AND local_id <= ?")) {
-                p.setInt(1, MessageState.READ.rank());
-                p.setLong(2, now);
-                p.setLong(3, now);
-                p.setLong(4, conv);
-                p.setInt(5, MessageState.RECEIVED.rank());
-                p.setLong(6, position);
-                p.executeUpdate();
-            }
-            for (MessageId id : ids) txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
-            return ids;
+            ChatMessage m = find(txn, upTo).filter(x -> x.direction() == Direction.INCOMING)
+                    .orElseThrow(() -> new IllegalArgumentException("no incoming message " + upTo));
+            return markRead(txn, m.peer(), "AND local_id <= (SELECT local_id FROM messages WHERE message_id = ?)", upTo.toString());
         });
     }
 
@@ -290,30 +254,39 @@ public final class MessageStore {
 
     /** Marks every unread incoming message from {@code peer} read; returns their ids, oldest first, for read receipts. */
     public List<MessageId> markConversationRead(PeerId peer) {
-        return db.write(txn -> {
-            long conv = ContactStore.conversationOf(txn, peer);
-            List<MessageId> ids = new ArrayList<>();
-            try (PreparedStatement p = txn.prepare("SELECT message_id FROM messages "
-                    + "WHERE conversation_id = ? AND direction = 'INCOMING' AND state = ? ORDER BY local_id")) {
-                p.setLong(1, conv);
-                p.setInt(2, MessageState.RECEIVED.rank());
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) ids.add(MessageId.parse(rs.getString(1)));
-                }
+        return db.write(txn -> markRead(txn, peer, "", null));
+    }
+
+    /**
+     * Marks read the unread incoming messages from {@code peer} that {@code andWhere} (with its one
+     * parameter, if not null) selects, oldest first, announcing each; returns their ids for read receipts.
+     */
+    private List<MessageId> markRead(Txn txn, PeerId peer, String andWhere, Object param) throws SQLException {
+        long conv = ContactStore.conversationOf(txn, peer);
+        List<MessageId> ids = new ArrayList<>();
+        try (PreparedStatement p = txn.prepare("SELECT message_id FROM messages WHERE conversation_id = ? "
+                + "AND direction = 'INCOMING' AND state = ? " + andWhere + " ORDER BY local_id")) {
+            p.setLong(1, conv);
+            p.setInt(2, MessageState.RECEIVED.rank());
+            if (param != null) p.setObject(3, param);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) ids.add(MessageId.parse(rs.getString(1)));
             }
-            try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
-                    + "WHERE conversation_id = ? AND direction = 'INCOMING' AND state = ?")) {
-                long now = db.clock().millis();
+        }
+        long now = db.clock().millis();
+        try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
+                + "WHERE message_id = ? AND state = ?")) {
+            for (MessageId id : ids) {
                 p.setInt(1, MessageState.READ.rank());
                 p.setLong(2, now);
                 p.setLong(3, now);
-                p.setLong(4, conv);
+                p.setString(4, id.toString());
                 p.setInt(5, MessageState.RECEIVED.rank());
                 p.executeUpdate();
+                txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
             }
-            for (MessageId id : ids) txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
-            return ids;
-        });
+        }
+        return ids;
     }
 
     private boolean advance(MessageId id, MessageState target, Direction requiredDirection) {
@@ -474,33 +447,7 @@ public final class MessageStore {
      * ids, oldest first, for read receipts.
      */
     public List<MessageId> markShownRead(PeerId peer, long deliveredUpTo) {
-        return db.write(txn -> {
-            long conv = ContactStore.conversationOf(txn, peer);
-            List<MessageId> ids = new ArrayList<>();
-            try (PreparedStatement p = txn.prepare("SELECT message_id FROM messages WHERE conversation_id = ? "
-                    + "AND direction = 'INCOMING' AND state = ? AND NOT " + NOT_SHOWN + " ORDER BY local_id")) {
-                p.setLong(1, conv);
-                p.setInt(2, MessageState.RECEIVED.rank());
-                p.setLong(3, deliveredUpTo);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) ids.add(MessageId.parse(rs.getString(1)));
-                }
-            }
-            long now = db.clock().millis();
-            for (MessageId id : ids) {
-                try (PreparedStatement p = txn.prepare("UPDATE messages SET state = ?, state_changed_at = ?, read_at = ? "
-                        + "WHERE message_id = ? AND state = ?")) {
-                    p.setInt(1, MessageState.READ.rank());
-                    p.setLong(2, now);
-                    p.setLong(3, now);
-                    p.setString(4, id.toString());
-                    p.setInt(5, MessageState.RECEIVED.rank());
-                    p.executeUpdate();
-                }
-                txn.attach(new MessageStateChanged(id, peer, MessageState.READ));
-            }
-            return ids;
-        });
+        return db.write(txn -> markRead(txn, peer, "AND NOT " + NOT_SHOWN, deliveredUpTo));
     }
 
     /** Incoming messages from {@code peer} not yet read. */

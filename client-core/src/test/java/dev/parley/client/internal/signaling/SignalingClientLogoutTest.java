@@ -11,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,53 +27,30 @@ class SignalingClientLogoutTest {
         if (server != null) server.close();
     }
 
-    static final class Events implements SignalingListener {
-        final BlockingQueue<Object> q = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onOnline(Welcome welcome) {
-            q.add(welcome);
-        }
-
-        @Override
-        public void onPresence(Presence presence) {
-            q.add(presence);
-        }
-
-        <T> T next(Class<T> type, long seconds) throws InterruptedException {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (true) {
-                Object o = q.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-                assertThat(o).as("a " + type.getSimpleName() + " within " + seconds + " s").isNotNull();
-                if (type.isInstance(o)) return type.cast(o);
-            }
-        }
-    }
-
     @Test
     void closingTellsTheServerSoContactsSeeItOfflineWellBeforeTheGrace() throws Exception {
         server = new SignalingServer(ServerConfig.builder().port(0).httpPort(-1).resumeGrace(Duration.ofSeconds(30)).build());
         URI uri = URI.create("ws://127.0.0.1:" + server.start().wsPort());
         IdentityKeyPair ka = IdentityKeyPair.generate();
         IdentityKeyPair kb = IdentityKeyPair.generate();
-        Events ea = new Events();
-        Events eb = new Events();
+        SignalingEvents ea = new SignalingEvents("A");
+        SignalingEvents eb = new SignalingEvents("B");
         a = new SignalingClient(uri, ka, ea);
         b = new SignalingClient(uri, kb, eb);
         a.start();
         b.start();
-        ea.next(Welcome.class, 10);
-        eb.next(Welcome.class, 10);
+        ea.next(Welcome.class);
+        eb.next(Welcome.class);
         a.watch(List.of(kb.publicKey().peerId()));
         b.watch(List.of(ka.publicKey().peerId()));
         Presence p;
         do {
-            p = ea.next(Presence.class, 10);
+            p = ea.next(Presence.class);
         } while (!p.peers().contains(new Presence.Entry(kb.publicKey().peerId(), true)));
 
         long t0 = System.nanoTime();
         b.close();
-        assertThat(ea.next(Presence.class, 10).peers()).containsExactly(new Presence.Entry(kb.publicKey().peerId(), false));
+        assertThat(ea.next(Presence.class).peers()).containsExactly(new Presence.Entry(kb.publicKey().peerId(), false));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10)); // grace is 30 s
     }
 }

@@ -7,8 +7,6 @@ import dev.parley.protocol.signal.ErrorCode;
 import dev.parley.protocol.signal.ErrorMessage;
 import dev.parley.protocol.signal.IceServers;
 import dev.parley.protocol.signal.Offer;
-import dev.parley.protocol.signal.Presence;
-import dev.parley.protocol.signal.Relayed;
 import dev.parley.protocol.signal.SdpProof;
 import dev.parley.protocol.signal.Welcome;
 import dev.parley.server.ServerConfig;
@@ -19,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,58 +30,13 @@ class SignalingClientTest {
     SignalingServer server;
     URI uri;
 
-    /** Every listener call, in order, as a value. */
-    static final class Recorder implements SignalingListener {
-        final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onOnline(Welcome welcome) {
-            events.add(welcome);
-        }
-
-        @Override
-        public void onOffline(String reason, long retryInMs) {
-            events.add("offline " + retryInMs + " " + reason);
-        }
-
-        @Override
-        public void onRelayed(Relayed message) {
-            events.add(message);
-        }
-
-        @Override
-        public void onPresence(Presence presence) {
-            events.add(presence);
-        }
-
-        @Override
-        public void onIceServers(IceServers servers) {
-            events.add(servers);
-        }
-
-        @Override
-        public void onError(ErrorMessage error) {
-            events.add(error);
-        }
-
-        <T> T next(Class<T> type) throws InterruptedException {
-            Object e = events.poll(10, TimeUnit.SECONDS);
-            assertThat(e).as("next event").isInstanceOf(type);
-            return type.cast(e);
-        }
-
-        void assertExhausted() {
-            assertThat(events).as("unexpected events").isEmpty();
-        }
-    }
-
     @AfterEach
     void stop() throws Exception {
         for (AutoCloseable c : cleanup) c.close();
         if (server != null) server.close();
     }
 
-    SignalingClient client(IdentityKeyPair key, Recorder r) {
+    SignalingClient client(IdentityKeyPair key, SignalingEvents r) {
         SignalingClient c = new SignalingClient(uri, key, r);
         cleanup.add(0, c);
         c.start();
@@ -98,7 +48,7 @@ class SignalingClientTest {
         server = new SignalingServer(ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1).build());
         uri = URI.create("ws://127.0.0.1:" + server.start().wsPort());
         IdentityKeyPair ka = IdentityKeyPair.generate(), kb = IdentityKeyPair.generate();
-        Recorder ra = new Recorder(), rb = new Recorder();
+        SignalingEvents ra = new SignalingEvents("A"), rb = new SignalingEvents("B");
         SignalingClient a = client(ka, ra);
         SignalingClient b = client(kb, rb);
         assertThat(ra.next(Welcome.class).peerId()).isEqualTo(ka.publicKey().peerId());
@@ -121,7 +71,7 @@ class SignalingClientTest {
         ra.next(IceServers.class);
 
         // A newer login with A's key: A hears "replaced" (no automatic retry), the newcomer takes over.
-        Recorder ra2 = new Recorder();
+        SignalingEvents ra2 = new SignalingEvents("A2");
         SignalingClient a2 = client(ka, ra2);
         assertThat(ra2.next(Welcome.class).resumed()).isTrue();
         assertThat(ra.next(String.class)).startsWith("offline -1 another login took over");
