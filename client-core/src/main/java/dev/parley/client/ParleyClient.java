@@ -11,6 +11,7 @@ import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.security.SessionProofs;
 import dev.parley.client.internal.session.SessionManager;
 import dev.parley.client.internal.store.KeyCheck;
+import dev.parley.client.internal.store.ProfileLock;
 import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.client.internal.transfer.TransferConfig;
@@ -39,6 +40,7 @@ import java.util.concurrent.CompletionStage;
 @Slf4j
 public final class ParleyClient implements AutoCloseable {
     private final ParleyConfig config;
+    private final ProfileLock lock;
     private final IdentityKeyPair identity;
     private final ProfileStore store;
     private final RtcRuntime rtc;
@@ -51,9 +53,10 @@ public final class ParleyClient implements AutoCloseable {
     private final String detectionNotice;
     private volatile boolean closed;
 
-    private ParleyClient(ParleyConfig config, ParleyListener listener, IdentityKeyPair identity, ProfileStore store,
-                         RtcRuntime rtc, String detectionNotice) throws IOException {
+    private ParleyClient(ParleyConfig config, ParleyListener listener, ProfileLock lock, IdentityKeyPair identity,
+                         ProfileStore store, RtcRuntime rtc, String detectionNotice) throws IOException {
         this.config = config;
+        this.lock = lock;
         this.identity = identity;
         this.store = store;
         this.rtc = rtc;
@@ -73,31 +76,40 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     /**
-     * Opens (creating on first use) the profile: identity key (0600), database, WebRTC.
+     * Opens (creating on first use) the profile: identity key (0600), database, WebRTC. The profile
+     * stays locked to this client until {@link #close()}: one owner at a time.
      *
+     * @throws ProfileInUseException if another process (or another open client) has the profile
      * @throws IOException if the profile cannot be read or created; the message says what to do
      */
     public static ParleyClient open(ParleyConfig config, ParleyListener listener) throws IOException {
         IdentityKeyPair identity = IdentityStore.loadOrCreate(config.profileDir());
-        ProfileStore store = ProfileStore.open(config.profileDir(), identity.publicKey(), config.clock());
-        RtcRuntime rtc;
-        AudioDevices.Detection detection = null;
+        ProfileLock lock = ProfileLock.acquire(config.profileDir());
+        ProfileStore store = null;
+        RtcRuntime rtc = null;
         try {
+            store = ProfileStore.open(config.profileDir(), identity.publicKey(), config.clock());
+            AudioDevices.Detection detection = null;
             if (config.audioDevices()) detection = AudioDevices.detect();
             rtc = detection != null
                     ? RtcRuntime.create(rtcConfig(config), AudioDevices.setup(detection, config.microphone(), config.speaker()))
                     : RtcRuntime.create(rtcConfig(config));
-        } catch (RuntimeException e) {
-            store.close();
+            return new ParleyClient(config, listener, lock, identity, store, rtc,
+                    detection != null && !detection.usable() ? detection.message() : null);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(rtc, e);
+            closeQuietly(store, e);
+            closeQuietly(lock, e);
             throw e;
         }
+    }
+
+    private static void closeQuietly(AutoCloseable c, Throwable cause) {
+        if (c == null) return;
         try {
-            return new ParleyClient(config, listener, identity, store, rtc,
-                    detection != null && !detection.usable() ? detection.message() : null);
-        } catch (IOException | RuntimeException e) {
-            rtc.close();
-            store.close();
-            throw e;
+            c.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -411,5 +423,10 @@ public final class ParleyClient implements AutoCloseable {
         transfers.close();
         events.close(); // the app's cursor is written, then onClosed() last
         store.close();
+        try {
+            lock.close(); // last: the next owner finds everything written
+        } catch (IOException e) {
+            log.warn("cannot release the profile lock: {}", e.toString());
+        }
     }
 }

@@ -25,7 +25,8 @@ public final class PeerProcess {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC"));
         cmd.addAll(java.util.List.of(jvmFlags));
         cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(),
-                profile.toString(), server.toString(), contactToAdd));
+                profile.toString(), server.toString()));
+        if (contactToAdd != null) cmd.add(contactToAdd);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
         Process p = pb.start();
