@@ -110,7 +110,12 @@ final class RawWsClient implements AutoCloseable {
                     byte[] payload = new byte[(int) len];
                     in.readFully(payload);
                     int op = b0 & 0x0f;
-                    if (op == TEXT) texts.add(new String(payload, StandardCharsets.UTF_8));
+                    if (op == TEXT) {
+                        String text = new String(payload, StandardCharsets.UTF_8);
+                        texts.add(text);
+                        String marker = pongMarker;
+                        if (marker != null && text.contains("\"pong\"") && text.contains(marker)) pong.complete(null);
+                    }
                     if (op == CLOSE) {
                         closeCode.complete(len >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
                         return;
@@ -124,6 +129,27 @@ final class RawWsClient implements AutoCloseable {
         }, "raw-ws-reader");
         t.setDaemon(true);
         t.start();
+    }
+
+    private volatile String pongMarker;
+    private final java.util.concurrent.CompletableFuture<Void> pong = new java.util.concurrent.CompletableFuture<>();
+
+    /**
+     * Sends a ping and waits until its pong has arrived or the server closed (at most 10 s). The server
+     * answers one connection in order, so every reply to what was sent before the ping is in
+     * {@link #texts} afterwards. Once per client.
+     */
+    void syncWithPing() throws Exception {
+        String id = "sync-" + System.nanoTime();
+        pongMarker = "\"id\":\"" + id + "\"";
+        if (!closed()) {
+            try {
+                text("{\"type\":\"ping\",\"id\":\"" + id + "\"}");
+            } catch (IOException closedMeanwhile) {
+                // the server cut us: what it said before is all there is
+            }
+        }
+        java.util.concurrent.CompletableFuture.anyOf(pong, closeCode).get(10, TimeUnit.SECONDS);
     }
 
     void pauseReading() {
