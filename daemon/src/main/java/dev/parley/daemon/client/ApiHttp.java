@@ -1,0 +1,120 @@
+package dev.parley.daemon.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.daemon.ApiJson;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Requests to the daemon's local API with its bearer token; API errors become the exceptions the
+ * library throws for the same cause: 400 → {@link IllegalArgumentException}, 409 and the rest →
+ * {@link IllegalStateException}, each with the daemon's message. 404 is {@link #NOT_FOUND} for
+ * lookups that answer "none".
+ */
+final class ApiHttp {
+    /** A lookup's "there is none" (HTTP 404). */
+    static final JsonNode NOT_FOUND = ApiJson.object().put("notFound", true);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+
+    ApiHttp(URI base, String token) {
+        this.base = base;
+        this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    URI base() {
+        return base;
+    }
+
+    String token() {
+        return token;
+    }
+
+    HttpClient client() {
+        return http;
+    }
+
+    static String seg(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    JsonNode get(String path) {
+        return call("GET", path, null);
+    }
+
+    JsonNode post(String path, JsonNode body) {
+        return call("POST", path, body == null ? ApiJson.object() : body);
+    }
+
+    JsonNode delete(String path) {
+        return call("DELETE", path, null);
+    }
+
+    /** The call, waited for; interrupts and transport failures become IllegalStateException. */
+    JsonNode call(String method, String path, JsonNode body) {
+        try {
+            return callAsync(method, path, body).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    CompletableFuture<JsonNode> callAsync(String method, String path, JsonNode body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(ApiJson.write(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .handle((r, failure) -> {
+                    if (failure != null) {
+                        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                        throw new IllegalStateException("the Parley daemon at " + base + " is not reachable ("
+                                + (t instanceof IOException ? t.getClass().getSimpleName() : t.toString())
+                                + "); is it still running? ('parley daemon --status')", t);
+                    }
+                    return answer(method, path, r);
+                });
+    }
+
+    private static JsonNode answer(String method, String path, HttpResponse<String> r) {
+        int status = r.statusCode();
+        JsonNode body = r.body() == null || r.body().isBlank() ? ApiJson.object() : parseOrText(r.body());
+        if (status >= 200 && status < 300) return body;
+        if (status == 404 && body.path("error").path("code").asText("").equals("not_found")) return NOT_FOUND;
+        String code = body.path("error").path("code").asText("http_" + status);
+        String message = body.path("error").path("message").asText(r.body());
+        if (status == 400 || status == 413) throw new IllegalArgumentException(message);
+        throw new IllegalStateException(status == 409 ? message
+                : "the daemon refused " + method + " " + path + ": " + message + " (" + status + " " + code + ")");
+    }
+
+    private static JsonNode parseOrText(String s) {
+        try {
+            return ApiJson.parse(s);
+        } catch (IllegalArgumentException e) {
+            return ApiJson.object().set("error", ApiJson.object().put("code", "not_json").put("message", s));
+        }
+    }
+
+    static Optional<JsonNode> found(JsonNode n) {
+        return n == NOT_FOUND ? Optional.empty() : Optional.of(n);
+    }
+}

@@ -1,0 +1,349 @@
+package dev.parley.daemon.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.client.CallId;
+import dev.parley.client.CallMedia;
+import dev.parley.client.CallRecord;
+import dev.parley.client.CallStats;
+import dev.parley.client.ChatMessage;
+import dev.parley.client.Contact;
+import dev.parley.client.ContactString;
+import dev.parley.client.HistoryCursor;
+import dev.parley.client.HistoryPage;
+import dev.parley.client.HistoryQuery;
+import dev.parley.client.MessageId;
+import dev.parley.client.Parley;
+import dev.parley.client.ParleyEvent;
+import dev.parley.client.ParleyListener;
+import dev.parley.client.Transfer;
+import dev.parley.client.TransferId;
+import dev.parley.daemon.ApiJson;
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.IdentityKey;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A profile served by a running {@code parley daemon}, used through its local API (docs/api.md) with
+ * the same {@link Parley} interface as an in-process {@code ParleyClient}: commands and apps work the
+ * same either way, and the daemon stays the profile's one owner (one login, one database writer).
+ *
+ * <p>Events come from the daemon's event stream; {@link #start()} subscribes and first tells the
+ * listener the current server state and which contacts are online (what a newly started local client
+ * would hear while logging in). The daemon acknowledges the library's stored events itself, so
+ * {@link #ack(long)} does nothing here. If the daemon stops, calls fail with
+ * {@link IllegalStateException} and the listener hears {@link ParleyEvent.Closed}.
+ */
+public final class RemoteParley implements Parley {
+    private final ApiHttp http;
+    private final RemoteEvents events;
+    private final PeerId self;
+    private final IdentityKey key;
+    private final String epoch;
+    private final long lastSeq;
+    private volatile boolean started;
+
+    private RemoteParley(ApiHttp http, ParleyListener listener) {
+        this.http = http;
+        this.events = new RemoteEvents(listener);
+        JsonNode check = http.get("/v1/check");
+        JsonNode identity = http.get("/v1/identity");
+        this.self = ApiJson.peer(ApiJson.requireText(identity, "peerId"));
+        this.key = IdentityKey.fromBase64Url(ApiJson.requireText(identity, "key"));
+        this.epoch = check.path("epoch").asText(null);
+        this.lastSeq = check.path("lastSeq").asLong(0);
+    }
+
+    /** Connects to the daemon at {@code endpoint}; events go to {@code listener} once {@link #start()}ed. */
+    public static RemoteParley connect(DaemonEndpoint endpoint, ParleyListener listener) {
+        return new RemoteParley(new ApiHttp(endpoint.url(), endpoint.token()), listener);
+    }
+
+    /** The daemon's API address. */
+    public URI url() {
+        return http.base();
+    }
+
+    @Override
+    public void start() {
+        if (started) return;
+        started = true;
+        events.connect(http, lastSeq, epoch);
+        JsonNode server = http.get("/v1/server");
+        if (server.hasNonNull("status")) events.deliver(new ParleyEvent.ServerStateChanged(ApiJson.serverStatus(server.get("status"))));
+        for (JsonNode c : http.get("/v1/contacts")) {
+            if (c.path("online").asBoolean(false)) events.deliver(new ParleyEvent.Presence(ApiJson.peer(c.path("peerId").asText()), true));
+        }
+    }
+
+    private static String p(PeerId peer) {
+        return "/v1/contacts/" + peer.value();
+    }
+
+    private static JsonNode must(JsonNode n, String what) {
+        if (n == ApiHttp.NOT_FOUND) throw new IllegalArgumentException(what);
+        return n;
+    }
+
+    // ------------------------------------------------------------------ identity and contacts
+
+    @Override
+    public PeerId peerId() {
+        return self;
+    }
+
+    @Override
+    public IdentityKey identityKey() {
+        return key;
+    }
+
+    @Override
+    public ContactString contactString(String name) {
+        String q = name == null ? "" : "?name=" + ApiHttp.seg(name);
+        return ContactString.parse(ApiJson.requireText(http.get("/v1/identity" + q), "contactString"));
+    }
+
+    @Override
+    public Contact addContact(String contact, String name) {
+        ObjectNode body = ApiJson.object().put("contact", contact).put("name", name);
+        return ApiJson.contact(http.post("/v1/contacts", body));
+    }
+
+    @Override
+    public List<Contact> contacts() {
+        return ApiJson.list(http.get("/v1/contacts"), ApiJson::contact);
+    }
+
+    @Override
+    public Optional<Contact> contact(PeerId peer) {
+        return ApiHttp.found(http.get(p(peer))).map(ApiJson::contact);
+    }
+
+    @Override
+    public boolean removeContact(PeerId peer) {
+        JsonNode n = http.delete(p(peer));
+        return n != ApiHttp.NOT_FOUND && n.path("removed").asBoolean(false);
+    }
+
+    @Override
+    public Optional<String> safetyNumber(PeerId peer) {
+        try {
+            return ApiHttp.found(http.get(p(peer) + "/safety-number")).map(n -> n.path("safetyNumber").asText(null));
+        } catch (IllegalStateException noKeyYet) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Contact markVerified(PeerId peer, String comparedNumber) {
+        return ApiJson.contact(must(http.post(p(peer) + "/verify", ApiJson.object().put("safetyNumber", comparedNumber)),
+                "not a contact: " + peer));
+    }
+
+    @Override
+    public Contact acceptNewKey(PeerId peer, IdentityKey key) {
+        return ApiJson.contact(must(http.post(p(peer) + "/accept-key", ApiJson.object().put("key", key.toBase64Url())),
+                "not a contact: " + peer));
+    }
+
+    // ------------------------------------------------------------------ chat
+
+    @Override
+    public ChatMessage send(PeerId to, String text) {
+        return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text)),
+                "not a contact: " + to + " (add it first)"));
+    }
+
+    @Override
+    public ChatMessage send(PeerId to, String text, MessageId id) {
+        return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text).put("id", id.toString())),
+                "not a contact: " + to + " (add it first)"));
+    }
+
+    @Override
+    public List<ChatMessage> outbox(PeerId peer) {
+        return ApiJson.list(must(http.get(p(peer) + "/outbox"), "not a contact: " + peer), ApiJson::message);
+    }
+
+    @Override
+    public int outboxSize() {
+        return http.get("/v1/outbox").path("size").asInt();
+    }
+
+    @Override
+    public HistoryPage history(PeerId peer, HistoryCursor before, int limit) {
+        HistoryQuery q = HistoryQuery.newestFirst().limit(limit);
+        return history(peer, before == null ? q : q.from(before));
+    }
+
+    @Override
+    public HistoryPage history(PeerId peer, HistoryQuery query) {
+        StringBuilder q = new StringBuilder("?order=").append(query.forward() ? "oldest" : "newest").append("&limit=").append(query.limit());
+        if (query.from() != null) q.append(query.forward() ? "&after=" : "&before=").append(query.from().position());
+        if (query.direction() != null) q.append("&direction=").append(query.direction().name().toLowerCase(Locale.ROOT));
+        if (query.atLeast() != null) q.append("&atLeast=").append(query.atLeast().name().toLowerCase(Locale.ROOT));
+        return ApiJson.page(must(http.get(p(peer) + "/messages" + q), "not a contact: " + peer));
+    }
+
+    @Override
+    public Optional<ChatMessage> message(MessageId id) {
+        return ApiHttp.found(http.get("/v1/messages/" + id)).map(ApiJson::message);
+    }
+
+    @Override
+    public int unreadCount(PeerId peer) {
+        return must(http.get(p(peer) + "/unread"), "not a contact: " + peer).path("unread").asInt();
+    }
+
+    @Override
+    public void markRead(MessageId upTo) {
+        ChatMessage m = message(upTo).orElseThrow(() -> new IllegalArgumentException("no such message: " + upTo));
+        must(http.post(p(m.peer()) + "/read", ApiJson.object().put("upTo", upTo.toString())), "no such message: " + upTo);
+    }
+
+    @Override
+    public void markRead(PeerId peer) {
+        must(http.post(p(peer) + "/read", ApiJson.object()), "not a contact: " + peer);
+    }
+
+    @Override
+    public void setTyping(PeerId peer, boolean typing) {
+        must(http.post(p(peer) + "/typing", ApiJson.object().put("typing", typing)), "not a contact: " + peer);
+    }
+
+    // ------------------------------------------------------------------ files
+
+    @Override
+    public CompletableFuture<TransferId> sendFile(PeerId to, Path file) {
+        ObjectNode body = ApiJson.object().put("path", file.toAbsolutePath().normalize().toString());
+        return http.callAsync("POST", p(to) + "/files", body)
+                .thenApply(n -> ApiJson.transferId(ApiJson.requireText(must(n, "not a contact: " + to), "id")));
+    }
+
+    @Override
+    public void acceptFile(TransferId id) {
+        must(http.post("/v1/transfers/" + id + "/accept", null), "no such transfer: " + id);
+    }
+
+    @Override
+    public void declineFile(TransferId id) {
+        must(http.post("/v1/transfers/" + id + "/decline", null), "no such transfer: " + id);
+    }
+
+    @Override
+    public void cancelFile(TransferId id) {
+        must(http.post("/v1/transfers/" + id + "/cancel", null), "no such transfer: " + id);
+    }
+
+    @Override
+    public void autoAcceptFiles(PeerId peer, long maxBytes) {
+        must(http.post(p(peer) + "/auto-accept", ApiJson.object().put("maxBytes", maxBytes)), "not a contact: " + peer);
+    }
+
+    @Override
+    public Path downloadDir() {
+        return Path.of(ApiJson.requireText(http.get("/v1/downloads"), "dir"));
+    }
+
+    @Override
+    public List<Transfer> transfers(PeerId peer) {
+        return ApiJson.list(must(http.get(p(peer) + "/transfers"), "not a contact: " + peer), ApiJson::transfer);
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    private static JsonNode media(CallMedia m) {
+        return ApiJson.callMedia(m);
+    }
+
+    @Override
+    public CompletionStage<CallId> call(PeerId to, CallMedia media) {
+        return http.callAsync("POST", p(to) + "/calls", media(absolute(media)))
+                .thenApply(n -> ApiJson.callId(ApiJson.requireText(must(n, "not a contact: " + to + " (add it first)"), "callId")));
+    }
+
+    @Override
+    public void answerCall(CallId id, CallMedia media) {
+        must(http.post("/v1/calls/" + id + "/answer", media(absolute(media))), "no such call: " + id);
+    }
+
+    /** The daemon resolves nothing against our working directory: paths go absolute. */
+    private static CallMedia absolute(CallMedia m) {
+        CallMedia base = m.playFile() != null ? CallMedia.play(m.playFile().toAbsolutePath().normalize())
+                : m.toneHz() > 0 ? CallMedia.tone(m.toneHz(), m.toneDuration()) : CallMedia.devices();
+        return m.recordFile() != null ? base.record(m.recordFile().toAbsolutePath().normalize()) : base;
+    }
+
+    @Override
+    public void declineCall(CallId id) {
+        must(http.post("/v1/calls/" + id + "/decline", null), "no such call: " + id);
+    }
+
+    @Override
+    public void hangUp(CallId id) {
+        must(http.post("/v1/calls/" + id + "/hangup", null), "no such call: " + id);
+    }
+
+    @Override
+    public void setMuted(CallId id, boolean muted) {
+        must(http.post("/v1/calls/" + id + "/mute", ApiJson.object().put("muted", muted)), "no such call: " + id);
+    }
+
+    @Override
+    public Optional<CallStats> callStats() {
+        return ApiHttp.found(http.get("/v1/calls/stats")).map(ApiJson::callStats);
+    }
+
+    @Override
+    public List<CallRecord> callHistory(PeerId peer, int limit) {
+        return ApiJson.list(must(http.get(p(peer) + "/calls?limit=" + limit), "not a contact: " + peer), ApiJson::callRecord);
+    }
+
+    @Override
+    public Optional<String> audioNotice() {
+        return Optional.ofNullable(ApiJson.text(http.get("/v1/audio-notice"), "notice"));
+    }
+
+    // ------------------------------------------------------------------ events and state
+
+    /** The daemon acknowledges the library's events; an API client has nothing to acknowledge. */
+    @Override
+    public void ack(long seq) {
+    }
+
+    @Override
+    public boolean isOnline(PeerId peer) {
+        JsonNode n = http.get(p(peer) + "/presence");
+        return n != ApiHttp.NOT_FOUND && n.path("online").asBoolean(false);
+    }
+
+    @Override
+    public boolean isConnected(PeerId peer) {
+        JsonNode n = http.get(p(peer) + "/presence");
+        return n != ApiHttp.NOT_FOUND && n.path("connected").asBoolean(false);
+    }
+
+    @Override
+    public boolean isServerOnline() {
+        return http.get("/v1/server").path("online").asBoolean(false);
+    }
+
+    @Override
+    public boolean connect(PeerId peer) {
+        JsonNode n = http.post(p(peer) + "/connect", null);
+        return n != ApiHttp.NOT_FOUND && n.path("dialing").asBoolean(false);
+    }
+
+    /** Disconnects from the daemon (which keeps running); the listener hears {@link ParleyEvent.Closed} last. */
+    @Override
+    public void close() {
+        events.endAndAwait();
+    }
+}
