@@ -1,6 +1,6 @@
 package dev.parley.cli;
 
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +29,7 @@ final class IdCommand implements Callable<Integer> {
         Profile profile = context.profile();
         PrintWriter out = context.out();
         boolean json = jsonOutput.on;
-        try (ParleyClient client = profile.open(null)) {
+        try (Parley client = profile.open(null)) {
             String contact = client.contactString(name).toString();
             if (json) {
                 out.println(Json.object().put("peerId", client.peerId().value()).put("contact", contact)

@@ -10,7 +10,7 @@ import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import dev.parley.client.ParleyListener;
 import dev.parley.client.ServerStatus;
 import dev.parley.client.SessionStatus;
@@ -53,7 +53,7 @@ public final class ChatSession implements ParleyListener {
     private final Path play;
     private final Path record;
 
-    private ParleyClient client;
+    private Parley client;
     private Conversation chat;
     private Transfers files;
     private CallView calls;
