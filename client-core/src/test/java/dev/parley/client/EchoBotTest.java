@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,14 @@ class EchoBotTest {
         List<String> answers = alice.history(echo, HistoryQuery.oldestFirst().direction(Direction.INCOMING).limit(10))
                 .items().stream().map(ChatMessage::text).toList();
         assertThat(answers).containsExactly("you said: one", "you said: two", "you said: three");
+    }
+
+    @Test
+    void docsLibraryQuotesTheExampleAsItIs() throws Exception {
+        String source = Files.readString(Path.of("src/test/java/dev/parley/client/example/EchoBot.java"));
+        String doc = Files.readString(Path.of("../docs/library.md"));
+        assertThat(doc).as("docs/library.md quotes EchoBot.java verbatim; update the doc with the example")
+                .contains("```java\n" + source + "```\n");
     }
 
     private static String reply(ParleyEvent.MessageAdded e) {
