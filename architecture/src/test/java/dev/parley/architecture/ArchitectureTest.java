@@ -22,6 +22,9 @@ class ArchitectureTest {
     static final ArchRule nothingOutsideClientCoreUsesItsInternals = Rules.nothingOutsideClientCoreUsesItsInternals();
 
     @ArchTest
+    static final ArchRule publicApiExposesNoProtocolType = Rules.publicApiExposesNoProtocolType();
+
+    @ArchTest
     static final ArchRule internalPackagesAreFreeOfCycles = Rules.internalPackagesAreFreeOfCycles();
 
     @ArchTest

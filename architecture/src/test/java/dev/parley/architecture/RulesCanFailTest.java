@@ -6,6 +6,9 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.parley.architecture.fixture.UsesInternal;
 import dev.parley.architecture.fixture.UsesPublicApi;
+import dev.parley.client.ExposesProtocol;
+import dev.parley.client.PeerId;
+import dev.parley.client.PeerKey;
 import dev.parley.client.internal.cyclefixturea.A;
 import dev.parley.client.internal.cyclefixtureb.B;
 import dev.parley.protocol.archfixture.UsesServer;
@@ -37,6 +40,22 @@ class RulesCanFailTest {
                 .contains(UsesInternal.class.getName() + ".id").contains("dev.parley.client.internal.store.ContactId");
 
         assertThat(check(Rules.nothingOutsideClientCoreUsesItsInternals(), UsesPublicApi.class).hasViolation()).isFalse();
+    }
+
+    @Test
+    void aPublicApiSignatureWithAProtocolTypeIsExposingIt() {
+        EvaluationResult result = check(Rules.publicApiExposesNoProtocolType(), ExposesProtocol.class, ExposesProtocol.Nested.class);
+        assertThat(result.getFailureReport().getDetails()).hasSize(6)
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.peer()").contains("exposes dev.parley.protocol.PeerId"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.keys()").contains("exposes dev.parley.protocol.crypto.IdentityKey"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.<init>(dev.parley.protocol.PeerId)"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.field").contains("exposes dev.parley.protocol.PeerId"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol$Nested extends or implements").contains("dev.parley.protocol.PeerId"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol$Nested.compareTo(dev.parley.protocol.PeerId)"))
+                .noneSatisfy(d -> assertThat(d).contains("hidden"));
+
+        // The real app-facing key: it uses the protocol inside, and shows none of it.
+        assertThat(check(Rules.publicApiExposesNoProtocolType(), PeerKey.class, PeerId.class).hasViolation()).isFalse();
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.parley.cli;
 import dev.parley.client.CallId;
 import dev.parley.client.Contact;
 import dev.parley.client.Parley;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -2,7 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.client.Contact;
 import dev.parley.client.Parley;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 
 import java.util.ArrayList;
 import java.util.List;

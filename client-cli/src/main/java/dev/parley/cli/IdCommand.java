@@ -33,11 +33,11 @@ final class IdCommand implements Callable<Integer> {
             String contact = client.contactString(name).toString();
             if (json) {
                 out.println(Json.object().put("peerId", client.peerId().value()).put("contact", contact)
-                        .put("key", client.identityKey().toBase64Url()).put("profile", profile.dir().toString())
+                        .put("key", client.identityKey().base64Url()).put("profile", profile.dir().toString())
                         .put("server", profile.server().toString()));
             } else {
                 out.println("Peer id:  " + client.peerId().value());
-                out.println("Key:      " + client.identityKey().toBase64Url() + "  (Ed25519; the peer id is its hash)");
+                out.println("Key:      " + client.identityKey().base64Url() + "  (Ed25519; the peer id is its hash)");
                 out.println("Profile:  " + profile.dir());
                 out.println("Server:   " + profile.server() + "  (from " + profile.serverSource() + ")");
                 out.println();

@@ -6,7 +6,7 @@ import dev.parley.client.Direction;
 import dev.parley.client.Parley;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.audio.AudioDevices;
 import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallService;
@@ -17,8 +18,6 @@ import dev.parley.client.internal.time.Scheduler;
 import dev.parley.client.internal.transfer.TransferConfig;
 import dev.parley.client.internal.transfer.TransferEngine;
 import dev.parley.client.internal.transfer.TransferEvents;
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import lombok.extern.slf4j.Slf4j;
 
@@ -131,16 +130,16 @@ public final class ParleyClient implements Parley {
     // ------------------------------------------------------------------ identity and contacts
 
     public PeerId peerId() {
-        return identity.publicKey().peerId();
+        return Ids.app(identity.publicKey().peerId());
     }
 
-    public IdentityKey identityKey() {
-        return identity.publicKey();
+    public PeerKey identityKey() {
+        return Ids.app(identity.publicKey());
     }
 
     /** The shareable string others add us with ({@code parley:<key>}). */
     public ContactString contactString(String name) {
-        return ContactString.of(identity.publicKey(), name);
+        return ContactString.of(identityKey(), name);
     }
 
     /**
@@ -153,15 +152,16 @@ public final class ParleyClient implements Parley {
         ContactString c = ContactString.parse(contact);
         if (c.peerId().equals(peerId())) throw new IllegalArgumentException("that is your own identity");
         String label = name != null && !name.isBlank() ? name : c.name().orElse(null);
-        Contact added = store.contacts().add(c.peerId(), label);
-        if (label != null && !label.equals(added.displayName())) added = store.contacts().rename(c.peerId(), label);
+        dev.parley.protocol.PeerId peer = Ids.wire(c.peerId());
+        Contact added = store.contacts().add(peer, label);
+        if (label != null && !label.equals(added.displayName())) added = store.contacts().rename(peer, label);
         if (c.key().isPresent()) {
-            KeyCheck check = store.contacts().observeKey(c.peerId(), c.key().get());
-            if (!check.allowed()) log.warn("contact {} presented a different key; blocked until accepted", c.peerId().shortForm());
-            added = store.contacts().get(c.peerId()).orElseThrow();
+            KeyCheck check = store.contacts().observeKey(peer, Ids.wire(c.key().get()));
+            if (!check.allowed()) log.warn("contact {} presented a different key; blocked until accepted", peer.shortForm());
+            added = store.contacts().get(peer).orElseThrow();
         }
         sessions.contactsChanged();
-        if (sessions.isOnline(c.peerId())) sessions.connect(c.peerId());
+        if (sessions.isOnline(peer)) sessions.connect(peer);
         return added;
     }
 
@@ -170,30 +170,30 @@ public final class ParleyClient implements Parley {
     }
 
     public Optional<Contact> contact(PeerId peer) {
-        return store.contacts().get(peer);
+        return store.contacts().get(Ids.wire(peer));
     }
 
     /** Removes a contact with its history and ends any session with it. */
     public boolean removeContact(PeerId peer) {
-        sessions.disconnect(peer);
-        boolean removed = store.contacts().remove(peer);
+        sessions.disconnect(Ids.wire(peer));
+        boolean removed = store.contacts().remove(Ids.wire(peer));
         sessions.contactsChanged();
         return removed;
     }
 
     /** The 60-digit safety number with this contact, once its key is known. */
     public Optional<String> safetyNumber(PeerId peer) {
-        return store.contacts().safetyNumber(peer);
+        return store.contacts().safetyNumber(Ids.wire(peer));
     }
 
     /** Marks the contact verified if {@code comparedNumber} is its current safety number. */
     public Contact markVerified(PeerId peer, String comparedNumber) {
-        return store.contacts().markVerified(peer, comparedNumber.replaceAll("\\s", ""));
+        return store.contacts().markVerified(Ids.wire(peer), comparedNumber.replaceAll("\\s", ""));
     }
 
     /** Accepts a changed key the user has checked; sessions with it are allowed again. */
-    public Contact acceptNewKey(PeerId peer, IdentityKey key) {
-        return store.contacts().acceptNewKey(peer, key);
+    public Contact acceptNewKey(PeerId peer, PeerKey key) {
+        return store.contacts().acceptNewKey(Ids.wire(peer), Ids.wire(key));
     }
 
     // ------------------------------------------------------------------ chat
@@ -215,13 +215,13 @@ public final class ParleyClient implements Parley {
      * @throws IllegalArgumentException as {@link #send(PeerId, String)}, or if {@code id} already names a different message
      */
     public ChatMessage send(PeerId to, String text, MessageId id) {
-        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        return chat.send(to, text, id);
+        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        return chat.send(Ids.wire(to), text, id);
     }
 
     /** Outgoing messages to {@code peer} that it has not acknowledged yet, oldest first. */
     public List<ChatMessage> outbox(PeerId peer) {
-        return store.messages().pendingOutbox(peer);
+        return store.messages().pendingOutbox(Ids.wire(peer));
     }
 
     /** How many outgoing messages, to anyone, are not acknowledged yet. */
@@ -231,12 +231,12 @@ public final class ParleyClient implements Parley {
 
     /** Newest first; pass {@code page.next()} to get older ones. */
     public HistoryPage history(PeerId peer, HistoryCursor before, int limit) {
-        return store.messages().history(peer, before, limit);
+        return store.messages().history(Ids.wire(peer), before, limit);
     }
 
     /** A page of the conversation as {@code query} asks: newest or oldest first, from a cursor, filtered by direction or state. */
     public HistoryPage history(PeerId peer, HistoryQuery query) {
-        return store.messages().history(peer, query);
+        return store.messages().history(Ids.wire(peer), query);
     }
 
     public Optional<ChatMessage> message(MessageId id) {
@@ -248,7 +248,7 @@ public final class ParleyClient implements Parley {
      * handed to it): consistent with what it shows, and with {@link #markRead(PeerId)}.
      */
     public int unreadCount(PeerId peer) {
-        return store.messages().unreadCountShown(peer, events.deliveredUpTo());
+        return store.messages().unreadCountShown(Ids.wire(peer), events.deliveredUpTo());
     }
 
     /**
@@ -267,11 +267,11 @@ public final class ParleyClient implements Parley {
      * delivered to the app stays unread.
      */
     public void markRead(PeerId peer) {
-        chat.markShownRead(peer, events.deliveredUpTo());
+        chat.markShownRead(Ids.wire(peer), events.deliveredUpTo());
     }
 
     public void setTyping(PeerId peer, boolean typing) {
-        chat.setTyping(peer, typing);
+        chat.setTyping(Ids.wire(peer), typing);
     }
 
     // ------------------------------------------------------------------ files
@@ -285,7 +285,7 @@ public final class ParleyClient implements Parley {
      * @throws IllegalArgumentException for a peer that is not a contact, or a path that is not a readable regular file
      */
     public CompletableFuture<TransferId> sendFile(PeerId to, Path file) {
-        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
         if (!Files.isReadable(file)) throw new IllegalArgumentException("cannot read " + file + " (permissions?)");
         String type = null;
@@ -294,8 +294,8 @@ public final class ParleyClient implements Parley {
         } catch (IOException ignored) {
             // fall back below
         }
-        CompletableFuture<TransferId> id = transfers.sendFile(to, file, type == null ? "application/octet-stream" : type);
-        id.thenRun(() -> sessions.connect(to));
+        CompletableFuture<TransferId> id = transfers.sendFile(Ids.wire(to), file, type == null ? "application/octet-stream" : type);
+        id.thenRun(() -> sessions.connect(Ids.wire(to)));
         return id;
     }
 
@@ -315,7 +315,7 @@ public final class ParleyClient implements Parley {
 
     /** Accepts future offers from {@code peer} up to {@code maxBytes} without asking (this run only). */
     public void autoAcceptFiles(PeerId peer, long maxBytes) {
-        transfers.autoAccept().allow(peer, maxBytes);
+        transfers.autoAccept().allow(Ids.wire(peer), maxBytes);
     }
 
     /** The folder received files are saved in. */
@@ -325,7 +325,7 @@ public final class ParleyClient implements Parley {
 
     /** Transfers with a contact, as recorded (including finished ones). */
     public List<Transfer> transfers(PeerId peer) {
-        return store.transfers().list(peer);
+        return store.transfers().list(Ids.wire(peer));
     }
 
     // ------------------------------------------------------------------ calls
@@ -336,8 +336,8 @@ public final class ParleyClient implements Parley {
      * a call, unreadable WAV). Everything after that arrives as {@code onCall*} events.
      */
     public CompletionStage<CallId> call(PeerId to, CallMedia media) {
-        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        return calls.call(to, media);
+        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        return calls.call(Ids.wire(to), media);
     }
 
     /** Answers a ringing call. */
@@ -365,7 +365,7 @@ public final class ParleyClient implements Parley {
 
     /** Finished calls with a contact, newest first. */
     public List<CallRecord> callHistory(PeerId peer, int limit) {
-        return store.calls().list(peer, limit);
+        return store.calls().list(Ids.wire(peer), limit);
     }
 
     /** Why real audio devices are not in use, when they were asked for and could not be (e.g. no audio server). */
@@ -388,12 +388,12 @@ public final class ParleyClient implements Parley {
 
     /** Whether the contact is online at the signaling server (mutual contacts only). */
     public boolean isOnline(PeerId peer) {
-        return sessions.isOnline(peer);
+        return sessions.isOnline(Ids.wire(peer));
     }
 
     /** Whether a verified direct session with its chat channel is open now. */
     public boolean isConnected(PeerId peer) {
-        return sessions.isConnected(peer);
+        return sessions.isConnected(Ids.wire(peer));
     }
 
     public boolean isServerOnline() {
@@ -402,7 +402,7 @@ public final class ParleyClient implements Parley {
 
     /** Dials the contact now (it must be reachable); otherwise Parley dials when there is something to deliver. */
     public boolean connect(PeerId peer) {
-        return sessions.connect(peer);
+        return sessions.connect(Ids.wire(peer));
     }
 
     public ParleyConfig config() {

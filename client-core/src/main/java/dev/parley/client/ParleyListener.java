@@ -1,6 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
 
 /**
  * What a UI hears from a {@link ParleyClient}. Every call comes on the client's single event thread,

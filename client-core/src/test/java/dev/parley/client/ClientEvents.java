@@ -1,6 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
 import dev.parley.testing.EventRecorder;
 
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import dev.parley.client.CallMedia;
 import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
 import dev.parley.client.Parley;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;

@@ -17,7 +17,7 @@ import dev.parley.client.SessionStatus;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.UserInterruptException;
 import org.jline.utils.AttributedString;

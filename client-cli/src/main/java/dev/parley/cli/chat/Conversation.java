@@ -7,7 +7,7 @@ import dev.parley.client.Direction;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.Parley;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;

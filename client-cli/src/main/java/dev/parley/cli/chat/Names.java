@@ -2,7 +2,7 @@ package dev.parley.cli.chat;
 
 import dev.parley.client.Contact;
 import dev.parley.client.Parley;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 
 /** How the chat screen names peers, and the argument clean-up every slash command shares. */
 final class Names {

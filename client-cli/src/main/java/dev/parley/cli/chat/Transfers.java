@@ -6,7 +6,7 @@ import dev.parley.client.Parley;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;

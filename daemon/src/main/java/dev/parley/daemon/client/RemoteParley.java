@@ -19,8 +19,8 @@ import dev.parley.client.ParleyListener;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.daemon.ApiJson;
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
+import dev.parley.client.PeerId;
+import dev.parley.client.PeerKey;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ public final class RemoteParley implements Parley {
     private final ApiHttp http;
     private final RemoteEvents events;
     private final PeerId self;
-    private final IdentityKey key;
+    private final PeerKey key;
     private final String epoch;
     private final long lastSeq;
     private volatile boolean started;
@@ -56,7 +56,7 @@ public final class RemoteParley implements Parley {
         JsonNode check = http.get("/v1/check");
         JsonNode identity = http.get("/v1/identity");
         this.self = ApiJson.peer(ApiJson.requireText(identity, "peerId"));
-        this.key = IdentityKey.fromBase64Url(ApiJson.requireText(identity, "key"));
+        this.key = PeerKey.parse(ApiJson.requireText(identity, "key"));
         this.epoch = check.path("epoch").asText(null);
         this.lastSeq = check.path("lastSeq").asLong(0);
     }
@@ -100,7 +100,7 @@ public final class RemoteParley implements Parley {
     }
 
     @Override
-    public IdentityKey identityKey() {
+    public PeerKey identityKey() {
         return key;
     }
 
@@ -148,8 +148,8 @@ public final class RemoteParley implements Parley {
     }
 
     @Override
-    public Contact acceptNewKey(PeerId peer, IdentityKey key) {
-        return ApiJson.contact(must(http.post(p(peer) + "/accept-key", ApiJson.object().put("key", key.toBase64Url())),
+    public Contact acceptNewKey(PeerId peer, PeerKey key) {
+        return ApiJson.contact(must(http.post(p(peer) + "/accept-key", ApiJson.object().put("key", key.base64Url())),
                 "not a contact: " + peer));
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.event;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.ParleyEvent;
 import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.store.EventLog;
@@ -30,11 +31,11 @@ final class StoreEvents {
         long seq = c.seq();
         StoreEvent e = c.event();
         if (e instanceof MessageAdded a) return new ParleyEvent.MessageAdded(seq, a.message());
-        if (e instanceof MessageStateChanged s) return new ParleyEvent.MessageStateChanged(seq, s.id(), s.peer(), s.state());
+        if (e instanceof MessageStateChanged s) return new ParleyEvent.MessageStateChanged(seq, s.id(), Ids.app(s.peer()), s.state());
         if (e instanceof ContactAdded a) return new ParleyEvent.ContactChanged(seq, a.contact());
         if (e instanceof ContactKeyChanged k) return new ParleyEvent.ContactChanged(seq, k.contact());
         if (e instanceof ContactVerified v) return new ParleyEvent.ContactChanged(seq, v.contact());
-        if (e instanceof ContactRemoved r) return new ParleyEvent.ContactRemoved(seq, r.peerId());
+        if (e instanceof ContactRemoved r) return new ParleyEvent.ContactRemoved(seq, Ids.app(r.peerId()));
         if (e instanceof TransferChanged t) return new ParleyEvent.TransferChanged(seq, t.transfer());
         if (e instanceof CallRecorded r) return new ParleyEvent.CallEnded(seq, r.record());
         throw new IllegalArgumentException("unmapped store event " + e);
@@ -49,7 +50,7 @@ final class StoreEvents {
             case MESSAGE_STATE -> store.messages().get(MessageId.parse(entry.ref()))
                     .map(m -> new ParleyEvent.MessageStateChanged(seq, m.id(), m.peer(), MessageState.valueOf(entry.state())));
             case CONTACT_CHANGED -> store.contacts().get(PeerId.of(entry.ref())).map(c -> new ParleyEvent.ContactChanged(seq, c));
-            case CONTACT_REMOVED -> Optional.of(new ParleyEvent.ContactRemoved(seq, PeerId.of(entry.ref())));
+            case CONTACT_REMOVED -> Optional.of(new ParleyEvent.ContactRemoved(seq, dev.parley.client.PeerId.of(entry.ref())));
             case TRANSFER_CHANGED -> store.transfers().get(new TransferId(UUID.fromString(entry.ref())))
                     .map(t -> new ParleyEvent.TransferChanged(seq, t));
             case CALL_RECORDED -> store.calls().get(new CallId(UUID.fromString(entry.ref())))

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.session;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.Contact;
 import dev.parley.client.ServerStatus;
@@ -137,7 +138,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     /** The contact list changed: presence is watched for exactly the current contacts; a new one online is dialled. */
     public void contactsChanged() {
         SignalingClient s = signaling;
-        if (s != null) s.watch(contacts.list().stream().map(Contact::peerId).toList());
+        if (s != null) s.watch(contacts.list().stream().map(c -> Ids.wire(c.peerId())).toList());
     }
 
     /**
@@ -194,7 +195,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         if (sig == null || sig.state() != dev.parley.client.internal.signaling.SignalingState.ONLINE) return false;
         Optional<Contact> c = contacts.get(peer);
         if (c.isEmpty() || c.get().pinnedKey() == null || c.get().keyChanged()) return false;
-        Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, c.get().pinnedKey()));
+        Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, Ids.wire(c.get().pinnedKey())));
         e.session().dial();
         return true;
     }
@@ -212,7 +213,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         redialDelay.clear();
         useServerIceServers(welcome.iceServers(), welcome.iceServersTtlSeconds());
         events.publish(new ParleyEvent.ServerStateChanged(ServerStatus.online(welcome.resumed())));
-        List<PeerId> all = contacts.list().stream().map(Contact::peerId).toList();
+        List<PeerId> all = contacts.list().stream().map(c -> Ids.wire(c.peerId())).toList();
         signaling.watch(all);
         dialPendingWork();
     }
@@ -247,7 +248,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     public void onPresence(Presence presence) {
         for (Presence.Entry p : presence.peers()) {
             boolean changed = p.online() ? online.add(p.peer()) : online.remove(p.peer());
-            if (changed) events.publish(new ParleyEvent.Presence(p.peer(), p.online()));
+            if (changed) events.publish(new ParleyEvent.Presence(Ids.app(p.peer()), p.online()));
             if (p.online() && !sessions.containsKey(p.peer())) connect(p.peer());
         }
     }
@@ -295,7 +296,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         Optional<Contact> contact = contacts.get(from);
         if (contact.isEmpty()) {
             log.info("refusing a session from {}: not a contact", from.shortForm());
-            events.publish(new ParleyEvent.StrangerRefused(from));
+            events.publish(new ParleyEvent.StrangerRefused(Ids.app(from)));
             return;
         }
         Entry existing = sessions.get(from);
@@ -353,7 +354,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     private void refuse(PeerId from, String reason) {
         log.warn("security: refused a session description from {}: {}", from.shortForm(), reason);
-        events.publish(new ParleyEvent.SecurityWarning(from, reason));
+        events.publish(new ParleyEvent.SecurityWarning(Ids.app(from), reason));
     }
 
     /** The single sha-256 fingerprint of an SDP, or null when it has none, several, or another algorithm. */
@@ -494,19 +495,19 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
                 case CLOSED -> SessionStatus.CLOSED;
             };
             if (state == SessionState.CONNECTED) redialDelay.remove(peer());
-            events.publish(new ParleyEvent.SessionStateChanged(peer(), status, ""));
+            events.publish(new ParleyEvent.SessionStateChanged(Ids.app(peer()), status, ""));
         }
 
         @Override
         public void onSecurityError(PeerSession session, String reason) {
-            events.publish(new ParleyEvent.SecurityWarning(peer(), reason));
+            events.publish(new ParleyEvent.SecurityWarning(Ids.app(peer()), reason));
         }
 
         @Override
         public void onClosed(PeerSession session, CloseReason reason) {
             super.onClosed(session, reason);
             boolean wasCurrent = sessions.remove(peer(), this);
-            events.publish(new ParleyEvent.SessionStateChanged(peer(), SessionStatus.CLOSED, reason.kind() + ": " + reason.detail()));
+            events.publish(new ParleyEvent.SessionStateChanged(Ids.app(peer()), SessionStatus.CLOSED, reason.kind() + ": " + reason.detail()));
             if (wasCurrent && reason.kind() != CloseReason.Kind.LOCAL && reason.kind() != CloseReason.Kind.RUNTIME_CLOSED) {
                 scheduleRedial(peer());
             }
