@@ -188,15 +188,20 @@ public final class Profile {
     static String holder(ProfileInUseException e) {
         if (e.pid().isEmpty()) return "another process";
         long pid = e.pid().getAsLong();
-        String what = ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(args -> {
-            for (int i = 0; i < args.length - 1; i++) {
-                if (args[i].equals(Main.class.getName())) {
-                    return "parley " + String.join(" ", java.util.Arrays.copyOfRange(args, i + 1, Math.min(args.length, i + 4)));
-                }
-            }
-            return null;
-        }).orElse(null);
+        String what = ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(Profile::command).orElse(null);
         return "process " + pid + (what != null ? " (" + what + ")" : "");
+    }
+
+    /** "parley receive --json" from a parley JVM's arguments (profile and server options left out), or null. */
+    static String command(String[] args) {
+        int i = java.util.Arrays.asList(args).indexOf(Main.class.getName());
+        if (i < 0) return null;
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        for (int j = i + 1; j < args.length && shown.size() < 3; j++) {
+            if (args[j].equals("--profile") || args[j].equals("--server")) j++;
+            else if (!args[j].startsWith("--profile=") && !args[j].startsWith("--server=")) shown.add(args[j]);
+        }
+        return "parley" + (shown.isEmpty() ? "" : " " + String.join(" ", shown));
     }
 
     private static String reason(FileSystemException e) {
