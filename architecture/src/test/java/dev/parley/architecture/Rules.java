@@ -93,6 +93,20 @@ final class Rules {
                 .because("server and clients share the protocol; it depends on nothing of ours");
     }
 
+    static final String DAEMON = "dev.parley.daemon..";
+
+    /**
+     * The daemon is a UI like the CLI: client-core's public API (and the protocol value types it exposes,
+     * e.g. peer ids and identity keys), Netty, Jackson and SLF4J; never client-core internals, WebRTC, the
+     * CLI, the server or the bench. (The CLI depends on the daemon, not the other way round.)
+     */
+    static ArchRule daemonUsesOnlyThePublicApi() {
+        return noClasses().that().resideInAPackage(DAEMON)
+                .should().dependOnClassesThat().resideInAnyPackage(INTERNAL, "dev.onvoid..", "dev.parley.cli..", "dev.parley.server..",
+                        "dev.parley.bench..", "org.xerial..", "org.sqlite..")
+                .because("the daemon serves what ParleyClient offers, through dev.parley.client only (docs/architecture.md)");
+    }
+
     /** Exempted edges that no longer occur: the exemption has done its job and must go. */
     static Set<String> staleExemptions(JavaClasses classes) {
         Set<String> stale = new TreeSet<>(INTERNAL_USE_EXEMPTIONS);

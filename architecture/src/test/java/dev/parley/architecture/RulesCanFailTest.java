@@ -7,6 +7,9 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import dev.parley.architecture.fixture.UsesInternal;
 import dev.parley.architecture.fixture.UsesPublicApi;
 import dev.parley.client.internal.cyclefixturea.A;
+import dev.parley.daemon.archfixture.DaemonUsesCli;
+import dev.parley.daemon.archfixture.DaemonUsesInternal;
+import dev.parley.daemon.archfixture.DaemonUsesPublicApi;
 import dev.parley.client.internal.cyclefixtureb.B;
 import dev.parley.protocol.archfixture.UsesServer;
 import dev.parley.server.archfixture.UsesClientCore;
@@ -61,6 +64,17 @@ class RulesCanFailTest {
         EvaluationResult result = check(Rules.protocolDependsOnNothingOfOurs(), UsesServer.class);
         assertThat(result.getFailureReport().getDetails())
                 .singleElement().asString().contains(UsesServer.class.getName() + ".notFine");
+    }
+
+    @Test
+    void theDaemonMayUseOnlyThePublicApi() {
+        EvaluationResult result = check(Rules.daemonUsesOnlyThePublicApi(), DaemonUsesInternal.class, DaemonUsesCli.class,
+                DaemonUsesPublicApi.class);
+        assertThat(result.getFailureReport().getDetails()).hasSize(2)
+                .anySatisfy(d -> assertThat(d).contains("dev.parley.client.internal.store.ContactId"))
+                .anySatisfy(d -> assertThat(d).contains("dev.parley.cli.Profile"));
+
+        assertThat(check(Rules.daemonUsesOnlyThePublicApi(), DaemonUsesPublicApi.class).hasViolation()).isFalse();
     }
 
     @Test
