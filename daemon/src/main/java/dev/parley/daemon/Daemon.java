@@ -126,11 +126,9 @@ public final class Daemon implements AutoCloseable {
 
     /** Stops serving (503 from now on), closes the client so its last events reach the streams, then every connection. Idempotent. */
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) return;
-            closed = true;
-        }
+    public synchronized void close() { // a second caller (a signal during a requested shutdown) waits until it is done
+        if (closed) return;
+        closed = true;
         server.beginClosing();
         try {
             client.close();
