@@ -26,8 +26,9 @@ final class WsEvents implements WebSocket.Listener {
     }
 
     /** Opens {@code /v1/events?query} with the token in the Authorization header. */
-    static WsEvents open(URI base, String token, String query) throws Exception {
+    static WsEvents open(URI base, String token, String query, String... noiseTypes) throws Exception {
         WsEvents l = new WsEvents("events " + query, true);
+        if (noiseTypes.length > 0) l.ignoring(noiseTypes); // before any frame can arrive
         l.ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(wsUri(base, query), l).get();
@@ -42,6 +43,10 @@ final class WsEvents implements WebSocket.Listener {
         java.util.Set<String> t = java.util.Set.of(types);
         rec.ignoring("types " + t, n -> t.contains(n.path("type").asText()));
         return this;
+    }
+
+    static dev.parley.testing.EventRecorder.Expectation<JsonNode> event(String description, java.util.function.Predicate<JsonNode> test) {
+        return EventRecorder.event(description, test);
     }
 
     /** The next event must have this type; returned. */

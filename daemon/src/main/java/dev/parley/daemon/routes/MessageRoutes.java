@@ -72,7 +72,8 @@ public final class MessageRoutes {
                 if (!m.peer().equals(p)) throw ApiError.badRequest("message " + id + " is not in the conversation with " + p.value());
                 c.markRead(id);
             }
-            return ApiJson.object().put("peerId", p.value()).put("unread", c.unreadCount(p));
+            // the library marks asynchronously: message-state "read" events follow, and the receipts go out
+            return Response.accepted(ApiJson.object().put("ok", true).put("peerId", p.value()));
         });
         r.post("/v1/contacts/{peer}/typing", q -> {
             PeerId p = ContactRoutes.peer(q);
