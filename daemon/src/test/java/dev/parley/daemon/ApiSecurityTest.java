@@ -160,6 +160,13 @@ class ApiSecurityTest {
     }
 
     @Test
+    void aPortInUseIsRefusedWithWhatToDo() {
+        DaemonConfig c = DaemonConfig.loopback(f.daemon.port());
+        assertThatThrownBy(() -> Daemon.start(f.daemon.client(), f.events, f.token, c))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("is in use").hasMessageContaining("--port");
+    }
+
+    @Test
     void afterShutdownIsRequestedTheDaemonAnswers503AndThenCloses() throws Exception {
         Api.Reply r = f.api.post("/v1/shutdown", "");
         assertThat(r.status()).isEqualTo(202);

@@ -179,6 +179,42 @@ class ContactAndMessageApiTest {
         sentinel();
     }
 
+    @Test
+    void fourConcurrentClientsSendingWithTheirOwnIdsLoseAndDuplicateNothing() throws Exception {
+        addBob();
+        int clients = 4, each = 50;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        List<java.util.concurrent.Future<List<String>>> sent = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Api own = new Api(f.daemon.url(), f.token.value()); // its own connection pool
+            sent.add(pool.submit(() -> {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    String id = UUID.randomUUID().toString();
+                    String body = "{\"text\":\"c" + client + " m" + i + "\",\"id\":\"" + id + "\"}";
+                    Api.Reply r = own.post("/v1/contacts/" + bob + "/messages", body);
+                    assertThat(r.status()).as("%s", r).isEqualTo(201);
+                    if (i % 10 == 0) assertThat(own.post("/v1/contacts/" + bob + "/messages", body).status()).as("a retry").isEqualTo(200);
+                    ids.add(id);
+                }
+                return ids;
+            }));
+        }
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (var fu : sent) all.addAll(fu.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        pool.shutdown();
+        assertThat(all).hasSize(clients * each);
+        java.util.Set<String> streamed = new java.util.HashSet<>();
+        for (int i = 0; i < clients * each; i++) {
+            JsonNode n = ev.expect("message");
+            assertThat(streamed.add(n.at("/message/id").asText())).as("streamed once: %s", n).isTrue();
+        }
+        assertThat(streamed).isEqualTo(all);
+        assertThat(f.api.get("/v1/outbox").body().get("size").asInt()).isEqualTo(clients * each);
+        sentinel();
+    }
+
     /** Closes the absence window: a contact added now must be the very next event. */
     void sentinel() throws Exception {
         String carol = f.peer("sentinel", false).client.contactString("sentinel").toString();

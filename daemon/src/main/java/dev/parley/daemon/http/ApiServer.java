@@ -63,10 +63,12 @@ public final class ApiServer implements AutoCloseable {
                 });
         try {
             server = b.bind(new InetSocketAddress(address, port)).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
             io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
+            if (e instanceof RuntimeException r) throw r;
+            if (e instanceof InterruptedException i) throw i;
+            throw new IllegalStateException("cannot bind " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         }
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
         guard[0] = new Guard(token, this.port);
