@@ -248,6 +248,17 @@ class PeerApiTest {
     }
 
     @Test
+    void aCallToAContactThatIsGoneIs504Unreachable() throws Exception {
+        befriend();
+        bob.client.close();
+        Api.Reply r = f.api.post("/v1/contacts/" + b + "/calls", "{\"media\":{\"toneHz\":440}}");
+        assertThat(r.status()).as("%s", r).isEqualTo(504);
+        assertThat(r.code()).isEqualTo("unreachable");
+        assertThat(r.body().at("/error/message").asText()).contains("cannot reach");
+        assertThat(f.api.post("/v1/contacts/" + b + "/calls", "{\"media\":{\"play\":\"/no/such.wav\"}}").status()).isEqualTo(400);
+    }
+
+    @Test
     void messagesQueuedBeforeADaemonRestartAreDeliveredOnce() throws Exception {
         befriend();
         bob.client.close();

@@ -18,7 +18,8 @@ public final class CallRoutes {
         r.post("/v1/contacts/{peer}/calls", q -> {
             PeerId p = ContactRoutes.peer(q);
             ctx.requireContact(p);
-            return c.call(p, ApiJson.callMedia(q.body().get("media"))).thenApply(id -> {
+            return c.call(p, ApiJson.callMedia(q.body().get("media"))).handle((id, failure) -> {
+                if (failure != null) throw unreachableUnlessArgumentOrState(failure);
                 ctx.events().callPlaced(id);
                 return ApiJson.object().put("callId", id.toString()).put("peerId", p.value());
             });
@@ -47,6 +48,16 @@ public final class CallRoutes {
             return ApiJson.object().put("ok", true);
         });
         r.get("/v1/calls/stats", q -> ApiJson.callStats(c.callStats().orElseThrow(() -> ApiError.notFound("no active call"))));
+    }
+
+    /**
+     * How a dial fails, per {@code ParleyClient#call}: already in a call (IllegalStateException → 409),
+     * unusable WAV (IllegalArgumentException → 400), or the contact could not be reached in time (504 {@code unreachable}).
+     */
+    static RuntimeException unreachableUnlessArgumentOrState(Throwable failure) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (t instanceof IllegalStateException || t instanceof IllegalArgumentException || t instanceof ApiError) return (RuntimeException) t;
+        return new ApiError(504, "unreachable", t.getMessage() != null ? t.getMessage() : "cannot reach the contact");
     }
 
     private static CallId live(ApiContext ctx, Request q) {
