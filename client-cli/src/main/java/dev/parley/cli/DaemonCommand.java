@@ -38,6 +38,12 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Port on 127.0.0.1 (default 0: any free port; daemon.json and --json say which).")
     int port;
 
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to serve on (default 127.0.0.1). Only loopback addresses are served.")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--allow-remote", description = "Ask to serve a non-loopback --bind address. Refused in this version: it needs TLS, not implemented yet.")
+    boolean allowRemote;
+
     @Option(names = "--audio-devices", description = "Use the microphone and speaker for calls (default: headless audio: silence, or WAV/tone per call).")
     boolean audioDevices;
 
@@ -76,7 +82,7 @@ final class DaemonCommand implements Callable<Integer> {
         try {
             client.start();
             ApiToken token = ApiToken.loadOrCreate(profile.dir());
-            daemon = Daemon.start(client, events, token, DaemonConfig.loopback(port));
+            daemon = Daemon.start(client, events, token, DaemonConfig.loopback(port).withBind(bind, allowRemote));
             DaemonFile.write(profile.dir(), new DaemonFile.Info(pid, daemon.url(), daemon.epoch()));
         } catch (IOException | IllegalArgumentException e) {
             client.close();

@@ -168,10 +168,16 @@ class ApiSecurityTest {
 
     @Test
     void afterShutdownIsRequestedTheDaemonAnswers503AndThenCloses() throws Exception {
+        WsEvents ws = WsEvents.open(f.daemon.url(), f.token.value(), "", "server", "presence", "session");
         Api.Reply r = f.api.post("/v1/shutdown", "");
         assertThat(r.status()).isEqualTo(202);
         assertThat(f.daemon.shutdownRequested()).succeedsWithin(java.time.Duration.ofSeconds(5));
         f.daemon.close();
+        ws.expect("closed");
+        JsonNode close = ws.expect("ws-closed");
+        assertThat(close.get("code").asInt()).isEqualTo(1001);
+        assertThat(close.get("reason").asText()).isEqualTo("daemon shutting down");
+        ws.rec.assertExhausted();
         assertThatThrownBy(() -> f.api.http.send(HttpRequest.newBuilder(f.daemon.url().resolve("/v1/check")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
     }
