@@ -90,8 +90,10 @@ public final class ApiServer implements AutoCloseable {
         for (EventSubscriber s : streams) s.cut("daemon shutting down");
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         channels.close().awaitUninterruptibly(3, TimeUnit.SECONDS);
-        // I/O first: tearing down a pipeline still hands events to the API threads.
-        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        // Both at once, with a quiet period: tearing a pipeline down hops between the I/O and API threads.
+        var ioDone = io.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS);
+        var workersDone = workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS);
+        ioDone.awaitUninterruptibly(3, TimeUnit.SECONDS);
+        workersDone.awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }
