@@ -97,6 +97,14 @@ class ApiSecurityTest {
     }
 
     @Test
+    void oneConnectionServesRequestAfterRequest() throws Exception {
+        String req = "GET /v1/check HTTP/1.1\r\nHost: 127.0.0.1:" + f.daemon.port() + "\r\nAuthorization: Bearer " + f.token.value() + "\r\n";
+        String both = Api.raw(f.daemon.url(), req + "\r\n" + req + "Connection: close\r\n\r\n");
+        assertThat(both.split("HTTP/1.1 200 OK", -1)).as(both).hasSize(3);
+        assertThat(both).containsOnlyOnce("connection: close");
+    }
+
+    @Test
     void errorsAreJsonWithAStatusAndACode() throws Exception {
         Api.Reply malformed = f.api.post("/v1/contacts", "{\"contact\": ");
         assertThat(malformed.status()).isEqualTo(400);

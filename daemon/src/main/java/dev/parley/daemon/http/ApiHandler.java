@@ -117,7 +117,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<Object> {
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff");
         if (r.status() == 401) res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"parley\"");
-        boolean keep = keepAlive && r.status() != 413 && r.status() != 503;
+        boolean keep = keepAlive && r.status() != 503;
         HttpUtil.setKeepAlive(res, keep);
         var f = ctx.writeAndFlush(res);
         if (!keep) f.addListener(ChannelFutureListener.CLOSE);
