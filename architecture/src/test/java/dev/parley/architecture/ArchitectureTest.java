@@ -34,6 +34,9 @@ class ArchitectureTest {
     static final ArchRule protocolDependsOnNothingOfOurs = Rules.protocolDependsOnNothingOfOurs();
 
     @ArchTest
+    static final ArchRule daemonUsesOnlyThePublicApi = Rules.daemonUsesOnlyThePublicApi();
+
+    @ArchTest
     static void noExemptionOutlivesItsEdge(JavaClasses classes) {
         Set<String> stale = Rules.staleExemptions(classes);
         assertThat(stale).as("exempted edges that no longer exist: delete them from Rules").isEmpty();

@@ -108,6 +108,20 @@ final class Rules {
                         + " and the protocol's types stay an implementation detail (docs/library.md)");
     }
 
+    static final String DAEMON = "dev.parley.daemon..";
+
+    /**
+     * The daemon is a UI like the CLI: client-core's public API, Netty, Jackson and SLF4J; never
+     * client-core internals, the protocol's types (the API has its own), WebRTC, the CLI, the server or
+     * the bench. (The CLI depends on the daemon, not the other way round.)
+     */
+    static ArchRule daemonUsesOnlyThePublicApi() {
+        return noClasses().that().resideInAPackage(DAEMON)
+                .should().dependOnClassesThat().resideInAnyPackage(INTERNAL, PROTOCOL, "dev.onvoid..", "dev.parley.cli..", "dev.parley.server..",
+                        "dev.parley.bench..", "org.xerial..", "org.sqlite..")
+                .because("the daemon serves what ParleyClient offers, through dev.parley.client only (docs/architecture.md)");
+    }
+
     /** Exempted edges that no longer occur: the exemption has done its job and must go. */
     static Set<String> staleExemptions(JavaClasses classes) {
         Set<String> stale = new TreeSet<>(INTERNAL_USE_EXEMPTIONS);

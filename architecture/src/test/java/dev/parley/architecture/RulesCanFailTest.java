@@ -10,6 +10,9 @@ import dev.parley.client.ExposesProtocol;
 import dev.parley.client.PeerId;
 import dev.parley.client.PeerKey;
 import dev.parley.client.internal.cyclefixturea.A;
+import dev.parley.daemon.archfixture.DaemonUsesCli;
+import dev.parley.daemon.archfixture.DaemonUsesInternal;
+import dev.parley.daemon.archfixture.DaemonUsesPublicApi;
 import dev.parley.client.internal.cyclefixtureb.B;
 import dev.parley.protocol.archfixture.UsesServer;
 import dev.parley.server.archfixture.UsesClientCore;
@@ -80,6 +83,17 @@ class RulesCanFailTest {
         EvaluationResult result = check(Rules.protocolDependsOnNothingOfOurs(), UsesServer.class);
         assertThat(result.getFailureReport().getDetails())
                 .singleElement().asString().contains(UsesServer.class.getName() + ".notFine");
+    }
+
+    @Test
+    void theDaemonMayUseOnlyThePublicApi() {
+        EvaluationResult result = check(Rules.daemonUsesOnlyThePublicApi(), DaemonUsesInternal.class, DaemonUsesCli.class,
+                DaemonUsesPublicApi.class);
+        assertThat(result.getFailureReport().getDetails()).hasSize(2)
+                .anySatisfy(d -> assertThat(d).contains("dev.parley.client.internal.store.ContactId"))
+                .anySatisfy(d -> assertThat(d).contains("dev.parley.cli.Profile"));
+
+        assertThat(check(Rules.daemonUsesOnlyThePublicApi(), DaemonUsesPublicApi.class).hasViolation()).isFalse();
     }
 
     @Test

@@ -259,8 +259,11 @@ public final class RemoteParley implements Parley {
 
     // ------------------------------------------------------------------ calls
 
+    /** {@code {"media":{…}}}, the body of a dial and of an answer. */
     private static JsonNode media(CallMedia m) {
-        return ApiJson.callMedia(m);
+        ObjectNode body = ApiJson.object();
+        body.set("media", ApiJson.callMedia(m));
+        return body;
     }
 
     @Override
