@@ -163,8 +163,14 @@ public final class RemoteParley implements Parley {
 
     @Override
     public ChatMessage send(PeerId to, String text, MessageId id) {
-        return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text).put("id", id.toString())),
-                "not a contact: " + to + " (add it first)"));
+        try {
+            return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text).put("id", id.toString())),
+                    "not a contact: " + to + " (add it first)"));
+        } catch (ApiHttp.Refused e) {
+            // As in-process: an id that already names a different message is the caller's mistake.
+            if (e.status == 409) throw new IllegalArgumentException(e.getMessage());
+            throw e;
+        }
     }
 
     @Override
