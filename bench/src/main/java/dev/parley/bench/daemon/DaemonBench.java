@@ -155,7 +155,8 @@ public final class DaemonBench {
     record Daemon(Path profile, Process process, URI url, String token) {
         static Daemon start(String cp, Path profile, String server, List<Process> started) throws Exception {
             Process p = new ProcessBuilder(java(), "-cp", cp, "dev.parley.cli.Main", "--profile", profile.toString(), "--server", server,
-                    "daemon", "--json").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    "daemon", "--json").redirectError(ProcessBuilder.Redirect.appendTo(profile.resolveSibling(profile.getFileName() + ".err").toFile()))
+                    .start();
             started.add(p);
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
@@ -166,7 +167,10 @@ public final class DaemonBench {
                 }
             });
             String ready = line.get(60, TimeUnit.SECONDS);
-            if (ready == null) throw new IllegalStateException("daemon for " + profile + " printed nothing");
+            if (ready == null) {
+                throw new IllegalStateException("daemon for " + profile + " printed nothing; its stderr: "
+                        + Files.readString(profile.resolveSibling(profile.getFileName() + ".err")));
+            }
             JsonNode n = JSON.readTree(ready);
             String token = Files.readString(profile.resolve("api-token")).trim();
             return new Daemon(profile, p, URI.create(n.path("url").asText()), token);
