@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The daemon's figures (issue 15), everything real on one host: an embedded signaling server, two
  * {@code parley daemon} processes (alice, bob) from the built CLI, the local API over HTTP/WebSocket.
- * Measures, side by side in one run: (1) {@code parley message} end to end (process start to exit 0 after
- * the ack) through alice's daemon, and in-process after her daemon stopped; (2) API send → ack (the
+ * Measures, side by side in one run: (1) {@code ./parley message} end to end (process start to exit 0
+ * after the ack, through the launcher as a user runs it) through alice's daemon, and in-process after her
+ * daemon stopped; (2) API send → ack (the
  * {@code message-state delivered} event) for a connected contact; (3) 1,000 API sends from 4 concurrent
  * clients: all acked, and bob's history holds each exactly once.
  *
@@ -132,9 +133,12 @@ public final class DaemonBench {
         System.exit(0);
     }
 
-    /** Runs one CLI command to completion; its wall time in ms (it must exit 0). */
+    /**
+     * Runs one command the way a user does, through the {@code ./parley} launcher (its JVM flags, its
+     * up-to-date check), to completion; its wall time in ms (it must exit 0).
+     */
     static double cli(String cp, Path profile, String url, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", cp, "dev.parley.cli.Main", "--profile", profile.toString(), "--server", url));
+        List<String> cmd = new ArrayList<>(List.of(Path.of("parley").toAbsolutePath().toString(), "--profile", profile.toString(), "--server", url));
         cmd.addAll(List.of(args));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
