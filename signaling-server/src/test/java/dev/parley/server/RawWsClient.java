@@ -71,19 +71,24 @@ final class RawWsClient implements AutoCloseable {
         s.setSoTimeout(10_000);
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);
-        s.getOutputStream().write(preamble);
         String req = "GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
                 + extraHeaders + "\r\n";
-        s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
         InputStream in = s.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) break;
-            head.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        try {
+            s.getOutputStream().write(preamble);
+            s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) break;
+                head.write(b);
+                matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+        } catch (java.net.SocketException reset) {
+            // The server closed while we still wrote: the kernel answers with a reset instead of EOF.
+            // Either way the connection was refused before any upgrade; what was read is the answer.
         }
         String response = head.toString(StandardCharsets.US_ASCII);
         String status = response.isEmpty() ? "" : response.substring(0, Math.max(0, response.indexOf('\r')));
