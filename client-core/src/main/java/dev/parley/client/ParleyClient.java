@@ -4,6 +4,7 @@ import dev.parley.client.internal.audio.AudioDevices;
 import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallService;
 import dev.parley.client.internal.chat.ChatEngine;
+import dev.parley.client.internal.group.GroupEngine;
 import dev.parley.client.internal.event.EventStream;
 import dev.parley.client.internal.identity.IdentityStore;
 import dev.parley.client.internal.rtc.RtcConfig;
@@ -38,7 +39,7 @@ import java.util.concurrent.CompletionStage;
  * for the network). Events reach the {@link ParleyListener} on one event thread, in order.
  */
 @Slf4j
-public final class ParleyClient implements Parley {
+public final class ParleyClient implements Parley, ParleyGroups {
     private final ParleyConfig config;
     private final ProfileLock lock;
     private final IdentityKeyPair identity;
@@ -49,6 +50,7 @@ public final class ParleyClient implements Parley {
     private final ChatEngine chat;
     private final TransferEngine transfers;
     private final CallService calls;
+    private final GroupEngine groups;
     /** Why devices were not even tried (no audio server), when they were asked for. */
     private final String detectionNotice;
     private volatile boolean closed;
@@ -71,6 +73,9 @@ public final class ParleyClient implements Parley {
         sessions.addFeature(chat);
         sessions.addFeature(transfers);
         sessions.addFeature(calls.feature());
+        this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key),
+                config.clock(), scheduler);
+        sessions.addFeature(groups);
         transfers.start();
         events.start(); // stored events the app has not acknowledged yet come first
     }
@@ -405,6 +410,74 @@ public final class ParleyClient implements Parley {
         return sessions.connect(peer);
     }
 
+    // ------------------------------------------------------------------ groups (ParleyGroups)
+
+    @Override
+    public GroupInfo createGroup(String name) {
+        return groups.create(name);
+    }
+
+    @Override
+    public void invite(dev.parley.protocol.group.GroupId group, List<PeerId> peers) {
+        groups.invite(group, peers);
+        peers.forEach(sessions::connect);
+    }
+
+    @Override
+    public void acceptGroup(dev.parley.protocol.group.GroupId group) {
+        groups.accept(group);
+    }
+
+    @Override
+    public void declineGroup(dev.parley.protocol.group.GroupId group) {
+        groups.decline(group);
+    }
+
+    @Override
+    public void leaveGroup(dev.parley.protocol.group.GroupId group) {
+        groups.leave(group);
+    }
+
+    @Override
+    public void removeFromGroup(dev.parley.protocol.group.GroupId group, PeerId member) {
+        groups.remove(group, member);
+    }
+
+    @Override
+    public GroupPost sendToGroup(dev.parley.protocol.group.GroupId group, String text) {
+        return groups.send(group, text);
+    }
+
+    @Override
+    public List<GroupInfo> groups() {
+        return groups.groups();
+    }
+
+    @Override
+    public Optional<GroupInfo> group(dev.parley.protocol.group.GroupId group) {
+        return groups.group(group);
+    }
+
+    @Override
+    public List<GroupMember> members(dev.parley.protocol.group.GroupId group) {
+        return groups.members(group);
+    }
+
+    @Override
+    public List<GroupPost> groupHistory(dev.parley.protocol.group.GroupId group, dev.parley.protocol.group.GroupMessageId after, int limit) {
+        return groups.history(group, after, limit);
+    }
+
+    @Override
+    public List<PeerId> groupDeliveredTo(dev.parley.protocol.group.GroupMessageId message) {
+        return groups.deliveredTo(message);
+    }
+
+    /** Group messages refused in this run, per reason (diagnostics). */
+    java.util.Map<dev.parley.client.internal.group.Rejection, Long> groupRejections(dev.parley.protocol.group.GroupId group) {
+        return groups.rejections(group);
+    }
+
     public ParleyConfig config() {
         return config;
     }
@@ -420,6 +493,7 @@ public final class ParleyClient implements Parley {
         rtc.close(); // closes and awaits every peer session before disposing the factory
         calls.close();
         chat.close();
+        groups.close();
         transfers.close();
         events.close(); // the app's cursor is written, then onClosed() last
         store.close();

@@ -139,7 +139,7 @@ public final class Roster {
             RosterOp op = sorted.get(i);
             position.put(op.id(), i);
             if (!apply(op, m, i)) voided.add(op.id());
-            after.add(Map.copyOf(m));
+            after.add(Collections.unmodifiableMap(new LinkedHashMap<>(m))); // join order
         }
     }
 

@@ -1,6 +1,13 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.Direction;
+import dev.parley.client.GroupMember;
+import dev.parley.client.GroupPost;
+import dev.parley.client.internal.store.event.GroupInvited;
+import dev.parley.client.internal.store.event.GroupMemberChanged;
+import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.codec.WireCodec;
 import dev.parley.protocol.codec.WireException;
 import dev.parley.protocol.group.GroupId;
@@ -13,6 +20,7 @@ import dev.parley.protocol.peer.GroupRoster;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,29 +36,51 @@ public final class GroupStore {
     /** Where this member stands with a group. */
     public enum Status { INVITED, JOINED, LEFT }
 
-    public record GroupRow(GroupId id, Status status, PeerId invitedBy, long createdAt, long updatedAt) {}
+    public record GroupRow(GroupId id, String name, Status status, PeerId invitedBy, long createdAt, long updatedAt) {}
+
+    /** A membership change to announce with the operations that made it. */
+    public record MemberChange(PeerId member, GroupMember.Change change) {}
 
     private static final WireCodec CODEC = WireCodec.standard();
     private final Database db;
+    private final IdentityKey myKey;
 
-    GroupStore(Database db) {
+    GroupStore(Database db, IdentityKey myKey) {
         this.db = db;
+        this.myKey = myKey;
     }
 
-    /** Records the group (once; false if known) with its first operations. */
-    public boolean addGroup(GroupId id, Status status, PeerId invitedBy, List<RosterOp> ops) {
+    /**
+     * Records the group (once; false if known) with its first operations. An {@code INVITED} group
+     * announces the invitation ({@link GroupInvited}) in the same transaction.
+     */
+    public boolean addGroup(GroupId id, String name, Status status, PeerId invitedBy, List<RosterOp> ops) {
         return db.write(txn -> {
-            try (PreparedStatement p = txn.prepare("INSERT INTO groups (group_id, status, invited_by, created_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id) DO NOTHING")) {
+            try (PreparedStatement p = txn.prepare("INSERT INTO groups (group_id, name, status, invited_by, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id) DO NOTHING")) {
                 p.setString(1, id.value());
-                p.setString(2, status.name());
-                p.setString(3, invitedBy == null ? null : invitedBy.value());
-                p.setLong(4, db.clock().millis());
+                p.setString(2, name);
+                p.setString(3, status.name());
+                p.setString(4, invitedBy == null ? null : invitedBy.value());
                 p.setLong(5, db.clock().millis());
+                p.setLong(6, db.clock().millis());
                 if (p.executeUpdate() == 0) return false;
             }
             insertOps(txn, id, ops);
+            if (status == Status.INVITED) txn.attach(new GroupInvited(id, name, invitedBy));
             return true;
+        });
+    }
+
+    public void setName(GroupId id, String name) {
+        db.write(txn -> {
+            try (PreparedStatement p = txn.prepare("UPDATE groups SET name = ?, updated_at = ? WHERE group_id = ?")) {
+                p.setString(1, name);
+                p.setLong(2, db.clock().millis());
+                p.setString(3, id.value());
+                p.executeUpdate();
+            }
+            return null;
         });
     }
 
@@ -78,7 +108,7 @@ public final class GroupStore {
 
     public Optional<GroupRow> group(GroupId id) {
         return db.read(txn -> {
-            try (PreparedStatement p = txn.prepare("SELECT group_id, status, invited_by, created_at, updated_at FROM groups WHERE group_id = ?")) {
+            try (PreparedStatement p = txn.prepare("SELECT group_id, name, status, invited_by, created_at, updated_at FROM groups WHERE group_id = ?")) {
                 p.setString(1, id.value());
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next() ? Optional.of(groupRow(rs)) : Optional.<GroupRow>empty();
@@ -90,7 +120,7 @@ public final class GroupStore {
     /** Every group, oldest first. */
     public List<GroupRow> groups() {
         return db.read(txn -> {
-            try (PreparedStatement p = txn.prepare("SELECT group_id, status, invited_by, created_at, updated_at FROM groups ORDER BY created_at, group_id");
+            try (PreparedStatement p = txn.prepare("SELECT group_id, name, status, invited_by, created_at, updated_at FROM groups ORDER BY created_at, group_id");
                  ResultSet rs = p.executeQuery()) {
                 List<GroupRow> out = new ArrayList<>();
                 while (rs.next()) out.add(groupRow(rs));
@@ -100,18 +130,19 @@ public final class GroupStore {
     }
 
     private static GroupRow groupRow(ResultSet rs) throws SQLException {
-        String by = rs.getString(3);
-        return new GroupRow(GroupId.of(rs.getString(1)), Status.valueOf(rs.getString(2)), by == null ? null : PeerId.of(by),
-                rs.getLong(4), rs.getLong(5));
+        String by = rs.getString(4);
+        return new GroupRow(GroupId.of(rs.getString(1)), rs.getString(2), Status.valueOf(rs.getString(3)),
+                by == null ? null : PeerId.of(by), rs.getLong(5), rs.getLong(6));
     }
 
     // ---- roster ----------------------------------------------------------------------------------
 
-    /** Stores kept operations; ones already stored are skipped. */
-    public void addOps(GroupId id, Collection<RosterOp> ops) {
+    /** Stores kept operations (ones already stored are skipped) and announces the membership changes they made. */
+    public void addOps(GroupId id, Collection<RosterOp> ops, List<MemberChange> changes) {
         if (ops.isEmpty()) return;
         db.write(txn -> {
             insertOps(txn, id, ops);
+            for (MemberChange c : changes) txn.attach(new GroupMemberChanged(id, c.member(), c.change()));
             return null;
         });
     }
@@ -169,6 +200,7 @@ public final class GroupStore {
                     p.setLong(7, db.clock().millis());
                     if (p.executeUpdate() == 0) continue;
                     added.add(m);
+                    txn.attach(new GroupMessageAdded(post(m)));
                     if (ours) {
                         o.setString(1, mid);
                         o.setString(2, id.value());
@@ -227,6 +259,23 @@ public final class GroupStore {
                 return records(p);
             }
         });
+    }
+
+    /** One stored message as the app sees it. */
+    public Optional<GroupPost> post(GroupMessageId id) {
+        return db.read(txn -> {
+            try (PreparedStatement p = txn.prepare("SELECT record FROM group_messages WHERE message_id = ?")) {
+                p.setString(1, id.value());
+                List<GroupMessage> r = records(p);
+                return r.isEmpty() ? Optional.<GroupPost>empty() : Optional.of(post(r.get(0)));
+            }
+        });
+    }
+
+    /** {@code m} as the app sees it. */
+    public GroupPost post(GroupMessage m) {
+        return new GroupPost(m.group(), m.id(), m.author().peerId(), m.seq(), m.lamport(), Instant.ofEpochMilli(m.timeMs()),
+                m.body(), m.author().equals(myKey) ? Direction.OUTGOING : Direction.INCOMING);
     }
 
     private static List<GroupMessage> records(PreparedStatement p) throws SQLException {

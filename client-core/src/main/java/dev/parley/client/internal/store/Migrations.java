@@ -115,6 +115,7 @@ final class Migrations {
                     """
                     CREATE TABLE groups (
                       group_id   TEXT    PRIMARY KEY CHECK (length(group_id) = 43),
+                      name       TEXT,
                       status     TEXT    NOT NULL CHECK (status IN ('INVITED', 'JOINED', 'LEFT')),
                       invited_by TEXT,
                       created_at INTEGER NOT NULL,

@@ -24,7 +24,7 @@ public final class ProfileStore implements AutoCloseable {
         this.messages = new MessageStore(db);
         this.transfers = new TransferStore(db);
         this.calls = new CallStore(db);
-        this.groups = new GroupStore(db);
+        this.groups = new GroupStore(db, myKey);
         this.events = new EventLog(db);
     }
 

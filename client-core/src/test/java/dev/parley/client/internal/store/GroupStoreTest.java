@@ -46,9 +46,9 @@ class GroupStoreTest {
         live.offerOp(create, false);
         RosterOp add = live.roster().next(alice, RosterAction.ADD, bob.publicKey(), "Bob", null, 1_700_000_000_001L);
         live.offerOp(add, false);
-        assertThat(s.addGroup(g, GroupStore.Status.JOINED, null, List.of(create))).isTrue();
-        assertThat(s.addGroup(g, GroupStore.Status.JOINED, null, List.of(create))).isFalse();
-        s.addOps(g, List.of(add, create));
+        assertThat(s.addGroup(g, "Family", GroupStore.Status.JOINED, null, List.of(create))).isTrue();
+        assertThat(s.addGroup(g, "Family", GroupStore.Status.JOINED, null, List.of(create))).isFalse();
+        s.addOps(g, List.of(add, create), List.of());
 
         List<GroupMessage> mine = new ArrayList<>(), theirs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -90,7 +90,7 @@ class GroupStoreTest {
         GroupMessage m1 = live.compose(alice, "one", 1L);
         live.offer(m1, false);
         GroupMessage m2 = live.compose(alice, "two", 2L);
-        s.addGroup(g, GroupStore.Status.INVITED, bob.publicKey().peerId(), List.of(create));
+        s.addGroup(g, "Family", GroupStore.Status.INVITED, bob.publicKey().peerId(), List.of(create));
         s.addMessages(g, List.of(m1, m2), true);
         s.setHidden(List.of(m2.id()), true);
         assertThat(s.history(g, null, 10)).containsExactly(m1);

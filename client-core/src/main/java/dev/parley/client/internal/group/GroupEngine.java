@@ -1,0 +1,519 @@
+package dev.parley.client.internal.group;
+
+import dev.parley.client.GroupInfo;
+import dev.parley.client.GroupMember;
+import dev.parley.client.GroupPost;
+import dev.parley.client.internal.DaemonThreads;
+import dev.parley.client.internal.session.PeerFeature;
+import dev.parley.client.internal.session.PeerLink;
+import dev.parley.client.internal.store.GroupStore;
+import dev.parley.client.internal.time.Scheduler;
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.IdentityKey;
+import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.protocol.group.GroupId;
+import dev.parley.protocol.group.GroupLimits;
+import dev.parley.protocol.group.GroupMessage;
+import dev.parley.protocol.group.GroupMessageId;
+import dev.parley.protocol.group.RosterAction;
+import dev.parley.protocol.group.RosterOp;
+import dev.parley.protocol.peer.GroupAck;
+import dev.parley.protocol.peer.GroupPosts;
+import dev.parley.protocol.peer.GroupRoster;
+import dev.parley.protocol.peer.GroupSummary;
+import dev.parley.protocol.peer.PeerMessage;
+import lombok.extern.slf4j.Slf4j;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Group conversations over the pairwise sessions (docs/protocol.md § Groups, Sync): a
+ * {@link PeerFeature} that exchanges summaries with every member it has a session with (on link up
+ * and every {@link #SYNC_PERIOD}), streams what the other lacks in bounded batches, stores what it
+ * accepts before it acknowledges or relays it, and relays each newly accepted message once.
+ *
+ * <p>Threads: every group's state, every database write and every send run on one worker thread;
+ * session threads and API callers hand off to it (API calls wait for their answer).
+ */
+@Slf4j
+public final class GroupEngine implements PeerFeature, AutoCloseable {
+    public static final Duration SYNC_PERIOD = Duration.ofSeconds(60);
+    /** Invitations being assembled (a roster longer than one batch), in memory only. */
+    static final int MAX_PENDING_INVITES = 8;
+
+    private final IdentityKeyPair me;
+    private final GroupStore store;
+    private final Function<PeerId, Optional<IdentityKey>> contactKey;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-groups"));
+    private final Scheduler.Timer syncTimer;
+    private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
+    /** Members of joined groups, for the session layer to keep sessions with (read from other threads). */
+    private volatile Set<PeerId> wanted = Set.of();
+    // Worker thread only:
+    private final Map<GroupId, GroupState> states = new HashMap<>();
+    private final Map<GroupId, GroupStore.Status> status = new HashMap<>();
+    private final Map<GroupId, GroupState> pendingInvites = new LinkedHashMap<>();
+    /** Per group, the members whose summary arrived on their current link: they sync, so relays go to them. */
+    private final Map<GroupId, Set<PeerId>> syncing = new HashMap<>();
+    /** Per group and member, the member's latest summary, advanced by what we sent since. */
+    private final Map<GroupId, Map<PeerId, GroupSummary>> theirSummary = new HashMap<>();
+
+    public GroupEngine(IdentityKeyPair me, GroupStore store, Function<PeerId, Optional<IdentityKey>> contactKey,
+                       Clock clock, Scheduler scheduler) {
+        this.me = me;
+        this.store = store;
+        this.contactKey = contactKey;
+        this.clock = clock;
+        call(() -> {
+            load();
+            return null;
+        });
+        this.syncTimer = scheduler.scheduleRepeating(SYNC_PERIOD, SYNC_PERIOD, worker, this::syncAll);
+    }
+
+    /** Worker: every stored group back into memory, records re-offered as trusted (they were checked on arrival). */
+    private void load() {
+        for (GroupStore.GroupRow row : store.groups()) {
+            GroupState s = new GroupState(row.id());
+            for (RosterOp op : store.ops(row.id())) s.offerOp(op, true);
+            for (GroupMessage m : store.messages(row.id())) s.offer(m, true);
+            states.put(row.id(), s);
+            status.put(row.id(), row.status());
+        }
+        refreshWanted();
+    }
+
+    // ---------------------------------------------------------------- API (any thread; waits for the worker)
+
+    /** Founds a group with this member as its only member and admin. */
+    public GroupInfo create(String name) {
+        return call(() -> {
+            byte[] salt = new byte[GroupId.SALT_LENGTH];
+            new SecureRandom().nextBytes(salt);
+            RosterOp op = RosterOp.create(me, name, salt, clock.millis());
+            GroupState s = new GroupState(op.group());
+            s.offerOp(op, true);
+            store.addGroup(op.group(), name, GroupStore.Status.JOINED, null, List.of(op));
+            states.put(op.group(), s);
+            status.put(op.group(), GroupStore.Status.JOINED);
+            refreshWanted();
+            return info(op.group());
+        });
+    }
+
+    /**
+     * Adds contacts to a group (this member must be an admin); each gets the roster as an invitation.
+     *
+     * @throws GroupRefusedException not an admin, already a member, the group is full (16), or no
+     *                               verified key for a contact yet
+     */
+    public void invite(GroupId group, List<PeerId> peers) {
+        call(() -> {
+            GroupState s = joined(group);
+            for (PeerId p : peers) {
+                IdentityKey key = contactKey.apply(p).orElseThrow(() -> new GroupRefusedException(
+                        p.shortForm() + " has no verified key yet: connect to them once before inviting them"));
+                RosterOp op = s.roster().next(me, RosterAction.ADD, key, null, null, clock.millis());
+                applyOps(s, List.of(op), null);
+            }
+            return null;
+        });
+    }
+
+    /** Removes a member (admins only); their messages after the last one this member holds are refused everywhere. */
+    public void remove(GroupId group, PeerId member) {
+        call(() -> {
+            GroupState s = joined(group);
+            IdentityKey key = memberKey(s, member);
+            applyOps(s, List.of(s.roster().next(me, RosterAction.REMOVE, key, null, s.cutoffOf(key), clock.millis())), null);
+            return null;
+        });
+    }
+
+    /** Leaves the group (signed, so the others know); the group stays in history as LEFT. */
+    public void leave(GroupId group) {
+        call(() -> {
+            GroupState s = joined(group);
+            applyOps(s, List.of(s.roster().next(me, RosterAction.LEAVE, null, null, s.cutoffOf(me.publicKey()), clock.millis())), null);
+            return null;
+        });
+    }
+
+    /** Accepts an invitation: the group starts syncing with its members. */
+    public void accept(GroupId group) {
+        call(() -> {
+            if (status.get(group) != GroupStore.Status.INVITED) throw new GroupRefusedException("no invitation to " + group.shortForm());
+            store.setStatus(group, GroupStore.Status.JOINED);
+            status.put(group, GroupStore.Status.JOINED);
+            refreshWanted();
+            for (PeerLink l : links.values()) linkUp(l);
+            return null;
+        });
+    }
+
+    /** Declines an invitation: nothing of the group is kept and nothing is said to its members. */
+    public void decline(GroupId group) {
+        call(() -> {
+            if (status.get(group) != GroupStore.Status.INVITED) throw new GroupRefusedException("no invitation to " + group.shortForm());
+            store.delete(group);
+            states.remove(group);
+            status.remove(group);
+            return null;
+        });
+    }
+
+    /** Posts {@code text}: signed, stored (outbox) before it is sent to the members connected now; the others catch up. */
+    public GroupPost send(GroupId group, String text) {
+        return call(() -> {
+            if (text == null || text.isBlank()) throw new IllegalArgumentException("message is empty");
+            GroupState s = joined(group);
+            GroupMessage m = s.compose(me, text, clock.millis());
+            GroupState.Outcome o = s.offer(m, true);
+            if (o.status() != GroupState.Status.ACCEPTED) throw new IllegalStateException("own message not accepted: " + o);
+            store.addMessages(group, List.of(m), true);
+            relay(s, List.of(m), null);
+            return store.post(m);
+        });
+    }
+
+    public List<GroupInfo> groups() {
+        return call(() -> states.keySet().stream().map(this::info).sorted((a, b) -> a.id().compareTo(b.id())).toList());
+    }
+
+    public Optional<GroupInfo> group(GroupId id) {
+        return call(() -> states.containsKey(id) ? Optional.of(info(id)) : Optional.empty());
+    }
+
+    public List<GroupMember> members(GroupId group) {
+        return call(() -> state(group).roster().members().stream()
+                .map(m -> new GroupMember(m.key().peerId(), m.key(), m.name(), m.admin())).toList());
+    }
+
+    /** Shown messages in display order, after {@code after} (null: from the start), at most {@code limit}. */
+    public List<GroupPost> history(GroupId group, GroupMessageId after, int limit) {
+        return call(() -> {
+            GroupState s = state(group);
+            GroupMessage from = after == null ? null : s.get(after).orElseThrow(() -> new IllegalArgumentException("no message " + after));
+            return store.history(group, from, limit).stream().map(store::post).toList();
+        });
+    }
+
+    /** Rejections counted in this run, per reason (diagnostics and tests). */
+    public Map<Rejection, Long> rejections(GroupId group) {
+        return call(() -> state(group).rejections());
+    }
+
+    /** Members that have acknowledged storing the message. */
+    public List<PeerId> deliveredTo(GroupMessageId id) {
+        return store.deliveredTo(id);
+    }
+
+    private GroupInfo info(GroupId id) {
+        GroupState s = states.get(id);
+        GroupStore.Status st = status.get(id);
+        return new GroupInfo(id, s.roster().name(), GroupInfo.Status.valueOf(st.name()), s.roster().members().size(),
+                s.roster().isAdmin(me.publicKey()));
+    }
+
+    private GroupState state(GroupId group) {
+        GroupState s = states.get(group);
+        if (s == null) throw new IllegalArgumentException("no group " + group.shortForm());
+        return s;
+    }
+
+    private GroupState joined(GroupId group) {
+        GroupState s = state(group);
+        if (status.get(group) != GroupStore.Status.JOINED) throw new GroupRefusedException("not a member of " + group.shortForm() + " now");
+        return s;
+    }
+
+    private static IdentityKey memberKey(GroupState s, PeerId member) {
+        return s.roster().members().stream().map(Roster.Member::key).filter(k -> k.peerId().equals(member)).findFirst()
+                .orElseThrow(() -> new GroupRefusedException(member.shortForm() + " is not a member"));
+    }
+
+    private <T> T call(Callable<T> task) {
+        try {
+            return worker.submit(task).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- PeerFeature (session threads: hand off)
+
+    @Override
+    public void onLinkUp(PeerLink link) {
+        links.put(link.peer(), link);
+        worker.execute(() -> {
+            if (links.get(link.peer()) == link) linkUp(link);
+        });
+    }
+
+    @Override
+    public void onLinkDown(PeerId peer) {
+        links.remove(peer);
+        worker.execute(() -> {
+            for (Set<PeerId> s : syncing.values()) s.remove(peer);
+            for (Map<PeerId, GroupSummary> m : theirSummary.values()) m.remove(peer);
+        });
+    }
+
+    @Override
+    public void onControl(PeerId peer, PeerMessage message) {
+        if (message instanceof GroupRoster || message instanceof GroupPosts || message instanceof GroupAck || message instanceof GroupSummary) {
+            worker.execute(() -> {
+                try {
+                    handle(peer, message);
+                } catch (RuntimeException e) {
+                    log.warn("group message from {} failed", peer.shortForm(), e);
+                }
+            });
+        }
+    }
+
+    @Override
+    public Set<PeerId> peersWithPendingWork() {
+        return wanted;
+    }
+
+    // ---------------------------------------------------------------- worker thread
+
+    private void refreshWanted() {
+        Set<PeerId> w = new HashSet<>();
+        for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
+            if (status.get(e.getKey()) != GroupStore.Status.JOINED) continue;
+            for (Roster.Member m : e.getValue().roster().members()) w.add(m.key().peerId());
+        }
+        w.remove(me.publicKey().peerId());
+        wanted = Set.copyOf(w);
+    }
+
+    private boolean isMember(GroupState s, PeerId peer) {
+        return s.roster().members().stream().anyMatch(m -> m.key().peerId().equals(peer));
+    }
+
+    /** A session with {@code link.peer()} opened: the roster and our summary for every group we share. */
+    private void linkUp(PeerLink link) {
+        for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
+            GroupState s = e.getValue();
+            if (status.get(e.getKey()) != GroupStore.Status.JOINED || !isMember(s, link.peer())) continue;
+            sendRoster(link, s);
+            link.sendControl(s.summary());
+        }
+    }
+
+    private void syncAll() {
+        for (PeerLink l : links.values()) {
+            for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
+                if (status.get(e.getKey()) == GroupStore.Status.JOINED && isMember(e.getValue(), l.peer())) l.sendControl(e.getValue().summary());
+            }
+        }
+    }
+
+    private static void sendRoster(PeerLink link, GroupState s) {
+        List<RosterOp> ops = s.roster().ordered();
+        for (int i = 0; i < ops.size(); i += GroupLimits.MAX_BATCH) {
+            link.sendControl(new GroupRoster(s.group(), ops.subList(i, Math.min(ops.size(), i + GroupLimits.MAX_BATCH))));
+        }
+    }
+
+    private void handle(PeerId peer, PeerMessage message) {
+        if (message instanceof GroupRoster r) {
+            roster(peer, r);
+            return;
+        }
+        GroupId g = message instanceof GroupPosts p ? p.group() : message instanceof GroupAck a ? a.group() : ((GroupSummary) message).group();
+        GroupState s = states.get(g);
+        if (s == null || status.get(g) != GroupStore.Status.JOINED || !isMember(s, peer)) {
+            log.debug("ignoring {} from {} for group {}", message.getClass().getSimpleName(), peer.shortForm(), g.shortForm());
+            return;
+        }
+        if (message instanceof GroupPosts p) {
+            posts(peer, s, p);
+        } else if (message instanceof GroupAck a) {
+            store.delivered(peer, a.ids());
+        } else {
+            summary(peer, s, (GroupSummary) message);
+        }
+    }
+
+    /** Roster operations: an invitation for a group we do not know, or updates to one we do. */
+    private void roster(PeerId peer, GroupRoster r) {
+        GroupState s = states.get(r.group());
+        if (s != null) {
+            if (status.get(r.group()) != GroupStore.Status.LEFT) applyOps(s, r.ops(), peer);
+            return;
+        }
+        GroupState pending = pendingInvites.get(r.group());
+        if (pending == null) {
+            if (pendingInvites.size() >= MAX_PENDING_INVITES) pendingInvites.remove(pendingInvites.keySet().iterator().next());
+            pending = new GroupState(r.group());
+            pendingInvites.put(r.group(), pending);
+        }
+        for (RosterOp op : r.ops()) pending.offerOp(op, false);
+        if (!pending.roster().isMember(me.publicKey())) return; // not (yet) for us
+        pendingInvites.remove(r.group());
+        // Consent: this is an invitation until the user accepts (docs/protocol.md § Groups).
+        store.addGroup(r.group(), pending.roster().name(), GroupStore.Status.INVITED, peer, pending.roster().ordered());
+        states.put(r.group(), pending);
+        status.put(r.group(), GroupStore.Status.INVITED);
+        log.info("invited to group {} by {}", r.group().shortForm(), peer.shortForm());
+    }
+
+    /**
+     * Offers operations (ours, or from {@code from}), stores what is kept with the membership changes
+     * it made, relays it once to the other members that sync, and sends the whole roster to members
+     * it added that are connected.
+     */
+    private void applyOps(GroupState s, List<RosterOp> ops, PeerId from) {
+        GroupId g = s.group();
+        Map<IdentityKey, Roster.Member> before = membersByKey(s);
+        List<RosterOp> kept = new ArrayList<>();
+        List<GroupMessage> released = new ArrayList<>();
+        List<GroupMessageId> shown = new ArrayList<>(), hidden = new ArrayList<>();
+        for (RosterOp op : ops) {
+            GroupState.RosterChange c = s.offerOp(op, from == null);
+            if (c.status() == Roster.Status.REFUSED && from == null) throw new GroupRefusedException(c.reason());
+            kept.addAll(c.kept());
+            released.addAll(c.accepted());
+            shown.addAll(c.shown());
+            hidden.addAll(c.hidden());
+        }
+        if (kept.isEmpty()) return;
+        Map<IdentityKey, Roster.Member> after = membersByKey(s);
+        List<GroupStore.MemberChange> changes = changes(before, after, kept);
+        store.addOps(g, kept, changes);
+        store.setHidden(hidden, true);
+        store.setHidden(shown, false);
+        if (!released.isEmpty()) store.addMessages(g, released, false);
+        if (s.roster().name() != null) store.setName(g, s.roster().name());
+        if (!s.roster().isMember(me.publicKey()) && status.get(g) == GroupStore.Status.JOINED) {
+            store.setStatus(g, GroupStore.Status.LEFT);
+            status.put(g, GroupStore.Status.LEFT);
+        }
+        refreshWanted();
+        for (PeerLink l : links.values()) {
+            PeerId p = l.peer();
+            if (p.equals(from) || !after.keySet().stream().anyMatch(k -> k.peerId().equals(p)) && !before.keySet().stream().anyMatch(k -> k.peerId().equals(p))) continue;
+            boolean added = changes.stream().anyMatch(c -> c.member().equals(p) && c.change() == GroupMember.Change.ADDED);
+            if (added) sendRoster(l, s);
+            else l.sendControl(new GroupRoster(g, kept.size() > GroupLimits.MAX_BATCH ? kept.subList(0, GroupLimits.MAX_BATCH) : kept));
+        }
+        if (!released.isEmpty()) relay(s, released, from);
+    }
+
+    private static Map<IdentityKey, Roster.Member> membersByKey(GroupState s) {
+        Map<IdentityKey, Roster.Member> m = new LinkedHashMap<>();
+        for (Roster.Member x : s.roster().members()) m.put(x.key(), x);
+        return m;
+    }
+
+    private static List<GroupStore.MemberChange> changes(Map<IdentityKey, Roster.Member> before, Map<IdentityKey, Roster.Member> after,
+                                                         List<RosterOp> kept) {
+        List<GroupStore.MemberChange> out = new ArrayList<>();
+        for (Roster.Member m : after.values()) {
+            Roster.Member b = before.get(m.key());
+            if (b == null) out.add(new GroupStore.MemberChange(m.key().peerId(), GroupMember.Change.ADDED));
+            else if (b.admin() != m.admin()) out.add(new GroupStore.MemberChange(m.key().peerId(), m.admin() ? GroupMember.Change.PROMOTED : GroupMember.Change.DEMOTED));
+        }
+        for (Roster.Member b : before.values()) {
+            if (after.containsKey(b.key())) continue;
+            boolean left = kept.stream().anyMatch(op -> op.action() == RosterAction.LEAVE && op.author().equals(b.key()));
+            out.add(new GroupStore.MemberChange(b.key().peerId(), left ? GroupMember.Change.LEFT : GroupMember.Change.REMOVED));
+        }
+        return out;
+    }
+
+    /** A batch from a member: offered, what is accepted stored in one transaction, then acked, then relayed. */
+    private void posts(PeerId peer, GroupState s, GroupPosts p) {
+        List<GroupMessage> accepted = new ArrayList<>();
+        List<GroupMessageId> ack = new ArrayList<>();
+        for (GroupMessage m : p.messages()) {
+            GroupState.Outcome o = s.offer(m, false);
+            accepted.addAll(o.accepted());
+            if (o.status() == GroupState.Status.ACCEPTED || o.rejection() == Rejection.REPLAY) ack.add(m.id());
+        }
+        store.addMessages(s.group(), accepted, false);
+        PeerLink link = links.get(peer);
+        if (link != null && !ack.isEmpty()) link.sendControl(new GroupAck(s.group(), ack));
+        relay(s, accepted, peer);
+        // Pull the next batch while the sender's last summary shows more than we hold.
+        GroupSummary theirs = theirSummary.getOrDefault(s.group(), Map.of()).get(peer);
+        if (link != null && !accepted.isEmpty() && theirs != null && s.lacksFrom(theirs)) link.sendControl(s.summary());
+    }
+
+    /** Each newly accepted message once to every member that syncs with us, except where it came from and its author. */
+    private void relay(GroupState s, List<GroupMessage> messages, PeerId from) {
+        if (messages.isEmpty()) return;
+        Set<PeerId> targets = new HashSet<>(syncing.getOrDefault(s.group(), Set.of()));
+        if (from == null) {
+            // Our own: to every connected member, synced or not yet.
+            for (Roster.Member m : s.roster().members()) {
+                if (links.containsKey(m.key().peerId())) targets.add(m.key().peerId());
+            }
+        }
+        targets.remove(from);
+        targets.remove(me.publicKey().peerId());
+        for (PeerId t : targets) {
+            PeerLink l = links.get(t);
+            if (l == null || !isMember(s, t)) continue;
+            List<GroupMessage> batch = new ArrayList<>();
+            for (GroupMessage m : messages) {
+                if (m.author().peerId().equals(t)) continue;
+                batch.add(m);
+                if (batch.size() == GroupLimits.MAX_BATCH) {
+                    l.sendControl(new GroupPosts(s.group(), batch));
+                    batch = new ArrayList<>();
+                }
+            }
+            if (!batch.isEmpty()) l.sendControl(new GroupPosts(s.group(), batch));
+        }
+    }
+
+    /** A member's summary: the roster if theirs differs, the next batch they lack, our summary if we lack something. */
+    private void summary(PeerId peer, GroupState s, GroupSummary sum) {
+        PeerLink link = links.get(peer);
+        if (link == null) return;
+        syncing.computeIfAbsent(s.group(), k -> new HashSet<>()).add(peer);
+        GroupSummary previous = theirSummary.computeIfAbsent(s.group(), k -> new HashMap<>()).put(peer, sum);
+        if (!sum.head().equals(s.roster().head())) sendRoster(link, s);
+        List<GroupMessage> batch = s.missingFor(sum);
+        if (!batch.isEmpty()) link.sendControl(new GroupPosts(s.group(), batch));
+        // Ask for what we lack, unless they told us the same already and nothing came of it.
+        if (s.lacksFrom(sum) && !sum.equals(previous)) link.sendControl(s.summary());
+    }
+
+    @Override
+    public void close() {
+        syncTimer.cancel();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
