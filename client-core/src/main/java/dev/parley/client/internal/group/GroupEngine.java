@@ -73,8 +73,10 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private final Map<GroupId, GroupState> pendingInvites = new LinkedHashMap<>();
     /** Per group, the members whose summary arrived on their current link: they sync, so relays go to them. */
     private final Map<GroupId, Set<PeerId>> syncing = new HashMap<>();
-    /** Per group and member, the member's latest summary, advanced by what we sent since. */
+    /** Per group and member, the member's latest summary on its current link. */
     private final Map<GroupId, Map<PeerId, GroupSummary>> theirSummary = new HashMap<>();
+    /** Per group and member, the summary we last sent on its current link (an identical one is not sent again). */
+    private final Map<GroupId, Map<PeerId, GroupSummary>> ourSummary = new HashMap<>();
 
     public GroupEngine(IdentityKeyPair me, GroupStore store, Function<PeerId, Optional<IdentityKey>> contactKey,
                        Clock clock, Scheduler scheduler) {
@@ -267,7 +269,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     @Override
     public void onLinkUp(PeerLink link) {
         links.put(link.peer(), link);
-        worker.execute(() -> {
+        later(() -> {
             if (links.get(link.peer()) == link) linkUp(link);
         });
     }
@@ -275,22 +277,32 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     @Override
     public void onLinkDown(PeerId peer) {
         links.remove(peer);
-        worker.execute(() -> {
+        later(() -> {
             for (Set<PeerId> s : syncing.values()) s.remove(peer);
             for (Map<PeerId, GroupSummary> m : theirSummary.values()) m.remove(peer);
+            for (Map<PeerId, GroupSummary> m : ourSummary.values()) m.remove(peer);
         });
     }
 
     @Override
     public void onControl(PeerId peer, PeerMessage message) {
         if (message instanceof GroupRoster || message instanceof GroupPosts || message instanceof GroupAck || message instanceof GroupSummary) {
+            later(() -> handle(peer, message));
+        }
+    }
+
+    /** Hands work to the worker; after close it is dropped (nothing was acknowledged for it, so peers send it again). */
+    private void later(Runnable task) {
+        try {
             worker.execute(() -> {
                 try {
-                    handle(peer, message);
+                    task.run();
                 } catch (RuntimeException e) {
-                    log.warn("group message from {} failed", peer.shortForm(), e);
+                    log.warn("group work failed", e);
                 }
             });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("group engine closed; dropping work");
         }
     }
 
@@ -315,20 +327,44 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         return s.roster().members().stream().anyMatch(m -> m.key().peerId().equals(peer));
     }
 
-    /** A session with {@code link.peer()} opened: the roster and our summary for every group we share. */
+    /**
+     * A session with {@code link.peer()} opened: for every group we share, the roster and our summary;
+     * a former member gets the roster only, so they learn they were removed.
+     */
     private void linkUp(PeerLink link) {
         for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
             GroupState s = e.getValue();
-            if (status.get(e.getKey()) != GroupStore.Status.JOINED || !isMember(s, link.peer())) continue;
-            sendRoster(link, s);
-            link.sendControl(s.summary());
+            if (status.get(e.getKey()) != GroupStore.Status.JOINED) continue;
+            if (isMember(s, link.peer())) {
+                sendRoster(link, s);
+                sendSummary(link, s);
+            } else if (formerMember(s, link.peer())) {
+                sendRoster(link, s);
+            }
         }
     }
 
+    private static boolean formerMember(GroupState s, PeerId peer) {
+        return s.roster().ordered().stream().anyMatch(op -> op.member() != null && op.member().peerId().equals(peer))
+                && s.roster().members().stream().noneMatch(m -> m.key().peerId().equals(peer));
+    }
+
+    /** Our summary, unless the same one already went out on this link. */
+    private void sendSummary(PeerLink link, GroupState s) {
+        GroupSummary sum = s.summary();
+        Map<PeerId, GroupSummary> sent = ourSummary.computeIfAbsent(s.group(), k -> new HashMap<>());
+        if (sum.equals(sent.get(link.peer()))) return;
+        sent.put(link.peer(), sum);
+        link.sendControl(sum);
+    }
+
+    /** The periodic round: every summary goes out again and every answer counts as new. */
     private void syncAll() {
+        theirSummary.clear();
+        ourSummary.clear();
         for (PeerLink l : links.values()) {
             for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
-                if (status.get(e.getKey()) == GroupStore.Status.JOINED && isMember(e.getValue(), l.peer())) l.sendControl(e.getValue().summary());
+                if (status.get(e.getKey()) == GroupStore.Status.JOINED && isMember(e.getValue(), l.peer())) sendSummary(l, e.getValue());
             }
         }
     }
@@ -347,6 +383,12 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         }
         GroupId g = message instanceof GroupPosts p ? p.group() : message instanceof GroupAck a ? a.group() : ((GroupSummary) message).group();
         GroupState s = states.get(g);
+        if (s != null && status.get(g) == GroupStore.Status.JOINED && message instanceof GroupSummary sum
+                && formerMember(s, peer) && !sum.head().equals(s.roster().head())) {
+            PeerLink l = links.get(peer);
+            if (l != null) sendRoster(l, s); // they have not heard they are out
+            return;
+        }
         if (s == null || status.get(g) != GroupStore.Status.JOINED || !isMember(s, peer)) {
             log.debug("ignoring {} from {} for group {}", message.getClass().getSimpleName(), peer.shortForm(), g.shortForm());
             return;
@@ -462,7 +504,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         relay(s, accepted, peer);
         // Pull the next batch while the sender's last summary shows more than we hold.
         GroupSummary theirs = theirSummary.getOrDefault(s.group(), Map.of()).get(peer);
-        if (link != null && !accepted.isEmpty() && theirs != null && s.lacksFrom(theirs)) link.sendControl(s.summary());
+        if (link != null && !accepted.isEmpty() && theirs != null && s.lacksFrom(theirs)) sendSummary(link, s);
     }
 
     /** Each newly accepted message once to every member that syncs with us, except where it came from and its author. */
@@ -499,11 +541,12 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         if (link == null) return;
         syncing.computeIfAbsent(s.group(), k -> new HashSet<>()).add(peer);
         GroupSummary previous = theirSummary.computeIfAbsent(s.group(), k -> new HashMap<>()).put(peer, sum);
+        // The same summary again on this link: its answer is on its way already.
+        if (sum.equals(previous)) return;
         if (!sum.head().equals(s.roster().head())) sendRoster(link, s);
         List<GroupMessage> batch = s.missingFor(sum);
         if (!batch.isEmpty()) link.sendControl(new GroupPosts(s.group(), batch));
-        // Ask for what we lack, unless they told us the same already and nothing came of it.
-        if (s.lacksFrom(sum) && !sum.equals(previous)) link.sendControl(s.summary());
+        if (s.lacksFrom(sum)) sendSummary(link, s);
     }
 
     @Override
