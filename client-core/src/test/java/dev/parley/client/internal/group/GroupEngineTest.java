@@ -261,4 +261,33 @@ class GroupEngineTest {
         assertThat(carol.engine.history(g, null, 10)).extracting(GroupPost::id).doesNotContain(after.id());
         assertThatThrownBy(() -> bob.engine.send(g, "again")).isInstanceOf(GroupRefusedException.class);
     }
+
+    @Test
+    void fiveMembersPostingConcurrentlyConvergeOnTheSameMessagesInTheSameOrder() throws Exception {
+        Member alice = new Member("alice");
+        List<Member> all = new ArrayList<>(List.of(alice));
+        for (String n : List.of("bob", "carol", "dave", "erin")) all.add(new Member(n));
+        GroupId g = group(alice, all.subList(1, 5).toArray(new Member[0]));
+        // A ring, not a mesh: most messages reach most members only by relay.
+        for (int i = 0; i < all.size(); i++) link(all.get(i), all.get((i + 1) % all.size()));
+        int each = 40;
+        List<Thread> posters = new ArrayList<>();
+        for (Member m : all) {
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < each; i++) m.engine.send(g, m.name + " " + i);
+            }, "poster-" + m.name);
+            posters.add(t);
+            t.start();
+        }
+        for (Thread t : posters) t.join();
+        for (Member m : all) m.awaitShown(each * all.size());
+        List<GroupMessageId> order = alice.engine.history(g, null, 1000).stream().map(GroupPost::id).toList();
+        assertThat(order).hasSize(each * all.size()).doesNotHaveDuplicates();
+        for (Member m : all) {
+            assertThat(m.shownIds()).as(m.name + " showed each once").doesNotHaveDuplicates().hasSize(each * all.size());
+            assertThat(m.engine.history(g, null, 1000)).extracting(GroupPost::id).as(m.name + "'s order").isEqualTo(order);
+            assertThat(m.engine.rejections(g)).as(m.name).doesNotContainKeys(Rejection.BAD_SIGNATURE, Rejection.FORK,
+                    Rejection.NOT_MEMBER, Rejection.BAD_CHAIN, Rejection.BAD_CLOCK, Rejection.OVERFLOW);
+        }
+    }
 }
