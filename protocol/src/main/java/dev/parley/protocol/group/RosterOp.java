@@ -32,8 +32,8 @@ public record RosterOp(GroupId group, RosterAction action, IdentityKey author, R
         Base64Url.decode("signature", signature, IdentityKey.SIGNATURE_LENGTH);
         if (lamport < 1) throw new IllegalArgumentException("'lamport' must be >= 1");
         if (timeMs < 0) throw new IllegalArgumentException("'timeMs' must be >= 0");
-        if (name != null && (name.isEmpty() || GroupLimits.utf8Length(name) > GroupLimits.MAX_NAME_BYTES)) {
-            throw new IllegalArgumentException("'name' must be 1.." + GroupLimits.MAX_NAME_BYTES + " UTF-8 bytes");
+        if (name != null && (name.isEmpty() || GroupLimits.utf8Length(name) > GroupLimits.MAX_NAME_BYTES || GroupLimits.hasControl(name))) {
+            throw new IllegalArgumentException("'name' must be 1.." + GroupLimits.MAX_NAME_BYTES + " UTF-8 bytes without control characters");
         }
         if (action == RosterAction.CREATE) {
             if (prev != null) throw new IllegalArgumentException("a create has no 'prev'");

@@ -15,8 +15,8 @@ public record GroupRoster(GroupId group, List<RosterOp> ops) implements PeerMess
     public GroupRoster {
         if (group == null) throw new IllegalArgumentException("'group' is required");
         ops = ops == null ? List.of() : List.copyOf(ops);
-        if (ops.isEmpty() || ops.size() > GroupLimits.MAX_BATCH) {
-            throw new IllegalArgumentException("'ops' must hold 1.." + GroupLimits.MAX_BATCH + " operations");
+        if (ops.isEmpty() || ops.size() > GroupLimits.MAX_ROSTER_BATCH) {
+            throw new IllegalArgumentException("'ops' must hold 1.." + GroupLimits.MAX_ROSTER_BATCH + " operations");
         }
         for (RosterOp op : ops) {
             if (!op.group().equals(group)) throw new IllegalArgumentException("an operation of another group");

@@ -115,6 +115,8 @@ class GroupRecordsTest {
         assertThatThrownBy(() -> new RosterOp(GROUP, RosterAction.ADD, ALICE.publicKey(), CREATE.id(), 2, T0, BOB.publicKey(), null, null, null, "AAAA"))
                 .hasMessageContaining("signature");
         assertThatThrownBy(() -> new Cutoff(2, null)).hasMessageContaining("'last'");
+        assertThatThrownBy(() -> RosterOp.create(ALICE, "bad\u0000name", SALT, T0)).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> RosterOp.create(ALICE, "x".repeat(GroupLimits.MAX_NAME_BYTES + 1), SALT, T0)).hasMessageContaining("'name'");
         String msig = ALICE_1.signature();
         assertThatThrownBy(() -> new GroupMessage(GROUP, ALICE.publicKey(), 2, null, List.of(), CREATE.id(), 1, T0, "x", msig))
                 .hasMessageContaining("'prev'");

@@ -163,6 +163,9 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     public void accept(GroupId group) {
         call(() -> {
             if (status.get(group) != GroupStore.Status.INVITED) throw new GroupRefusedException("no invitation to " + group.shortForm());
+            if (!states.get(group).roster().isMember(me.publicKey())) {
+                throw new GroupRefusedException("the invitation to " + group.shortForm() + " was withdrawn: you were removed");
+            }
             store.setStatus(group, GroupStore.Status.JOINED);
             status.put(group, GroupStore.Status.JOINED);
             refreshWanted();
@@ -371,8 +374,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     private static void sendRoster(PeerLink link, GroupState s) {
         List<RosterOp> ops = s.roster().ordered();
-        for (int i = 0; i < ops.size(); i += GroupLimits.MAX_BATCH) {
-            link.sendControl(new GroupRoster(s.group(), ops.subList(i, Math.min(ops.size(), i + GroupLimits.MAX_BATCH))));
+        for (int i = 0; i < ops.size(); i += GroupLimits.MAX_ROSTER_BATCH) {
+            link.sendControl(new GroupRoster(s.group(), ops.subList(i, Math.min(ops.size(), i + GroupLimits.MAX_ROSTER_BATCH))));
         }
     }
 
@@ -462,7 +465,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             if (p.equals(from) || !after.keySet().stream().anyMatch(k -> k.peerId().equals(p)) && !before.keySet().stream().anyMatch(k -> k.peerId().equals(p))) continue;
             boolean added = changes.stream().anyMatch(c -> c.member().equals(p) && c.change() == GroupMember.Change.ADDED);
             if (added) sendRoster(l, s);
-            else l.sendControl(new GroupRoster(g, kept.size() > GroupLimits.MAX_BATCH ? kept.subList(0, GroupLimits.MAX_BATCH) : kept));
+            else if (kept.size() > GroupLimits.MAX_ROSTER_BATCH) sendRoster(l, s);
+            else l.sendControl(new GroupRoster(g, kept));
         }
         if (!released.isEmpty()) relay(s, released, from);
     }
@@ -522,16 +526,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         for (PeerId t : targets) {
             PeerLink l = links.get(t);
             if (l == null || !isMember(s, t)) continue;
-            List<GroupMessage> batch = new ArrayList<>();
-            for (GroupMessage m : messages) {
-                if (m.author().peerId().equals(t)) continue;
-                batch.add(m);
-                if (batch.size() == GroupLimits.MAX_BATCH) {
-                    l.sendControl(new GroupPosts(s.group(), batch));
-                    batch = new ArrayList<>();
-                }
-            }
-            if (!batch.isEmpty()) l.sendControl(new GroupPosts(s.group(), batch));
+            List<GroupMessage> theirs = messages.stream().filter(m -> !m.author().peerId().equals(t)).toList();
+            for (List<GroupMessage> batch : GroupState.batches(theirs)) l.sendControl(new GroupPosts(s.group(), batch));
         }
     }
 

@@ -299,6 +299,25 @@ public final class GroupState {
         return out;
     }
 
+    /** {@code messages} cut into batches within {@link GroupLimits#MAX_BATCH} messages and about {@link GroupLimits#MAX_BATCH_BYTES}. */
+    public static List<List<GroupMessage>> batches(List<GroupMessage> messages) {
+        List<List<GroupMessage>> out = new ArrayList<>();
+        List<GroupMessage> cur = new ArrayList<>();
+        long bytes = 0;
+        for (GroupMessage m : messages) {
+            long size = encodedSize(m);
+            if (cur.size() >= GroupLimits.MAX_BATCH || (!cur.isEmpty() && bytes + size > GroupLimits.MAX_BATCH_BYTES)) {
+                out.add(cur);
+                cur = new ArrayList<>();
+                bytes = 0;
+            }
+            cur.add(m);
+            bytes += size;
+        }
+        if (!cur.isEmpty()) out.add(cur);
+        return out;
+    }
+
     /** An upper bound of a message's JSON size: fixed fields plus the body as JSON escapes it. */
     static long encodedSize(GroupMessage m) {
         long n = 700 + 48L * m.deps().size();

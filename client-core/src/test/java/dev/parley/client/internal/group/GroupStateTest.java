@@ -226,4 +226,24 @@ class GroupStateTest {
         assertThat(batches).isBetween(1000 / GroupLimits.MAX_BATCH, 1000);
         assertThat(behind.lacksFrom(author.summary())).isFalse();
     }
+
+    @Test
+    void relayBatchesStayWithinTheMessageLimitEvenForLargeBodies() {
+        GroupState author = state(create, addBob);
+        List<GroupMessage> all = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            GroupMessage m = author.compose(ALICE, (i % 2 == 0 ? "\u0001" : "ü").repeat(GroupLimits.MAX_BODY_BYTES / 2), T0 + i);
+            author.offer(m, false);
+            all.add(m);
+        }
+        List<List<GroupMessage>> batches = GroupState.batches(all);
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(100);
+        assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(all);
+        for (List<GroupMessage> b : batches) {
+            String wire = dev.parley.protocol.codec.WireCodec.standard().encodePeer(new dev.parley.protocol.peer.GroupPosts(g, b));
+            assertThat(wire.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(dev.parley.protocol.peer.PeerMessage.MAX_MESSAGE_BYTES);
+            assertThat(b.stream().mapToLong(GroupState::encodedSize).sum() <= GroupLimits.MAX_BATCH_BYTES || b.size() == 1).isTrue();
+        }
+    }
 }
