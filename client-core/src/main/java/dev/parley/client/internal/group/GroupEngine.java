@@ -421,8 +421,15 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         for (RosterOp op : r.ops()) pending.offerOp(op, false);
         if (!pending.roster().isMember(me.publicKey())) return; // not (yet) for us
         pendingInvites.remove(r.group());
+        // The inviter is the admin whose add made us a member (whoever relayed the roster to us).
+        PeerId inviter = peer;
+        for (RosterOp op : pending.roster().ordered()) {
+            if (op.action() == RosterAction.ADD && me.publicKey().equals(op.member()) && !pending.roster().isVoid(op.id())) {
+                inviter = op.author().peerId();
+            }
+        }
         // Consent: this is an invitation until the user accepts (docs/protocol.md § Groups).
-        store.addGroup(r.group(), pending.roster().name(), GroupStore.Status.INVITED, peer, pending.roster().ordered());
+        store.addGroup(r.group(), pending.roster().name(), GroupStore.Status.INVITED, inviter, pending.roster().ordered());
         states.put(r.group(), pending);
         status.put(r.group(), GroupStore.Status.INVITED);
         log.info("invited to group {} by {}", r.group().shortForm(), peer.shortForm());
