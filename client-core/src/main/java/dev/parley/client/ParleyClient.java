@@ -444,6 +444,16 @@ public final class ParleyClient implements Parley, ParleyGroups {
     }
 
     @Override
+    public void renameGroup(dev.parley.protocol.group.GroupId group, String name) {
+        groups.rename(group, name);
+    }
+
+    @Override
+    public void setGroupAdmin(dev.parley.protocol.group.GroupId group, PeerId member, boolean admin) {
+        groups.setAdmin(group, member, admin);
+    }
+
+    @Override
     public GroupPost sendToGroup(dev.parley.protocol.group.GroupId group, String text) {
         return groups.send(group, text);
     }

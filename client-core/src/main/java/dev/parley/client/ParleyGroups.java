@@ -36,6 +36,12 @@ public interface ParleyGroups {
     /** Removes a member (admins only). */
     void removeFromGroup(GroupId group, PeerId member);
 
+    /** Renames the group (admins only). */
+    void renameGroup(GroupId group, String name);
+
+    /** Makes a member an admin or takes it back (admins only; the last admin cannot be demoted). */
+    void setGroupAdmin(GroupId group, PeerId member, boolean admin);
+
     /** Posts text (at most 8 KiB UTF-8): stored first, then sent to every member online now; the rest catch up from anyone. */
     GroupPost sendToGroup(GroupId group, String text);
 

@@ -150,6 +150,26 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         });
     }
 
+    /** Renames the group (admins only). */
+    public void rename(GroupId group, String name) {
+        call(() -> {
+            GroupState s = joined(group);
+            applyOps(s, List.of(s.roster().next(me, RosterAction.RENAME, null, name, null, clock.millis())), null);
+            return null;
+        });
+    }
+
+    /** Makes a member an admin, or takes it back (admins only; the last admin stays one). */
+    public void setAdmin(GroupId group, PeerId member, boolean admin) {
+        call(() -> {
+            GroupState s = joined(group);
+            IdentityKey key = memberKey(s, member);
+            RosterAction a = admin ? RosterAction.PROMOTE : RosterAction.DEMOTE;
+            applyOps(s, List.of(s.roster().next(me, a, key, null, null, clock.millis())), null);
+            return null;
+        });
+    }
+
     /** Leaves the group (signed, so the others know); the group stays in history as LEFT. */
     public void leave(GroupId group) {
         call(() -> {

@@ -290,4 +290,36 @@ class GroupEngineTest {
                     Rejection.NOT_MEMBER, Rejection.BAD_CHAIN, Rejection.BAD_CLOCK, Rejection.OVERFLOW);
         }
     }
+
+    @Test
+    void anAdminPromotesRenamesAndDemotesAndEveryMemberAgrees() throws Exception {
+        Member alice = new Member("alice"), bob = new Member("bob"), carol = new Member("carol");
+        GroupId g = group(alice, bob);
+        assertThatThrownBy(() -> bob.engine.invite(g, List.of(carol.peer()))).hasMessageContaining("only an admin");
+        alice.engine.setAdmin(g, bob.peer(), true);
+        PipeLink[] ab = link(alice, bob);
+        GroupPost sync = alice.engine.send(g, "promoted you");
+        bob.awaitShown(1);
+        assertThat(bob.shownIds()).containsExactly(sync.id());
+        assertThat(bob.engine.group(g).orElseThrow().admin()).isTrue();
+        // Now Bob may invite and rename; Alice hears of both.
+        bob.engine.invite(g, List.of(carol.peer()));
+        bob.engine.rename(g, "Team ✓");
+        GroupPost after = bob.engine.send(g, "invited carol");
+        alice.awaitShown(2);
+        assertThat(alice.engine.members(g)).extracting(m -> m.peer()).containsExactly(alice.peer(), bob.peer(), carol.peer());
+        assertThat(alice.engine.group(g).orElseThrow().name()).isEqualTo("Team ✓");
+        assertThat(alice.shownIds()).containsExactly(sync.id(), after.id());
+        alice.engine.setAdmin(g, bob.peer(), false);
+        assertThatThrownBy(() -> alice.engine.setAdmin(g, alice.peer(), false)).hasMessageContaining("last admin");
+        GroupPost last = alice.engine.send(g, "demoted you");
+        bob.awaitShown(3);
+        assertThat(bob.engine.group(g).orElseThrow().admin()).isFalse();
+        assertThatThrownBy(() -> bob.engine.rename(g, "Mine")).hasMessageContaining("only an admin");
+        unlink(alice, bob, ab);
+        alice.restart();
+        assertThat(alice.engine.group(g).orElseThrow()).extracting(GroupInfo::name, GroupInfo::members, GroupInfo::admin)
+                .containsExactly("Team ✓", 3, true);
+        assertThat(alice.engine.history(g, null, 10)).extracting(GroupPost::id).containsExactly(sync.id(), after.id(), last.id());
+    }
 }
