@@ -74,7 +74,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
         sessions.addFeature(transfers);
         sessions.addFeature(calls.feature());
         this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key),
-                config.clock(), scheduler);
+                config.clock(), scheduler, sessions::contactsChanged);
         sessions.addFeature(groups);
         transfers.start();
         events.start(); // stored events the app has not acknowledged yet come first

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Group conversations of up to 16 members, run between the members' devices over their verified
  * pairwise sessions; the signaling server learns nothing about them (docs/protocol.md § Groups).
- * Members must be each other's contacts for now (docs/security.md § Groups). Events:
+ * Members need not be each other's contacts: their sessions are verified against the roster's keys
+ * and carry group sync only (docs/security.md § Groups). Events:
  * {@link ParleyEvent.GroupInvited}, {@link ParleyEvent.GroupMessageAdded},
  * {@link ParleyEvent.GroupMemberChanged}, stored and delivered exactly once like chat messages.
  *

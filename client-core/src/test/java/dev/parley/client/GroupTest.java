@@ -112,7 +112,8 @@ class GroupTest {
             r.assertNothingElseUntil(GroupMessage.class, "sentinel", m -> m.post().id().equals(last.id()));
         }
         for (ClientEvents r : List.of(ra, rb, rc)) r.assertExhausted();
-        assertThat(a.groupRejections(g)).isEmpty();
+        // In a mesh a post may arrive twice (directly and relayed): a replay, never shown twice; nothing else is refused.
+        for (ParleyClient x : List.of(a, b, c)) assertThat(x.groupRejections(g).keySet()).isSubsetOf(dev.parley.client.internal.group.Rejection.REPLAY);
     }
 
     @Test
@@ -156,5 +157,36 @@ class GroupTest {
         rc2.assertNothingElseUntil(GroupMessage.class, "bob's post", m -> m.post().id().equals(fromBob.id()));
         rb.assertExhausted();
         rc2.assertExhausted();
+    }
+
+    @Test
+    void membersWhoAreNotEachOthersContactsTalkOverSessionsVerifiedAgainstTheRoster() throws Exception {
+        net = new TestNetwork(dir);
+        ClientEvents ra = new ClientEvents("alice").ignoringConnectivity(),
+                rb = new ClientEvents("bob").ignoringConnectivity(),
+                rc = new ClientEvents("carol").ignoringConnectivity();
+        rb.ignoring(GroupMemberChanged.class);
+        rc.ignoring(GroupMemberChanged.class);
+        ParleyClient a = net.client("alice", ra), b = net.client("bob", rb), c = net.client("carol", rc);
+        for (ClientEvents r : List.of(ra, rb, rc)) r.expectServer(true);
+        // Alice knows both; Bob and Carol do not know each other.
+        TestNetwork.befriend(a, "alice", b, "bob");
+        TestNetwork.befriend(a, "alice", c, "carol");
+        GroupId g = family(a, ra, b, rb, c, rc);
+        GroupPost hello = a.sendToGroup(g, "meet each other");
+        for (ClientEvents r : List.of(ra, rb, rc)) assertThat(messages(r, 1)).containsExactly(hello.id());
+        a.close();
+        ra.expectNext(ClientEvents.Closed.class, "alice closed", x -> true);
+
+        // With Alice gone, Bob's post reaches Carol over their own session, keyed by the roster.
+        GroupPost fromBob = b.sendToGroup(g, "hi carol, bob here");
+        rb.expectNext(GroupMessage.class, "own post", m -> m.post().id().equals(fromBob.id()));
+        GroupMessage got = rc.expectNext(GroupMessage.class, "bob's post", m -> m.post().id().equals(fromBob.id()));
+        assertThat(got.post().author()).isEqualTo(b.peerId());
+        assertThat(b.contact(c.peerId())).isEmpty();
+        assertThat(c.contact(b.peerId())).isEmpty();
+        // The session carries groups only: nothing else (no stranger refusal, no warning) happened.
+        rb.assertExhausted();
+        rc.assertExhausted();
     }
 }

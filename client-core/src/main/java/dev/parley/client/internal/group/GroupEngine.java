@@ -65,8 +65,9 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-groups"));
     private final Scheduler.Timer syncTimer;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
-    /** Members of joined groups, for the session layer to keep sessions with (read from other threads). */
-    private volatile Set<PeerId> wanted = Set.of();
+    /** Members of joined groups and their roster keys, for the session layer to keep sessions with (read from other threads). */
+    private volatile Map<PeerId, IdentityKey> wanted = Map.of();
+    private final Runnable membersChanged;
     // Worker thread only:
     private final Map<GroupId, GroupState> states = new HashMap<>();
     private final Map<GroupId, GroupStore.Status> status = new HashMap<>();
@@ -78,8 +79,13 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     /** Per group and member, the summary we last sent on its current link (an identical one is not sent again). */
     private final Map<GroupId, Map<PeerId, GroupSummary>> ourSummary = new HashMap<>();
 
+    /**
+     * {@code contactKey}: a contact's pinned key (who may be invited); {@code membersChanged}: told
+     * (on the worker) when the set of members to keep sessions with changed.
+     */
     public GroupEngine(IdentityKeyPair me, GroupStore store, Function<PeerId, Optional<IdentityKey>> contactKey,
-                       Clock clock, Scheduler scheduler) {
+                       Clock clock, Scheduler scheduler, Runnable membersChanged) {
+        this.membersChanged = membersChanged;
         this.me = me;
         this.store = store;
         this.contactKey = contactKey;
@@ -331,19 +337,37 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     @Override
     public Set<PeerId> peersWithPendingWork() {
+        return wanted.keySet();
+    }
+
+    /** Members need not be each other's contacts: sessions with them are verified against the roster's keys. */
+    @Override
+    public Map<PeerId, IdentityKey> nonContactKeys() {
         return wanted;
+    }
+
+    @Override
+    public boolean servesNonContacts() {
+        return true;
     }
 
     // ---------------------------------------------------------------- worker thread
 
     private void refreshWanted() {
-        Set<PeerId> w = new HashSet<>();
+        Map<PeerId, IdentityKey> w = new HashMap<>();
         for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
             if (status.get(e.getKey()) != GroupStore.Status.JOINED) continue;
-            for (Roster.Member m : e.getValue().roster().members()) w.add(m.key().peerId());
+            for (Roster.Member m : e.getValue().roster().members()) w.put(m.key().peerId(), m.key());
         }
         w.remove(me.publicKey().peerId());
-        wanted = Set.copyOf(w);
+        Map<PeerId, IdentityKey> now = Map.copyOf(w);
+        if (now.equals(wanted)) return;
+        wanted = now;
+        try {
+            membersChanged.run();
+        } catch (RuntimeException e) {
+            log.warn("could not announce the group members", e);
+        }
     }
 
     private boolean isMember(GroupState s, PeerId peer) {

@@ -50,7 +50,7 @@ class GroupEventsTest {
             }, store, true, scheduler);
             stream.start();
             engine = new GroupEngine(me, store.groups(), p -> p.equals(bob.publicKey().peerId())
-                    ? Optional.of(bob.publicKey()) : Optional.<IdentityKey>empty(), scheduler.clock(), scheduler);
+                    ? Optional.of(bob.publicKey()) : Optional.<IdentityKey>empty(), scheduler.clock(), scheduler, () -> {});
         }
 
         ParleyEvent.Stored next() throws InterruptedException {

@@ -73,7 +73,7 @@ class GroupEngineTest {
                     }
                 }
             });
-            engine = new GroupEngine(key, store.groups(), p -> Optional.ofNullable(keys.get(p)), scheduler.clock(), scheduler);
+            engine = new GroupEngine(key, store.groups(), p -> Optional.ofNullable(keys.get(p)), scheduler.clock(), scheduler, () -> {});
         }
 
         void restart() throws IOException {
