@@ -383,17 +383,12 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             GroupState s = e.getValue();
             if (status.get(e.getKey()) != GroupStore.Status.JOINED) continue;
             if (isMember(s, link.peer())) {
-                sendRoster(link, s);
+                MemberChanges.sendRoster(link, s);
                 sendSummary(link, s);
-            } else if (formerMember(s, link.peer())) {
-                sendRoster(link, s);
+            } else if (MemberChanges.formerMember(s, link.peer())) {
+                MemberChanges.sendRoster(link, s);
             }
         }
-    }
-
-    private static boolean formerMember(GroupState s, PeerId peer) {
-        return s.roster().ordered().stream().anyMatch(op -> op.member() != null && op.member().peerId().equals(peer))
-                && s.roster().members().stream().noneMatch(m -> m.key().peerId().equals(peer));
     }
 
     /** Our summary, unless the same one already went out on this link. */
@@ -416,13 +411,6 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         }
     }
 
-    private static void sendRoster(PeerLink link, GroupState s) {
-        List<RosterOp> ops = s.roster().ordered();
-        for (int i = 0; i < ops.size(); i += GroupLimits.MAX_ROSTER_BATCH) {
-            link.sendControl(new GroupRoster(s.group(), ops.subList(i, Math.min(ops.size(), i + GroupLimits.MAX_ROSTER_BATCH))));
-        }
-    }
-
     private void handle(PeerId peer, PeerMessage message) {
         if (message instanceof GroupRoster r) {
             roster(peer, r);
@@ -431,9 +419,9 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         GroupId g = message instanceof GroupPosts p ? p.group() : message instanceof GroupAck a ? a.group() : ((GroupSummary) message).group();
         GroupState s = states.get(g);
         if (s != null && status.get(g) == GroupStore.Status.JOINED && message instanceof GroupSummary sum
-                && formerMember(s, peer) && !sum.head().equals(s.roster().head())) {
+                && MemberChanges.formerMember(s, peer) && !sum.head().equals(s.roster().head())) {
             PeerLink l = links.get(peer);
-            if (l != null) sendRoster(l, s); // they have not heard they are out
+            if (l != null) MemberChanges.sendRoster(l, s); // they have not heard they are out
             return;
         }
         if (s == null || status.get(g) != GroupStore.Status.JOINED || !isMember(s, peer)) {
@@ -486,7 +474,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
      */
     private void applyOps(GroupState s, List<RosterOp> ops, PeerId from) {
         GroupId g = s.group();
-        Map<IdentityKey, Roster.Member> before = membersByKey(s);
+        Map<IdentityKey, Roster.Member> before = MemberChanges.membersByKey(s);
         List<RosterOp> kept = new ArrayList<>();
         List<GroupMessage> released = new ArrayList<>();
         List<GroupMessageId> shown = new ArrayList<>(), hidden = new ArrayList<>();
@@ -499,8 +487,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             hidden.addAll(c.hidden());
         }
         if (kept.isEmpty()) return;
-        Map<IdentityKey, Roster.Member> after = membersByKey(s);
-        List<GroupStore.MemberChange> changes = changes(before, after, kept);
+        Map<IdentityKey, Roster.Member> after = MemberChanges.membersByKey(s);
+        List<GroupStore.MemberChange> changes = MemberChanges.between(before, after, kept);
         store.addOps(g, kept, changes);
         store.setHidden(hidden, true);
         store.setHidden(shown, false);
@@ -515,33 +503,11 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             PeerId p = l.peer();
             if (p.equals(from) || !after.keySet().stream().anyMatch(k -> k.peerId().equals(p)) && !before.keySet().stream().anyMatch(k -> k.peerId().equals(p))) continue;
             boolean added = changes.stream().anyMatch(c -> c.member().equals(p) && c.change() == GroupMember.Change.ADDED);
-            if (added) sendRoster(l, s);
-            else if (kept.size() > GroupLimits.MAX_ROSTER_BATCH) sendRoster(l, s);
+            if (added) MemberChanges.sendRoster(l, s);
+            else if (kept.size() > GroupLimits.MAX_ROSTER_BATCH) MemberChanges.sendRoster(l, s);
             else l.sendControl(new GroupRoster(g, kept));
         }
         if (!released.isEmpty()) relay(s, released, from);
-    }
-
-    private static Map<IdentityKey, Roster.Member> membersByKey(GroupState s) {
-        Map<IdentityKey, Roster.Member> m = new LinkedHashMap<>();
-        for (Roster.Member x : s.roster().members()) m.put(x.key(), x);
-        return m;
-    }
-
-    private static List<GroupStore.MemberChange> changes(Map<IdentityKey, Roster.Member> before, Map<IdentityKey, Roster.Member> after,
-                                                         List<RosterOp> kept) {
-        List<GroupStore.MemberChange> out = new ArrayList<>();
-        for (Roster.Member m : after.values()) {
-            Roster.Member b = before.get(m.key());
-            if (b == null) out.add(new GroupStore.MemberChange(m.key().peerId(), GroupMember.Change.ADDED));
-            else if (b.admin() != m.admin()) out.add(new GroupStore.MemberChange(m.key().peerId(), m.admin() ? GroupMember.Change.PROMOTED : GroupMember.Change.DEMOTED));
-        }
-        for (Roster.Member b : before.values()) {
-            if (after.containsKey(b.key())) continue;
-            boolean left = kept.stream().anyMatch(op -> op.action() == RosterAction.LEAVE && op.author().equals(b.key()));
-            out.add(new GroupStore.MemberChange(b.key().peerId(), left ? GroupMember.Change.LEFT : GroupMember.Change.REMOVED));
-        }
-        return out;
     }
 
     /** A batch from a member: offered, what is accepted stored in one transaction, then acked, then relayed. */
@@ -590,7 +556,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         GroupSummary previous = theirSummary.computeIfAbsent(s.group(), k -> new HashMap<>()).put(peer, sum);
         // The same summary again on this link: its answer is on its way already.
         if (sum.equals(previous)) return;
-        if (!sum.head().equals(s.roster().head())) sendRoster(link, s);
+        if (!sum.head().equals(s.roster().head())) MemberChanges.sendRoster(link, s);
         List<GroupMessage> batch = s.missingFor(sum);
         if (!batch.isEmpty()) link.sendControl(new GroupPosts(s.group(), batch));
         if (s.lacksFrom(sum)) sendSummary(link, s);

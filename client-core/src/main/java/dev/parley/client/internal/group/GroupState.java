@@ -8,7 +8,6 @@ import dev.parley.protocol.group.GroupLimits;
 import dev.parley.protocol.group.GroupMessage;
 import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.protocol.group.RosterOp;
-import dev.parley.protocol.group.RosterOpId;
 import dev.parley.protocol.peer.GroupSummary;
 import lombok.extern.slf4j.Slf4j;
 

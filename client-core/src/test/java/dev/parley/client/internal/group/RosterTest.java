@@ -2,7 +2,6 @@ package dev.parley.client.internal.group;
 
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.IdentityKey;
-import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.group.Cutoff;
 import dev.parley.protocol.group.GroupId;
 import dev.parley.protocol.group.GroupLimits;
