@@ -479,6 +479,11 @@ public final class ParleyClient implements Parley, ParleyGroups {
     }
 
     @Override
+    public String groupSafetyNumber(dev.parley.protocol.group.GroupId group, PeerId member) {
+        return groups.safetyNumber(group, member);
+    }
+
+    @Override
     public List<PeerId> groupDeliveredTo(dev.parley.protocol.group.GroupMessageId message) {
         return groups.deliveredTo(message);
     }

@@ -55,6 +55,9 @@ public interface ParleyGroups {
     /** Shown messages in display order (Lamport clock, author, seq) after {@code after} (null: from the start). */
     List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit);
 
+    /** The safety number with a member, from the key the group's roster names for them (compare it to verify that key). */
+    String groupSafetyNumber(GroupId group, PeerId member);
+
     /** The members that have stored the message (its "delivered to k of n"). */
     List<PeerId> groupDeliveredTo(GroupMessageId message);
 }

@@ -247,6 +247,14 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         });
     }
 
+    /**
+     * The safety number with a member, from the key the roster names for them: compared out of band,
+     * it raises "the admin says this is their key" to verified.
+     */
+    public String safetyNumber(GroupId group, PeerId member) {
+        return call(() -> dev.parley.protocol.crypto.SafetyNumber.of(me.publicKey(), memberKey(state(group), member)));
+    }
+
     /** Rejections counted in this run, per reason (diagnostics and tests). */
     public Map<Rejection, Long> rejections(GroupId group) {
         return call(() -> state(group).rejections());
