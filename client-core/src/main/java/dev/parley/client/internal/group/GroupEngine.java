@@ -67,6 +67,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     /** Members of joined groups and their roster keys, for the session layer to keep sessions with (read from other threads). */
     private volatile Map<PeerId, IdentityKey> wanted = Map.of();
+    /** Also the members of groups we are invited to: their sessions are accepted (not dialled), so nobody is refused as a stranger. */
+    private volatile Map<PeerId, IdentityKey> accepted = Map.of();
     private final Runnable membersChanged;
     // Worker thread only:
     private final Map<GroupId, GroupState> states = new HashMap<>();
@@ -207,6 +209,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             store.delete(group);
             states.remove(group);
             status.remove(group);
+            refreshWanted();
             return null;
         });
     }
@@ -351,7 +354,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     /** Members need not be each other's contacts: sessions with them are verified against the roster's keys. */
     @Override
     public Map<PeerId, IdentityKey> nonContactKeys() {
-        return wanted;
+        return accepted;
     }
 
     @Override
@@ -362,15 +365,21 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     // ---------------------------------------------------------------- worker thread
 
     private void refreshWanted() {
-        Map<PeerId, IdentityKey> w = new HashMap<>();
+        Map<PeerId, IdentityKey> w = new HashMap<>(), a = new HashMap<>();
         for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
-            if (status.get(e.getKey()) != GroupStore.Status.JOINED) continue;
-            for (Roster.Member m : e.getValue().roster().members()) w.put(m.key().peerId(), m.key());
+            GroupStore.Status st = status.get(e.getKey());
+            if (st == GroupStore.Status.LEFT) continue;
+            for (Roster.Member m : e.getValue().roster().members()) {
+                a.put(m.key().peerId(), m.key());
+                if (st == GroupStore.Status.JOINED) w.put(m.key().peerId(), m.key());
+            }
         }
         w.remove(me.publicKey().peerId());
-        Map<PeerId, IdentityKey> now = Map.copyOf(w);
-        if (now.equals(wanted)) return;
+        a.remove(me.publicKey().peerId());
+        Map<PeerId, IdentityKey> now = Map.copyOf(w), acceptNow = Map.copyOf(a);
+        if (now.equals(wanted) && acceptNow.equals(accepted)) return;
         wanted = now;
+        accepted = acceptNow;
         try {
             membersChanged.run();
         } catch (RuntimeException e) {
@@ -472,6 +481,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         store.addGroup(r.group(), pending.roster().name(), GroupStore.Status.INVITED, inviter, pending.roster().ordered());
         states.put(r.group(), pending);
         status.put(r.group(), GroupStore.Status.INVITED);
+        refreshWanted();
         log.info("invited to group {} by {}", r.group().shortForm(), peer.shortForm());
     }
 
