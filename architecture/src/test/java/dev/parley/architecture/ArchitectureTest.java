@@ -22,6 +22,9 @@ class ArchitectureTest {
     static final ArchRule nothingOutsideClientCoreUsesItsInternals = Rules.nothingOutsideClientCoreUsesItsInternals();
 
     @ArchTest
+    static final ArchRule publicApiExposesNoProtocolType = Rules.publicApiExposesNoProtocolType();
+
+    @ArchTest
     static final ArchRule internalPackagesAreFreeOfCycles = Rules.internalPackagesAreFreeOfCycles();
 
     @ArchTest
@@ -29,6 +32,9 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule protocolDependsOnNothingOfOurs = Rules.protocolDependsOnNothingOfOurs();
+
+    @ArchTest
+    static final ArchRule daemonUsesOnlyThePublicApi = Rules.daemonUsesOnlyThePublicApi();
 
     @ArchTest
     static void noExemptionOutlivesItsEdge(JavaClasses classes) {

@@ -4,6 +4,10 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.domain.PackageMatcher;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
@@ -11,6 +15,7 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceRule;
 
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,6 +28,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 final class Rules {
     static final String CLIENT_CORE = "dev.parley.client..";
     static final String INTERNAL = "dev.parley.client.internal..";
+    /** The package an app imports: client-core's public API (its subpackages are internal). */
+    static final String PUBLIC_API = "dev.parley.client";
+    static final String PROTOCOL = "dev.parley.protocol..";
 
     /**
      * Uses of client-core internals from outside client-core that exist today, as "top-level origin
@@ -93,6 +101,27 @@ final class Rules {
                 .because("server and clients share the protocol; it depends on nothing of ours");
     }
 
+    static ArchRule publicApiExposesNoProtocolType() {
+        return classes().that().resideInAPackage(PUBLIC_API)
+                .should(exposeNothingIn(PROTOCOL))
+                .because("an app needs only dev.parley.client: the API offers its own PeerId and PeerKey,"
+                        + " and the protocol's types stay an implementation detail (docs/library.md)");
+    }
+
+    static final String DAEMON = "dev.parley.daemon..";
+
+    /**
+     * The daemon is a UI like the CLI: client-core's public API, Netty, Jackson and SLF4J; never
+     * client-core internals, the protocol's types (the API has its own), WebRTC, the CLI, the server or
+     * the bench. (The CLI depends on the daemon, not the other way round.)
+     */
+    static ArchRule daemonUsesOnlyThePublicApi() {
+        return noClasses().that().resideInAPackage(DAEMON)
+                .should().dependOnClassesThat().resideInAnyPackage(INTERNAL, PROTOCOL, "dev.onvoid..", "dev.parley.cli..", "dev.parley.server..",
+                        "dev.parley.bench..", "org.xerial..", "org.sqlite..")
+                .because("the daemon serves what ParleyClient offers, through dev.parley.client only (docs/architecture.md)");
+    }
+
     /** Exempted edges that no longer occur: the exemption has done its job and must go. */
     static Set<String> staleExemptions(JavaClasses classes) {
         Set<String> stale = new TreeSet<>(INTERNAL_USE_EXEMPTIONS);
@@ -122,6 +151,51 @@ final class Rules {
                 }
             }
         };
+    }
+
+    /**
+     * No type in {@code packageIdentifier} in what an outside caller can see of a class: its supertypes
+     * and the signatures (parameters, return type, type arguments, throws clause) of its public and
+     * protected fields, constructors and methods, when the class itself is reachable (public, and
+     * every class around it too). Private fields and method bodies may use anything.
+     */
+    private static ArchCondition<JavaClass> exposeNothingIn(String packageIdentifier) {
+        PackageMatcher forbidden = PackageMatcher.of(packageIdentifier);
+        return new ArchCondition<>("expose no type in " + packageIdentifier + " in a public or protected signature") {
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                if (!reachable(c)) return;
+                Set<JavaClass> supertypes = new LinkedHashSet<>();
+                c.getSuperclass().ifPresent(t -> supertypes.addAll(t.getAllInvolvedRawTypes()));
+                c.getInterfaces().forEach(t -> supertypes.addAll(t.getAllInvolvedRawTypes()));
+                report(c, c.getName() + " extends or implements", supertypes, forbidden, events);
+                for (JavaMember m : c.getMembers()) {
+                    Set<JavaModifier> mods = m.getModifiers();
+                    if (!(mods.contains(JavaModifier.PUBLIC) || mods.contains(JavaModifier.PROTECTED))) continue;
+                    if (mods.contains(JavaModifier.SYNTHETIC) || mods.contains(JavaModifier.BRIDGE)) continue;
+                    Set<JavaClass> involved = new LinkedHashSet<>();
+                    if (m instanceof JavaField f) involved.addAll(f.getAllInvolvedRawTypes());
+                    if (m instanceof JavaCodeUnit u) {
+                        involved.addAll(u.getAllInvolvedRawTypes());
+                        u.getThrowsClause().getTypes().forEach(involved::add);
+                    }
+                    report(c, m.getFullName(), involved, forbidden, events);
+                }
+            }
+        };
+    }
+
+    private static boolean reachable(JavaClass c) {
+        return c.getModifiers().contains(JavaModifier.PUBLIC) && c.getEnclosingClass().map(Rules::reachable).orElse(true);
+    }
+
+    private static void report(JavaClass c, String where, Set<JavaClass> involved, PackageMatcher forbidden, ConditionEvents events) {
+        for (JavaClass t : involved) {
+            JavaClass type = t.getBaseComponentType();
+            if (forbidden.matches(type.getPackageName())) {
+                events.add(SimpleConditionEvent.violated(c, where + " exposes " + type.getName()));
+            }
+        }
     }
 
     /** "a.B -> c.D" for the top-level classes of both ends (nested and anonymous classes count as their outer class). */

@@ -6,7 +6,13 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.parley.architecture.fixture.UsesInternal;
 import dev.parley.architecture.fixture.UsesPublicApi;
+import dev.parley.client.ExposesProtocol;
+import dev.parley.client.PeerId;
+import dev.parley.client.PeerKey;
 import dev.parley.client.internal.cyclefixturea.A;
+import dev.parley.daemon.archfixture.DaemonUsesCli;
+import dev.parley.daemon.archfixture.DaemonUsesInternal;
+import dev.parley.daemon.archfixture.DaemonUsesPublicApi;
 import dev.parley.client.internal.cyclefixtureb.B;
 import dev.parley.protocol.archfixture.UsesServer;
 import dev.parley.server.archfixture.UsesClientCore;
@@ -40,6 +46,22 @@ class RulesCanFailTest {
     }
 
     @Test
+    void aPublicApiSignatureWithAProtocolTypeIsExposingIt() {
+        EvaluationResult result = check(Rules.publicApiExposesNoProtocolType(), ExposesProtocol.class, ExposesProtocol.Nested.class);
+        assertThat(result.getFailureReport().getDetails()).hasSize(6)
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.peer()").contains("exposes dev.parley.protocol.PeerId"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.keys()").contains("exposes dev.parley.protocol.crypto.IdentityKey"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.<init>(dev.parley.protocol.PeerId)"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol.field").contains("exposes dev.parley.protocol.PeerId"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol$Nested extends or implements").contains("dev.parley.protocol.PeerId"))
+                .anySatisfy(d -> assertThat(d).contains("ExposesProtocol$Nested.compareTo(dev.parley.protocol.PeerId)"))
+                .noneSatisfy(d -> assertThat(d).contains("hidden"));
+
+        // The real app-facing key: it uses the protocol inside, and shows none of it.
+        assertThat(check(Rules.publicApiExposesNoProtocolType(), PeerKey.class, PeerId.class).hasViolation()).isFalse();
+    }
+
+    @Test
     void twoInternalPackagesUsingEachOtherAreACycle() {
         EvaluationResult result = check(Rules.internalPackagesAreFreeOfCycles(), A.class, B.class);
         assertThat(result.hasViolation()).isTrue();
@@ -61,6 +83,17 @@ class RulesCanFailTest {
         EvaluationResult result = check(Rules.protocolDependsOnNothingOfOurs(), UsesServer.class);
         assertThat(result.getFailureReport().getDetails())
                 .singleElement().asString().contains(UsesServer.class.getName() + ".notFine");
+    }
+
+    @Test
+    void theDaemonMayUseOnlyThePublicApi() {
+        EvaluationResult result = check(Rules.daemonUsesOnlyThePublicApi(), DaemonUsesInternal.class, DaemonUsesCli.class,
+                DaemonUsesPublicApi.class);
+        assertThat(result.getFailureReport().getDetails()).hasSize(2)
+                .anySatisfy(d -> assertThat(d).contains("dev.parley.client.internal.store.ContactId"))
+                .anySatisfy(d -> assertThat(d).contains("dev.parley.cli.Profile"));
+
+        assertThat(check(Rules.daemonUsesOnlyThePublicApi(), DaemonUsesPublicApi.class).hasViolation()).isFalse();
     }
 
     @Test

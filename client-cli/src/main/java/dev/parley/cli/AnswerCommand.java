@@ -2,8 +2,8 @@ package dev.parley.cli;
 
 import dev.parley.client.CallId;
 import dev.parley.client.Contact;
-import dev.parley.client.ParleyClient;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.Parley;
+import dev.parley.client.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -37,7 +37,7 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
         Integer timeoutSeconds = timeout.seconds();
         boolean json = jsonOutput.on;
         try (CallSession session = new CallSession(context, audio, json, "answer")) {
-            ParleyClient client = session.client;
+            Parley client = session.client;
             PrintWriter out = session.out;
             PrintWriter err = session.err;
             EventRecorder events = session.events;
@@ -83,11 +83,11 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static String name(ParleyClient client, PeerId peer) {
+    private static String name(Parley client, PeerId peer) {
         return client.contact(peer).map(Contact::displayName).orElse(null);
     }
 
-    private static String label(ParleyClient client, PeerId peer) {
+    private static String label(Parley client, PeerId peer) {
         return client.contact(peer).map(Contact::label).orElse(peer.shortForm() + "…");
     }
 }

@@ -3,7 +3,7 @@ package dev.parley.cli;
 import dev.parley.client.CallId;
 import dev.parley.client.CallMedia;
 import dev.parley.client.Contact;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,7 +54,7 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         try (CallSession session = new CallSession(context, audio, json, "call")) {
-            ParleyClient client = session.client;
+            Parley client = session.client;
             PrintWriter out = session.out;
             PrintWriter err = session.err;
             EventRecorder events = session.events;

@@ -2,7 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.client.CallEndReason;
 import dev.parley.client.CallId;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 
 import java.io.PrintWriter;
 
@@ -14,7 +14,7 @@ import java.io.PrintWriter;
 final class CallSession implements AutoCloseable {
     final Profile profile;
     final EventRecorder events = new EventRecorder();
-    final ParleyClient client;
+    final Parley client;
     final PrintWriter out;
     final PrintWriter err;
     final boolean json;

@@ -3,7 +3,7 @@ package dev.parley.cli;
 import dev.parley.client.CallMedia;
 import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,7 @@ public final class CallSupport {
     }
 
     /** Without {@code --play}/{@code --record} a one-shot call needs real devices: exit 10 when Parley fell back to headless audio. */
-    static void requireDevices(ParleyClient client) {
+    static void requireDevices(Parley client) {
         client.audioNotice().ifPresent(n -> {
             String why = n.contains(". Using headless") ? n.substring(0, n.indexOf(". Using headless")) : n;
             throw new CliException(ExitCodes.AUDIO, "no usable microphone or speaker (" + why + "): start PulseAudio "

@@ -1,8 +1,8 @@
 package dev.parley.cli;
 
 import dev.parley.client.Contact;
-import dev.parley.client.ParleyClient;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.Parley;
+import dev.parley.client.PeerId;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ public final class Contacts {
     private Contacts() {}
 
     /** The matching contact; a {@link CliException} ({@link ExitCodes#CONTACT}) when none or several match. */
-    public static Contact resolve(ParleyClient client, String query) {
+    public static Contact resolve(Parley client, String query) {
         List<Contact> all = client.contacts();
         String q = query == null ? "" : query.trim();
         if (q.isEmpty()) throw new CliException(ExitCodes.CONTACT, "no contact given: name one from 'parley contacts list'");

@@ -1,7 +1,7 @@
 package dev.parley.cli;
 
 import dev.parley.client.Contact;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +58,7 @@ final class ContactsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = context.out();
-            try (ParleyClient client = context.profile().open(null)) {
+            try (Parley client = context.profile().open(null)) {
                 Contact c;
                 try {
                     c = client.addContact(contact, name);
@@ -106,7 +106,7 @@ final class ContactsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = context.out();
-            try (ParleyClient client = context.profile().open(null)) {
+            try (Parley client = context.profile().open(null)) {
                 List<Contact> all = client.contacts();
                 if (jsonOutput.on) {
                     List<Json> items = new ArrayList<>();
@@ -151,7 +151,7 @@ final class ContactsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = context.out();
-            try (ParleyClient client = context.profile().open(null)) {
+            try (Parley client = context.profile().open(null)) {
                 Contact found = Contacts.resolve(client, who);
                 Contact c = found;
                 if (c.keyChanged()) {
@@ -222,7 +222,7 @@ final class ContactsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = context.out();
-            try (ParleyClient client = context.profile().open(null)) {
+            try (Parley client = context.profile().open(null)) {
                 Contact c = Contacts.resolve(client, who);
                 if (!yes) {
                     Console console = System.console();

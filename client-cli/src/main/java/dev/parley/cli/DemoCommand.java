@@ -15,7 +15,7 @@ import dev.parley.client.ServerStatus;
 import dev.parley.client.ToneAnalysis;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
 import picocli.CommandLine.Command;

@@ -12,7 +12,7 @@ import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyListener;
 import dev.parley.client.ServerStatus;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;

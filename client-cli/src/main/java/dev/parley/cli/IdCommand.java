@@ -1,6 +1,6 @@
 package dev.parley.cli;
 
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,15 +29,15 @@ final class IdCommand implements Callable<Integer> {
         Profile profile = context.profile();
         PrintWriter out = context.out();
         boolean json = jsonOutput.on;
-        try (ParleyClient client = profile.open(null)) {
+        try (Parley client = profile.open(null)) {
             String contact = client.contactString(name).toString();
             if (json) {
                 out.println(Json.object().put("peerId", client.peerId().value()).put("contact", contact)
-                        .put("key", client.identityKey().toBase64Url()).put("profile", profile.dir().toString())
+                        .put("key", client.identityKey().base64Url()).put("profile", profile.dir().toString())
                         .put("server", profile.server().toString()));
             } else {
                 out.println("Peer id:  " + client.peerId().value());
-                out.println("Key:      " + client.identityKey().toBase64Url() + "  (Ed25519; the peer id is its hash)");
+                out.println("Key:      " + client.identityKey().base64Url() + "  (Ed25519; the peer id is its hash)");
                 out.println("Profile:  " + profile.dir());
                 out.println("Server:   " + profile.server() + "  (from " + profile.serverSource() + ")");
                 out.println();

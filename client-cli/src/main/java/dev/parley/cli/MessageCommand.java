@@ -3,7 +3,7 @@ package dev.parley.cli;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.MessageState;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -50,7 +50,7 @@ final class MessageCommand implements Callable<Integer> {
         Profile profile = context.profile();
         EventRecorder events = new EventRecorder();
         PrintWriter out = context.out();
-        try (ParleyClient client = profile.open(events)) {
+        try (Parley client = profile.open(events)) {
             Contact contact = Contacts.resolve(client, to.contact);
             Online.start(client, profile, events, e -> { });
             long t0 = System.nanoTime();

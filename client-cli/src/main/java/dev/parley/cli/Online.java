@@ -1,6 +1,6 @@
 package dev.parley.cli;
 
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +15,7 @@ final class Online {
      * Starts the client and waits for the first server verdict. Events other than the server state
      * that arrive meanwhile are handed to {@code other} in order, so none is lost.
      */
-    static void start(ParleyClient client, Profile profile, EventRecorder events,
+    static void start(Parley client, Profile profile, EventRecorder events,
                       java.util.function.Consumer<EventRecorder.Event> other) throws InterruptedException {
         client.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOGIN_TIMEOUT_SECONDS);

@@ -1,8 +1,12 @@
 package dev.parley.cli;
 
+import dev.parley.client.Parley;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyConfig;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.ProfileInUseException;
+import dev.parley.daemon.client.DaemonEndpoint;
+import dev.parley.daemon.client.RemoteParley;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -109,16 +113,44 @@ public final class Profile {
         return dir.resolve("downloads");
     }
 
+    /** The daemon serving this profile, if one runs. */
+    public java.util.Optional<DaemonEndpoint> daemon() {
+        return Files.isDirectory(dir) ? DaemonEndpoint.find(dir) : java.util.Optional.empty();
+    }
+
     /**
-     * Creates the profile directory if needed (0700), sends logging to its {@code parley.log}, and opens
-     * the client (not started). Failures become a {@link CliException} with {@link ExitCodes#CONFIG}.
+     * The profile for a command: through its daemon when one serves it (the daemon stays the one
+     * owner: one login, one database writer), otherwise opened in this process (not started). Logging
+     * goes to the profile's {@code parley.log} either way. Failures become a {@link CliException}.
      */
-    public ParleyClient open(ParleyListener listener) {
+    public Parley open(ParleyListener listener) {
         return open(listener, b -> { });
     }
 
-    /** As {@link #open(ParleyListener)}, with command-specific settings (download folder, audio devices) applied to the config. */
-    public ParleyClient open(ParleyListener listener, java.util.function.Consumer<ParleyConfig.Builder> settings) {
+    /**
+     * As {@link #open(ParleyListener)}; {@code settings} (download folder, audio devices) apply when the
+     * profile is opened here. A daemon uses its own: it was started with them.
+     */
+    public Parley open(ParleyListener listener, java.util.function.Consumer<ParleyConfig.Builder> settings) {
+        ParleyListener l = listener != null ? listener : new ParleyListener() { };
+        java.util.Optional<DaemonEndpoint> daemon = daemon();
+        if (daemon.isPresent()) {
+            LogSetup.toProfile(dir, verbose);
+            try {
+                return RemoteParley.connect(daemon.get(), l);
+            } catch (IllegalStateException e) {
+                throw new CliException(ExitCodes.CONFIG, "the daemon serving " + dir + " (pid " + daemon.get().pid()
+                        + ") does not answer: " + e.getMessage() + "; stop it with 'parley daemon --stop' or kill " + daemon.get().pid(), e);
+            }
+        }
+        return openHere(listener, settings);
+    }
+
+    /**
+     * Opens the profile in this process (creating the directory, 0700, if needed): for the daemon
+     * itself, and for commands when no daemon runs.
+     */
+    public ParleyClient openHere(ParleyListener listener, java.util.function.Consumer<ParleyConfig.Builder> settings) {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir.getParent());
@@ -135,6 +167,9 @@ public final class Profile {
             ParleyConfig.Builder b = ParleyConfig.builder(dir).server(server);
             settings.accept(b);
             return ParleyClient.open(b.build(), listener);
+        } catch (ProfileInUseException e) {
+            throw new CliException(ExitCodes.CONFIG, "profile " + dir + " is in use by " + holder(e)
+                    + ": close that first, or run 'parley daemon' for this profile so that every command shares it", e);
         } catch (IOException e) {
             throw new CliException(ExitCodes.CONFIG, "cannot open profile " + dir + ": " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
@@ -147,6 +182,26 @@ public final class Profile {
             }
             throw new CliException(ExitCodes.CONFIG, "cannot open profile " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** "process 1234 (parley chat bob)", from what the OS says of the holder. */
+    static String holder(ProfileInUseException e) {
+        if (e.pid().isEmpty()) return "another process";
+        long pid = e.pid().getAsLong();
+        String what = ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(Profile::command).orElse(null);
+        return "process " + pid + (what != null ? " (" + what + ")" : "");
+    }
+
+    /** "parley receive --json" from a parley JVM's arguments (profile and server options left out), or null. */
+    static String command(String[] args) {
+        int i = java.util.Arrays.asList(args).indexOf(Main.class.getName());
+        if (i < 0) return null;
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        for (int j = i + 1; j < args.length && shown.size() < 3; j++) {
+            if (args[j].equals("--profile") || args[j].equals("--server")) j++;
+            else if (!args[j].startsWith("--profile=") && !args[j].startsWith("--server=")) shown.add(args[j]);
+        }
+        return "parley" + (shown.isEmpty() ? "" : " " + String.join(" ", shown));
     }
 
     private static String reason(FileSystemException e) {

@@ -3,10 +3,10 @@ package dev.parley.cli;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.Direction;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,7 +58,7 @@ final class ReceiveCommand implements Callable<Integer> {
     private boolean json;
     private PrintWriter out;
     private PrintWriter err;
-    private ParleyClient client;
+    private Parley client;
     private int received;
     private long maxBytes = Long.MAX_VALUE;
     private final java.util.Map<TransferId, TransferOffer> offers = new java.util.HashMap<>();
@@ -81,6 +81,10 @@ final class ReceiveCommand implements Callable<Integer> {
         out = context.out();
         err = context.err();
         EventRecorder events = new EventRecorder();
+        if (downloads != null && profile.daemon().isPresent()) {
+            throw new CliException(ExitCodes.USAGE, "--dir cannot apply while 'parley daemon' (pid " + profile.daemon().get().pid()
+                    + ") serves this profile: files go to the daemon's download folder; leave out --dir, or stop the daemon");
+        }
         client = profile.open(events, b -> {
             if (downloads != null) b.downloadDir(downloads);
         });

@@ -1,7 +1,7 @@
 package dev.parley.cli;
 
 import dev.parley.client.Contact;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferProgress;
 import picocli.CommandLine.Command;
@@ -53,7 +53,7 @@ final class SendFileCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = context.out();
         PrintWriter err = context.err();
         boolean tty = System.console() != null && !json;
-        try (ParleyClient client = profile.open(events)) {
+        try (Parley client = profile.open(events)) {
             Contact contact = Contacts.resolve(client, to.contact);
             Online.start(client, profile, events, e -> { });
             long t0 = System.nanoTime();

@@ -9,14 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("native")
 class ChatTmuxTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final String socket = "parley-chat-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Tmux tmux = new Tmux();
     private SignalingServer server;
     private String url;
 
@@ -42,7 +36,7 @@ class ChatTmuxTest {
 
     @AfterEach
     void stop() throws Exception {
-        tmux("kill-server"); // only our private socket: ends our two chat JVMs
+        tmux.close(); // only our private socket: ends our two chat JVMs
         if (server != null) server.close();
     }
 
@@ -53,8 +47,8 @@ class ChatTmuxTest {
         assertThat(CliProcess.run(30, "--profile", alice.toString(), "contacts", "add", bobContact, "--name", "Bob").exitCode()).isZero();
         assertThat(CliProcess.run(30, "--profile", bob.toString(), "contacts", "add", aliceContact, "--name", "Alice").exitCode()).isZero();
 
-        tmux("-f", "/dev/null", "new-session", "-d", "-s", "alice", "-x", "160", "-y", "40", "-e", "LANG=C.UTF-8", chat(alice, "Bob"));
-        tmux("new-session", "-d", "-s", "bob", "-x", "160", "-y", "40", "-e", "LANG=C.UTF-8", chat(bob, null));
+        tmux.startChat("alice", alice, url, "Bob");
+        tmux.startChat("bob", bob, url, null);
         awaitScreen("alice", "conversation with Bob");
         awaitScreen("alice", "Bob ● online");
         awaitScreen("bob", "Alice is online");
@@ -135,60 +129,23 @@ class ChatTmuxTest {
         return JSON.readTree(p.out().get(0)).get("contact").asText();
     }
 
-    private String chat(Path profile, String contact) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--profile", profile.toString(), "--server", url, "chat"));
-        if (contact != null) cmd.add(contact);
-        StringBuilder b = new StringBuilder("exec");
-        for (String c : cmd) b.append(" '").append(c.replace("'", "'\\''")).append('\'');
-        return b.toString();
-    }
-
     private void type(String session, String text) throws Exception {
-        tmux("send-keys", "-t", session, "-l", text);
+        tmux.type(session, text);
     }
 
     private void enter(String session) throws Exception {
-        tmux("send-keys", "-t", session, "Enter");
+        tmux.enter(session);
     }
 
     private void tab(String session) throws Exception {
-        tmux("send-keys", "-t", session, "Tab");
-    }
-
-    private String screen(String session) throws Exception {
-        return tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", session);
+        tmux.tab(session);
     }
 
     private void awaitScreen(String session, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = screen(session);
-            if (last.contains(text)) return;
-            TimeUnit.MILLISECONDS.sleep(100); // polling interval of the screen, not a synchronisation point
-        }
-        throw new AssertionError("'" + text + "' not on " + session + "'s screen within 30 s; screen:\n" + last
-                + "\nother screen:\n" + screen("alice".equals(session) ? "bob" : "alice"));
+        tmux.awaitScreen(session, text);
     }
 
     private void awaitGone(String session) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!tmux("list-sessions", "-F", "#{session_name}").lines().toList().contains(session)) return;
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new AssertionError(session + " did not exit after /quit; screen:\n" + screen(session));
-    }
-
-    private String tmux(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-u", "-L", socket));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-        return out;
+        tmux.awaitGone(session);
     }
 }

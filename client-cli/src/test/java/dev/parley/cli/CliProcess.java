@@ -92,6 +92,14 @@ final class CliProcess {
         return process.exitValue();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     int exitCode() {
         return process.exitValue();
     }

@@ -1,7 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -17,8 +15,8 @@ import java.util.Optional;
 public record Contact(
         PeerId peerId,
         String displayName,
-        IdentityKey pinnedKey,
-        IdentityKey pendingKey,
+        PeerKey pinnedKey,
+        PeerKey pendingKey,
         boolean verified,
         Instant addedAt) {
     public Contact {
@@ -37,7 +35,7 @@ public record Contact(
         return displayName != null ? displayName : peerId.shortForm();
     }
 
-    public Optional<IdentityKey> key() {
+    public Optional<PeerKey> key() {
         return Optional.ofNullable(pinnedKey);
     }
 }

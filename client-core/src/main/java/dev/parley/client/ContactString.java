@@ -1,7 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -13,10 +11,10 @@ import java.util.Optional;
  * carries the key itself, so the receiver pins it at once and can dial first; the peer id is derived
  * from it. A bare peer id is accepted too (the key is then pinned on first contact).
  */
-public record ContactString(PeerId peerId, Optional<IdentityKey> key, Optional<String> name) {
+public record ContactString(PeerId peerId, Optional<PeerKey> key, Optional<String> name) {
     public static final String SCHEME = "parley:";
 
-    public static ContactString of(IdentityKey key, String name) {
+    public static ContactString of(PeerKey key, String name) {
         return new ContactString(key.peerId(), Optional.of(key), Optional.ofNullable(name).filter(n -> !n.isBlank()));
     }
 
@@ -38,9 +36,9 @@ public record ContactString(PeerId peerId, Optional<IdentityKey> key, Optional<S
                 if (kv.startsWith("name=")) name = URLDecoder.decode(kv.substring(5), StandardCharsets.UTF_8);
             }
         }
-        IdentityKey key;
+        PeerKey key;
         try {
-            key = IdentityKey.fromBase64Url(rest);
+            key = PeerKey.parse(rest);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a contact: the key in it is damaged (" + e.getMessage() + ")");
         }
@@ -50,6 +48,6 @@ public record ContactString(PeerId peerId, Optional<IdentityKey> key, Optional<S
     @Override
     public String toString() {
         if (key.isEmpty()) return peerId.value();
-        return SCHEME + key.get().toBase64Url() + name.map(n -> "?name=" + URLEncoder.encode(n, StandardCharsets.UTF_8)).orElse("");
+        return SCHEME + key.get().base64Url() + name.map(n -> "?name=" + URLEncoder.encode(n, StandardCharsets.UTF_8)).orElse("");
     }
 }

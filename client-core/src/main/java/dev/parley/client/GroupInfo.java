@@ -1,7 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.group.GroupId;
-
 /**
  * A group conversation as this member holds it: its id, current name, where this member stands,
  * how many members it has and whether this member is an admin (may add, remove, rename).

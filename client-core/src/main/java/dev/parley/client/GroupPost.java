@@ -1,9 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.group.GroupId;
-import dev.parley.protocol.group.GroupMessageId;
-
 import java.time.Instant;
 
 /**

@@ -1,8 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +22,7 @@ public interface Parley extends AutoCloseable {
     // identity and contacts
     PeerId peerId();
 
-    IdentityKey identityKey();
+    PeerKey identityKey();
 
     ContactString contactString(String name);
 
@@ -41,7 +38,7 @@ public interface Parley extends AutoCloseable {
 
     Contact markVerified(PeerId peer, String comparedNumber);
 
-    Contact acceptNewKey(PeerId peer, IdentityKey key);
+    Contact acceptNewKey(PeerId peer, PeerKey key);
 
     // chat
     ChatMessage send(PeerId to, String text);

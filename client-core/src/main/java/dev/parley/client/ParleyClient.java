@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.audio.AudioDevices;
 import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallService;
@@ -18,8 +19,6 @@ import dev.parley.client.internal.time.Scheduler;
 import dev.parley.client.internal.transfer.TransferConfig;
 import dev.parley.client.internal.transfer.TransferEngine;
 import dev.parley.client.internal.transfer.TransferEvents;
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import lombok.extern.slf4j.Slf4j;
 
@@ -73,7 +72,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
         sessions.addFeature(chat);
         sessions.addFeature(transfers);
         sessions.addFeature(calls.feature());
-        this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key),
+        this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key).map(k -> Ids.wire(k)),
                 config.clock(), scheduler, sessions::contactsChanged);
         sessions.addFeature(groups);
         transfers.start();
@@ -136,16 +135,16 @@ public final class ParleyClient implements Parley, ParleyGroups {
     // ------------------------------------------------------------------ identity and contacts
 
     public PeerId peerId() {
-        return identity.publicKey().peerId();
+        return Ids.app(identity.publicKey().peerId());
     }
 
-    public IdentityKey identityKey() {
-        return identity.publicKey();
+    public PeerKey identityKey() {
+        return Ids.app(identity.publicKey());
     }
 
     /** The shareable string others add us with ({@code parley:<key>}). */
     public ContactString contactString(String name) {
-        return ContactString.of(identity.publicKey(), name);
+        return ContactString.of(identityKey(), name);
     }
 
     /**
@@ -158,15 +157,16 @@ public final class ParleyClient implements Parley, ParleyGroups {
         ContactString c = ContactString.parse(contact);
         if (c.peerId().equals(peerId())) throw new IllegalArgumentException("that is your own identity");
         String label = name != null && !name.isBlank() ? name : c.name().orElse(null);
-        Contact added = store.contacts().add(c.peerId(), label);
-        if (label != null && !label.equals(added.displayName())) added = store.contacts().rename(c.peerId(), label);
+        dev.parley.protocol.PeerId peer = Ids.wire(c.peerId());
+        Contact added = store.contacts().add(peer, label);
+        if (label != null && !label.equals(added.displayName())) added = store.contacts().rename(peer, label);
         if (c.key().isPresent()) {
-            KeyCheck check = store.contacts().observeKey(c.peerId(), c.key().get());
-            if (!check.allowed()) log.warn("contact {} presented a different key; blocked until accepted", c.peerId().shortForm());
-            added = store.contacts().get(c.peerId()).orElseThrow();
+            KeyCheck check = store.contacts().observeKey(peer, Ids.wire(c.key().get()));
+            if (!check.allowed()) log.warn("contact {} presented a different key; blocked until accepted", peer.shortForm());
+            added = store.contacts().get(peer).orElseThrow();
         }
         sessions.contactsChanged();
-        if (sessions.isOnline(c.peerId())) sessions.connect(c.peerId());
+        if (sessions.isOnline(peer)) sessions.connect(peer);
         return added;
     }
 
@@ -175,30 +175,30 @@ public final class ParleyClient implements Parley, ParleyGroups {
     }
 
     public Optional<Contact> contact(PeerId peer) {
-        return store.contacts().get(peer);
+        return store.contacts().get(Ids.wire(peer));
     }
 
     /** Removes a contact with its history and ends any session with it. */
     public boolean removeContact(PeerId peer) {
-        sessions.disconnect(peer);
-        boolean removed = store.contacts().remove(peer);
+        sessions.disconnect(Ids.wire(peer));
+        boolean removed = store.contacts().remove(Ids.wire(peer));
         sessions.contactsChanged();
         return removed;
     }
 
     /** The 60-digit safety number with this contact, once its key is known. */
     public Optional<String> safetyNumber(PeerId peer) {
-        return store.contacts().safetyNumber(peer);
+        return store.contacts().safetyNumber(Ids.wire(peer));
     }
 
     /** Marks the contact verified if {@code comparedNumber} is its current safety number. */
     public Contact markVerified(PeerId peer, String comparedNumber) {
-        return store.contacts().markVerified(peer, comparedNumber.replaceAll("\\s", ""));
+        return store.contacts().markVerified(Ids.wire(peer), comparedNumber.replaceAll("\\s", ""));
     }
 
     /** Accepts a changed key the user has checked; sessions with it are allowed again. */
-    public Contact acceptNewKey(PeerId peer, IdentityKey key) {
-        return store.contacts().acceptNewKey(peer, key);
+    public Contact acceptNewKey(PeerId peer, PeerKey key) {
+        return store.contacts().acceptNewKey(Ids.wire(peer), Ids.wire(key));
     }
 
     // ------------------------------------------------------------------ chat
@@ -220,13 +220,13 @@ public final class ParleyClient implements Parley, ParleyGroups {
      * @throws IllegalArgumentException as {@link #send(PeerId, String)}, or if {@code id} already names a different message
      */
     public ChatMessage send(PeerId to, String text, MessageId id) {
-        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        return chat.send(to, text, id);
+        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        return chat.send(Ids.wire(to), text, id);
     }
 
     /** Outgoing messages to {@code peer} that it has not acknowledged yet, oldest first. */
     public List<ChatMessage> outbox(PeerId peer) {
-        return store.messages().pendingOutbox(peer);
+        return store.messages().pendingOutbox(Ids.wire(peer));
     }
 
     /** How many outgoing messages, to anyone, are not acknowledged yet. */
@@ -236,12 +236,12 @@ public final class ParleyClient implements Parley, ParleyGroups {
 
     /** Newest first; pass {@code page.next()} to get older ones. */
     public HistoryPage history(PeerId peer, HistoryCursor before, int limit) {
-        return store.messages().history(peer, before, limit);
+        return store.messages().history(Ids.wire(peer), before, limit);
     }
 
     /** A page of the conversation as {@code query} asks: newest or oldest first, from a cursor, filtered by direction or state. */
     public HistoryPage history(PeerId peer, HistoryQuery query) {
-        return store.messages().history(peer, query);
+        return store.messages().history(Ids.wire(peer), query);
     }
 
     public Optional<ChatMessage> message(MessageId id) {
@@ -253,7 +253,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
      * handed to it): consistent with what it shows, and with {@link #markRead(PeerId)}.
      */
     public int unreadCount(PeerId peer) {
-        return store.messages().unreadCountShown(peer, events.deliveredUpTo());
+        return store.messages().unreadCountShown(Ids.wire(peer), events.deliveredUpTo());
     }
 
     /**
@@ -272,11 +272,11 @@ public final class ParleyClient implements Parley, ParleyGroups {
      * delivered to the app stays unread.
      */
     public void markRead(PeerId peer) {
-        chat.markShownRead(peer, events.deliveredUpTo());
+        chat.markShownRead(Ids.wire(peer), events.deliveredUpTo());
     }
 
     public void setTyping(PeerId peer, boolean typing) {
-        chat.setTyping(peer, typing);
+        chat.setTyping(Ids.wire(peer), typing);
     }
 
     // ------------------------------------------------------------------ files
@@ -290,7 +290,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
      * @throws IllegalArgumentException for a peer that is not a contact, or a path that is not a readable regular file
      */
     public CompletableFuture<TransferId> sendFile(PeerId to, Path file) {
-        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
         if (!Files.isReadable(file)) throw new IllegalArgumentException("cannot read " + file + " (permissions?)");
         String type = null;
@@ -299,8 +299,8 @@ public final class ParleyClient implements Parley, ParleyGroups {
         } catch (IOException ignored) {
             // fall back below
         }
-        CompletableFuture<TransferId> id = transfers.sendFile(to, file, type == null ? "application/octet-stream" : type);
-        id.thenRun(() -> sessions.connect(to));
+        CompletableFuture<TransferId> id = transfers.sendFile(Ids.wire(to), file, type == null ? "application/octet-stream" : type);
+        id.thenRun(() -> sessions.connect(Ids.wire(to)));
         return id;
     }
 
@@ -320,7 +320,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
 
     /** Accepts future offers from {@code peer} up to {@code maxBytes} without asking (this run only). */
     public void autoAcceptFiles(PeerId peer, long maxBytes) {
-        transfers.autoAccept().allow(peer, maxBytes);
+        transfers.autoAccept().allow(Ids.wire(peer), maxBytes);
     }
 
     /** The folder received files are saved in. */
@@ -330,7 +330,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
 
     /** Transfers with a contact, as recorded (including finished ones). */
     public List<Transfer> transfers(PeerId peer) {
-        return store.transfers().list(peer);
+        return store.transfers().list(Ids.wire(peer));
     }
 
     // ------------------------------------------------------------------ calls
@@ -341,8 +341,8 @@ public final class ParleyClient implements Parley, ParleyGroups {
      * a call, unreadable WAV). Everything after that arrives as {@code onCall*} events.
      */
     public CompletionStage<CallId> call(PeerId to, CallMedia media) {
-        if (store.contacts().get(to).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        return calls.call(to, media);
+        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        return calls.call(Ids.wire(to), media);
     }
 
     /** Answers a ringing call. */
@@ -370,7 +370,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
 
     /** Finished calls with a contact, newest first. */
     public List<CallRecord> callHistory(PeerId peer, int limit) {
-        return store.calls().list(peer, limit);
+        return store.calls().list(Ids.wire(peer), limit);
     }
 
     /** Why real audio devices are not in use, when they were asked for and could not be (e.g. no audio server). */
@@ -393,12 +393,12 @@ public final class ParleyClient implements Parley, ParleyGroups {
 
     /** Whether the contact is online at the signaling server (mutual contacts only). */
     public boolean isOnline(PeerId peer) {
-        return sessions.isOnline(peer);
+        return sessions.isOnline(Ids.wire(peer));
     }
 
     /** Whether a verified direct session with its chat channel is open now. */
     public boolean isConnected(PeerId peer) {
-        return sessions.isConnected(peer);
+        return sessions.isConnected(Ids.wire(peer));
     }
 
     public boolean isServerOnline() {
@@ -407,7 +407,7 @@ public final class ParleyClient implements Parley, ParleyGroups {
 
     /** Dials the contact now (it must be reachable); otherwise Parley dials when there is something to deliver. */
     public boolean connect(PeerId peer) {
-        return sessions.connect(peer);
+        return sessions.connect(Ids.wire(peer));
     }
 
     // ------------------------------------------------------------------ groups (ParleyGroups)
@@ -418,44 +418,44 @@ public final class ParleyClient implements Parley, ParleyGroups {
     }
 
     @Override
-    public void invite(dev.parley.protocol.group.GroupId group, List<PeerId> peers) {
-        groups.invite(group, peers);
-        peers.forEach(sessions::connect);
+    public void invite(GroupId group, List<PeerId> peers) {
+        groups.invite(Ids.wire(group), Ids.wirePeers(peers));
+        peers.forEach(p -> sessions.connect(Ids.wire(p)));
     }
 
     @Override
-    public void acceptGroup(dev.parley.protocol.group.GroupId group) {
-        groups.accept(group);
+    public void acceptGroup(GroupId group) {
+        groups.accept(Ids.wire(group));
     }
 
     @Override
-    public void declineGroup(dev.parley.protocol.group.GroupId group) {
-        groups.decline(group);
+    public void declineGroup(GroupId group) {
+        groups.decline(Ids.wire(group));
     }
 
     @Override
-    public void leaveGroup(dev.parley.protocol.group.GroupId group) {
-        groups.leave(group);
+    public void leaveGroup(GroupId group) {
+        groups.leave(Ids.wire(group));
     }
 
     @Override
-    public void removeFromGroup(dev.parley.protocol.group.GroupId group, PeerId member) {
-        groups.remove(group, member);
+    public void removeFromGroup(GroupId group, PeerId member) {
+        groups.remove(Ids.wire(group), Ids.wire(member));
     }
 
     @Override
-    public void renameGroup(dev.parley.protocol.group.GroupId group, String name) {
-        groups.rename(group, name);
+    public void renameGroup(GroupId group, String name) {
+        groups.rename(Ids.wire(group), name);
     }
 
     @Override
-    public void setGroupAdmin(dev.parley.protocol.group.GroupId group, PeerId member, boolean admin) {
-        groups.setAdmin(group, member, admin);
+    public void setGroupAdmin(GroupId group, PeerId member, boolean admin) {
+        groups.setAdmin(Ids.wire(group), Ids.wire(member), admin);
     }
 
     @Override
-    public GroupPost sendToGroup(dev.parley.protocol.group.GroupId group, String text) {
-        return groups.send(group, text);
+    public GroupPost sendToGroup(GroupId group, String text) {
+        return groups.send(Ids.wire(group), text);
     }
 
     @Override
@@ -464,33 +464,33 @@ public final class ParleyClient implements Parley, ParleyGroups {
     }
 
     @Override
-    public Optional<GroupInfo> group(dev.parley.protocol.group.GroupId group) {
-        return groups.group(group);
+    public Optional<GroupInfo> group(GroupId group) {
+        return groups.group(Ids.wire(group));
     }
 
     @Override
-    public List<GroupMember> members(dev.parley.protocol.group.GroupId group) {
-        return groups.members(group);
+    public List<GroupMember> members(GroupId group) {
+        return groups.members(Ids.wire(group));
     }
 
     @Override
-    public List<GroupPost> groupHistory(dev.parley.protocol.group.GroupId group, dev.parley.protocol.group.GroupMessageId after, int limit) {
-        return groups.history(group, after, limit);
+    public List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit) {
+        return groups.history(Ids.wire(group), Ids.wire(after), limit);
     }
 
     @Override
-    public String groupSafetyNumber(dev.parley.protocol.group.GroupId group, PeerId member) {
-        return groups.safetyNumber(group, member);
+    public String groupSafetyNumber(GroupId group, PeerId member) {
+        return groups.safetyNumber(Ids.wire(group), Ids.wire(member));
     }
 
     @Override
-    public List<PeerId> groupDeliveredTo(dev.parley.protocol.group.GroupMessageId message) {
-        return groups.deliveredTo(message);
+    public List<PeerId> groupDeliveredTo(GroupMessageId message) {
+        return Ids.appPeers(groups.deliveredTo(Ids.wire(message)));
     }
 
     /** Group messages refused in this run, per reason (diagnostics). */
-    java.util.Map<dev.parley.client.internal.group.Rejection, Long> groupRejections(dev.parley.protocol.group.GroupId group) {
-        return groups.rejections(group);
+    java.util.Map<dev.parley.client.internal.group.Rejection, Long> groupRejections(GroupId group) {
+        return groups.rejections(Ids.wire(group));
     }
 
     public ParleyConfig config() {

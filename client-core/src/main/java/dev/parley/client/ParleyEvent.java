@@ -1,6 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
 
 import java.nio.file.Path;
 
@@ -130,7 +129,7 @@ public sealed interface ParleyEvent {
 
     // ---------------------------------------------------------------- groups (stored state)
     /** Someone added this member to a group: accept or decline it ({@code from} sent the roster). */
-    record GroupInvited(long seq, dev.parley.protocol.group.GroupId group, String name, PeerId from) implements Stored {
+    record GroupInvited(long seq, GroupId group, String name, PeerId from) implements Stored {
         public void deliverTo(ParleyListener l) { l.onGroupInvited(group, name, from); }
     }
 
@@ -140,7 +139,7 @@ public sealed interface ParleyEvent {
     }
 
     /** A roster operation changed a member's place in a group. */
-    record GroupMemberChanged(long seq, dev.parley.protocol.group.GroupId group, PeerId member, GroupMember.Change change)
+    record GroupMemberChanged(long seq, GroupId group, PeerId member, GroupMember.Change change)
             implements Stored {
         public void deliverTo(ParleyListener l) { l.onGroupMemberChanged(group, member, change); }
     }

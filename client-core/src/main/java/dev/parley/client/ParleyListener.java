@@ -1,6 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
 
 /**
  * What a UI hears from a {@link ParleyClient}. Every call comes on the client's single event thread,
@@ -90,13 +89,13 @@ public interface ParleyListener {
     default void onCallEnded(CallRecord record) {}
 
     /** An invitation to a group (accept or decline it with the client). */
-    default void onGroupInvited(dev.parley.protocol.group.GroupId group, String name, PeerId from) {}
+    default void onGroupInvited(GroupId group, String name, PeerId from) {}
 
     /** A message in a group, shown once (also this member's own). */
     default void onGroupMessage(GroupPost post) {}
 
     /** Someone was added to, removed from, left, or got or lost admin rights in a group. */
-    default void onGroupMemberChanged(dev.parley.protocol.group.GroupId group, PeerId member, GroupMember.Change change) {}
+    default void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {}
 
     /** Terminal: the client is closed. */
     default void onClosed() {}

@@ -1,7 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.client.Direction;
-import dev.parley.protocol.PeerId;
 
 import java.time.Instant;
 import java.util.HexFormat;

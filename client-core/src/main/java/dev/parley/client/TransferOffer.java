@@ -1,7 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.client.TransferId;
-import dev.parley.protocol.PeerId;
 
 /**
  * A file a contact offers us, as the UI shows it: {@code name} is already sanitized (never a path),

@@ -1,7 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.client.Direction;
-import dev.parley.client.TransferId;
 
 import java.time.Duration;
 

@@ -1,6 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
 import dev.parley.testing.EventRecorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +59,11 @@ class AppEventsTest {
         return all;
     }
 
+    /** A fresh identity's public key, as an app would get it from someone's contact string. */
+    private static PeerKey newKey() {
+        return PeerKey.parse(dev.parley.protocol.crypto.IdentityKeyPair.generate().publicKey().toBase64Url());
+    }
+
     @Test
     void aMessageCommittedButNotHandledBeforeACrashIsDeliveredOnceAfterTheRestart() throws Exception {
         net = new TestNetwork(dir);
@@ -93,8 +97,8 @@ class AppEventsTest {
     void anAppThatDoesNotAcknowledgeGetsTheEventAgainAndOneThatDoesDoesNot() throws Exception {
         Path profile = dir.resolve("solo");
         ParleyConfig config = ParleyConfig.builder(profile).manualAck(true).build();
-        String friend = ContactString.of(dev.parley.protocol.crypto.IdentityKeyPair.generate().publicKey(), "friend").toString();
-        String other = ContactString.of(dev.parley.protocol.crypto.IdentityKeyPair.generate().publicKey(), "other").toString();
+        String friend = ContactString.of(newKey(), "friend").toString();
+        String other = ContactString.of(newKey(), "other").toString();
 
         Events first = new Events("first run");
         long seq;

@@ -1,6 +1,5 @@
 package dev.parley.client;
 
-import dev.parley.protocol.PeerId;
 import dev.parley.testing.EventRecorder;
 
 import java.nio.file.Path;
@@ -65,11 +64,11 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
 
     record Closed() implements Event { }
 
-    record GroupInvited(dev.parley.protocol.group.GroupId group, String name, PeerId from) implements Event { }
+    record GroupInvited(GroupId group, String name, PeerId from) implements Event { }
 
     record GroupMessage(GroupPost post) implements Event { }
 
-    record GroupMemberChanged(dev.parley.protocol.group.GroupId group, PeerId member, GroupMember.Change change) implements Event { }
+    record GroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) implements Event { }
 
     ClientEvents(String name) {
         super(name);
@@ -208,7 +207,7 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     }
 
     @Override
-    public void onGroupInvited(dev.parley.protocol.group.GroupId group, String name, PeerId from) {
+    public void onGroupInvited(GroupId group, String name, PeerId from) {
         record(new GroupInvited(group, name, from));
     }
 
@@ -218,7 +217,7 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     }
 
     @Override
-    public void onGroupMemberChanged(dev.parley.protocol.group.GroupId group, PeerId member, GroupMember.Change change) {
+    public void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {
         record(new GroupMemberChanged(group, member, change));
     }
 

@@ -1,7 +1,7 @@
 package dev.parley.client;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.store.ProfileStore;
-import dev.parley.protocol.PeerId;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,11 +105,11 @@ class ExactlyOnceSoakTest {
         try (ProfileStore store = ProfileStore.open(net.profile("bob"), dev.parley.client.internal.identity.IdentityStore
                 .load(net.profile("bob").resolve("identity.json")).publicKey(), Clock.systemUTC())) {
             List<ChatMessage> received = new ArrayList<>();
-            HistoryPage page = store.messages().history(alice.peerId(), null, 300);
+            HistoryPage page = store.messages().history(Ids.wire(alice.peerId()), null, 300);
             while (true) {
                 received.addAll(page.items());
                 if (page.next().isEmpty()) break;
-                page = store.messages().history(alice.peerId(), page.next().get(), 300);
+                page = store.messages().history(Ids.wire(alice.peerId()), page.next().get(), 300);
             }
             assertThat(received).hasSize(MESSAGES);
             Set<MessageId> ids = new HashSet<>();

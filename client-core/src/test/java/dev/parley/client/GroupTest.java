@@ -3,8 +3,6 @@ package dev.parley.client;
 import dev.parley.client.ClientEvents.GroupInvited;
 import dev.parley.client.ClientEvents.GroupMemberChanged;
 import dev.parley.client.ClientEvents.GroupMessage;
-import dev.parley.protocol.group.GroupId;
-import dev.parley.protocol.group.GroupMessageId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

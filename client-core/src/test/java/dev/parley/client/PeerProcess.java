@@ -21,10 +21,16 @@ public final class PeerProcess {
      */
     static Child start(java.nio.file.Path profile, URI server, String contactToAdd, java.nio.file.Path errFile,
                        java.util.concurrent.BlockingQueue<String> lines, String... jvmFlags) throws Exception {
+        return start(PeerProcess.class, profile, server, contactToAdd, errFile, lines, jvmFlags);
+    }
+
+    /** The same with another program taking the same arguments and printing READY the same way (e.g. the EchoBot example). */
+    static Child start(Class<?> mainClass, java.nio.file.Path profile, URI server, String contactToAdd, java.nio.file.Path errFile,
+                       java.util.concurrent.BlockingQueue<String> lines, String... jvmFlags) throws Exception {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC"));
         cmd.addAll(java.util.List.of(jvmFlags));
-        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(),
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(),
                 profile.toString(), server.toString()));
         if (contactToAdd != null) cmd.add(contactToAdd);
         ProcessBuilder pb = new ProcessBuilder(cmd);

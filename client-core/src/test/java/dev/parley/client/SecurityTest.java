@@ -1,10 +1,10 @@
 package dev.parley.client;
 
+import dev.parley.client.internal.Ids;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.client.ClientEvents.Message;
 import dev.parley.client.ClientEvents.Security;
-import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.Hashes;
 import dev.parley.protocol.crypto.IdentityKeyPair;
@@ -199,7 +199,7 @@ class SecurityTest {
             byte[] session = Base64Url.decode("sessionId", proof.get("sessionId").asText());
             long ts = proof.get("timestampMs").asLong();
             byte[] payload = SdpProofPayload.bytes(SdpProofPayload.Kind.OFFER, session, proof.get("seq").asLong(),
-                    mallory.publicKey(), to.identityKey(), fp, null, ts, sdp);
+                    mallory.publicKey(), Ids.wire(to.identityKey()), fp, null, ts, sdp);
             proof.put("publicKey", mallory.publicKey().toBase64Url());
             proof.put("signature", Base64Url.encode(mallory.sign(payload)));
             return n.put("sdp", sdp);

@@ -27,8 +27,8 @@ import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
 import dev.parley.client.TransferState;
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
+import dev.parley.client.PeerId;
+import dev.parley.client.PeerKey;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -206,8 +206,8 @@ public final class ApiJson {
         o.put("peerId", c.peerId().value());
         o.put("name", c.displayName());
         o.put("label", c.label());
-        o.put("key", c.pinnedKey() == null ? null : c.pinnedKey().toBase64Url());
-        o.put("pendingKey", c.pendingKey() == null ? null : c.pendingKey().toBase64Url());
+        o.put("key", c.pinnedKey() == null ? null : c.pinnedKey().base64Url());
+        o.put("pendingKey", c.pendingKey() == null ? null : c.pendingKey().base64Url());
         o.put("verified", c.verified());
         o.put("keyChanged", c.keyChanged());
         o.put("addedAt", time(c.addedAt()));
@@ -219,7 +219,7 @@ public final class ApiJson {
     public static Contact contact(JsonNode n) {
         String key = text(n, "key"), pending = text(n, "pendingKey");
         return new Contact(peer(requireText(n, "peerId")), text(n, "name"),
-                key == null ? null : IdentityKey.fromBase64Url(key), pending == null ? null : IdentityKey.fromBase64Url(pending),
+                key == null ? null : PeerKey.parse(key), pending == null ? null : PeerKey.parse(pending),
                 Boolean.TRUE.equals(bool(n, "verified")), instant(n, "addedAt"));
     }
 

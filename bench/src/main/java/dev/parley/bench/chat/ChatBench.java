@@ -6,7 +6,7 @@ import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyConfig;
 import dev.parley.client.ParleyListener;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
 

@@ -8,8 +8,8 @@ import dev.parley.client.CallId;
 import dev.parley.client.CallMedia;
 import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
-import dev.parley.client.ParleyClient;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.Parley;
+import dev.parley.client.PeerId;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * end of a dial on whichever thread completes it; the call state is volatile fields.
  */
 final class CallView {
-    private final ParleyClient client;
+    private final Parley client;
     private final ChatScreen screen;
     private final Supplier<PeerId> current;
     private final Path play;
@@ -47,7 +47,7 @@ final class CallView {
     private volatile boolean audioNoticeShown;
 
     /** {@code play}/{@code record}: headless call audio (a WAV as our voice, the peer recorded); both null for the real devices. */
-    CallView(ParleyClient client, ChatScreen screen, Supplier<PeerId> current, Path play, Path record) {
+    CallView(Parley client, ChatScreen screen, Supplier<PeerId> current, Path play, Path record) {
         this.client = client;
         this.screen = screen;
         this.current = current;

@@ -1,7 +1,7 @@
 package dev.parley.cli.chat;
 
 import dev.parley.client.Contact;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import org.jline.builtins.Completers;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
@@ -15,10 +15,10 @@ import java.util.Optional;
 /** Tab completion of the chat line (input thread): command names, then what the command takes (a contact or a path). */
 final class ChatCompleter implements Completer {
     private final SlashCommands commands;
-    private final ParleyClient client;
+    private final Parley client;
     private final Completers.FileNameCompleter pathCompleter = new Completers.FileNameCompleter();
 
-    ChatCompleter(SlashCommands commands, ParleyClient client) {
+    ChatCompleter(SlashCommands commands, Parley client) {
         this.commands = commands;
         this.client = client;
     }

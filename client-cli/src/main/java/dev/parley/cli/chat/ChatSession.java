@@ -10,14 +10,14 @@ import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import dev.parley.client.ParleyListener;
 import dev.parley.client.ServerStatus;
 import dev.parley.client.SessionStatus;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.UserInterruptException;
 import org.jline.utils.AttributedString;
@@ -53,7 +53,7 @@ public final class ChatSession implements ParleyListener {
     private final Path play;
     private final Path record;
 
-    private ParleyClient client;
+    private Parley client;
     private Conversation chat;
     private Transfers files;
     private CallView calls;

@@ -6,8 +6,8 @@ import dev.parley.client.Contact;
 import dev.parley.client.Direction;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
-import dev.parley.client.ParleyClient;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.Parley;
+import dev.parley.client.PeerId;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -32,17 +32,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Conversation {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
 
-    private final ParleyClient client;
+    private final Parley client;
     private final ChatScreen screen;
     private final URI server;
     private final Map<PeerId, Boolean> typing = new ConcurrentHashMap<>();
     private final Map<PeerId, String> sessionStates = new ConcurrentHashMap<>();
     private volatile PeerId current;
     private volatile MessageId lastSent;
+    /** Ids of what this screen sent: any other outgoing message was sent by another command or app on this profile. */
+    private final java.util.Set<MessageId> sentHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile MessageState lastSentState;
     private volatile Boolean serverOnline;
 
-    Conversation(ParleyClient client, ChatScreen screen, URI server) {
+    Conversation(Parley client, ChatScreen screen, URI server) {
         this.client = client;
         this.screen = screen;
         this.server = server;
@@ -68,8 +70,10 @@ final class Conversation {
             return;
         }
         ChatMessage m;
+        MessageId id = MessageId.random();
+        sentHere.add(id); // before sending: its event may come before send returns
         try {
-            m = client.send(to, text);
+            m = client.send(to, text, id);
         } catch (IllegalArgumentException e) {
             screen.notice("not sent: " + e.getMessage());
             return;
@@ -213,7 +217,10 @@ final class Conversation {
     // ------------------------------------------------------------------ events (client event thread)
 
     void onMessage(ChatMessage m) {
-        if (m.direction() != Direction.INCOMING) return;
+        if (m.direction() != Direction.INCOMING) {
+            if (!sentHere.contains(m.id())) sentElsewhere(m);
+            return;
+        }
         typing.remove(m.peer());
         boolean open = m.peer().equals(current);
         if (open) {
@@ -224,6 +231,18 @@ final class Conversation {
                     .append("   (/open " + Names.firstWord(client, m.peer()) + " to reply)").toAttributedString());
         }
         screen.refreshStatus();
+    }
+
+    /** Sent on this profile by another command or app (through the daemon): shown as ours, marked so. */
+    private void sentElsewhere(ChatMessage m) {
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        if (m.peer().equals(current)) {
+            b.append(line(m));
+        } else {
+            b.style(ChatScreen.DIM).append(TIME.format(m.sentAt())).append("  ").style(ChatScreen.ME).append("me → " + label(m.peer()))
+                    .style(AttributedStyle.DEFAULT).append(": ").append(m.text());
+        }
+        screen.print(b.style(ChatScreen.DIM).append("   (sent from another command)").toAttributedString());
     }
 
     void onMessageState(MessageId id, MessageState state) {

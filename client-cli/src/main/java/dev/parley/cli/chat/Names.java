@@ -1,20 +1,20 @@
 package dev.parley.cli.chat;
 
 import dev.parley.client.Contact;
-import dev.parley.client.ParleyClient;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.Parley;
+import dev.parley.client.PeerId;
 
 /** How the chat screen names peers, and the argument clean-up every slash command shares. */
 final class Names {
     private Names() {}
 
     /** The contact's label, else the short form of the peer id. */
-    static String label(ParleyClient client, PeerId peer) {
+    static String label(Parley client, PeerId peer) {
         return client.contact(peer).map(Contact::label).orElse(peer.shortForm() + "…");
     }
 
     /** What to type after {@code /open}: the name if it is one word, else the peer id. */
-    static String firstWord(ParleyClient client, PeerId peer) {
+    static String firstWord(Parley client, PeerId peer) {
         return client.contact(peer).map(Contact::displayName).filter(n -> n.matches("[A-Za-z0-9._-]+")).orElse(peer.value());
     }
 

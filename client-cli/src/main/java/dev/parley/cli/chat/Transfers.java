@@ -2,11 +2,11 @@ package dev.parley.cli.chat;
 
 import dev.parley.cli.LocalFiles;
 import dev.parley.client.Direction;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
-import dev.parley.protocol.PeerId;
+import dev.parley.client.PeerId;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -34,13 +34,13 @@ import java.util.stream.Collectors;
  * {@link FileView}'s changing fields are volatile.
  */
 final class Transfers {
-    private final ParleyClient client;
+    private final Parley client;
     private final ChatScreen screen;
     private final Supplier<PeerId> current;
     private final Map<TransferId, FileView> files = new ConcurrentHashMap<>();
     private final AtomicInteger fileNumbers = new AtomicInteger();
 
-    Transfers(ParleyClient client, ChatScreen screen, Supplier<PeerId> current) {
+    Transfers(Parley client, ChatScreen screen, Supplier<PeerId> current) {
         this.client = client;
         this.screen = screen;
         this.current = current;

@@ -102,8 +102,20 @@ final class ApiHttp {
         String code = body.path("error").path("code").asText("http_" + status);
         String message = body.path("error").path("message").asText(r.body());
         if (status == 400 || status == 413) throw new IllegalArgumentException(message);
-        throw new IllegalStateException(status == 409 ? message
+        throw new Refused(status, code, status == 409 ? message
                 : "the daemon refused " + method + " " + path + ": " + message + " (" + status + " " + code + ")");
+    }
+
+    /** The daemon answered with an error other than 400/404: its status and machine-readable code. */
+    static final class Refused extends IllegalStateException {
+        final int status;
+        final String code;
+
+        Refused(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
     }
 
     private static JsonNode parseOrText(String s) {

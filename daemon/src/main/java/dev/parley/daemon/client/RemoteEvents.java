@@ -3,12 +3,16 @@ package dev.parley.daemon.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.client.ParleyEvent;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.PeerId;
+import dev.parley.client.ServerStatus;
 import dev.parley.daemon.ApiJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.WebSocket;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +37,9 @@ final class RemoteEvents implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final CompletableFuture<Void> closedDelivered = new CompletableFuture<>();
+    /** What the listener last heard of the server and of each contact's presence (event thread only). */
+    private ServerStatus lastServer;
+    private final Map<PeerId, Boolean> lastPresence = new HashMap<>();
     private volatile WebSocket socket;
     private volatile long lastSeq;
 
@@ -130,6 +137,14 @@ final class RemoteEvents implements WebSocket.Listener {
     }
 
     private void dispatch(ParleyEvent e) {
+        // The state told on start and the stream overlap: an event that repeats what the listener
+        // already knows (the same server state, the same presence) is not news, and is not repeated.
+        if (e instanceof ParleyEvent.ServerStateChanged s) {
+            if (s.status().equals(lastServer)) return;
+            lastServer = s.status();
+        } else if (e instanceof ParleyEvent.Presence p) {
+            if (Boolean.valueOf(p.online()).equals(lastPresence.put(p.peer(), p.online()))) return;
+        }
         try {
             listener.onEvent(e);
         } catch (RuntimeException ex) {

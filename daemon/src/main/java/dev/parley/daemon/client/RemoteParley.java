@@ -19,8 +19,8 @@ import dev.parley.client.ParleyListener;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.daemon.ApiJson;
-import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.IdentityKey;
+import dev.parley.client.PeerId;
+import dev.parley.client.PeerKey;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ public final class RemoteParley implements Parley {
     private final ApiHttp http;
     private final RemoteEvents events;
     private final PeerId self;
-    private final IdentityKey key;
+    private final PeerKey key;
     private final String epoch;
     private final long lastSeq;
     private volatile boolean started;
@@ -56,7 +56,7 @@ public final class RemoteParley implements Parley {
         JsonNode check = http.get("/v1/check");
         JsonNode identity = http.get("/v1/identity");
         this.self = ApiJson.peer(ApiJson.requireText(identity, "peerId"));
-        this.key = IdentityKey.fromBase64Url(ApiJson.requireText(identity, "key"));
+        this.key = PeerKey.parse(ApiJson.requireText(identity, "key"));
         this.epoch = check.path("epoch").asText(null);
         this.lastSeq = check.path("lastSeq").asLong(0);
     }
@@ -100,7 +100,7 @@ public final class RemoteParley implements Parley {
     }
 
     @Override
-    public IdentityKey identityKey() {
+    public PeerKey identityKey() {
         return key;
     }
 
@@ -148,8 +148,8 @@ public final class RemoteParley implements Parley {
     }
 
     @Override
-    public Contact acceptNewKey(PeerId peer, IdentityKey key) {
-        return ApiJson.contact(must(http.post(p(peer) + "/accept-key", ApiJson.object().put("key", key.toBase64Url())),
+    public Contact acceptNewKey(PeerId peer, PeerKey key) {
+        return ApiJson.contact(must(http.post(p(peer) + "/accept-key", ApiJson.object().put("key", key.base64Url())),
                 "not a contact: " + peer));
     }
 
@@ -163,8 +163,14 @@ public final class RemoteParley implements Parley {
 
     @Override
     public ChatMessage send(PeerId to, String text, MessageId id) {
-        return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text).put("id", id.toString())),
-                "not a contact: " + to + " (add it first)"));
+        try {
+            return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text).put("id", id.toString())),
+                    "not a contact: " + to + " (add it first)"));
+        } catch (ApiHttp.Refused e) {
+            // As in-process: an id that already names a different message is the caller's mistake.
+            if (e.status == 409) throw new IllegalArgumentException(e.getMessage());
+            throw e;
+        }
     }
 
     @Override
@@ -259,8 +265,11 @@ public final class RemoteParley implements Parley {
 
     // ------------------------------------------------------------------ calls
 
+    /** {@code {"media":{…}}}, the body of a dial and of an answer. */
     private static JsonNode media(CallMedia m) {
-        return ApiJson.callMedia(m);
+        ObjectNode body = ApiJson.object();
+        body.set("media", ApiJson.callMedia(m));
+        return body;
     }
 
     @Override

@@ -3,13 +3,10 @@ package dev.parley.protocol.crypto;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.parley.protocol.PeerId;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
 /**
@@ -20,12 +17,9 @@ import java.util.Arrays;
  * non-canonical encoding (y ≥ p, so two strings would name one point and two peer ids one key) and the
  * eight points of small order, for which signatures can be forged without any private key (under the
  * identity point, R = B, S = 1 verifies for every message). Parsing is cheap: the point is decoded
- * into a JDK key only when a signature is first verified, and an encoding off the curve fails every
- * verification.
+ * only when a signature is first verified, and an encoding off the curve fails every verification.
  */
 public final class IdentityKey {
-    /** The DER prefix that turns a raw Ed25519 key into X.509 SubjectPublicKeyInfo for the JDK. */
-    private static final byte[] SPKI_PREFIX = Hashes.unhex("302a300506032b6570032100");
     public static final int LENGTH = 32;
     public static final int SIGNATURE_LENGTH = 64;
 
@@ -42,7 +36,8 @@ public final class IdentityKey {
     };
 
     private final byte[] raw;
-    private volatile PublicKey jdkKey; // built on first verify
+    private volatile Ed25519.PublicPoint point; // decoded on first verify
+    private volatile boolean offCurve;
     private volatile PeerId peerId; // derived on first use
 
     private IdentityKey(byte[] raw) {
@@ -71,16 +66,6 @@ public final class IdentityKey {
         return new BigInteger(1, be);
     }
 
-    private PublicKey jdkKey() throws GeneralSecurityException {
-        PublicKey k = jdkKey;
-        if (k == null) {
-            byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + LENGTH);
-            System.arraycopy(raw, 0, spki, SPKI_PREFIX.length, LENGTH);
-            jdkKey = k = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
-        }
-        return k;
-    }
-
     public static IdentityKey fromRaw(byte[] raw) {
         return new IdentityKey(raw);
     }
@@ -105,17 +90,27 @@ public final class IdentityKey {
         return id;
     }
 
-    /** True only for a valid 64-byte Ed25519 signature of {@code message} by this key. */
+    /**
+     * True only for a valid 64-byte Ed25519 signature of {@code message} by this key (RFC 8032 §5.1.7:
+     * canonical S and R, cofactorless check). Bouncy Castle's implementation, with the decoded point
+     * kept for the next verification: a signaling server verifies one signature per login, a client
+     * one per signed session description, and the JDK 17 provider costs about six times as much.
+     */
     public boolean verify(byte[] message, byte[] signature) {
-        if (signature == null || signature.length != SIGNATURE_LENGTH) return false;
-        try {
-            Signature v = Signature.getInstance("Ed25519");
-            v.initVerify(jdkKey());
-            v.update(message);
-            return v.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
+        if (message == null || signature == null || signature.length != SIGNATURE_LENGTH) return false;
+        Ed25519.PublicPoint point = publicPoint();
+        return point != null && Ed25519.verify(signature, 0, point, message, 0, message.length);
+    }
+
+    /** The decoded point, or null when the encoding is not on the curve (then nothing verifies). */
+    private Ed25519.PublicPoint publicPoint() {
+        Ed25519.PublicPoint p = point;
+        if (p == null && !offCurve) {
+            p = Ed25519.validatePublicKeyPartialExport(raw, 0);
+            if (p == null) offCurve = true;
+            else point = p;
         }
+        return p;
     }
 
     @JsonValue

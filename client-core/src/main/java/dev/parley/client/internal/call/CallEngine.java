@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.CallId;
 import dev.parley.client.CallStats;
 import dev.parley.client.CallRecord;
@@ -339,7 +340,7 @@ final class CallEngine implements PeerFeature, AutoCloseable {
         if (c != null) {
             link.sendControl(new CallBusy(id.value()));
             Instant t = now();
-            emit(new CallEvent.Ended(id, new CallRecord(id, peer, Direction.INCOMING, CallEndReason.BUSY, true,
+            emit(new CallEvent.Ended(id, new CallRecord(id, Ids.app(peer), Direction.INCOMING, CallEndReason.BUSY, true,
                     t, null, t)));
             return;
         }
@@ -483,7 +484,7 @@ final class CallEngine implements PeerFeature, AutoCloseable {
             c.peerAudio.stop();
         }
         latestStats = null;
-        emit(new CallEvent.Ended(c.id, new CallRecord(c.id, c.peer, c.direction, reason, local, c.startedAt,
+        emit(new CallEvent.Ended(c.id, new CallRecord(c.id, Ids.app(c.peer), c.direction, reason, local, c.startedAt,
                 c.answeredAt, now())));
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.CallId;
 import dev.parley.client.CallMedia;
 import dev.parley.client.CallStats;
@@ -124,11 +125,11 @@ public final class CallService implements AutoCloseable {
 
     private void onCallEvent(CallEvent e) {
         if (e instanceof CallEvent.Dialing d) {
-            events.publish(new ParleyEvent.CallDialing(d.callId(), d.peer()));
+            events.publish(new ParleyEvent.CallDialing(d.callId(), Ids.app(d.peer())));
         } else if (e instanceof CallEvent.Ringing r) {
-            events.publish(new ParleyEvent.CallRinging(r.callId(), r.peer()));
+            events.publish(new ParleyEvent.CallRinging(r.callId(), Ids.app(r.peer())));
         } else if (e instanceof CallEvent.Answered a) {
-            events.publish(new ParleyEvent.CallAnswered(a.callId(), a.peer()));
+            events.publish(new ParleyEvent.CallAnswered(a.callId(), Ids.app(a.peer())));
         } else if (e instanceof CallEvent.MuteChanged m) {
             events.publish(new ParleyEvent.CallMuted(m.callId(), m.muted()));
         } else if (e instanceof CallEvent.Stats st) {

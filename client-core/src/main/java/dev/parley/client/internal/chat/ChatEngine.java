@@ -1,5 +1,6 @@
 package dev.parley.client.internal.chat;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
@@ -127,7 +128,7 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
     public void markReadUpTo(MessageId upTo) {
         ChatMessage m = store.get(upTo).filter(x -> x.direction() == Direction.INCOMING)
                 .orElseThrow(() -> new IllegalArgumentException("no incoming message " + upTo));
-        worker.execute(() -> sendReadReceipts(m.peer(), store.markReadUpTo(upTo)));
+        worker.execute(() -> sendReadReceipts(Ids.wire(m.peer()), store.markReadUpTo(upTo)));
     }
 
     /** Marks read what the app has been shown of the conversation (events up to {@code deliveredUpTo}) and sends receipts. */
@@ -305,12 +306,12 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
             Scheduler.Timer[] mine = new Scheduler.Timer[1];
             // A timer handed off just before a cancel must not end a newer typing period.
             mine[0] = scheduler.schedule(Duration.ofMillis(TYPING_EXPIRY_MS), worker, () -> {
-                if (typingExpiry.remove(peer, mine[0])) events.publish(new ParleyEvent.Typing(peer, false));
+                if (typingExpiry.remove(peer, mine[0])) events.publish(new ParleyEvent.Typing(Ids.app(peer), false));
             });
             typingExpiry.put(peer, mine[0]);
-            if (old == null) events.publish(new ParleyEvent.Typing(peer, true));
+            if (old == null) events.publish(new ParleyEvent.Typing(Ids.app(peer), true));
         } else if (old != null) {
-            events.publish(new ParleyEvent.Typing(peer, false));
+            events.publish(new ParleyEvent.Typing(Ids.app(peer), false));
         }
     }
 
@@ -318,7 +319,7 @@ public final class ChatEngine implements PeerFeature, AutoCloseable {
         Scheduler.Timer old = typingExpiry.remove(peer);
         if (old != null) {
             old.cancel();
-            events.publish(new ParleyEvent.Typing(peer, false));
+            events.publish(new ParleyEvent.Typing(Ids.app(peer), false));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.event;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.ParleyEvent;
 import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.store.EventLog;
@@ -36,16 +37,16 @@ final class StoreEvents {
         long seq = c.seq();
         StoreEvent e = c.event();
         if (e instanceof MessageAdded a) return new ParleyEvent.MessageAdded(seq, a.message());
-        if (e instanceof MessageStateChanged s) return new ParleyEvent.MessageStateChanged(seq, s.id(), s.peer(), s.state());
+        if (e instanceof MessageStateChanged s) return new ParleyEvent.MessageStateChanged(seq, s.id(), Ids.app(s.peer()), s.state());
         if (e instanceof ContactAdded a) return new ParleyEvent.ContactChanged(seq, a.contact());
         if (e instanceof ContactKeyChanged k) return new ParleyEvent.ContactChanged(seq, k.contact());
         if (e instanceof ContactVerified v) return new ParleyEvent.ContactChanged(seq, v.contact());
-        if (e instanceof ContactRemoved r) return new ParleyEvent.ContactRemoved(seq, r.peerId());
+        if (e instanceof ContactRemoved r) return new ParleyEvent.ContactRemoved(seq, Ids.app(r.peerId()));
         if (e instanceof TransferChanged t) return new ParleyEvent.TransferChanged(seq, t.transfer());
         if (e instanceof CallRecorded r) return new ParleyEvent.CallEnded(seq, r.record());
-        if (e instanceof GroupInvited g) return new ParleyEvent.GroupInvited(seq, g.group(), g.name(), g.from());
+        if (e instanceof GroupInvited g) return new ParleyEvent.GroupInvited(seq, Ids.app(g.group()), g.name(), Ids.app(g.from()));
         if (e instanceof GroupMessageAdded g) return new ParleyEvent.GroupMessageAdded(seq, g.post());
-        if (e instanceof GroupMemberChanged g) return new ParleyEvent.GroupMemberChanged(seq, g.group(), g.member(), g.change());
+        if (e instanceof GroupMemberChanged g) return new ParleyEvent.GroupMemberChanged(seq, Ids.app(g.group()), Ids.app(g.member()), g.change());
         throw new IllegalArgumentException("unmapped store event " + e);
     }
 
@@ -58,18 +59,18 @@ final class StoreEvents {
             case MESSAGE_STATE -> store.messages().get(MessageId.parse(entry.ref()))
                     .map(m -> new ParleyEvent.MessageStateChanged(seq, m.id(), m.peer(), MessageState.valueOf(entry.state())));
             case CONTACT_CHANGED -> store.contacts().get(PeerId.of(entry.ref())).map(c -> new ParleyEvent.ContactChanged(seq, c));
-            case CONTACT_REMOVED -> Optional.of(new ParleyEvent.ContactRemoved(seq, PeerId.of(entry.ref())));
+            case CONTACT_REMOVED -> Optional.of(new ParleyEvent.ContactRemoved(seq, dev.parley.client.PeerId.of(entry.ref())));
             case TRANSFER_CHANGED -> store.transfers().get(new TransferId(UUID.fromString(entry.ref())))
                     .map(t -> new ParleyEvent.TransferChanged(seq, t));
             case CALL_RECORDED -> store.calls().get(new CallId(UUID.fromString(entry.ref())))
                     .map(r -> new ParleyEvent.CallEnded(seq, r));
             case GROUP_INVITED -> store.groups().group(GroupId.of(entry.ref()))
-                    .map(g -> new ParleyEvent.GroupInvited(seq, g.id(), g.name(), entry.state() == null ? null : PeerId.of(entry.state())));
+                    .map(g -> new ParleyEvent.GroupInvited(seq, Ids.app(g.id()), g.name(), entry.state() == null ? null : dev.parley.client.PeerId.of(entry.state())));
             case GROUP_MESSAGE -> store.groups().post(GroupMessageId.of(entry.ref()))
                     .map(p -> new ParleyEvent.GroupMessageAdded(seq, p));
             case GROUP_MEMBER -> {
                 String[] parts = entry.state().split(":", 2);
-                yield Optional.of(new ParleyEvent.GroupMemberChanged(seq, GroupId.of(entry.ref()), PeerId.of(parts[1]),
+                yield Optional.of(new ParleyEvent.GroupMemberChanged(seq, dev.parley.client.GroupId.of(entry.ref()), dev.parley.client.PeerId.of(parts[1]),
                         GroupMember.Change.valueOf(parts[0])));
             }
         };

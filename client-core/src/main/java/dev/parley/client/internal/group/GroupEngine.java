@@ -4,6 +4,7 @@ import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
 import dev.parley.client.GroupPost;
 import dev.parley.client.internal.DaemonThreads;
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
 import dev.parley.client.internal.store.GroupStore;
@@ -238,7 +239,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     public List<GroupMember> members(GroupId group) {
         return call(() -> state(group).roster().members().stream()
-                .map(m -> new GroupMember(m.key().peerId(), m.key(), m.name(), m.admin())).toList());
+                .map(m -> new GroupMember(Ids.app(m.key().peerId()), Ids.app(m.key()), m.name(), m.admin())).toList());
     }
 
     /** Shown messages in display order, after {@code after} (null: from the start), at most {@code limit}. */
@@ -271,7 +272,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private GroupInfo info(GroupId id) {
         GroupState s = states.get(id);
         GroupStore.Status st = status.get(id);
-        return new GroupInfo(id, s.roster().name(), GroupInfo.Status.valueOf(st.name()), s.roster().members().size(),
+        return new GroupInfo(Ids.app(id), s.roster().name(), GroupInfo.Status.valueOf(st.name()), s.roster().members().size(),
                 s.roster().isAdmin(me.publicKey()));
     }
 

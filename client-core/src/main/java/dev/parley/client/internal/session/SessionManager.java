@@ -1,5 +1,6 @@
 package dev.parley.client.internal.session;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.Contact;
 import dev.parley.client.ServerStatus;
@@ -147,7 +148,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     private List<PeerId> watched() {
         Set<PeerId> all = new java.util.LinkedHashSet<>();
-        for (Contact c : contacts.list()) all.add(c.peerId());
+        for (Contact c : contacts.list()) all.add(Ids.wire(c.peerId()));
         all.addAll(nonContactKeys().keySet());
         return List.copyOf(all);
     }
@@ -227,7 +228,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
             return true;
         }
         if (c.get().pinnedKey() == null || c.get().keyChanged()) return false;
-        Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, c.get().pinnedKey(), false));
+        Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, Ids.wire(c.get().pinnedKey()), false));
         e.session().dial();
         return true;
     }
@@ -279,7 +280,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     public void onPresence(Presence presence) {
         for (Presence.Entry p : presence.peers()) {
             boolean changed = p.online() ? online.add(p.peer()) : online.remove(p.peer());
-            if (changed) events.publish(new ParleyEvent.Presence(p.peer(), p.online()));
+            if (changed) events.publish(new ParleyEvent.Presence(Ids.app(p.peer()), p.online()));
             if (p.online() && !sessions.containsKey(p.peer())) connect(p.peer());
         }
     }
@@ -328,7 +329,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         IdentityKey rosterKey = contact.isEmpty() ? nonContactKeys().get(from) : null;
         if (contact.isEmpty() && rosterKey == null) {
             log.info("refusing a session from {}: not a contact", from.shortForm());
-            events.publish(new ParleyEvent.StrangerRefused(from));
+            events.publish(new ParleyEvent.StrangerRefused(Ids.app(from)));
             return;
         }
         Entry existing = sessions.get(from);
@@ -394,7 +395,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     private void refuse(PeerId from, String reason) {
         log.warn("security: refused a session description from {}: {}", from.shortForm(), reason);
-        events.publish(new ParleyEvent.SecurityWarning(from, reason));
+        events.publish(new ParleyEvent.SecurityWarning(Ids.app(from), reason));
     }
 
     /** The single sha-256 fingerprint of an SDP, or null when it has none, several, or another algorithm. */
@@ -535,19 +536,19 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
                 case CLOSED -> SessionStatus.CLOSED;
             };
             if (state == SessionState.CONNECTED) redialDelay.remove(peer());
-            events.publish(new ParleyEvent.SessionStateChanged(peer(), status, ""));
+            events.publish(new ParleyEvent.SessionStateChanged(Ids.app(peer()), status, ""));
         }
 
         @Override
         public void onSecurityError(PeerSession session, String reason) {
-            events.publish(new ParleyEvent.SecurityWarning(peer(), reason));
+            events.publish(new ParleyEvent.SecurityWarning(Ids.app(peer()), reason));
         }
 
         @Override
         public void onClosed(PeerSession session, CloseReason reason) {
             super.onClosed(session, reason);
             boolean wasCurrent = sessions.remove(peer(), this);
-            events.publish(new ParleyEvent.SessionStateChanged(peer(), SessionStatus.CLOSED, reason.kind() + ": " + reason.detail()));
+            events.publish(new ParleyEvent.SessionStateChanged(Ids.app(peer()), SessionStatus.CLOSED, reason.kind() + ": " + reason.detail()));
             if (wasCurrent && reason.kind() != CloseReason.Kind.LOCAL && reason.kind() != CloseReason.Kind.RUNTIME_CLOSED) {
                 scheduleRedial(peer());
             }

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.CallEndReason;
 import dev.parley.client.CallId;
 import dev.parley.client.CallRecord;
@@ -84,7 +85,7 @@ public final class CallStore {
     private static CallRecord row(ResultSet rs, PeerId peer) throws SQLException {
         long answered = rs.getLong(6);
         Instant answeredAt = rs.wasNull() ? null : Instant.ofEpochMilli(answered);
-        return new CallRecord(new CallId(UUID.fromString(rs.getString(1))), peer, Direction.valueOf(rs.getString(2)),
+        return new CallRecord(new CallId(UUID.fromString(rs.getString(1))), Ids.app(peer), Direction.valueOf(rs.getString(2)),
                 CallEndReason.valueOf(rs.getString(3)), rs.getInt(4) == 1, Instant.ofEpochMilli(rs.getLong(5)), answeredAt,
                 Instant.ofEpochMilli(rs.getLong(7)));
     }

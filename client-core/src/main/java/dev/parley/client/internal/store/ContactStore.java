@@ -1,5 +1,6 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.Contact;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
@@ -63,7 +64,7 @@ public final class ContactStore {
                 p.setLong(2, now);
                 p.executeUpdate();
             }
-            Contact c = new Contact(peerId, name, null, null, false, Instant.ofEpochMilli(now));
+            Contact c = new Contact(Ids.app(peerId), name, null, null, false, Instant.ofEpochMilli(now));
             txn.attach(new ContactAdded(c));
             return c;
         });
@@ -219,7 +220,7 @@ public final class ContactStore {
     /** The 60-digit safety number for this device and the contact's pinned key; empty before a key is pinned. */
     public Optional<String> safetyNumber(PeerId peerId) {
         Contact c = get(peerId).orElseThrow(() -> new UnknownContactException(peerId));
-        return c.key().map(k -> SafetyNumber.of(myKey, k));
+        return c.key().map(k -> SafetyNumber.of(myKey, Ids.wire(k)));
     }
 
     /**
@@ -232,17 +233,17 @@ public final class ContactStore {
         if (c.pinnedKey() == null) throw new IllegalStateException("no key pinned yet for " + peerId + "; connect once first");
         if (c.keyChanged()) throw new IllegalStateException("the key of " + peerId + " changed; accept or refuse it first");
         // Computed outside the transaction: 5200 SHA-512 rounds should not hold the database lock.
-        String expected = SafetyNumber.of(myKey, c.pinnedKey());
+        String expected = SafetyNumber.of(myKey, Ids.wire(c.pinnedKey()));
         String given = comparedNumber == null ? "" : comparedNumber.replaceAll("\\s", "");
         if (!expected.equals(given)) {
             throw new IllegalStateException("that is not the safety number for " + peerId + "'s current key; compare again");
         }
-        return setVerified(peerId, c.pinnedKey(), true);
+        return setVerified(peerId, Ids.wire(c.pinnedKey()), true);
     }
 
     public Contact clearVerified(PeerId peerId) {
         Contact c = get(peerId).orElseThrow(() -> new UnknownContactException(peerId));
-        return c.pinnedKey() == null ? c : setVerified(peerId, c.pinnedKey(), false);
+        return c.pinnedKey() == null ? c : setVerified(peerId, Ids.wire(c.pinnedKey()), false);
     }
 
     private Contact setVerified(PeerId peerId, IdentityKey expectedPinned, boolean verified) {
@@ -304,7 +305,7 @@ public final class ContactStore {
     private static Row row(ResultSet rs) throws SQLException {
         IdentityKey pinned = key(rs.getBytes("pinned_key"));
         IdentityKey pending = key(rs.getBytes("pending_key"));
-        Contact c = new Contact(PeerId.of(rs.getString("peer_id")), rs.getString("display_name"), pinned, pending,
+        Contact c = new Contact(dev.parley.client.PeerId.of(rs.getString("peer_id")), rs.getString("display_name"), Ids.app(pinned), Ids.app(pending),
                 rs.getInt("verified") == 1, Instant.ofEpochMilli(rs.getLong("added_at")));
         return new Row(new ContactId(rs.getLong("contact_id")), c);
     }
@@ -315,15 +316,15 @@ public final class ContactStore {
 
     private record Row(ContactId id, Contact contact) {
         PeerId peerId() {
-            return contact.peerId();
+            return Ids.wire(contact.peerId());
         }
 
         IdentityKey pinned() {
-            return contact.pinnedKey();
+            return Ids.wire(contact.pinnedKey());
         }
 
         IdentityKey pending() {
-            return contact.pendingKey();
+            return Ids.wire(contact.pendingKey());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.parley.client.internal.store;
 import dev.parley.client.Direction;
 import dev.parley.client.GroupMember;
 import dev.parley.client.GroupPost;
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
@@ -274,7 +275,7 @@ public final class GroupStore {
 
     /** {@code m} as the app sees it. */
     public GroupPost post(GroupMessage m) {
-        return new GroupPost(m.group(), m.id(), m.author().peerId(), m.seq(), m.lamport(), Instant.ofEpochMilli(m.timeMs()),
+        return new GroupPost(Ids.app(m.group()), Ids.app(m.id()), Ids.app(m.author().peerId()), m.seq(), m.lamport(), Instant.ofEpochMilli(m.timeMs()),
                 m.body(), m.author().equals(myKey) ? Direction.OUTGOING : Direction.INCOMING);
     }
 

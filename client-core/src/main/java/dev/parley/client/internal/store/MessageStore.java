@@ -1,5 +1,6 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
 import dev.parley.client.HistoryCursor;
@@ -72,7 +73,7 @@ public final class MessageStore {
             Optional<ChatMessage> existing = find(txn, id);
             if (existing.isPresent()) {
                 ChatMessage m = existing.get();
-                if (m.direction() == Direction.OUTGOING && m.peer().equals(peer) && m.text().equals(text)) return m;
+                if (m.direction() == Direction.OUTGOING && Ids.wire(m.peer()).equals(peer) && m.text().equals(text)) return m;
                 throw new IllegalArgumentException("message id " + id + " is already used by a different message");
             }
             long conv = ContactStore.conversationOf(txn, peer);
@@ -95,7 +96,7 @@ public final class MessageStore {
                 p.setLong(4, now);
                 p.executeUpdate();
             }
-            ChatMessage m = new ChatMessage(id, peer, Direction.OUTGOING, seq, text, Instant.ofEpochMilli(now),
+            ChatMessage m = new ChatMessage(id, Ids.app(peer), Direction.OUTGOING, seq, text, Instant.ofEpochMilli(now),
                     Instant.ofEpochMilli(now), MessageState.PENDING, null, null);
             txn.attach(new MessageAdded(m));
             return m;
@@ -172,7 +173,7 @@ public final class MessageStore {
                         MessageState.RECEIVED);
                 if (p.executeUpdate() == 0) return InsertResult.DUPLICATE;
             }
-            txn.attach(new MessageAdded(new ChatMessage(msg.id(), msg.from(), Direction.INCOMING, msg.seq(), msg.text(),
+            txn.attach(new MessageAdded(new ChatMessage(msg.id(), Ids.app(msg.from()), Direction.INCOMING, msg.seq(), msg.text(),
                     msg.sentAt(), Instant.ofEpochMilli(now), MessageState.RECEIVED, null, null)));
             return InsertResult.INSERTED;
         }
@@ -238,7 +239,7 @@ public final class MessageStore {
         return db.write(txn -> {
             ChatMessage m = find(txn, upTo).filter(x -> x.direction() == Direction.INCOMING)
                     .orElseThrow(() -> new IllegalArgumentException("no incoming message " + upTo));
-            return markRead(txn, m.peer(), "AND local_id <= (SELECT local_id FROM messages WHERE message_id = ?)", upTo.toString());
+            return markRead(txn, Ids.wire(m.peer()), "AND local_id <= (SELECT local_id FROM messages WHERE message_id = ?)", upTo.toString());
         });
     }
 
@@ -317,7 +318,7 @@ public final class MessageStore {
         ChatMessage m = found.get();
         // Ids in acks and receipts come from the peer: a wrong one is ignored, not an error.
         if (requiredDirection != null && m.direction() != requiredDirection) return false;
-        if (requiredPeer != null && !m.peer().equals(requiredPeer)) return false;
+        if (requiredPeer != null && !Ids.wire(m.peer()).equals(requiredPeer)) return false;
         if (m.direction() == Direction.OUTGOING && target.rank() >= MessageState.DELIVERED.rank()) {
             try (PreparedStatement p = txn.prepare("DELETE FROM outbox WHERE local_id = "
                     + "(SELECT local_id FROM messages WHERE message_id = ?)")) {
@@ -347,7 +348,7 @@ public final class MessageStore {
             changed = p.executeUpdate();
         }
         if (changed == 0) return false;
-        txn.attach(new MessageStateChanged(id, m.peer(), target));
+        txn.attach(new MessageStateChanged(id, Ids.wire(m.peer()), target));
         return true;
     }
 
@@ -523,7 +524,7 @@ public final class MessageStore {
     private static ChatMessage message(ResultSet rs) throws SQLException {
         return new ChatMessage(
                 MessageId.parse(rs.getString("message_id")),
-                PeerId.of(rs.getString("peer_id")),
+                dev.parley.client.PeerId.of(rs.getString("peer_id")),
                 Direction.valueOf(rs.getString("direction")),
                 rs.getLong("seq"),
                 rs.getString("body"),

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferState;
 import dev.parley.client.Transfer;
@@ -41,7 +42,7 @@ public final class TransferStore {
     public Transfer create(TransferId id, Direction direction, PeerId peer, String name, long size, String mediaType,
                            String sha256Hex, String partPath) {
         checkName(name);
-        Transfer draft = new Transfer(id, direction, peer, name, size, mediaType, sha256Hex, TransferState.OFFERED, 0,
+        Transfer draft = new Transfer(id, direction, Ids.app(peer), name, size, mediaType, sha256Hex, TransferState.OFFERED, 0,
                 Instant.EPOCH, Instant.EPOCH);
         return db.write(txn -> {
             long contact = ContactStore.contactRowOf(txn, peer);
@@ -202,7 +203,7 @@ public final class TransferStore {
                 out.add(new Transfer(
                         new TransferId(java.util.UUID.fromString(rs.getString("transfer_id"))),
                         Direction.valueOf(rs.getString("direction")),
-                        PeerId.of(rs.getString("peer_id")),
+                        dev.parley.client.PeerId.of(rs.getString("peer_id")),
                         rs.getString("name"),
                         rs.getLong("size"),
                         rs.getString("media_type"),

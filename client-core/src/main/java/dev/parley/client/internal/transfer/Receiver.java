@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.Direction;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
@@ -57,7 +58,7 @@ final class Receiver {
     Receiver(TransferContext ctx, Transfer t, Path partPath, boolean accepted) {
         this.ctx = ctx;
         this.id = t.id();
-        this.peer = t.peer();
+        this.peer = Ids.wire(t.peer());
         this.name = t.name();
         this.size = t.size();
         this.sha256 = t.sha256Hex();

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.Direction;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
@@ -53,7 +54,7 @@ final class Sender {
     Sender(TransferContext ctx, Transfer t, Path path) {
         this.ctx = ctx;
         this.id = t.id();
-        this.peer = t.peer();
+        this.peer = Ids.wire(t.peer());
         this.name = t.name();
         this.mediaType = t.mediaType();
         this.sha256 = t.sha256Hex();

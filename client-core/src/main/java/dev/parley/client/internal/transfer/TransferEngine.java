@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.Direction;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
@@ -357,7 +358,7 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
         Optional<Transfer> stored = store.get(id);
         if (stored.isPresent()) {
             Transfer t = stored.get();
-            if (t.peer().equals(peer) && t.direction() == Direction.INCOMING && link != null) {
+            if (Ids.wire(t.peer()).equals(peer) && t.direction() == Direction.INCOMING && link != null) {
                 switch (t.state()) { // the offer is repeated after a reconnect: tell the sender how it ended
                     case COMPLETED -> link.sendControl(new FileResult(m.transferId(), true, null));
                     case FAILED -> link.sendControl(new FileResult(m.transferId(), false, "failed"));
@@ -391,7 +392,7 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
         }
         Receiver fresh = new Receiver(ctx, t, partPath(id), false);
         incoming.put(id, fresh);
-        TransferOffer offer = new TransferOffer(id, peer, t.name(), t.size(), t.mediaType(), t.sha256Hex());
+        TransferOffer offer = new TransferOffer(id, Ids.app(peer), t.name(), t.size(), t.mediaType(), t.sha256Hex());
         ctx.emit(l -> l.onOffered(offer));
         if (autoAccept.accepts(peer, t.size())) {
             fresh.accept();
@@ -410,7 +411,7 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
         }
         // Finished here (e.g. cancelled while the link was down) or unknown: say so.
         Optional<Transfer> t = store.get(new TransferId(m.transferId()));
-        if (link != null && (t.isEmpty() || (t.get().peer().equals(peer) && t.get().state() != TransferState.COMPLETED))) {
+        if (link != null && (t.isEmpty() || (Ids.wire(t.get().peer()).equals(peer) && t.get().state() != TransferState.COMPLETED))) {
             link.sendControl(new FileCancel(m.transferId(), t.isEmpty() ? "unknown-transfer"
                     : t.get().state() == TransferState.CANCELLED ? "cancelled" : "failed"));
         }
@@ -428,7 +429,7 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
     @Override
     public java.util.Set<PeerId> peersWithPendingWork() {
         java.util.Set<PeerId> peers = new java.util.HashSet<>();
-        for (Transfer t : store.unfinished()) peers.add(t.peer());
+        for (Transfer t : store.unfinished()) peers.add(Ids.wire(t.peer()));
         return peers;
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.call;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.time.ManualScheduler;
 import dev.parley.client.CallId;
 import dev.parley.client.CallStats;
@@ -183,7 +184,7 @@ class CallEngineTest {
             assertThat(atC.endedLocally()).isFalse();
             CallRecord atB = recB.expectNext(CallEvent.Ended.class, "e.callId().equals(cb)", e -> e.callId().equals(cb), WAIT).record();
             assertThat(atB.reason()).isEqualTo(CallEndReason.BUSY);
-            assertThat(atB.peer()).isEqualTo(c.id);
+            assertThat(atB.peer()).isEqualTo(Ids.app(c.id));
             assertThat(atB.missed()).isTrue();
             recC.assertExhausted();
         }

@@ -5,6 +5,7 @@ import dev.parley.client.GroupMember;
 import dev.parley.client.GroupPost;
 import dev.parley.client.ParleyEvent;
 import dev.parley.client.ParleyListener;
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.group.GroupEngine;
 import dev.parley.client.internal.store.GroupStore;
 import dev.parley.client.internal.store.ProfileStore;
@@ -73,18 +74,18 @@ class GroupEventsTest {
         GroupInfo g;
         try (Run run = new Run()) {
             g = run.engine.create("Team");
-            run.engine.invite(g.id(), List.of(bob.publicKey().peerId()));
-            GroupPost p1 = run.engine.send(g.id(), "one");
-            GroupPost p2 = run.engine.send(g.id(), "two");
+            run.engine.invite(Ids.wire(g.id()), List.of(bob.publicKey().peerId()));
+            GroupPost p1 = run.engine.send(Ids.wire(g.id()), "one");
+            GroupPost p2 = run.engine.send(Ids.wire(g.id()), "two");
             // Someone else's group invites us (stored as the engine would on an arriving roster).
             RosterOp other = RosterOp.create(bob, "Bob's", new byte[16], 1L);
             run.store.groups().addGroup(other.group(), "Bob's", GroupStore.Status.INVITED, bob.publicKey().peerId(), List.of(other));
             for (int i = 0; i < 4; i++) live.add(run.next());
-            assertThat(live.get(0)).isEqualTo(new ParleyEvent.GroupMemberChanged(live.get(0).seq(), g.id(), bob.publicKey().peerId(),
+            assertThat(live.get(0)).isEqualTo(new ParleyEvent.GroupMemberChanged(live.get(0).seq(), g.id(), Ids.app(bob.publicKey().peerId()),
                     GroupMember.Change.ADDED));
             assertThat(live.get(1)).isEqualTo(new ParleyEvent.GroupMessageAdded(live.get(1).seq(), p1));
             assertThat(live.get(2)).isEqualTo(new ParleyEvent.GroupMessageAdded(live.get(2).seq(), p2));
-            assertThat(live.get(3)).isEqualTo(new ParleyEvent.GroupInvited(live.get(3).seq(), other.group(), "Bob's", bob.publicKey().peerId()));
+            assertThat(live.get(3)).isEqualTo(new ParleyEvent.GroupInvited(live.get(3).seq(), Ids.app(other.group()), "Bob's", Ids.app(bob.publicKey().peerId())));
             assertThat(live).extracting(ParleyEvent.Stored::seq).isSorted().doesNotHaveDuplicates();
             run.stream.ack(live.get(0).seq());
             assertThat(run.events).isEmpty();
@@ -92,16 +93,16 @@ class GroupEventsTest {
         try (Run run = new Run()) {
             // The three not acknowledged come again, identical, numbers and all; then nothing.
             assertThat(List.of(run.next(), run.next(), run.next())).isEqualTo(live.subList(1, 4));
-            GroupPost three = run.engine.send(g.id(), "three");
+            GroupPost three = run.engine.send(Ids.wire(g.id()), "three");
             ParleyEvent.Stored e = run.next();
             assertThat(e).as("nothing else before the new post").isEqualTo(new ParleyEvent.GroupMessageAdded(e.seq(), three));
             run.stream.ack(e.seq());
         }
         try (Run run = new Run()) {
-            GroupPost four = run.engine.send(g.id(), "four");
+            GroupPost four = run.engine.send(Ids.wire(g.id()), "four");
             ParleyEvent.Stored e = run.next();
             assertThat(e).as("acknowledged ones never again").isEqualTo(new ParleyEvent.GroupMessageAdded(e.seq(), four));
-            assertThat(run.engine.history(g.id(), null, 10)).extracting(GroupPost::text).containsExactly("one", "two", "three", "four");
+            assertThat(run.engine.history(Ids.wire(g.id()), null, 10)).extracting(GroupPost::text).containsExactly("one", "two", "three", "four");
         }
     }
 }

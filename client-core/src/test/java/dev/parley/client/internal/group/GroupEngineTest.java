@@ -1,7 +1,9 @@
 package dev.parley.client.internal.group;
 
 import dev.parley.client.GroupInfo;
+import dev.parley.client.GroupMessageId;
 import dev.parley.client.GroupPost;
+import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.client.internal.time.ManualScheduler;
@@ -10,7 +12,6 @@ import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.group.GroupId;
 import dev.parley.protocol.group.GroupLimits;
-import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.protocol.peer.GroupPosts;
 import dev.parley.protocol.peer.PeerMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -133,14 +134,14 @@ class GroupEngineTest {
     /** Alice's group with the others invited and accepted. */
     GroupId group(Member admin, Member... invitees) throws Exception {
         GroupInfo g = admin.engine.create("Team");
-        admin.engine.invite(g.id(), java.util.Arrays.stream(invitees).map(Member::peer).toList());
+        admin.engine.invite(Ids.wire(g.id()), java.util.Arrays.stream(invitees).map(Member::peer).toList());
         for (Member m : invitees) {
             PipeLink[] p = link(admin, m);
-            awaitInvited(m, g.id());
+            awaitInvited(m, Ids.wire(g.id()));
             unlink(admin, m, p);
-            m.engine.accept(g.id());
+            m.engine.accept(Ids.wire(g.id()));
         }
-        return g.id();
+        return Ids.wire(g.id());
     }
 
     void awaitInvited(Member m, GroupId g) throws InterruptedException {
@@ -163,16 +164,16 @@ class GroupEngineTest {
             keys.put(k.peerId(), k);
             fifteen.add(k.peerId());
         }
-        alice.engine.invite(g.id(), fifteen);
-        assertThat(alice.engine.members(g.id())).hasSize(16);
+        alice.engine.invite(Ids.wire(g.id()), fifteen);
+        assertThat(alice.engine.members(Ids.wire(g.id()))).hasSize(16);
         IdentityKey seventeenth = IdentityKeyPair.generate().publicKey();
         keys.put(seventeenth.peerId(), seventeenth);
-        assertThatThrownBy(() -> alice.engine.invite(g.id(), List.of(seventeenth.peerId())))
+        assertThatThrownBy(() -> alice.engine.invite(Ids.wire(g.id()), List.of(seventeenth.peerId())))
                 .isInstanceOf(GroupRefusedException.class).hasMessage("the group is full: at most 16 members");
-        assertThat(alice.engine.members(g.id())).hasSize(16);
+        assertThat(alice.engine.members(Ids.wire(g.id()))).hasSize(16);
         alice.restart();
-        assertThat(alice.engine.members(g.id())).hasSize(16);
-        assertThat(alice.engine.group(g.id()).orElseThrow().members()).isEqualTo(16);
+        assertThat(alice.engine.members(Ids.wire(g.id()))).hasSize(16);
+        assertThat(alice.engine.group(Ids.wire(g.id())).orElseThrow().members()).isEqualTo(16);
     }
 
     @Test
@@ -221,12 +222,12 @@ class GroupEngineTest {
         carol.awaitShown(3);
         assertThat(carol.shownIds()).containsExactly(hello.id(), back.id(), sentinel.id());
         long copiesToCarol = bc[0].sent.stream().filter(m -> m instanceof GroupPosts)
-                .flatMap(m -> ((GroupPosts) m).messages().stream()).filter(m -> m.id().equals(hello.id())).count();
+                .flatMap(m -> ((GroupPosts) m).messages().stream()).filter(m -> Ids.app(m.id()).equals(hello.id())).count();
         assertThat(copiesToCarol).as("Bob relays Alice's message to Carol once").isEqualTo(1);
         assertThat(bc[0].sent).as("nobody gets their own message back")
-                .noneMatch(m -> m instanceof GroupPosts gp && gp.messages().stream().anyMatch(x -> x.id().equals(back.id())));
+                .noneMatch(m -> m instanceof GroupPosts gp && gp.messages().stream().anyMatch(x -> Ids.app(x.id()).equals(back.id())));
         assertThat(ab[1].sent).as("Bob relays Carol's message to Alice once").filteredOn(m -> m instanceof GroupPosts gp
-                && gp.messages().stream().anyMatch(x -> x.id().equals(back.id()))).hasSize(1);
+                && gp.messages().stream().anyMatch(x -> Ids.app(x.id()).equals(back.id()))).hasSize(1);
         assertThat(bob.engine.history(g, null, 10)).extracting(GroupPost::id).containsExactly(hello.id(), back.id(), sentinel.id());
     }
 
@@ -239,13 +240,13 @@ class GroupEngineTest {
         alice.awaitShown(1);
         unlink(alice, bob, ab);
         alice.engine.remove(g, bob.peer());
-        assertThat(alice.engine.members(g)).extracting(m -> m.peer()).doesNotContain(bob.peer());
+        assertThat(alice.engine.members(g)).extracting(m -> Ids.wire(m.peer())).doesNotContain(bob.peer());
         // Bob, not told yet, posts again; Carol hears it from Bob only after she has the removal from Alice.
         GroupPost after = bob.engine.send(g, "after the removal");
         link(alice, carol);
         carol.awaitShown(1);
         assertThat(carol.shownIds()).containsExactly(before.id());
-        assertThat(carol.engine.members(g)).extracting(m -> m.peer()).doesNotContain(bob.peer());
+        assertThat(carol.engine.members(g)).extracting(m -> Ids.wire(m.peer())).doesNotContain(bob.peer());
         link(bob, carol);
         // Bob learns he was removed from Carol, and Carol refuses his late post: nothing more is shown.
         long end = System.nanoTime() + WAIT.toNanos();
@@ -307,7 +308,7 @@ class GroupEngineTest {
         bob.engine.rename(g, "Team ✓");
         GroupPost after = bob.engine.send(g, "invited carol");
         alice.awaitShown(2);
-        assertThat(alice.engine.members(g)).extracting(m -> m.peer()).containsExactly(alice.peer(), bob.peer(), carol.peer());
+        assertThat(alice.engine.members(g)).extracting(m -> Ids.wire(m.peer())).containsExactly(alice.peer(), bob.peer(), carol.peer());
         assertThat(alice.engine.group(g).orElseThrow().name()).isEqualTo("Team ✓");
         assertThat(alice.shownIds()).containsExactly(sync.id(), after.id());
         alice.engine.setAdmin(g, bob.peer(), false);

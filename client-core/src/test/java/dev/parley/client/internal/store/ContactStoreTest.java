@@ -1,11 +1,11 @@
 package dev.parley.client.internal.store;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.Contact;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
 import dev.parley.client.internal.store.event.ContactVerified;
-import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.crypto.SafetyNumber;
@@ -48,13 +48,13 @@ class ContactStoreTest {
         assertThat(added.pinnedKey()).isNull();
         assertThat(added.verified()).isFalse();
         assertThat(added.addedAt()).isEqualTo(f.clock.instant());
-        assertThat(f.contacts().list()).extracting(Contact::peerId).containsExactly(alice.peerId(), bob.peerId());
+        assertThat(f.contacts().list()).extracting(Contact::peerId).containsExactly(Ids.app(alice.peerId()), Ids.app(bob.peerId()));
         assertThat(f.events.next(ContactAdded.class).contact()).isEqualTo(added);
         f.events.next(ContactAdded.class);
 
         assertThat(f.contacts().remove(alice.peerId())).isTrue();
         assertThat(f.contacts().remove(alice.peerId())).isFalse();
-        assertThat(f.contacts().list()).extracting(Contact::peerId).containsExactly(bob.peerId());
+        assertThat(f.contacts().list()).extracting(Contact::peerId).containsExactly(Ids.app(bob.peerId()));
         assertThat(f.events.next(ContactRemoved.class).peerId()).isEqualTo(alice.peerId());
     }
 
@@ -93,7 +93,7 @@ class ContactStoreTest {
         assertThat(f.contacts().observeKey(alice.peerId(), alice)).isEqualTo(KeyCheck.MATCHES);
         f.restart();
         assertThat(f.contacts().observeKey(alice.peerId(), alice)).isEqualTo(KeyCheck.MATCHES);
-        assertThat(f.contacts().get(alice.peerId()).orElseThrow().pinnedKey()).isEqualTo(alice);
+        assertThat(f.contacts().get(alice.peerId()).orElseThrow().pinnedKey()).isEqualTo(Ids.app(alice));
         f.events.next(ContactAdded.class);
     }
 
@@ -128,8 +128,8 @@ class ContactStoreTest {
         Contact blocked = f.events.next(ContactKeyChanged.class).contact();
         assertThat(blocked.keyChanged()).isTrue();
         assertThat(blocked.verified()).isFalse();
-        assertThat(blocked.pendingKey()).isEqualTo(mallory);
-        assertThat(blocked.pinnedKey()).isEqualTo(alice);
+        assertThat(blocked.pendingKey()).isEqualTo(Ids.app(mallory));
+        assertThat(blocked.pinnedKey()).isEqualTo(Ids.app(alice));
 
         f.restart();
         assertThat(f.contacts().observeKey(id, mallory)).isEqualTo(KeyCheck.CHANGED);
@@ -140,10 +140,10 @@ class ContactStoreTest {
 
         assertThatThrownBy(() -> f.contacts().acceptNewKey(id, bob)).hasMessageContaining("not the one waiting");
         Contact accepted = f.contacts().acceptNewKey(id, mallory);
-        assertThat(accepted.pinnedKey()).isEqualTo(mallory);
+        assertThat(accepted.pinnedKey()).isEqualTo(Ids.app(mallory));
         assertThat(accepted.keyChanged()).isFalse();
         assertThat(accepted.verified()).isFalse();
-        assertThat(accepted.peerId()).isEqualTo(mallory.peerId());
+        assertThat(accepted.peerId()).isEqualTo(Ids.app(mallory.peerId()));
         assertThat(accepted.displayName()).isEqualTo("Alice");
         assertThat(f.events.next(ContactKeyChanged.class).contact()).isEqualTo(accepted);
 
@@ -174,8 +174,8 @@ class ContactStoreTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already another contact");
         Contact still = f.contacts().get(alice.peerId()).orElseThrow();
-        assertThat(still.pinnedKey()).isEqualTo(alice);
-        assertThat(still.pendingKey()).isEqualTo(bob);
+        assertThat(still.pinnedKey()).isEqualTo(Ids.app(alice));
+        assertThat(still.pendingKey()).isEqualTo(Ids.app(bob));
         f.events.takeAll();
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.Ids;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
 import dev.parley.client.Direction;
@@ -82,7 +83,7 @@ class TransferEngineTest {
 
         TransferId id = pair.alice.engine.sendFile(pair.bob.id, src, "application/pdf").get(10, TimeUnit.SECONDS);
         Offered offered = pair.bob.events.next(Offered.class, WAIT);
-        assertThat(offered.offer()).isEqualTo(new TransferOffer(id, pair.alice.id, "report.pdf", Files.size(src),
+        assertThat(offered.offer()).isEqualTo(new TransferOffer(id, Ids.app(pair.alice.id), "report.pdf", Files.size(src),
                 "application/pdf", sha));
         assertThat(pair.bob.store.transfers().get(id).orElseThrow().state()).isEqualTo(TransferState.OFFERED);
 

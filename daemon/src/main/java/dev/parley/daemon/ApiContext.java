@@ -1,0 +1,13 @@
+package dev.parley.daemon;
+
+import dev.parley.client.Contact;
+import dev.parley.client.ParleyClient;
+import dev.parley.client.PeerId;
+
+/** What the routes work on: the daemon's one client, its listener state, and how to ask the daemon to stop. */
+public record ApiContext(ParleyClient client, DaemonEvents events, String version, Runnable requestShutdown) {
+    /** The contact, or 404 not_found. */
+    public Contact requireContact(PeerId peer) {
+        return client.contact(peer).orElseThrow(() -> ApiError.notFound("no contact " + peer.value() + " (add it with POST /v1/contacts)"));
+    }
+}
