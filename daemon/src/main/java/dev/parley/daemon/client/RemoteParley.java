@@ -9,12 +9,18 @@ import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.ContactString;
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupInfo;
+import dev.parley.client.GroupMember;
+import dev.parley.client.GroupMessageId;
+import dev.parley.client.GroupPost;
 import dev.parley.client.HistoryCursor;
 import dev.parley.client.HistoryPage;
 import dev.parley.client.HistoryQuery;
 import dev.parley.client.MessageId;
 import dev.parley.client.Parley;
 import dev.parley.client.ParleyEvent;
+import dev.parley.client.ParleyGroups;
 import dev.parley.client.ParleyListener;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
@@ -40,8 +46,12 @@ import java.util.concurrent.CompletionStage;
  * would hear while logging in). The daemon acknowledges the library's stored events itself, so
  * {@link #ack(long)} does nothing here. If the daemon stops, calls fail with
  * {@link IllegalStateException} and the listener hears {@link ParleyEvent.Closed}.
+ *
+ * <p>Groups ({@link ParleyGroups}) are not in the daemon's API yet: their methods throw
+ * {@link UnsupportedOperationException}; their events ({@code group-invite}, {@code group-message},
+ * {@code group-member}) do arrive.
  */
-public final class RemoteParley implements Parley {
+public final class RemoteParley implements Parley, ParleyGroups {
     private final ApiHttp http;
     private final RemoteEvents events;
     private final PeerId self;
@@ -354,5 +364,86 @@ public final class RemoteParley implements Parley {
     @Override
     public void close() {
         events.endAndAwait();
+    }
+
+    // ------------------------------------------------------------------ groups: not in the daemon's API yet
+
+    private static UnsupportedOperationException noGroups() {
+        return new UnsupportedOperationException("groups are not in the daemon's API yet");
+    }
+
+    @Override
+    public GroupInfo createGroup(String name) {
+        throw noGroups();
+    }
+
+    @Override
+    public void invite(GroupId group, List<PeerId> peers) {
+        throw noGroups();
+    }
+
+    @Override
+    public void acceptGroup(GroupId group) {
+        throw noGroups();
+    }
+
+    @Override
+    public void declineGroup(GroupId group) {
+        throw noGroups();
+    }
+
+    @Override
+    public void leaveGroup(GroupId group) {
+        throw noGroups();
+    }
+
+    @Override
+    public void removeFromGroup(GroupId group, PeerId member) {
+        throw noGroups();
+    }
+
+    @Override
+    public void renameGroup(GroupId group, String name) {
+        throw noGroups();
+    }
+
+    @Override
+    public void setGroupAdmin(GroupId group, PeerId member, boolean admin) {
+        throw noGroups();
+    }
+
+    @Override
+    public GroupPost sendToGroup(GroupId group, String text) {
+        throw noGroups();
+    }
+
+    @Override
+    public List<GroupInfo> groups() {
+        throw noGroups();
+    }
+
+    @Override
+    public Optional<GroupInfo> group(GroupId group) {
+        throw noGroups();
+    }
+
+    @Override
+    public List<GroupMember> members(GroupId group) {
+        throw noGroups();
+    }
+
+    @Override
+    public List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit) {
+        throw noGroups();
+    }
+
+    @Override
+    public String groupSafetyNumber(GroupId group, PeerId member) {
+        throw noGroups();
+    }
+
+    @Override
+    public List<PeerId> groupDeliveredTo(GroupMessageId message) {
+        throw noGroups();
     }
 }
