@@ -38,7 +38,7 @@ import java.util.concurrent.CompletionStage;
  * for the network). Events reach the {@link ParleyListener} on one event thread, in order.
  */
 @Slf4j
-public final class ParleyClient implements Parley, ParleyGroups {
+public final class ParleyClient implements Parley {
     private final ParleyConfig config;
     private final ProfileLock lock;
     private final IdentityKeyPair identity;

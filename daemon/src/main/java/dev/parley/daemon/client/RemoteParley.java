@@ -25,6 +25,7 @@ import dev.parley.client.ParleyListener;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.daemon.ApiJson;
+import dev.parley.daemon.GroupJson;
 import dev.parley.client.PeerId;
 import dev.parley.client.PeerKey;
 
@@ -47,11 +48,10 @@ import java.util.concurrent.CompletionStage;
  * {@link #ack(long)} does nothing here. If the daemon stops, calls fail with
  * {@link IllegalStateException} and the listener hears {@link ParleyEvent.Closed}.
  *
- * <p>Groups ({@link ParleyGroups}) are not in the daemon's API yet: their methods throw
- * {@link UnsupportedOperationException}; their events ({@code group-invite}, {@code group-message},
- * {@code group-member}) do arrive.
+ * <p>Groups ({@link ParleyGroups}, part of {@link Parley}) go through the daemon's {@code /v1/groups}
+ * routes; their events arrive as {@code group-invite}, {@code group-message} and {@code group-member}.
  */
-public final class RemoteParley implements Parley, ParleyGroups {
+public final class RemoteParley implements Parley {
     private final ApiHttp http;
     private final RemoteEvents events;
     private final PeerId self;
@@ -366,84 +366,88 @@ public final class RemoteParley implements Parley, ParleyGroups {
         events.endAndAwait();
     }
 
-    // ------------------------------------------------------------------ groups: not in the daemon's API yet
+    // ------------------------------------------------------------------ groups (GroupRoutes)
 
-    private static UnsupportedOperationException noGroups() {
-        return new UnsupportedOperationException("groups are not in the daemon's API yet");
+    private static String g(GroupId group) {
+        return "/v1/groups/" + group.value();
     }
 
     @Override
     public GroupInfo createGroup(String name) {
-        throw noGroups();
+        return GroupJson.group(http.post("/v1/groups", ApiJson.object().put("name", name)));
     }
 
     @Override
     public void invite(GroupId group, List<PeerId> peers) {
-        throw noGroups();
+        ObjectNode body = ApiJson.object();
+        body.set("peers", ApiJson.array(peers, p -> body.textNode(p.value())));
+        http.post(g(group) + "/invite", body);
     }
 
     @Override
     public void acceptGroup(GroupId group) {
-        throw noGroups();
+        http.post(g(group) + "/accept", null);
     }
 
     @Override
     public void declineGroup(GroupId group) {
-        throw noGroups();
+        http.post(g(group) + "/decline", null);
     }
 
     @Override
     public void leaveGroup(GroupId group) {
-        throw noGroups();
+        http.post(g(group) + "/leave", null);
     }
 
     @Override
     public void removeFromGroup(GroupId group, PeerId member) {
-        throw noGroups();
+        http.post(g(group) + "/remove", ApiJson.object().put("peerId", member.value()));
     }
 
     @Override
     public void renameGroup(GroupId group, String name) {
-        throw noGroups();
+        http.post(g(group) + "/rename", ApiJson.object().put("name", name));
     }
 
     @Override
     public void setGroupAdmin(GroupId group, PeerId member, boolean admin) {
-        throw noGroups();
+        http.post(g(group) + "/admin", ApiJson.object().put("peerId", member.value()).put("admin", admin));
     }
 
     @Override
     public GroupPost sendToGroup(GroupId group, String text) {
-        throw noGroups();
+        return GroupJson.post(http.post(g(group) + "/messages", ApiJson.object().put("text", text)));
     }
 
     @Override
     public List<GroupInfo> groups() {
-        throw noGroups();
+        return ApiJson.list(http.get("/v1/groups"), GroupJson::group);
     }
 
     @Override
     public Optional<GroupInfo> group(GroupId group) {
-        throw noGroups();
+        return ApiHttp.found(http.get(g(group))).map(GroupJson::group);
     }
 
     @Override
     public List<GroupMember> members(GroupId group) {
-        throw noGroups();
+        return ApiJson.list(http.get(g(group) + "/members"), GroupJson::member);
     }
 
     @Override
     public List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit) {
-        throw noGroups();
+        String q = "?limit=" + limit + (after == null ? "" : "&after=" + after.value());
+        return ApiJson.list(http.get(g(group) + "/messages" + q), GroupJson::post);
     }
 
     @Override
     public String groupSafetyNumber(GroupId group, PeerId member) {
-        throw noGroups();
+        return ApiJson.requireText(http.get(g(group) + "/members/" + member.value() + "/safety-number"), "safetyNumber");
     }
 
     @Override
     public List<PeerId> groupDeliveredTo(GroupMessageId message) {
-        throw noGroups();
+        JsonNode n = must(http.get("/v1/group-messages/" + message.value() + "/delivered"), "no group message " + message);
+        return ApiJson.list(n.get("deliveredTo"), x -> ApiJson.peer(x.asText()));
     }
 }
