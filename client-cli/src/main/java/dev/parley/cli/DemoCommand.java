@@ -168,7 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
                 e.awaitInvite(g.id(), 15);
                 member.acceptGroup(g.id());
             }
-            say("both", "Bob and Carol accept; Bob and Carol verify each other by the keys in Alice's roster");
+            say("group", "Bob and Carol accept (not each other's contacts: a session between them is verified against the keys in Alice's roster)");
             GroupPost p1 = alice.sendToGroup(g.id(), "Hiking on Saturday?");
             GroupPost p2 = bob.sendToGroup(g.id(), "I'm in!");
             GroupPost p3 = carol.sendToGroup(g.id(), "Me too, I'll bring lunch.");
@@ -178,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> order = texts(alice.groupHistory(g.id(), null, 100));
             boolean same = order.equals(texts(bob.groupHistory(g.id(), null, 100))) && order.equals(texts(carol.groupHistory(g.id(), null, 100)));
             if (!same || order.size() != 3) return fail("the group's members do not show the same messages in the same order");
-            say("group", "all three show the same 3 messages in the same order: " + String.join(" | ", order));
+            say("group", "all three show the same 3 messages in the same order (Lamport clock, then author): " + String.join(" | ", order));
             List<String> roster = alice.members(g.id()).stream().map(m -> m.peer().shortForm() + (m.admin() ? " (admin)" : "")).toList();
             say("group", "members: " + String.join(", ", roster));
 
@@ -190,7 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  file of %d MiB offered, accepted, sent and verified: %8.1f MiB/s%n", FILE_BYTES >> 20, (FILE_BYTES / 1048576.0) / fileS);
             out.printf("  call: RTT %s ms, jitter %s ms, loss %.1f %%, %s, %d kbit/s%n", millis(stats.roundTripTime()),
                     millis(stats.jitter()), stats.lossFraction() * 100, stats.codec(), stats.recvBitrateBps() / 1000);
-            out.printf("  group of 3: founded, invited, accepted, 3 posts shown by all: %8.1f ms%n", groupMs);
+            out.printf("  group of 3 formed, 3 posts shown by every member:    %8.1f ms%n", groupMs);
             out.printf("  history: alice %d, bob %d messages; call %s, %.1f s%n", alice.history(bob.peerId(), null, 1000).items().size(),
                     bob.history(alice.peerId(), null, 1000).items().size(), ended.reason().name().toLowerCase(), ended.duration().toMillis() / 1000.0);
             out.println();
