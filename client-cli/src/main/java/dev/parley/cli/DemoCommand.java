@@ -6,6 +6,9 @@ import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupInfo;
+import dev.parley.client.GroupPost;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.ParleyClient;
@@ -27,6 +30,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -37,11 +41,11 @@ import java.util.stream.Stream;
 
 /**
  * {@code parley demo}: an embedded signaling server and two local users with their own profiles, who
- * exchange contacts, verify each other, connect directly and chat — with a readable transcript and the
- * measured figures. Everything stays on this machine.
+ * exchange contacts, verify each other, connect directly and chat, send a file and talk; then a third
+ * user, Carol, and a group of the three — with a readable transcript and the measured figures. Everything stays on this machine.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a local signaling server and two peers that verify each other, chat, send a file and talk, end to end.")
+        description = "Run a local signaling server and two peers that verify each other, chat, send a file and talk, then a group of three, end to end.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the demo profiles (printed at the end) instead of deleting them.")
     boolean keep;
@@ -59,8 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
         int port = server.start().wsPort();
         URI uri = URI.create("ws://127.0.0.1:" + port);
         say("server", "signaling server listening on " + uri + " (it relays signed offers; it never sees messages)");
-        Events ea = new Events("alice"), eb = new Events("bob");
-        ParleyClient alice = null, bob = null;
+        Events ea = new Events("alice"), eb = new Events("bob"), ec = new Events("carol");
+        ParleyClient alice = null, bob = null, carol = null;
         try {
             alice = ParleyClient.open(ParleyConfig.builder(root.resolve("alice")).server(uri).build(), ea);
             bob = ParleyClient.open(ParleyConfig.builder(root.resolve("bob")).server(uri).build(), eb);
@@ -147,6 +151,37 @@ public final class DemoCommand implements Callable<Integer> {
             double tone = toneFraction(heard, 1000);
             say("alice", String.format("hangs up after %.1f s; Bob's recording has the tone in %.0f %% of it", ended.duration().toMillis() / 1000.0, tone * 100));
 
+            // A group: Alice founds it and invites Bob and Carol; Carol is Alice's contact, not Bob's.
+            Path carolDir = root.resolve("carol");
+            carol = ParleyClient.open(ParleyConfig.builder(carolDir).server(uri).build(), ec);
+            alice.addContact(carol.contactString("Carol").toString(), null);
+            carol.addContact(alice.contactString("Alice").toString(), null);
+            carol.start();
+            ec.await("online", 15);
+            say("carol", "joins: Alice's contact (not Bob's); peer id " + carol.peerId());
+            long groupStart = System.nanoTime();
+            GroupInfo g = alice.createGroup("Weekend");
+            alice.invite(g.id(), List.of(bob.peerId(), carol.peerId()));
+            say("alice", "founds the group \"" + g.name() + "\" and invites Bob and Carol (the roster is signed by her)");
+            for (ParleyClient member : List.of(bob, carol)) {
+                Events e = member == bob ? eb : ec;
+                e.awaitInvite(g.id(), 15);
+                member.acceptGroup(g.id());
+            }
+            say("group", "Bob and Carol accept (not each other's contacts: a session between them is verified against the keys in Alice's roster)");
+            GroupPost p1 = alice.sendToGroup(g.id(), "Hiking on Saturday?");
+            GroupPost p2 = bob.sendToGroup(g.id(), "I'm in!");
+            GroupPost p3 = carol.sendToGroup(g.id(), "Me too, I'll bring lunch.");
+            for (GroupPost p : List.of(p1, p2, p3)) say(p == p1 ? "alice" : p == p2 ? "bob" : "carol", "→ group: \"" + p.text() + "\"");
+            for (Events e : List.of(ea, eb, ec)) e.awaitGroupPosts(g.id(), 3, 20);
+            double groupMs = (System.nanoTime() - groupStart) / 1e6;
+            List<String> order = texts(alice.groupHistory(g.id(), null, 100));
+            boolean same = order.equals(texts(bob.groupHistory(g.id(), null, 100))) && order.equals(texts(carol.groupHistory(g.id(), null, 100)));
+            if (!same || order.size() != 3) return fail("the group's members do not show the same messages in the same order");
+            say("group", "all three show the same 3 messages in the same order (Lamport clock, then author): " + String.join(" | ", order));
+            List<String> roster = alice.members(g.id()).stream().map(m -> m.peer().shortForm() + (m.admin() ? " (admin)" : "")).toList();
+            say("group", "members: " + String.join(", ", roster));
+
             out.println();
             out.println("Figures (this machine, this run, a cold JVM; warmed-up medians are in docs/benchmarks.md):");
             out.printf("  first message, including dialing the direct session: %8.1f ms%n", connectMs);
@@ -155,16 +190,18 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  file of %d MiB offered, accepted, sent and verified: %8.1f MiB/s%n", FILE_BYTES >> 20, (FILE_BYTES / 1048576.0) / fileS);
             out.printf("  call: RTT %s ms, jitter %s ms, loss %.1f %%, %s, %d kbit/s%n", millis(stats.roundTripTime()),
                     millis(stats.jitter()), stats.lossFraction() * 100, stats.codec(), stats.recvBitrateBps() / 1000);
+            out.printf("  group of 3 formed, 3 posts shown by every member:    %8.1f ms%n", groupMs);
             out.printf("  history: alice %d, bob %d messages; call %s, %.1f s%n", alice.history(bob.peerId(), null, 1000).items().size(),
                     bob.history(alice.peerId(), null, 1000).items().size(), ended.reason().name().toLowerCase(), ended.duration().toMillis() / 1000.0);
             out.println();
-            out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file and a voice call.");
+            out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file, a voice call and a group.");
             return 0;
         } catch (TimeoutException e) {
             return fail(e.getMessage());
         } finally {
             if (alice != null) alice.close();
             if (bob != null) bob.close();
+            if (carol != null) carol.close();
             server.close();
             if (keep) out.println("profiles kept in " + root);
             else deleteTree(root);
@@ -172,6 +209,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     static final long FILE_BYTES = 32L << 20;
+
+    static List<String> texts(List<GroupPost> posts) {
+        return posts.stream().map(GroupPost::text).toList();
+    }
 
     static String millis(java.time.Duration d) {
         return d == null ? "?" : String.format("%.1f", d.toNanos() / 1e6);
@@ -316,6 +357,31 @@ public final class DemoCommand implements Callable<Integer> {
         public synchronized void onCallEnded(CallRecord r) {
             ended = r;
             notifyAll();
+        }
+
+        final Map<GroupId, Integer> invites = new ConcurrentHashMap<>();
+        final Map<GroupId, Integer> groupPosts = new ConcurrentHashMap<>();
+
+        @Override
+        public synchronized void onGroupInvited(GroupId group, String name, PeerId from) {
+            invites.merge(group, 1, Integer::sum);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void onGroupMessage(GroupPost post) {
+            groupPosts.merge(post.group(), 1, Integer::sum);
+            notifyAll();
+        }
+
+        synchronized void awaitInvite(GroupId group, int seconds) throws InterruptedException, TimeoutException {
+            awaitValue(() -> invites.get(group), seconds, "no invitation to the group");
+        }
+
+        /** Waits until {@code n} posts of the group are shown (own ones included). */
+        synchronized void awaitGroupPosts(GroupId group, int n, int seconds) throws InterruptedException, TimeoutException {
+            awaitValue(() -> groupPosts.getOrDefault(group, 0) >= n ? Boolean.TRUE : null, seconds,
+                    n + " group messages not shown");
         }
 
         synchronized TransferOffer awaitOffer(TransferId id, int seconds) throws InterruptedException, TimeoutException {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("native")
 class DemoCommandTest {
     @Test
-    void demoVerifiesChatsSendsAFileAndCallsEndToEnd() throws Exception {
+    void demoVerifiesChatsSendsAFileCallsAndRunsAGroupEndToEnd() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo")
                 .redirectErrorStream(true).start();
@@ -38,6 +38,10 @@ class DemoCommandTest {
                 .contains("phone rings: Alice (identity verified)")
                 .containsPattern("Bob's recording has the tone in ([89][0-9]|100) %")
                 .containsPattern("call: RTT [0-9.]+ ms, jitter [0-9.]+ ms, loss [0-9.]+ %, audio/opus")
+                .contains("founds the group \"Weekend\" and invites Bob and Carol")
+                .contains("carol  → group: \"Me too, I'll bring lunch.\"")
+                .contains("all three show the same 3 messages in the same order (Lamport clock, then author): ")
+                .containsPattern("members: [a-z2-7]{8} \\(admin\\), [a-z2-7]{8}, [a-z2-7]{8}")
                 .contains("Demo finished")
                 .doesNotContain("SECURITY WARNING")
                 .doesNotContain("Exception");

@@ -13,9 +13,11 @@ import java.util.concurrent.CompletionStage;
  * implementation behaves the same, and reports the daemon going away as an
  * {@link IllegalStateException} from calls and a {@link ParleyEvent.Closed} event.
  *
+ * <p>Group conversations are part of it ({@link ParleyGroups}), in process and over the daemon alike.
+ *
  * <p>Events reach the listener given when the instance was opened, on one thread, in order.
  */
-public interface Parley extends AutoCloseable {
+public interface Parley extends AutoCloseable, ParleyGroups {
     /** Goes online (for a remote profile: starts receiving its events). */
     void start();
 

@@ -5,6 +5,7 @@ import dev.parley.client.internal.audio.AudioDevices;
 import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallService;
 import dev.parley.client.internal.chat.ChatEngine;
+import dev.parley.client.internal.group.GroupEngine;
 import dev.parley.client.internal.event.EventStream;
 import dev.parley.client.internal.identity.IdentityStore;
 import dev.parley.client.internal.rtc.RtcConfig;
@@ -48,6 +49,7 @@ public final class ParleyClient implements Parley {
     private final ChatEngine chat;
     private final TransferEngine transfers;
     private final CallService calls;
+    private final GroupEngine groups;
     /** Why devices were not even tried (no audio server), when they were asked for. */
     private final String detectionNotice;
     private volatile boolean closed;
@@ -70,6 +72,9 @@ public final class ParleyClient implements Parley {
         sessions.addFeature(chat);
         sessions.addFeature(transfers);
         sessions.addFeature(calls.feature());
+        this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key).map(k -> Ids.wire(k)),
+                config.clock(), scheduler, sessions::contactsChanged);
+        sessions.addFeature(groups);
         transfers.start();
         events.start(); // stored events the app has not acknowledged yet come first
     }
@@ -405,6 +410,89 @@ public final class ParleyClient implements Parley {
         return sessions.connect(Ids.wire(peer));
     }
 
+    // ------------------------------------------------------------------ groups (ParleyGroups)
+
+    @Override
+    public GroupInfo createGroup(String name) {
+        return groups.create(name);
+    }
+
+    @Override
+    public void invite(GroupId group, List<PeerId> peers) {
+        groups.invite(Ids.wire(group), Ids.wirePeers(peers));
+        peers.forEach(p -> sessions.connect(Ids.wire(p)));
+    }
+
+    @Override
+    public void acceptGroup(GroupId group) {
+        groups.accept(Ids.wire(group));
+    }
+
+    @Override
+    public void declineGroup(GroupId group) {
+        groups.decline(Ids.wire(group));
+    }
+
+    @Override
+    public void leaveGroup(GroupId group) {
+        groups.leave(Ids.wire(group));
+    }
+
+    @Override
+    public void removeFromGroup(GroupId group, PeerId member) {
+        groups.remove(Ids.wire(group), Ids.wire(member));
+    }
+
+    @Override
+    public void renameGroup(GroupId group, String name) {
+        groups.rename(Ids.wire(group), name);
+    }
+
+    @Override
+    public void setGroupAdmin(GroupId group, PeerId member, boolean admin) {
+        groups.setAdmin(Ids.wire(group), Ids.wire(member), admin);
+    }
+
+    @Override
+    public GroupPost sendToGroup(GroupId group, String text) {
+        return groups.send(Ids.wire(group), text);
+    }
+
+    @Override
+    public List<GroupInfo> groups() {
+        return groups.groups();
+    }
+
+    @Override
+    public Optional<GroupInfo> group(GroupId group) {
+        return groups.group(Ids.wire(group));
+    }
+
+    @Override
+    public List<GroupMember> members(GroupId group) {
+        return groups.members(Ids.wire(group));
+    }
+
+    @Override
+    public List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit) {
+        return groups.history(Ids.wire(group), Ids.wire(after), limit);
+    }
+
+    @Override
+    public String groupSafetyNumber(GroupId group, PeerId member) {
+        return groups.safetyNumber(Ids.wire(group), Ids.wire(member));
+    }
+
+    @Override
+    public List<PeerId> groupDeliveredTo(GroupMessageId message) {
+        return Ids.appPeers(groups.deliveredTo(Ids.wire(message)));
+    }
+
+    /** Group messages refused in this run, per reason (diagnostics). */
+    java.util.Map<dev.parley.client.internal.group.Rejection, Long> groupRejections(GroupId group) {
+        return groups.rejections(Ids.wire(group));
+    }
+
     public ParleyConfig config() {
         return config;
     }
@@ -420,6 +508,7 @@ public final class ParleyClient implements Parley {
         rtc.close(); // closes and awaits every peer session before disposing the factory
         calls.close();
         chat.close();
+        groups.close();
         transfers.close();
         events.close(); // the app's cursor is written, then onClosed() last
         store.close();

@@ -127,6 +127,23 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onCallEnded(record); }
     }
 
+    // ---------------------------------------------------------------- groups (stored state)
+    /** Someone added this member to a group: accept or decline it ({@code from} sent the roster). */
+    record GroupInvited(long seq, GroupId group, String name, PeerId from) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupInvited(group, name, from); }
+    }
+
+    /** A group message was stored and is shown (this member's own posts too), exactly once. */
+    record GroupMessageAdded(long seq, GroupPost post) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupMessage(post); }
+    }
+
+    /** A roster operation changed a member's place in a group. */
+    record GroupMemberChanged(long seq, GroupId group, PeerId member, GroupMember.Change change)
+            implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupMemberChanged(group, member, change); }
+    }
+
     // ---------------------------------------------------------------- end
     /** Terminal: nothing follows it. Only the client closing publishes it. */
     record Closed() implements ParleyEvent {

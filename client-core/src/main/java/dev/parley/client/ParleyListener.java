@@ -88,6 +88,15 @@ public interface ParleyListener {
     /** Terminal for the call: how it ended (missed, declined, busy, completed with its duration…); also stored in history. */
     default void onCallEnded(CallRecord record) {}
 
+    /** An invitation to a group (accept or decline it with the client). */
+    default void onGroupInvited(GroupId group, String name, PeerId from) {}
+
+    /** A message in a group, shown once (also this member's own). */
+    default void onGroupMessage(GroupPost post) {}
+
+    /** Someone was added to, removed from, left, or got or lost admin rights in a group. */
+    default void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {}
+
     /** Terminal: the client is closed. */
     default void onClosed() {}
 }

@@ -17,7 +17,8 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
 
     sealed interface Event permits Message, State, Typing, Presence, Session, Server, Security, Stranger,
             FileOffered, FileStarted, FileProgress, FileCompleted, FileFailed, FileCancelled, FileDeclined,
-            CallDialing, CallRinging, CallAnswered, CallMuted, CallStats, CallEnded, Closed { }
+            CallDialing, CallRinging, CallAnswered, CallMuted, CallStats, CallEnded, Closed,
+            GroupInvited, GroupMessage, GroupMemberChanged { }
 
     record Message(ChatMessage message) implements Event { }
 
@@ -62,6 +63,12 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     record CallEnded(CallRecord record) implements Event { }
 
     record Closed() implements Event { }
+
+    record GroupInvited(GroupId group, String name, PeerId from) implements Event { }
+
+    record GroupMessage(GroupPost post) implements Event { }
+
+    record GroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) implements Event { }
 
     ClientEvents(String name) {
         super(name);
@@ -197,6 +204,21 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     @Override
     public void onCallEnded(CallRecord record) {
         record(new CallEnded(record));
+    }
+
+    @Override
+    public void onGroupInvited(GroupId group, String name, PeerId from) {
+        record(new GroupInvited(group, name, from));
+    }
+
+    @Override
+    public void onGroupMessage(GroupPost post) {
+        record(new GroupMessage(post));
+    }
+
+    @Override
+    public void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {
+        record(new GroupMemberChanged(group, member, change));
     }
 
     @Override

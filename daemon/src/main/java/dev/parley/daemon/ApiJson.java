@@ -478,6 +478,8 @@ public final class ApiJson {
             typed(o, "call-ended", x.seq()).set("record", callRecord(x.record()));
         } else if (e instanceof ParleyEvent.Closed) {
             typed(o, "closed", null);
+        } else if (GroupJson.event(o, e)) {
+            // group-invite, group-message, group-member: GroupJson
         } else {
             typed(o, "unknown", null).put("java", e.getClass().getSimpleName());
         }
@@ -538,6 +540,7 @@ public final class ApiJson {
             case "call-muted" -> new ParleyEvent.CallMuted(callId(requireText(n, "callId")), Boolean.TRUE.equals(bool(n, "muted")));
             case "call-stats" -> new ParleyEvent.CallStatsUpdated(callStats(n.get("stats")));
             case "call-ended" -> new ParleyEvent.CallEnded(ss, callRecord(n.get("record")));
+            case "group-invite", "group-message", "group-member" -> GroupJson.parleyEvent(type, ss, n).orElseThrow();
             default -> null;
         };
         return Optional.ofNullable(e);

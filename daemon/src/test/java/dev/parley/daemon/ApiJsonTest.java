@@ -9,6 +9,11 @@ import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupInfo;
+import dev.parley.client.GroupMember;
+import dev.parley.client.GroupMessageId;
+import dev.parley.client.GroupPost;
 import dev.parley.client.HistoryCursor;
 import dev.parley.client.HistoryPage;
 import dev.parley.client.MessageId;
@@ -46,6 +51,15 @@ class ApiJsonTest {
     static final PeerKey KEY = dev.parley.client.internal.Ids.app(IdentityKeyPair.generate().publicKey());
     static final PeerId PEER = KEY.peerId();
     static final Instant T = Instant.parse("2026-12-02T01:51:45.123Z");
+    static final GroupId GROUP = GroupId.of(digest(1));
+    static final GroupMessageId POST_ID = GroupMessageId.of(digest(2));
+
+    /** 32 bytes of {@code b} as base64url: the form of a group id and a group message id. */
+    static String digest(int b) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
 
     static <T> T roundTrip(T value, java.util.function.Function<T, JsonNode> write, java.util.function.Function<JsonNode, T> read) {
         JsonNode n = ApiJson.parse(ApiJson.write(write.apply(value)));
@@ -74,6 +88,13 @@ class ApiJsonTest {
         assertThat(roundTrip(r, ApiJson::callRecord, ApiJson::callRecord)).isEqualTo(r);
         CallStats s = new CallStats(r.callId(), T, Duration.ofNanos(1_250_000), null, 0.01, 32000, 31000, "audio/opus", 10, 9, 1);
         assertThat(roundTrip(s, ApiJson::callStats, ApiJson::callStats)).isEqualTo(s);
+        GroupInfo g = new GroupInfo(GROUP, "Team ✓", GroupInfo.Status.JOINED, 3, true);
+        assertThat(roundTrip(g, GroupJson::group, GroupJson::group)).isEqualTo(g);
+        GroupMember gm = new GroupMember(PEER, KEY, null, false);
+        assertThat(roundTrip(gm, GroupJson::member, GroupJson::member)).isEqualTo(gm);
+        GroupPost gp = new GroupPost(GROUP, POST_ID, PEER, 4, 17, T, "hello all", Direction.INCOMING);
+        assertThat(roundTrip(gp, GroupJson::post, GroupJson::post)).isEqualTo(gp);
+        assertThatThrownBy(() -> GroupJson.groupId("nope")).hasMessageContaining("not a group id");
         ServerStatus st = ServerStatus.offline("connection lost", Optional.of(Duration.ofMillis(2500)));
         assertThat(roundTrip(st, ApiJson::serverStatus, ApiJson::serverStatus)).isEqualTo(st);
         CallMedia tone = ApiJson.callMedia(ApiJson.parse("{\"toneHz\":440,\"toneMs\":2000,\"record\":\"/tmp/x.wav\"}"));
@@ -96,6 +117,13 @@ class ApiJsonTest {
         JsonNode c = ApiJson.contact(new Contact(PEER, null, null, null, false, T), false, false);
         assertThat(iterable(c)).containsExactly("peerId", "name", "label", "key", "pendingKey", "verified", "keyChanged", "addedAt", "online",
                 "connected");
+        assertThat(ApiJson.write(ApiJson.event(new ParleyEvent.GroupMemberChanged(3, GROUP, PEER, GroupMember.Change.ADDED))))
+                .isEqualTo("{\"type\":\"group-member\",\"storedSeq\":3,\"group\":\"" + GROUP.value() + "\",\"peerId\":\""
+                        + PEER.value() + "\",\"action\":\"added\"}");
+        assertThat(iterable(ApiJson.event(new ParleyEvent.GroupInvited(1, GROUP, "Team", PEER))))
+                .containsExactly("type", "storedSeq", "group", "groupName", "from");
+        assertThat(iterable(GroupJson.post(new GroupPost(GROUP, POST_ID, PEER, 1, 2, T, "hi", Direction.INCOMING))))
+                .containsExactly("group", "id", "author", "seq", "lamport", "sentAt", "text", "direction");
         assertThat(ApiJson.write(ApiJson.error("not_found", "no such"))).isEqualTo("{\"error\":{\"code\":\"not_found\",\"message\":\"no such\"}}");
     }
 
@@ -135,7 +163,10 @@ class ApiJsonTest {
                 new ParleyEvent.CallAnswered(call, PEER),
                 new ParleyEvent.CallMuted(call, true),
                 new ParleyEvent.CallStatsUpdated(new CallStats(call, T, null, null, 0, 0, 0, "", 0, 0, 0)),
-                new ParleyEvent.CallEnded(10, new CallRecord(call, PEER, Direction.INCOMING, CallEndReason.COMPLETED, false, T, T, T)));
+                new ParleyEvent.CallEnded(10, new CallRecord(call, PEER, Direction.INCOMING, CallEndReason.COMPLETED, false, T, T, T)),
+                new ParleyEvent.GroupInvited(11, GROUP, "Team", PEER),
+                new ParleyEvent.GroupMessageAdded(12, new GroupPost(GROUP, POST_ID, PEER, 1, 2, T, "hi all", Direction.OUTGOING)),
+                new ParleyEvent.GroupMemberChanged(13, GROUP, PEER, GroupMember.Change.LEFT));
         Set<Class<?>> covered = all.stream().map(Object::getClass).collect(Collectors.toSet());
         Set<Class<?>> records = Arrays.stream(ParleyEvent.class.getPermittedSubclasses()).filter(Class::isRecord).collect(Collectors.toSet());
         records.addAll(Arrays.stream(ParleyEvent.Stored.class.getPermittedSubclasses()).collect(Collectors.toSet()));

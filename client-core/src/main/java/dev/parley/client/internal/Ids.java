@@ -1,5 +1,7 @@
 package dev.parley.client.internal;
 
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupMessageId;
 import dev.parley.client.PeerId;
 import dev.parley.client.PeerKey;
 import dev.parley.protocol.crypto.IdentityKey;
@@ -31,5 +33,35 @@ public final class Ids {
     /** The app's form of a protocol identity key. */
     public static PeerKey app(IdentityKey key) {
         return key == null ? null : PeerKey.parse(key.toBase64Url());
+    }
+
+    /** The protocol's form of an app's group id. */
+    public static dev.parley.protocol.group.GroupId wire(GroupId id) {
+        return id == null ? null : new dev.parley.protocol.group.GroupId(id.value());
+    }
+
+    /** The app's form of a protocol group id. */
+    public static GroupId app(dev.parley.protocol.group.GroupId id) {
+        return id == null ? null : new GroupId(id.value());
+    }
+
+    /** The protocol's form of an app's group message id. */
+    public static dev.parley.protocol.group.GroupMessageId wire(GroupMessageId id) {
+        return id == null ? null : new dev.parley.protocol.group.GroupMessageId(id.value());
+    }
+
+    /** The app's form of a protocol group message id. */
+    public static GroupMessageId app(dev.parley.protocol.group.GroupMessageId id) {
+        return id == null ? null : new GroupMessageId(id.value());
+    }
+
+    /** The protocol's form of app peer ids, in order. */
+    public static java.util.List<dev.parley.protocol.PeerId> wirePeers(java.util.List<PeerId> ids) {
+        return ids.stream().map(Ids::wire).toList();
+    }
+
+    /** The app's form of protocol peer ids, in order. */
+    public static java.util.List<PeerId> appPeers(java.util.List<dev.parley.protocol.PeerId> ids) {
+        return ids.stream().map(Ids::app).toList();
     }
 }

@@ -9,16 +9,23 @@ import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.ContactString;
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupInfo;
+import dev.parley.client.GroupMember;
+import dev.parley.client.GroupMessageId;
+import dev.parley.client.GroupPost;
 import dev.parley.client.HistoryCursor;
 import dev.parley.client.HistoryPage;
 import dev.parley.client.HistoryQuery;
 import dev.parley.client.MessageId;
 import dev.parley.client.Parley;
 import dev.parley.client.ParleyEvent;
+import dev.parley.client.ParleyGroups;
 import dev.parley.client.ParleyListener;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.daemon.ApiJson;
+import dev.parley.daemon.GroupJson;
 import dev.parley.client.PeerId;
 import dev.parley.client.PeerKey;
 
@@ -40,6 +47,9 @@ import java.util.concurrent.CompletionStage;
  * would hear while logging in). The daemon acknowledges the library's stored events itself, so
  * {@link #ack(long)} does nothing here. If the daemon stops, calls fail with
  * {@link IllegalStateException} and the listener hears {@link ParleyEvent.Closed}.
+ *
+ * <p>Groups ({@link ParleyGroups}, part of {@link Parley}) go through the daemon's {@code /v1/groups}
+ * routes; their events arrive as {@code group-invite}, {@code group-message} and {@code group-member}.
  */
 public final class RemoteParley implements Parley {
     private final ApiHttp http;
@@ -354,5 +364,90 @@ public final class RemoteParley implements Parley {
     @Override
     public void close() {
         events.endAndAwait();
+    }
+
+    // ------------------------------------------------------------------ groups (GroupRoutes)
+
+    private static String g(GroupId group) {
+        return "/v1/groups/" + group.value();
+    }
+
+    @Override
+    public GroupInfo createGroup(String name) {
+        return GroupJson.group(http.post("/v1/groups", ApiJson.object().put("name", name)));
+    }
+
+    @Override
+    public void invite(GroupId group, List<PeerId> peers) {
+        ObjectNode body = ApiJson.object();
+        body.set("peers", ApiJson.array(peers, p -> body.textNode(p.value())));
+        http.post(g(group) + "/invite", body);
+    }
+
+    @Override
+    public void acceptGroup(GroupId group) {
+        http.post(g(group) + "/accept", null);
+    }
+
+    @Override
+    public void declineGroup(GroupId group) {
+        http.post(g(group) + "/decline", null);
+    }
+
+    @Override
+    public void leaveGroup(GroupId group) {
+        http.post(g(group) + "/leave", null);
+    }
+
+    @Override
+    public void removeFromGroup(GroupId group, PeerId member) {
+        http.post(g(group) + "/remove", ApiJson.object().put("peerId", member.value()));
+    }
+
+    @Override
+    public void renameGroup(GroupId group, String name) {
+        http.post(g(group) + "/rename", ApiJson.object().put("name", name));
+    }
+
+    @Override
+    public void setGroupAdmin(GroupId group, PeerId member, boolean admin) {
+        http.post(g(group) + "/admin", ApiJson.object().put("peerId", member.value()).put("admin", admin));
+    }
+
+    @Override
+    public GroupPost sendToGroup(GroupId group, String text) {
+        return GroupJson.post(http.post(g(group) + "/messages", ApiJson.object().put("text", text)));
+    }
+
+    @Override
+    public List<GroupInfo> groups() {
+        return ApiJson.list(http.get("/v1/groups"), GroupJson::group);
+    }
+
+    @Override
+    public Optional<GroupInfo> group(GroupId group) {
+        return ApiHttp.found(http.get(g(group))).map(GroupJson::group);
+    }
+
+    @Override
+    public List<GroupMember> members(GroupId group) {
+        return ApiJson.list(http.get(g(group) + "/members"), GroupJson::member);
+    }
+
+    @Override
+    public List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit) {
+        String q = "?limit=" + limit + (after == null ? "" : "&after=" + after.value());
+        return ApiJson.list(http.get(g(group) + "/messages" + q), GroupJson::post);
+    }
+
+    @Override
+    public String groupSafetyNumber(GroupId group, PeerId member) {
+        return ApiJson.requireText(http.get(g(group) + "/members/" + member.value() + "/safety-number"), "safetyNumber");
+    }
+
+    @Override
+    public List<PeerId> groupDeliveredTo(GroupMessageId message) {
+        JsonNode n = must(http.get("/v1/group-messages/" + message.value() + "/delivered"), "no group message " + message);
+        return ApiJson.list(n.get("deliveredTo"), x -> ApiJson.peer(x.asText()));
     }
 }

@@ -27,11 +27,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = CallBusy.class, name = "call-busy"),
         @JsonSubTypes.Type(value = CallCancel.class, name = "call-cancel"),
         @JsonSubTypes.Type(value = CallHangup.class, name = "call-hangup"),
+        @JsonSubTypes.Type(value = GroupRoster.class, name = "group-roster"),
+        @JsonSubTypes.Type(value = GroupPosts.class, name = "group-msgs"),
+        @JsonSubTypes.Type(value = GroupAck.class, name = "group-ack"),
+        @JsonSubTypes.Type(value = GroupSummary.class, name = "group-summary"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, Typing,
         FileOffer, FileAccept, FileDecline, FileCancel, FileResult,
-        CallInvite, CallAccept, CallDecline, CallBusy, CallCancel, CallHangup {
+        CallInvite, CallAccept, CallDecline, CallBusy, CallCancel, CallHangup,
+        GroupRoster, GroupPosts, GroupAck, GroupSummary {
     /** The data channel label chat and control messages travel on. */
     String CHAT_CHANNEL = "chat";
     /** The peer protocol version in {@link Hello}. */
@@ -77,5 +82,13 @@ public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, T
         void callCancel(CallCancel m);
 
         void callHangup(CallHangup m);
+
+        void groupRoster(GroupRoster m);
+
+        void groupPosts(GroupPosts m);
+
+        void groupAck(GroupAck m);
+
+        void groupSummary(GroupSummary m);
     }
 }

@@ -16,6 +16,14 @@ import dev.parley.protocol.peer.FileCancel;
 import dev.parley.protocol.peer.FileDecline;
 import dev.parley.protocol.peer.FileOffer;
 import dev.parley.protocol.peer.FileResult;
+import dev.parley.protocol.group.Cutoff;
+import dev.parley.protocol.group.GroupMessage;
+import dev.parley.protocol.group.RosterAction;
+import dev.parley.protocol.group.RosterOp;
+import dev.parley.protocol.peer.GroupAck;
+import dev.parley.protocol.peer.GroupPosts;
+import dev.parley.protocol.peer.GroupRoster;
+import dev.parley.protocol.peer.GroupSummary;
 import dev.parley.protocol.peer.Hello;
 import dev.parley.protocol.peer.ReadReceipt;
 import dev.parley.protocol.peer.Typing;
@@ -55,6 +63,17 @@ final class Samples {
     static final SdpProof PROOF = new SdpProof(KEY.publicKey(), SESSION, 3, 1_700_000_000_000L, SIG);
     static final UUID ID = UUID.fromString("0b6f3d1e-7c2a-4b7e-9a55-2f1f0c7e9d10");
     static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    static final IdentityKeyPair MEMBER = IdentityKeyPair.generate();
+    static final RosterOp GROUP_CREATE = RosterOp.create(KEY, "family ✓", new byte[16], 1_700_000_000_000L);
+    static final RosterOp GROUP_ADD = RosterOp.sign(KEY, GROUP_CREATE.group(), RosterAction.ADD, GROUP_CREATE.id(), 2,
+            1_700_000_000_001L, MEMBER.publicKey(), "Bob", null, null);
+    static final GroupMessage GROUP_POST_1 = GroupMessage.sign(KEY, GROUP_CREATE.group(), 1, null, List.of(),
+            GROUP_ADD.id(), 1, 1_700_000_000_002L, "hello all");
+    static final GroupMessage GROUP_POST_2 = GroupMessage.sign(MEMBER, GROUP_CREATE.group(), 1, null,
+            List.of(GROUP_POST_1.id()), GROUP_ADD.id(), 2, 1_700_000_000_003L, "hi ✓");
+    static final RosterOp GROUP_REMOVE = RosterOp.sign(KEY, GROUP_CREATE.group(), RosterAction.REMOVE, GROUP_ADD.id(), 3,
+            1_700_000_000_004L, MEMBER.publicKey(), null, null, new Cutoff(1, GROUP_POST_2.id()));
 
     /** Client → server; relayed ones without {@code from} (the server stamps it). */
     static final List<Object> CLIENT = List.of(
@@ -105,7 +124,13 @@ final class Samples {
             new CallDecline(ID),
             new CallBusy(ID),
             new CallCancel(ID, CallCancel.NO_ANSWER),
-            new CallHangup(ID, CallHangup.NORMAL));
+            new CallHangup(ID, CallHangup.NORMAL),
+            new GroupRoster(GROUP_CREATE.group(), List.of(GROUP_CREATE, GROUP_ADD, GROUP_REMOVE)),
+            new GroupPosts(GROUP_CREATE.group(), List.of(GROUP_POST_1, GROUP_POST_2)),
+            new GroupAck(GROUP_CREATE.group(), List.of(GROUP_POST_1.id())),
+            new GroupAck(GROUP_CREATE.group(), List.of()),
+            new GroupSummary(GROUP_CREATE.group(), GROUP_REMOVE.id(), 3, List.of(new GroupSummary.Chain(A, 2))),
+            new GroupSummary(GROUP_CREATE.group(), GROUP_CREATE.id(), 1, List.of()));
 
     private Samples() {}
 }

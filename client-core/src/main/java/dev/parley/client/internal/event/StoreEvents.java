@@ -10,7 +10,13 @@ import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
 import dev.parley.client.internal.store.event.ContactVerified;
+import dev.parley.client.internal.store.event.GroupInvited;
+import dev.parley.client.internal.store.event.GroupMemberChanged;
+import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.client.internal.store.event.MessageAdded;
+import dev.parley.client.GroupMember;
+import dev.parley.protocol.group.GroupId;
+import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.client.internal.store.event.MessageStateChanged;
 import dev.parley.client.internal.store.event.StoreEvent;
 import dev.parley.client.internal.store.event.TransferChanged;
@@ -38,6 +44,9 @@ final class StoreEvents {
         if (e instanceof ContactRemoved r) return new ParleyEvent.ContactRemoved(seq, Ids.app(r.peerId()));
         if (e instanceof TransferChanged t) return new ParleyEvent.TransferChanged(seq, t.transfer());
         if (e instanceof CallRecorded r) return new ParleyEvent.CallEnded(seq, r.record());
+        if (e instanceof GroupInvited g) return new ParleyEvent.GroupInvited(seq, Ids.app(g.group()), g.name(), Ids.app(g.from()));
+        if (e instanceof GroupMessageAdded g) return new ParleyEvent.GroupMessageAdded(seq, g.post());
+        if (e instanceof GroupMemberChanged g) return new ParleyEvent.GroupMemberChanged(seq, Ids.app(g.group()), Ids.app(g.member()), g.change());
         throw new IllegalArgumentException("unmapped store event " + e);
     }
 
@@ -55,6 +64,15 @@ final class StoreEvents {
                     .map(t -> new ParleyEvent.TransferChanged(seq, t));
             case CALL_RECORDED -> store.calls().get(new CallId(UUID.fromString(entry.ref())))
                     .map(r -> new ParleyEvent.CallEnded(seq, r));
+            case GROUP_INVITED -> store.groups().group(GroupId.of(entry.ref()))
+                    .map(g -> new ParleyEvent.GroupInvited(seq, Ids.app(g.id()), g.name(), entry.state() == null ? null : dev.parley.client.PeerId.of(entry.state())));
+            case GROUP_MESSAGE -> store.groups().post(GroupMessageId.of(entry.ref()))
+                    .map(p -> new ParleyEvent.GroupMessageAdded(seq, p));
+            case GROUP_MEMBER -> {
+                String[] parts = entry.state().split(":", 2);
+                yield Optional.of(new ParleyEvent.GroupMemberChanged(seq, dev.parley.client.GroupId.of(entry.ref()), dev.parley.client.PeerId.of(parts[1]),
+                        GroupMember.Change.valueOf(parts[0])));
+            }
         };
     }
 }

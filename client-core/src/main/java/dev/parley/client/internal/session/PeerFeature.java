@@ -34,4 +34,19 @@ public interface PeerFeature {
     default java.util.Set<PeerId> peersWithPendingWork() {
         return java.util.Set.of();
     }
+
+    /**
+     * Peers with whom this feature wants verified sessions even if they are not contacts, with the key
+     * each must prove (group members, from an admin-signed roster); the session layer uses a key only
+     * for a peer that is not a contact. Sessions with such peers carry only the features that
+     * {@link #servesNonContacts()}. Called on signaling and timer threads: a quick read.
+     */
+    default java.util.Map<PeerId, dev.parley.protocol.crypto.IdentityKey> nonContactKeys() {
+        return java.util.Map.of();
+    }
+
+    /** Whether this feature hears of sessions with the non-contacts of {@link #nonContactKeys()}; others never do. */
+    default boolean servesNonContacts() {
+        return false;
+    }
 }

@@ -90,7 +90,9 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     private final Map<PeerId, PeerLink> announced = new ConcurrentHashMap<>();
     private final Map<PeerId, List<CompletableFuture<PeerLink>>> linkWaiters = new ConcurrentHashMap<>();
     private final List<PeerFeature> featureList = new CopyOnWriteArrayList<>();
-    private final PeerFeature features = new Features();
+    private final PeerFeature features = new Features(false);
+    /** What a session with a non-contact (a group member known by its roster key) carries: only the features that serve them. */
+    private final PeerFeature memberFeatures = new Features(true);
     private final Map<PeerId, Entry> sessions = new ConcurrentHashMap<>();
     private final Set<PeerId> online = ConcurrentHashMap.newKeySet();
     private final Map<PeerId, Backoff> redialDelay = new ConcurrentHashMap<>();
@@ -135,10 +137,33 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         return s != null && s.state() == dev.parley.client.internal.signaling.SignalingState.ONLINE;
     }
 
-    /** The contact list changed: presence is watched for exactly the current contacts; a new one online is dialled. */
+    /**
+     * The contact list (or a feature's {@link PeerFeature#nonContactKeys()}) changed: presence is watched
+     * for exactly the current contacts and those peers; a new one online is dialled.
+     */
     public void contactsChanged() {
         SignalingClient s = signaling;
-        if (s != null) s.watch(contacts.list().stream().map(c -> Ids.wire(c.peerId())).toList());
+        if (s != null) s.watch(watched());
+    }
+
+    private List<PeerId> watched() {
+        Set<PeerId> all = new java.util.LinkedHashSet<>();
+        for (Contact c : contacts.list()) all.add(Ids.wire(c.peerId()));
+        all.addAll(nonContactKeys().keySet());
+        return List.copyOf(all);
+    }
+
+    /** Every feature's non-contact peers and their keys (a contact is never among them). */
+    private Map<PeerId, IdentityKey> nonContactKeys() {
+        Map<PeerId, IdentityKey> keys = new java.util.HashMap<>();
+        for (PeerFeature f : featureList) {
+            try {
+                keys.putAll(f.nonContactKeys());
+            } catch (RuntimeException e) {
+                log.warn("feature {} could not list its non-contact peers", f.getClass().getSimpleName(), e);
+            }
+        }
+        return keys;
     }
 
     /**
@@ -194,8 +219,16 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         // that cannot come; logging in dials everything that is wanted.
         if (sig == null || sig.state() != dev.parley.client.internal.signaling.SignalingState.ONLINE) return false;
         Optional<Contact> c = contacts.get(peer);
-        if (c.isEmpty() || c.get().pinnedKey() == null || c.get().keyChanged()) return false;
-        Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, Ids.wire(c.get().pinnedKey())));
+        if (c.isEmpty()) {
+            // A group member who is not a contact: dialled with the key its roster names (docs/security.md § Groups).
+            IdentityKey rosterKey = nonContactKeys().get(peer);
+            if (rosterKey == null) return false;
+            Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, rosterKey, true));
+            e.session().dial();
+            return true;
+        }
+        if (c.get().pinnedKey() == null || c.get().keyChanged()) return false;
+        Entry e = sessions.computeIfAbsent(peer, p -> newEntry(p, Ids.wire(c.get().pinnedKey()), false));
         e.session().dial();
         return true;
     }
@@ -213,8 +246,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         redialDelay.clear();
         useServerIceServers(welcome.iceServers(), welcome.iceServersTtlSeconds());
         events.publish(new ParleyEvent.ServerStateChanged(ServerStatus.online(welcome.resumed())));
-        List<PeerId> all = contacts.list().stream().map(c -> Ids.wire(c.peerId())).toList();
-        signaling.watch(all);
+        signaling.watch(watched());
         dialPendingWork();
     }
 
@@ -294,7 +326,8 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
     /** Verifies before anything is applied (docs/protocol.md § Signed session descriptions). */
     private void onRemoteDescription(PeerId from, Kind kind, String sdp, SdpProof proof) {
         Optional<Contact> contact = contacts.get(from);
-        if (contact.isEmpty()) {
+        IdentityKey rosterKey = contact.isEmpty() ? nonContactKeys().get(from) : null;
+        if (contact.isEmpty() && rosterKey == null) {
             log.info("refusing a session from {}: not a contact", from.shortForm());
             events.publish(new ParleyEvent.StrangerRefused(Ids.app(from)));
             return;
@@ -314,16 +347,24 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
             refuse(from, e.getMessage());
             return;
         }
-        KeyCheck check;
-        try {
-            check = contacts.observeKey(from, key);
-        } catch (RuntimeException e) {
-            refuse(from, "could not check the contact's key: " + e.getMessage());
-            return;
-        }
-        if (!check.allowed()) {
-            refuse(from, "the contact's identity key changed; accept the new key before talking to them");
-            return;
+        if (rosterKey != null) {
+            // Not a contact: the key must be the one the group roster names (trust on the admin's word).
+            if (!rosterKey.equals(key)) {
+                refuse(from, "the group member's key is not the one in the group's roster");
+                return;
+            }
+        } else {
+            KeyCheck check;
+            try {
+                check = contacts.observeKey(from, key);
+            } catch (RuntimeException e) {
+                refuse(from, "could not check the contact's key: " + e.getMessage());
+                return;
+            }
+            if (!check.allowed()) {
+                refuse(from, "the contact's identity key changed; accept the new key before talking to them");
+                return;
+            }
         }
         Entry e = existing;
         if (kind == Kind.OFFER && e != null && e.remoteSessionId != null && !e.remoteSessionId.equals(proof.sessionId())) {
@@ -334,7 +375,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
             e = null;
         }
         if (e == null) {
-            Entry created = newEntry(from, key);
+            Entry created = newEntry(from, key, rosterKey != null);
             Entry raced = sessions.putIfAbsent(from, created);
             if (raced != null) {
                 created.session().close();
@@ -374,8 +415,8 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     // ------------------------------------------------------------------ sessions
 
-    private Entry newEntry(PeerId peer, IdentityKey peerKey) {
-        Entry e = new Entry(peer, peerKey);
+    private Entry newEntry(PeerId peer, IdentityKey peerKey, boolean member) {
+        Entry e = new Entry(peer, peerKey, member);
         e.bind(rtc.newSession(me.value(), peer.value(), e, d -> {
             if (d.proofContext() != Verified.TOKEN) throw new DescriptionRejectedException("description was not verified");
         }, e));
@@ -451,8 +492,8 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         volatile String remoteSessionId;
         volatile byte[] remoteFingerprint;
 
-        Entry(PeerId peer, IdentityKey peerKey) {
-            super(peer, features);
+        Entry(PeerId peer, IdentityKey peerKey, boolean member) {
+            super(peer, member ? memberFeatures : features);
             this.peerKey = peerKey;
             random.nextBytes(sessionId);
             sessionIdText = Base64Url.encode(sessionId);
@@ -514,8 +555,20 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         }
     }
 
-    /** Every feature, each shielded from the others' failures. */
+    /** Every feature (or, for a non-contact's session, those that serve non-contacts), each shielded from the others' failures. */
     private final class Features implements PeerFeature {
+        private final boolean nonContacts;
+
+        Features(boolean nonContacts) {
+            this.nonContacts = nonContacts;
+        }
+
+        private void fanOut(Consumer<PeerFeature> call) {
+            SessionManager.this.fanOut(f -> {
+                if (!nonContacts || f.servesNonContacts()) call.accept(f);
+            });
+        }
+
         @Override
         public void onLinkUp(PeerLink link) {
             fanOut(f -> f.onLinkUp(link));

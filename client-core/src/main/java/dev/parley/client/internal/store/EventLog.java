@@ -5,6 +5,9 @@ import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
 import dev.parley.client.internal.store.event.ContactVerified;
+import dev.parley.client.internal.store.event.GroupInvited;
+import dev.parley.client.internal.store.event.GroupMemberChanged;
+import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.client.internal.store.event.MessageAdded;
 import dev.parley.client.internal.store.event.MessageStateChanged;
 import dev.parley.client.internal.store.event.StoreEvent;
@@ -27,7 +30,8 @@ public final class EventLog {
     public record Entry(long seq, Kind kind, String ref, String state) {}
 
     /** What changed. */
-    public enum Kind { MESSAGE_ADDED, MESSAGE_STATE, CONTACT_CHANGED, CONTACT_REMOVED, TRANSFER_CHANGED, CALL_RECORDED }
+    public enum Kind { MESSAGE_ADDED, MESSAGE_STATE, CONTACT_CHANGED, CONTACT_REMOVED, TRANSFER_CHANGED, CALL_RECORDED,
+        GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER }
 
     private final Database db;
 
@@ -64,6 +68,18 @@ public final class EventLog {
         } else if (e instanceof CallRecorded c) {
             kind = Kind.CALL_RECORDED;
             ref = c.record().callId().value().toString();
+        } else if (e instanceof GroupInvited g) {
+            kind = Kind.GROUP_INVITED;
+            ref = g.group().value();
+            state = g.from() == null ? null : g.from().value();
+        } else if (e instanceof GroupMessageAdded g) {
+            kind = Kind.GROUP_MESSAGE;
+            ref = g.post().id().value();
+        } else if (e instanceof GroupMemberChanged g) {
+            // Rebuilt from the row alone: the member and the change ride in state.
+            kind = Kind.GROUP_MEMBER;
+            ref = g.group().value();
+            state = g.change().name() + ":" + g.member().value();
         } else {
             throw new IllegalArgumentException("no log kind for " + e);
         }

@@ -108,7 +108,57 @@ final class Migrations {
                     "INSERT INTO app_cursor (id, acked_seq) VALUES (1, 0)",
                     "CREATE INDEX app_events_ref ON app_events (ref)",
                     "ALTER TABLE messages ADD COLUMN delivered_at INTEGER",
-                    "ALTER TABLE messages ADD COLUMN read_at INTEGER")));
+                    "ALTER TABLE messages ADD COLUMN read_at INTEGER")),
+            // Groups (docs/protocol.md § Groups): signed records kept as their wire JSON, so what is
+            // read back verifies exactly as it did on arrival; the columns beside are for queries.
+            new Migration(4, "groups, roster operations, group messages, group outbox", List.of(
+                    """
+                    CREATE TABLE groups (
+                      group_id   TEXT    PRIMARY KEY CHECK (length(group_id) = 43),
+                      name       TEXT,
+                      status     TEXT    NOT NULL CHECK (status IN ('INVITED', 'JOINED', 'LEFT')),
+                      invited_by TEXT,
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    ) STRICT""",
+                    """
+                    CREATE TABLE group_ops (
+                      op_id     TEXT    PRIMARY KEY CHECK (length(op_id) = 43),
+                      group_id  TEXT    NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                      lamport   INTEGER NOT NULL CHECK (lamport >= 1),
+                      record    TEXT    NOT NULL,
+                      stored_at INTEGER NOT NULL
+                    ) STRICT""",
+                    "CREATE INDEX group_ops_group ON group_ops (group_id, lamport)",
+                    // local_id: arrival order here, so a restart re-offers every chain in an order it accepts.
+                    """
+                    CREATE TABLE group_messages (
+                      local_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+                      message_id TEXT    NOT NULL UNIQUE CHECK (length(message_id) = 43),
+                      group_id   TEXT    NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                      author_key BLOB    NOT NULL CHECK (length(author_key) = 32),
+                      seq        INTEGER NOT NULL CHECK (seq >= 1),
+                      lamport    INTEGER NOT NULL CHECK (lamport >= 1),
+                      hidden     INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+                      record     TEXT    NOT NULL,
+                      stored_at  INTEGER NOT NULL,
+                      UNIQUE (group_id, author_key, seq)
+                    ) STRICT""",
+                    // The display order of docs/protocol.md: lamport, author key bytes (BLOBs compare as memcmp), seq.
+                    "CREATE INDEX group_messages_display ON group_messages (group_id, lamport, author_key, seq)",
+                    """
+                    CREATE TABLE group_outbox (
+                      message_id  TEXT    PRIMARY KEY REFERENCES group_messages (message_id) ON DELETE CASCADE,
+                      group_id    TEXT    NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                      enqueued_at INTEGER NOT NULL
+                    ) STRICT""",
+                    """
+                    CREATE TABLE group_deliveries (
+                      message_id TEXT    NOT NULL REFERENCES group_messages (message_id) ON DELETE CASCADE,
+                      peer_id    TEXT    NOT NULL,
+                      stored_at  INTEGER NOT NULL,
+                      PRIMARY KEY (message_id, peer_id)
+                    ) STRICT""")));
 
     static int latest() {
         return ALL.get(ALL.size() - 1).version();

@@ -15,6 +15,7 @@ public final class ProfileStore implements AutoCloseable {
     private final MessageStore messages;
     private final TransferStore transfers;
     private final CallStore calls;
+    private final GroupStore groups;
     private final EventLog events;
 
     private ProfileStore(Database db, IdentityKey myKey) {
@@ -23,6 +24,7 @@ public final class ProfileStore implements AutoCloseable {
         this.messages = new MessageStore(db);
         this.transfers = new TransferStore(db);
         this.calls = new CallStore(db);
+        this.groups = new GroupStore(db, myKey);
         this.events = new EventLog(db);
     }
 
@@ -48,6 +50,10 @@ public final class ProfileStore implements AutoCloseable {
 
     public TransferStore transfers() {
         return transfers;
+    }
+
+    public GroupStore groups() {
+        return groups;
     }
 
     public CallStore calls() {

@@ -6,4 +6,4 @@ package dev.parley.client.internal.store.event;
  */
 public sealed interface StoreEvent
         permits ContactAdded, ContactRemoved, ContactKeyChanged, ContactVerified, MessageAdded, MessageStateChanged,
-        TransferChanged, CallRecorded {}
+        TransferChanged, CallRecorded, GroupInvited, GroupMessageAdded, GroupMemberChanged {}
