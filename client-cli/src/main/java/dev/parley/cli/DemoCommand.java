@@ -169,15 +169,22 @@ public final class DemoCommand implements Callable<Integer> {
                 member.acceptGroup(g.id());
             }
             say("group", "Bob and Carol accept (not each other's contacts: a session between them is verified against the keys in Alice's roster)");
+            // Each answers what it has seen, so the replies come after the question everywhere.
             GroupPost p1 = alice.sendToGroup(g.id(), "Hiking on Saturday?");
+            say("alice", "→ group: \"" + p1.text() + "\"");
+            eb.awaitGroupPosts(g.id(), 1, 20);
             GroupPost p2 = bob.sendToGroup(g.id(), "I'm in!");
+            say("bob", "→ group: \"" + p2.text() + "\" (after seeing Alice's)");
+            ec.awaitGroupPosts(g.id(), 2, 20);
             GroupPost p3 = carol.sendToGroup(g.id(), "Me too, I'll bring lunch.");
-            for (GroupPost p : List.of(p1, p2, p3)) say(p == p1 ? "alice" : p == p2 ? "bob" : "carol", "→ group: \"" + p.text() + "\"");
+            say("carol", "→ group: \"" + p3.text() + "\" (after seeing both)");
             for (Events e : List.of(ea, eb, ec)) e.awaitGroupPosts(g.id(), 3, 20);
             double groupMs = (System.nanoTime() - groupStart) / 1e6;
             List<String> order = texts(alice.groupHistory(g.id(), null, 100));
             boolean same = order.equals(texts(bob.groupHistory(g.id(), null, 100))) && order.equals(texts(carol.groupHistory(g.id(), null, 100)));
-            if (!same || order.size() != 3) return fail("the group's members do not show the same messages in the same order");
+            if (!same || !order.equals(List.of(p1.text(), p2.text(), p3.text()))) {
+                return fail("the group's members do not show the same messages in the same (causal) order: " + order);
+            }
             say("group", "all three show the same 3 messages in the same order (Lamport clock, then author): " + String.join(" | ", order));
             List<String> roster = alice.members(g.id()).stream().map(m -> m.peer().shortForm() + (m.admin() ? " (admin)" : "")).toList();
             say("group", "members: " + String.join(", ", roster));

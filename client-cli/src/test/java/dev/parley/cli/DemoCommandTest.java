@@ -40,7 +40,8 @@ class DemoCommandTest {
                 .containsPattern("call: RTT [0-9.]+ ms, jitter [0-9.]+ ms, loss [0-9.]+ %, audio/opus")
                 .contains("founds the group \"Weekend\" and invites Bob and Carol")
                 .contains("carol  → group: \"Me too, I'll bring lunch.\"")
-                .contains("all three show the same 3 messages in the same order (Lamport clock, then author): ")
+                .contains("all three show the same 3 messages in the same order (Lamport clock, then author): "
+                        + "Hiking on Saturday? | I'm in! | Me too, I'll bring lunch.")
                 .containsPattern("members: [a-z2-7]{8} \\(admin\\), [a-z2-7]{8}, [a-z2-7]{8}")
                 .contains("Demo finished")
                 .doesNotContain("SECURITY WARNING")
