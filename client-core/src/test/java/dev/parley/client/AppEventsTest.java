@@ -104,10 +104,15 @@ class AppEventsTest {
         long seq;
         try (ParleyClient c = ParleyClient.open(config, first)) {
             c.addContact(friend, null);
-            seq = first.rec.next(ParleyEvent.ContactChanged.class).seq();
+            long added = first.rec.next(ParleyEvent.ContactChanged.class).seq(); // added
+            ParleyEvent.ContactChanged pinned = first.rec.next(ParleyEvent.ContactChanged.class); // the contact string's key pinned
+            assertThat(pinned.contact().pinnedKey()).isNotNull();
+            assertThat(pinned.seq()).isGreaterThan(added);
+            seq = pinned.seq();
         }
         Events again = new Events("second run");
         try (ParleyClient c = ParleyClient.open(config, again)) {
+            again.rec.next(ParleyEvent.ContactChanged.class);
             ParleyEvent.ContactChanged e = again.rec.next(ParleyEvent.ContactChanged.class);
             assertThat(e.seq()).as("not acknowledged: delivered again with its number").isEqualTo(seq);
             c.ack(e.seq());
@@ -118,6 +123,7 @@ class AppEventsTest {
             ParleyEvent.ContactChanged e = after.rec.next(ParleyEvent.ContactChanged.class);
             assertThat(e.contact().displayName()).as("the acknowledged event is not delivered again").isEqualTo("other");
             assertThat(e.seq()).isGreaterThan(seq);
+            assertThat(after.rec.next(ParleyEvent.ContactChanged.class).contact().pinnedKey()).isNotNull();
         }
         after.rec.next(ParleyEvent.Closed.class);
         after.rec.assertExhausted();

@@ -48,6 +48,7 @@ class ContactAndMessageApiTest {
         Api.Reply r = f.api.post("/v1/contacts", "{\"contact\":\"" + bobString + "\"}");
         assertThat(r.status()).as("%s", r).isEqualTo(201);
         ev.expect("contact");
+        assertThat(ev.expect("contact").at("/contact/key").isNull()).as("then the key of the contact string, pinned").isFalse();
         return r.body();
     }
 
@@ -73,7 +74,9 @@ class ContactAndMessageApiTest {
         Api.Reply rename = f.api.post("/v1/contacts", "{\"contact\":\"" + bob + "\",\"name\":\"Bobby\"}");
         assertThat(rename.status()).isEqualTo(200);
         assertThat(rename.body().get("name").asText()).isEqualTo("Bobby");
-        // (the library publishes no event for a rename, nor for the key pinned from the contact string just after the add)
+        assertThat(ev.expect("contact").at("/contact/name").asText()).as("a rename is an event too").isEqualTo("Bobby");
+        assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + bob + "\",\"name\":\"Bobby\"}").status())
+                .as("the same name again changes nothing (and says nothing)").isEqualTo(200);
 
         assertThat(f.api.get("/v1/contacts/" + bob).body().get("name").asText()).isEqualTo("Bobby");
         String stranger = "a".repeat(32);
@@ -217,8 +220,8 @@ class ContactAndMessageApiTest {
 
     /** Closes the absence window: a contact added now must be the very next event. */
     void sentinel() throws Exception {
-        String carol = f.peer("sentinel", false).client.contactString("sentinel").toString();
-        assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + carol + "\"}").status()).isEqualTo(201);
+        String carol = f.peer("sentinel", false).client.peerId().value(); // by peer id: one event, no key to pin
+        assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + carol + "\",\"name\":\"sentinel\"}").status()).isEqualTo(201);
         ev.rec.assertNothingElseUntil("the sentinel contact", n -> n.path("type").asText().equals("contact")
                 && n.at("/contact/name").asText().equals("sentinel"));
         ev.rec.assertExhausted();

@@ -52,8 +52,10 @@ class GroupApiTest {
         String b = bob.client.peerId().value();
         assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + bob.client.contactString("bob") + "\"}").status()).isEqualTo(201);
         ev.expect("contact");
+        assertThat(ev.expect("contact").at("/contact/key").isNull()).as("then the key of the contact string, pinned").isFalse();
         bob.client.addContact(f.api.get("/v1/identity?name=daemon").body().get("contactString").asText(), null);
         bob.rec.next(ParleyEvent.ContactChanged.class);
+        bob.rec.next(ParleyEvent.ContactChanged.class); // the contact string's key pinned
 
         Api.Reply created = f.api.post("/v1/groups", "{\"name\":\"Team ✓\"}");
         assertThat(created.status()).as("%s", created).isEqualTo(201);

@@ -53,9 +53,11 @@ class PeerApiTest {
         b = bob.client.peerId().value();
         assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + bob.client.contactString("bob") + "\"}").status()).isEqualTo(201);
         ev.expect("contact");
+        assertThat(ev.expect("contact").at("/contact/key").isNull()).as("then the key of the contact string, pinned").isFalse();
         String mine = f.api.get("/v1/identity?name=daemon").body().get("contactString").asText();
         bob.client.addContact(mine, null);
         bob.rec.next(ParleyEvent.ContactChanged.class);
+        bob.rec.next(ParleyEvent.ContactChanged.class); // the contact string's key pinned
     }
 
     JsonNode send(String text) throws Exception {

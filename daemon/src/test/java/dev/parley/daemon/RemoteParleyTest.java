@@ -66,7 +66,9 @@ class RemoteParleyTest {
         PeerId b = remote.addContact(bob.client.contactString("bob").toString(), null).peerId();
         assertThat(b).isEqualTo(bob.client.peerId());
         rec.next(ParleyEvent.ContactChanged.class);
+        assertThat(rec.next(ParleyEvent.ContactChanged.class).contact().pinnedKey()).as("the contact string's key, pinned").isNotNull();
         bob.client.addContact(remote.contactString("daemon").toString(), null);
+        bob.rec.next(ParleyEvent.ContactChanged.class);
         bob.rec.next(ParleyEvent.ContactChanged.class);
         assertThat(remote.contacts()).extracting(c -> c.peerId()).containsExactly(b);
         assertThat(remote.contact(b).orElseThrow().label()).isEqualTo("bob");

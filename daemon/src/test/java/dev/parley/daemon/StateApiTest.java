@@ -45,6 +45,7 @@ class StateApiTest {
         String bob = f.peer("bob", false).client.contactString("bob").toString();
         String bobId = ApiJson.contact(f.api.post("/v1/contacts", "{\"contact\":\"" + bob + "\"}").body()).peerId().value();
         ev.expect("contact");
+        assertThat(ev.expect("contact").at("/contact/key").isNull()).as("then the key of the contact string, pinned").isFalse();
         assertThat(f.api.post("/v1/contacts/" + bobId + "/connect", "").body().get("dialing").asBoolean()).as("key known: dialing").isTrue();
         String carol = f.peer("carol", false).client.peerId().value();
         assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + carol + "\"}").status()).isEqualTo(201);

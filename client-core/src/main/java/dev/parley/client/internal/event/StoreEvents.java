@@ -9,6 +9,7 @@ import dev.parley.client.internal.store.event.Committed;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
+import dev.parley.client.internal.store.event.ContactUpdated;
 import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
@@ -41,6 +42,7 @@ final class StoreEvents {
         if (e instanceof ContactAdded a) return new ParleyEvent.ContactChanged(seq, a.contact());
         if (e instanceof ContactKeyChanged k) return new ParleyEvent.ContactChanged(seq, k.contact());
         if (e instanceof ContactVerified v) return new ParleyEvent.ContactChanged(seq, v.contact());
+        if (e instanceof ContactUpdated u) return new ParleyEvent.ContactChanged(seq, u.contact());
         if (e instanceof ContactRemoved r) return new ParleyEvent.ContactRemoved(seq, Ids.app(r.peerId()));
         if (e instanceof TransferChanged t) return new ParleyEvent.TransferChanged(seq, t.transfer());
         if (e instanceof CallRecorded r) return new ParleyEvent.CallEnded(seq, r.record());

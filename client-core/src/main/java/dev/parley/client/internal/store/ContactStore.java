@@ -5,6 +5,7 @@ import dev.parley.client.Contact;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
+import dev.parley.client.internal.store.event.ContactUpdated;
 import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKey;
@@ -75,12 +76,15 @@ public final class ContactStore {
         String name = DisplayNames.sanitize(displayName);
         return db.write(txn -> {
             Row row = require(txn, peerId);
+            if (Objects.equals(name, row.contact().displayName())) return row.contact(); // nothing changed: no event
             try (PreparedStatement p = txn.prepare("UPDATE contacts SET display_name = ? WHERE contact_id = ?")) {
                 p.setString(1, name);
                 p.setLong(2, row.id().value());
                 p.executeUpdate();
             }
-            return reload(txn, row.id()).contact();
+            Contact c = reload(txn, row.id()).contact();
+            txn.attach(new ContactUpdated(c));
+            return c;
         });
     }
 
@@ -163,6 +167,7 @@ public final class ContactStore {
                     p.setLong(3, id.value());
                     p.executeUpdate();
                 }
+                txn.attach(new ContactUpdated(reload(txn, id).contact()));
                 return KeyCheck.PINNED_NOW;
             }
             if (row.pinned().equals(key)) return KeyCheck.MATCHES;

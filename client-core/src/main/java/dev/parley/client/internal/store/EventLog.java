@@ -4,6 +4,7 @@ import dev.parley.client.internal.store.event.CallRecorded;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
+import dev.parley.client.internal.store.event.ContactUpdated;
 import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
@@ -59,6 +60,9 @@ public final class EventLog {
         } else if (e instanceof ContactVerified v) {
             kind = Kind.CONTACT_CHANGED;
             ref = v.contact().peerId().value();
+        } else if (e instanceof ContactUpdated u) {
+            kind = Kind.CONTACT_CHANGED;
+            ref = u.contact().peerId().value();
         } else if (e instanceof ContactRemoved r) {
             kind = Kind.CONTACT_REMOVED;
             ref = r.peerId().value();

@@ -5,6 +5,7 @@ import dev.parley.client.Contact;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
+import dev.parley.client.internal.store.event.ContactUpdated;
 import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
@@ -95,6 +96,8 @@ class ContactStoreTest {
         assertThat(f.contacts().observeKey(alice.peerId(), alice)).isEqualTo(KeyCheck.MATCHES);
         assertThat(f.contacts().get(alice.peerId()).orElseThrow().pinnedKey()).isEqualTo(Ids.app(alice));
         f.events.next(ContactAdded.class);
+        // Pinning is news for the app (the key, the safety number); matching again is not.
+        assertThat(f.events.next(ContactUpdated.class).contact().pinnedKey()).isEqualTo(Ids.app(alice));
     }
 
     @Test
@@ -121,6 +124,7 @@ class ContactStoreTest {
         f.contacts().markVerified(alice.peerId(), SafetyNumber.of(f.me.publicKey(), alice));
         ContactId id = f.contacts().idOf(alice.peerId()).orElseThrow();
         f.events.next(ContactAdded.class);
+        f.events.next(ContactUpdated.class);
         f.events.next(ContactVerified.class);
 
         // The contact, reached by its local handle, presents another key.

@@ -5,5 +5,5 @@ package dev.parley.client.internal.store.event;
  * committed it. Immutable values; listeners must hand off rather than do work.
  */
 public sealed interface StoreEvent
-        permits ContactAdded, ContactRemoved, ContactKeyChanged, ContactVerified, MessageAdded, MessageStateChanged,
+        permits ContactAdded, ContactRemoved, ContactKeyChanged, ContactVerified, ContactUpdated, MessageAdded, MessageStateChanged,
         TransferChanged, CallRecorded, GroupInvited, GroupMessageAdded, GroupMemberChanged {}
