@@ -218,7 +218,7 @@ final class Conversation {
 
     void onMessage(ChatMessage m) {
         if (m.direction() != Direction.INCOMING) {
-            if (!sentHere.contains(m.id())) sentElsewhere(m);
+            if (!sentHere.remove(m.id())) sentElsewhere(m); // each id's event comes once: the set stays small
             return;
         }
         typing.remove(m.peer());

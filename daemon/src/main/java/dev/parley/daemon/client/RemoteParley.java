@@ -97,6 +97,10 @@ public final class RemoteParley implements Parley {
         return "/v1/contacts/" + peer.value();
     }
 
+    private static String notContact(PeerId peer) {
+        return "not a contact: " + peer + " (add it first)";
+    }
+
     private static JsonNode must(JsonNode n, String what) {
         if (n == ApiHttp.NOT_FOUND) throw new IllegalArgumentException(what);
         return n;
@@ -154,13 +158,13 @@ public final class RemoteParley implements Parley {
     @Override
     public Contact markVerified(PeerId peer, String comparedNumber) {
         return ApiJson.contact(must(http.post(p(peer) + "/verify", ApiJson.object().put("safetyNumber", comparedNumber)),
-                "not a contact: " + peer));
+                notContact(peer)));
     }
 
     @Override
     public Contact acceptNewKey(PeerId peer, PeerKey key) {
         return ApiJson.contact(must(http.post(p(peer) + "/accept-key", ApiJson.object().put("key", key.base64Url())),
-                "not a contact: " + peer));
+                notContact(peer)));
     }
 
     // ------------------------------------------------------------------ chat
@@ -168,14 +172,14 @@ public final class RemoteParley implements Parley {
     @Override
     public ChatMessage send(PeerId to, String text) {
         return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text)),
-                "not a contact: " + to + " (add it first)"));
+                notContact(to)));
     }
 
     @Override
     public ChatMessage send(PeerId to, String text, MessageId id) {
         try {
             return ApiJson.message(must(http.post(p(to) + "/messages", ApiJson.object().put("text", text).put("id", id.toString())),
-                    "not a contact: " + to + " (add it first)"));
+                    notContact(to)));
         } catch (ApiHttp.Refused e) {
             // As in-process: an id that already names a different message is the caller's mistake.
             if (e.status == 409) throw new IllegalArgumentException(e.getMessage());
@@ -185,7 +189,7 @@ public final class RemoteParley implements Parley {
 
     @Override
     public List<ChatMessage> outbox(PeerId peer) {
-        return ApiJson.list(must(http.get(p(peer) + "/outbox"), "not a contact: " + peer), ApiJson::message);
+        return ApiJson.list(must(http.get(p(peer) + "/outbox"), notContact(peer)), ApiJson::message);
     }
 
     @Override
@@ -205,7 +209,7 @@ public final class RemoteParley implements Parley {
         if (query.from() != null) q.append(query.forward() ? "&after=" : "&before=").append(query.from().position());
         if (query.direction() != null) q.append("&direction=").append(query.direction().name().toLowerCase(Locale.ROOT));
         if (query.atLeast() != null) q.append("&atLeast=").append(query.atLeast().name().toLowerCase(Locale.ROOT));
-        return ApiJson.page(must(http.get(p(peer) + "/messages" + q), "not a contact: " + peer));
+        return ApiJson.page(must(http.get(p(peer) + "/messages" + q), notContact(peer)));
     }
 
     @Override
@@ -215,7 +219,7 @@ public final class RemoteParley implements Parley {
 
     @Override
     public int unreadCount(PeerId peer) {
-        return must(http.get(p(peer) + "/unread"), "not a contact: " + peer).path("unread").asInt();
+        return must(http.get(p(peer) + "/unread"), notContact(peer)).path("unread").asInt();
     }
 
     @Override
@@ -226,12 +230,12 @@ public final class RemoteParley implements Parley {
 
     @Override
     public void markRead(PeerId peer) {
-        must(http.post(p(peer) + "/read", ApiJson.object()), "not a contact: " + peer);
+        must(http.post(p(peer) + "/read", ApiJson.object()), notContact(peer));
     }
 
     @Override
     public void setTyping(PeerId peer, boolean typing) {
-        must(http.post(p(peer) + "/typing", ApiJson.object().put("typing", typing)), "not a contact: " + peer);
+        must(http.post(p(peer) + "/typing", ApiJson.object().put("typing", typing)), notContact(peer));
     }
 
     // ------------------------------------------------------------------ files
@@ -240,27 +244,32 @@ public final class RemoteParley implements Parley {
     public CompletableFuture<TransferId> sendFile(PeerId to, Path file) {
         ObjectNode body = ApiJson.object().put("path", file.toAbsolutePath().normalize().toString());
         return http.callAsync("POST", p(to) + "/files", body)
-                .thenApply(n -> ApiJson.transferId(ApiJson.requireText(must(n, "not a contact: " + to), "id")));
+                .thenApply(n -> ApiJson.transferId(ApiJson.requireText(must(n, notContact(to)), "id")));
     }
 
     @Override
     public void acceptFile(TransferId id) {
-        must(http.post("/v1/transfers/" + id + "/accept", null), "no such transfer: " + id);
+        transferAction(id, "accept");
     }
 
     @Override
     public void declineFile(TransferId id) {
-        must(http.post("/v1/transfers/" + id + "/decline", null), "no such transfer: " + id);
+        transferAction(id, "decline");
     }
 
     @Override
     public void cancelFile(TransferId id) {
-        must(http.post("/v1/transfers/" + id + "/cancel", null), "no such transfer: " + id);
+        transferAction(id, "cancel");
+    }
+
+    /** POST /v1/transfers/{id}/{action}; an unknown transfer is the caller's mistake, as in-process. */
+    private void transferAction(TransferId id, String action) {
+        must(http.post("/v1/transfers/" + id + "/" + action, null), "no such transfer: " + id);
     }
 
     @Override
     public void autoAcceptFiles(PeerId peer, long maxBytes) {
-        must(http.post(p(peer) + "/auto-accept", ApiJson.object().put("maxBytes", maxBytes)), "not a contact: " + peer);
+        must(http.post(p(peer) + "/auto-accept", ApiJson.object().put("maxBytes", maxBytes)), notContact(peer));
     }
 
     @Override
@@ -270,7 +279,7 @@ public final class RemoteParley implements Parley {
 
     @Override
     public List<Transfer> transfers(PeerId peer) {
-        return ApiJson.list(must(http.get(p(peer) + "/transfers"), "not a contact: " + peer), ApiJson::transfer);
+        return ApiJson.list(must(http.get(p(peer) + "/transfers"), notContact(peer)), ApiJson::transfer);
     }
 
     // ------------------------------------------------------------------ calls
@@ -285,12 +294,17 @@ public final class RemoteParley implements Parley {
     @Override
     public CompletionStage<CallId> call(PeerId to, CallMedia media) {
         return http.callAsync("POST", p(to) + "/calls", media(absolute(media)))
-                .thenApply(n -> ApiJson.callId(ApiJson.requireText(must(n, "not a contact: " + to + " (add it first)"), "callId")));
+                .thenApply(n -> ApiJson.callId(ApiJson.requireText(must(n, notContact(to)), "callId")));
     }
 
     @Override
     public void answerCall(CallId id, CallMedia media) {
-        must(http.post("/v1/calls/" + id + "/answer", media(absolute(media))), "no such call: " + id);
+        callAction(id, "answer", media(absolute(media)));
+    }
+
+    /** POST /v1/calls/{id}/{action}; a call that is not live is the caller's mistake, as in-process. */
+    private void callAction(CallId id, String action, JsonNode body) {
+        must(http.post("/v1/calls/" + id + "/" + action, body), "no such call: " + id);
     }
 
     /** The daemon resolves nothing against our working directory: paths go absolute. */
@@ -302,17 +316,17 @@ public final class RemoteParley implements Parley {
 
     @Override
     public void declineCall(CallId id) {
-        must(http.post("/v1/calls/" + id + "/decline", null), "no such call: " + id);
+        callAction(id, "decline", null);
     }
 
     @Override
     public void hangUp(CallId id) {
-        must(http.post("/v1/calls/" + id + "/hangup", null), "no such call: " + id);
+        callAction(id, "hangup", null);
     }
 
     @Override
     public void setMuted(CallId id, boolean muted) {
-        must(http.post("/v1/calls/" + id + "/mute", ApiJson.object().put("muted", muted)), "no such call: " + id);
+        callAction(id, "mute", ApiJson.object().put("muted", muted));
     }
 
     @Override
@@ -322,7 +336,7 @@ public final class RemoteParley implements Parley {
 
     @Override
     public List<CallRecord> callHistory(PeerId peer, int limit) {
-        return ApiJson.list(must(http.get(p(peer) + "/calls?limit=" + limit), "not a contact: " + peer), ApiJson::callRecord);
+        return ApiJson.list(must(http.get(p(peer) + "/calls?limit=" + limit), notContact(peer)), ApiJson::callRecord);
     }
 
     @Override

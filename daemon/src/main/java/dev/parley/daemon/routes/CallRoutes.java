@@ -16,8 +16,7 @@ public final class CallRoutes {
     public static void register(Router r, ApiContext ctx) {
         ParleyClient c = ctx.client();
         r.post("/v1/contacts/{peer}/calls", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             return c.call(p, ApiJson.callMedia(q.body().get("media"))).handle((id, failure) -> {
                 if (failure != null) throw unreachableUnlessArgumentOrState(failure);
                 ctx.events().callPlaced(id);
@@ -25,8 +24,7 @@ public final class CallRoutes {
             });
         });
         r.get("/v1/contacts/{peer}/calls", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             return ApiJson.array(c.callHistory(p, q.intQuery("limit", 50, 1, 1000)), ApiJson::callRecord);
         });
         r.post("/v1/calls/{id}/answer", q -> {

@@ -20,13 +20,11 @@ public final class FileRoutes {
     public static void register(Router r, ApiContext ctx) {
         ParleyClient c = ctx.client();
         r.get("/v1/contacts/{peer}/transfers", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             return ApiJson.array(c.transfers(p), ApiJson::transfer);
         });
         r.post("/v1/contacts/{peer}/files", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             Path file = ApiJson.absolute("path", ApiJson.requireText(q.body(), "path"));
             return c.sendFile(p, file).thenApply(id -> {
                 ctx.events().transferCreated(id);
@@ -34,8 +32,7 @@ public final class FileRoutes {
             });
         });
         r.post("/v1/contacts/{peer}/auto-accept", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             Long max = q.body().path("maxBytes").isIntegralNumber() ? q.body().get("maxBytes").asLong() : null;
             if (max == null || max < 0) throw ApiError.badRequest("missing field 'maxBytes' (a non-negative integer)");
             c.autoAcceptFiles(p, max);

@@ -25,13 +25,11 @@ public final class MessageRoutes {
     public static void register(Router r, ApiContext ctx) {
         ParleyClient c = ctx.client();
         r.get("/v1/contacts/{peer}/messages", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             return ApiJson.page(c.history(p, query(q)));
         });
         r.post("/v1/contacts/{peer}/messages", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             JsonNode b = q.body();
             String text = ApiJson.requireText(b, "text");
             String id = ApiJson.text(b, "id");
@@ -52,18 +50,15 @@ public final class MessageRoutes {
             return ApiJson.message(c.message(id).orElseThrow(() -> ApiError.notFound("no message " + id)));
         });
         r.get("/v1/contacts/{peer}/outbox", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             return ApiJson.array(c.outbox(p), ApiJson::message);
         });
         r.get("/v1/contacts/{peer}/unread", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             return ApiJson.object().put("peerId", p.value()).put("unread", c.unreadCount(p));
         });
         r.post("/v1/contacts/{peer}/read", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             String upTo = ApiJson.text(q.body(), "upTo");
             if (upTo == null) c.markRead(p);
             else {
@@ -76,8 +71,7 @@ public final class MessageRoutes {
             return Response.accepted(ApiJson.object().put("ok", true).put("peerId", p.value()));
         });
         r.post("/v1/contacts/{peer}/typing", q -> {
-            PeerId p = ContactRoutes.peer(q);
-            ctx.requireContact(p);
+            PeerId p = ctx.contactIn(q);
             Boolean typing = q.body().has("typing") && q.body().get("typing").isBoolean() ? q.body().get("typing").asBoolean() : null;
             if (typing == null) throw ApiError.badRequest("missing field 'typing' (true or false)");
             c.setTyping(p, typing);

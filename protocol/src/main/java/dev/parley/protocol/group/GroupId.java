@@ -12,7 +12,7 @@ import dev.parley.protocol.crypto.IdentityKey;
  * bytes, base64url. Nobody can pick another creator's group id, and the salt (16 random bytes, in the
  * group's {@code create} operation) makes every group of one creator distinct.
  */
-public record GroupId(String value) implements Comparable<GroupId> {
+public record GroupId(String value) implements DigestId, Comparable<GroupId> {
     public static final String DOMAIN = "PARLEY-GROUP-ID-v1";
     public static final int SALT_LENGTH = 16;
 
@@ -30,15 +30,6 @@ public record GroupId(String value) implements Comparable<GroupId> {
         if (salt.length != SALT_LENGTH) throw new IllegalArgumentException("a group salt is 16 bytes");
         byte[] h = Hashes.sha256(CanonicalBytes.domain(DOMAIN).bytes(creator.raw()).bytes(salt).toByteArray());
         return new GroupId(Base64Url.encode(h));
-    }
-
-    public byte[] bytes() {
-        return Base64Url.decode("group", value);
-    }
-
-    /** The first 8 characters, for logs. */
-    public String shortForm() {
-        return value.substring(0, 8);
     }
 
     @JsonValue

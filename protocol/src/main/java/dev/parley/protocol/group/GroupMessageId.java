@@ -6,7 +6,7 @@ import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.Hashes;
 
 /** The id of a group message: SHA-256 of its canonical bytes (see {@link GroupMessage#canonicalBytes()}), base64url. Equal ids mean equal content. */
-public record GroupMessageId(String value) implements Comparable<GroupMessageId> {
+public record GroupMessageId(String value) implements DigestId, Comparable<GroupMessageId> {
     public GroupMessageId {
         Digest32.check("id", value);
     }
@@ -19,14 +19,6 @@ public record GroupMessageId(String value) implements Comparable<GroupMessageId>
     /** The id of these canonical bytes. */
     public static GroupMessageId ofCanonical(byte[] canonical) {
         return new GroupMessageId(Base64Url.encode(Hashes.sha256(canonical)));
-    }
-
-    public byte[] bytes() {
-        return Base64Url.decode("id", value);
-    }
-
-    public String shortForm() {
-        return value.substring(0, 8);
     }
 
     @JsonValue

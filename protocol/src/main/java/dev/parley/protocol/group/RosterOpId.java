@@ -6,7 +6,7 @@ import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.Hashes;
 
 /** The id of a roster operation: SHA-256 of its canonical bytes (see {@link RosterOp#canonicalBytes()}), base64url. Equal ids mean equal content. */
-public record RosterOpId(String value) implements Comparable<RosterOpId> {
+public record RosterOpId(String value) implements DigestId, Comparable<RosterOpId> {
     public RosterOpId {
         Digest32.check("id", value);
     }
@@ -19,14 +19,6 @@ public record RosterOpId(String value) implements Comparable<RosterOpId> {
     /** The id of these canonical bytes. */
     public static RosterOpId ofCanonical(byte[] canonical) {
         return new RosterOpId(Base64Url.encode(Hashes.sha256(canonical)));
-    }
-
-    public byte[] bytes() {
-        return Base64Url.decode("id", value);
-    }
-
-    public String shortForm() {
-        return value.substring(0, 8);
     }
 
     @JsonValue
