@@ -3,6 +3,8 @@ package dev.parley.cli;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Entry point of the {@code parley} command line. Maps failures to one line and an exit code
@@ -26,6 +28,7 @@ public final class Main {
     static int run(String[] args) {
         ParleyCommand root = new ParleyCommand();
         CommandLine cl = new CommandLine(root);
+        addSubcommands(cl, args);
         cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.exitCode()
                 : t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.INTERNAL);
         cl.setParameterExceptionHandler((ex, args1) -> {
@@ -51,6 +54,30 @@ public final class Main {
             return ExitCodes.INTERNAL;
         });
         return cl.execute(args);
+    }
+
+    /** The subcommand the arguments name, else (none, or a name we do not know, for picocli's error) all of them. */
+    static void addSubcommands(CommandLine cl, String[] args) {
+        String named = subcommandName(args);
+        List<Class<?>> matching = ParleyCommand.SUBCOMMANDS.stream().filter(c -> names(c).contains(named)).toList();
+        (matching.isEmpty() ? ParleyCommand.SUBCOMMANDS : matching).forEach(cl::addSubcommand);
+    }
+
+    /** The first argument that is not a global option or its value (as the launcher's {@code subcommand}). */
+    static String subcommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--profile") || a.equals("--server")) i++;
+            else if (!a.startsWith("-")) return a;
+        }
+        return null;
+    }
+
+    private static List<String> names(Class<?> command) {
+        CommandLine.Command c = command.getAnnotation(CommandLine.Command.class);
+        List<String> names = new ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     /** Every command's --help ends with the exit codes, so a script writer never has to look them up. */

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The {@code parley} command. Global options come before the subcommand
@@ -16,12 +17,19 @@ import java.nio.file.Path;
         description = {"Peer-to-peer chat, calls and file transfer over WebRTC.", "",
                 "Start here: 'parley id' shows the contact string to give your friend, 'parley contacts add' adds theirs, "
                         + "'parley chat' opens the interactive client. Global options go before the command."},
-        subcommands = {IdCommand.class, ContactsCommand.class, ChatCommand.class, MessageCommand.class,
-                ReceiveCommand.class, SendFileCommand.class, CallCommand.class, AnswerCommand.class, DaemonCommand.class, ServeCommand.class, DemoCommand.class},
         footer = {"", "Profile: --profile, else $PARLEY_HOME, else ~/.parley.",
                 "Server: --server, else $PARLEY_SERVER, else 'server=' in <profile>/config.properties, else " + Profile.DEFAULT_SERVER + ".",
                 "Logs go to <profile>/parley.log. Full guide: docs/cli.md."})
 public final class ParleyCommand implements Runnable {
+    /**
+     * The subcommands, in the order {@code --help} lists them. Not in the annotation: {@link Main} adds
+     * only the one a command line names (building every command's model costs a one-shot command a
+     * tenth of a second), and all of them when it names none or one that does not exist.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(IdCommand.class, ContactsCommand.class, ChatCommand.class,
+            MessageCommand.class, ReceiveCommand.class, SendFileCommand.class, CallCommand.class, AnswerCommand.class,
+            DaemonCommand.class, ServeCommand.class, DemoCommand.class);
+
     @Spec
     CommandSpec spec;
 
