@@ -60,7 +60,9 @@ public final class Main {
     static void addSubcommands(CommandLine cl, String[] args) {
         String named = subcommandName(args);
         List<Class<?>> matching = ParleyCommand.SUBCOMMANDS.stream().filter(c -> names(c).contains(named)).toList();
-        (matching.isEmpty() ? ParleyCommand.SUBCOMMANDS : matching).forEach(cl::addSubcommand);
+        // A CommandLine of its own for each: only its constructor applies a command's model transformer
+        // (serve's flags come from one), which addSubcommand(Class) skips.
+        (matching.isEmpty() ? ParleyCommand.SUBCOMMANDS : matching).forEach(c -> cl.addSubcommand(new CommandLine(c)));
     }
 
     /** The first argument that is not a global option or its value (as the launcher's {@code subcommand}). */
