@@ -3,6 +3,10 @@ package dev.parley.daemon.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.daemon.ApiJson;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,6 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +40,45 @@ final class ApiHttp {
     ApiHttp(URI base, String token) {
         this.base = base;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+        if ("http".equals(base.getScheme())) b.sslContext(NoTls.CONTEXT);
+        this.http = b.build();
+    }
+
+    /**
+     * The daemon speaks plain HTTP on loopback, but an HTTP client without an SSL context of its own
+     * builds the JDK's default one, reading and parsing the system's CA store: a tenth of a second of a
+     * thin command's start (docs/benchmarks.md, daemon). This one trusts nothing, so it can never carry
+     * a TLS connection by mistake.
+     */
+    private static final class NoTls {
+        static final SSLContext CONTEXT = create();
+
+        private static SSLContext create() {
+            X509TrustManager none = new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                    throw new CertificateException("the daemon's API is plain HTTP on loopback");
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                    throw new CertificateException("the daemon's API is plain HTTP on loopback");
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            };
+            try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(new KeyManager[0], new TrustManager[]{none}, null);
+                return ctx;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("no TLS implementation in this JDK", e);
+            }
+        }
     }
 
     URI base() {
