@@ -165,6 +165,9 @@ function renderTimeline(toBottom) {
   const before = tl.scrollHeight - tl.scrollTop;
   const nearBottom = tl.scrollHeight - tl.scrollTop - tl.clientHeight < 80;
   const c = S.contacts.get(S.conv.peer);
+  // Keyboard users keep their place: the focused control is found again in the new rendering.
+  const f = document.activeElement, holder = f && tl.contains(f) && f !== tl ? f.closest('[data-transfer],[data-id]') : null;
+  const focusKey = holder ? [holder.dataset.transfer || holder.dataset.id, f.className, f.textContent] : null;
   tl.replaceChildren();
   if (S.conv.next) tl.append(el('button', { class: 'link', onclick: older, text: 'Show older messages' }));
   let lastDay = null;
@@ -178,6 +181,11 @@ function renderTimeline(toBottom) {
     } else {
       tl.append(fileCard(it.t, c));
     }
+  }
+  if (focusKey) {
+    const again = [...tl.querySelectorAll('[data-transfer="' + focusKey[0] + '"] *,[data-id="' + focusKey[0] + '"] *')]
+      .find((e) => e.className === focusKey[1] && e.textContent === focusKey[2]);
+    if (again) again.focus();
   }
   if (toBottom === true || (toBottom !== 'keep' && nearBottom)) tl.scrollTop = tl.scrollHeight;
   else tl.scrollTop = tl.scrollHeight - before;
@@ -458,6 +466,9 @@ function onEvent(e) {
       break;
     case 'file-progress':
       if (conv && conv.transfers.has(e.progress.id)) { conv.progress.set(e.progress.id, e.progress); patchProgress(e.progress); }
+      break;
+    case 'file-completed': // the file is in place now: its link and preview work from here on
+      if (conv && conv.transfers.has(e.id)) renderTimeline('keep');
       break;
     case 'file-declined': case 'file-failed': case 'file-cancelled':
       if (conv && conv.transfers.has(e.id)) $('chat-error').textContent = (e.type === 'file-declined' ? nameOf(conv.peer) + ' declined the file.' : 'The file transfer stopped: ' + (e.reason || e.type));
