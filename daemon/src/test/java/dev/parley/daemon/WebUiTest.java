@@ -38,7 +38,14 @@ class WebUiTest {
 
     @AfterEach
     void stop(TestInfo info) {
-        for (Browser b : browsers) System.out.print(b.console());
+        for (Browser b : browsers) {
+            System.out.print(b.console());
+            try {
+                b.screenshot("last-" + b.name);
+            } catch (Exception ignored) {
+                // the browser may be gone
+            }
+        }
         for (int i = open.size() - 1; i >= 0; i--) {
             try {
                 open.get(i).close();
@@ -184,6 +191,49 @@ class WebUiTest {
         a.text("#call-state", "Call ended");
         b.text("#call-state", "Call ended");
 
+        // A group: Alice creates it and invites Bob; Bob joins from his list; posts show their authors.
+        a.find("#new-group-name").sendKeys("Team", Keys.ENTER);
+        a.text("#group-name", "Team");
+        a.find("#view-group summary").click();
+        a.text("#group-invite-peer option", "Bob");
+        a.find("#group-invite button").click();
+        b.find("#menu").click();
+        b.click("#groups [data-group]");
+        b.text("#group-name", "Team");
+        b.click("#group-accept");
+        a.until("two members", w -> a.driver.findElements(By.cssSelector("#group-members li")).size() == 2);
+        b.find("#group-text").sendKeys("hi team", Keys.ENTER);
+        assertThat(a.textOf("#group-timeline .msg.incoming", "hi team")).startsWith("Bob\nhi team");
+        a.find("#group-text").sendKeys("welcome", Keys.ENTER);
+        assertThat(b.textOf("#group-timeline .msg.incoming", "welcome")).startsWith("Alice\nwelcome");
+        a.screenshot("7-group");
+
+        // History pages as you scroll up: 55 more messages, the first page shows the newest 50.
+        a.click("#contacts [data-peer]");
+        a.text("#chat-name", "Bob");
+        Object sent = a.asyncJs("const done=arguments[arguments.length-1];const p=document.querySelector('#contacts [data-peer]').dataset.peer;"
+                + "(async()=>{for(let i=1;i<=55;i++){await fetch('/v1/contacts/'+p+'/messages',{method:'POST',headers:{'Content-Type':'application/json'},"
+                + "body:JSON.stringify({text:'number '+i})});}return 55;})().then(done,e=>done(String(e)));");
+        assertThat(sent).isEqualTo(55L);
+        try {
+            a.until("all 56 delivered", w -> (Boolean) a.js("return document.querySelectorAll('#timeline .msg.outgoing').length===56"
+                    + "&&document.querySelectorAll('#timeline .msg.outgoing[data-state=pending],#timeline .msg.outgoing[data-state=sent]').length===0;"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("alice: " + a.js("return JSON.stringify([...document.querySelectorAll('#timeline .msg')].map(m=>m.dataset.state+':'+m.firstChild.textContent));"), e);
+        }
+        b.find("#menu").click();
+        b.click("#contacts [data-peer]");
+        b.text(".msg.incoming", "number 55");
+        b.until("the first page", w -> b.driver.findElements(By.cssSelector("#timeline .msg")).size() == 50);
+        b.js("document.getElementById('timeline').scrollTop=0;");
+        try {
+            b.until("the older page after scrolling up", w -> b.driver.findElements(By.cssSelector("#timeline .msg")).size() == 57);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("timeline: " + b.js("const t=document.getElementById('timeline');return JSON.stringify({n:t.querySelectorAll('.msg').length,"
+                    + "top:t.scrollTop,h:t.scrollHeight,c:t.clientHeight,button:!!t.querySelector(':scope > button')});"), e);
+        }
+        b.text("#timeline .msg.outgoing", "good to see you");
+
         // Bob's daemon goes away: Alice's message is pending, "will be delivered when Bob is online"; delivered once he is back.
         open.remove(bob);
         bob.close();
@@ -193,14 +243,14 @@ class WebUiTest {
                 "const m=[...document.querySelectorAll('.msg.outgoing')].find(e=>e.textContent.includes('Are you there?'));return m&&m.dataset.id;"));
         assertThat(a.attr(".msg.outgoing[data-id='" + id + "']", "data-state")).isIn("pending", "sent");
         assertThat(a.textOf(".msg.outgoing[data-id='" + id + "']", "Are you there?")).contains("will be delivered when Bob is online");
-        a.screenshot("7-pending");
+        a.screenshot("8-pending");
         Daemon bob2 = daemon("bob");
         a.until("delivered after Bob is back", w -> {
             String s = a.find(".msg.outgoing[data-id='" + id + "']").getAttribute("data-state");
             return s.equals("delivered") || s.equals("read");
         });
         a.text(".msg.outgoing[data-id='" + id + "'] .state", "delivered");
-        a.screenshot("8-delivered");
+        a.screenshot("9-delivered");
         assertThat(bob2.client().contacts()).hasSize(1);
     }
 }

@@ -12,6 +12,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -187,18 +190,23 @@ final class WebUi {
         return ApiJson.object().put("id", id).put("path", file.toAbsolutePath().toString()).put("size", Files.size(file));
     }
 
+    /** Streams the file from disk (zero-copy), never reading it into memory. */
     private void download(ChannelHandlerContext ctx, boolean keepAlive, String id) throws IOException {
         Path file = completedFile.apply(ApiJson.transferId(id).toString());
         if (file == null || !Files.isRegularFile(file)) throw ApiError.notFound("no received file for transfer " + id + " in this daemon run");
         long size = Files.size(file);
-        if (size > 512L * 1024 * 1024) throw ApiError.badRequest("the file is over 512 MiB; open it from " + file);
         String name = file.getFileName().toString();
         String type = Files.probeContentType(file);
         boolean image = type != null && type.startsWith("image/") && !type.contains("svg");
-        FullHttpResponse res = response(200, Files.readAllBytes(file), image ? type : "application/octet-stream");
-        res.headers().set("Content-Disposition", (image ? "inline" : "attachment") + "; filename*=UTF-8''"
-                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
-        send(ctx, keepAlive, res);
+        FullHttpResponse head = response(200, new byte[0], image ? type : "application/octet-stream");
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, head.headers());
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, size).set("Content-Disposition", (image ? "inline" : "attachment")
+                + "; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+        HttpUtil.setKeepAlive(res, keepAlive);
+        ctx.write(res);
+        ctx.write(new DefaultFileRegion(file.toFile(), 0, size));
+        var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
     }
 
     static String qrSvg(String text) {
@@ -254,7 +262,7 @@ final class WebUi {
                 .set("X-Frame-Options", "DENY")
                 .set("Referrer-Policy", "no-referrer")
                 .set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; "
-                        + "connect-src 'self' ws://127.0.0.1:" + port + " ws://localhost:" + port + " ws://[::1]:" + port
+                        + "connect-src 'self' ws://127.0.0.1:" + port + " ws://localhost:" + port
                         + "; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
         return res;
     }
@@ -263,9 +271,5 @@ final class WebUi {
         HttpUtil.setKeepAlive(res, keepAlive);
         var f = ctx.writeAndFlush(res);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }
