@@ -174,12 +174,18 @@ class WebUiTest {
         Object fetched = b.asyncJs("const done=arguments[arguments.length-1];fetch(arguments[0]).then(r=>r.arrayBuffer()).then(x=>done(x.byteLength),e=>done(String(e)));", href);
         assertThat(fetched).isEqualTo(imageSize);
         b.screenshot("4-file");
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, "not for Bob");
+        a.find("#file-input").sendKeys(notes.toString());
+        b.click(".file.incoming[data-state=offered] button.decline");
+        a.text(".file.outgoing[data-state=rejected] .tstate", "Bob declined the file");
 
         // A call: Alice calls, Bob's page rings, he accepts; both in call with duration and live stats; Alice hangs up.
         a.find("#call-button").click();
         b.text("#call-title", "Alice is calling");
         b.screenshot("5-call-ringing");
-        b.find("#call-accept").click();
+        b.until("Accept has the focus", w -> "call-accept".equals(b.driver.switchTo().activeElement().getAttribute("id")));
+        b.driver.switchTo().activeElement().sendKeys(Keys.ENTER); // keyboard only: the ringing panel took the focus
         a.until("in call", w -> "answered".equals(a.find("#call").getAttribute("data-state")));
         b.until("in call", w -> "answered".equals(b.find("#call").getAttribute("data-state")));
         a.text("#call-stats", "RTT");
