@@ -63,10 +63,22 @@ final class DaemonCommand implements Callable<Integer> {
         Profile profile = context.profile();
         if (status) return status(profile);
         if (stop) return stop(profile);
-        return serve(profile);
+        return serve(profile, this::printReady);
     }
 
-    private int serve(Profile profile) throws InterruptedException {
+    private void printReady(Daemon daemon) {
+        PrintWriter out = context.out();
+        long pid = ProcessHandle.current().pid();
+        if (jsonOutput.on) {
+            out.println(Json.object().put("event", "ready").put("url", daemon.url().toString()).put("pid", pid));
+        } else {
+            out.println("Parley daemon for " + daemon.client().peerId().value() + " serving " + daemon.url() + " (pid " + pid + ")");
+            out.println("Token: " + context.profile().dir().resolve(ApiToken.FILE) + "   API: docs/api.md   Stop: Ctrl-C or 'parley daemon --stop'");
+        }
+    }
+
+    /** Serves the profile in this process until asked to stop; {@code ready} prints what the command says once it serves. */
+    int serve(Profile profile, java.util.function.Consumer<Daemon> ready) throws InterruptedException {
         PrintWriter out = context.out();
         Optional<DaemonFile.Info> running = DaemonFile.read(profile.dir()).filter(DaemonFile.Info::alive);
         if (running.isPresent()) {
@@ -93,12 +105,7 @@ final class DaemonCommand implements Callable<Integer> {
             DaemonFile.deleteIfOurs(profile.dir(), pid);
         }, "parley-daemon-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        if (jsonOutput.on) {
-            out.println(Json.object().put("event", "ready").put("url", daemon.url().toString()).put("pid", pid));
-        } else {
-            out.println("Parley daemon for " + client.peerId().value() + " serving " + daemon.url() + " (pid " + pid + ")");
-            out.println("Token: " + profile.dir().resolve(ApiToken.FILE) + "   API: docs/api.md   Stop: Ctrl-C or 'parley daemon --stop'");
-        }
+        ready.accept(daemon);
         out.flush();
         daemon.shutdownRequested().join();
         daemon.close();
@@ -176,7 +183,7 @@ final class DaemonCommand implements Callable<Integer> {
         }
     }
 
-    private static HttpResponse<String> request(Profile profile, DaemonFile.Info info, String path, boolean post)
+    static HttpResponse<String> request(Profile profile, DaemonFile.Info info, String path, boolean post)
             throws IOException, InterruptedException {
         String token = ApiToken.read(profile.dir());
         HttpRequest.Builder b = HttpRequest.newBuilder(info.url().resolve(path)).timeout(Duration.ofSeconds(5))

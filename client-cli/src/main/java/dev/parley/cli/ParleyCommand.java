@@ -28,7 +28,7 @@ public final class ParleyCommand implements Runnable {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(IdCommand.class, ContactsCommand.class, ChatCommand.class,
             MessageCommand.class, ReceiveCommand.class, SendFileCommand.class, CallCommand.class, AnswerCommand.class,
-            DaemonCommand.class, ServeCommand.class, DemoCommand.class);
+            DaemonCommand.class, WebCommand.class, ServeCommand.class, DemoCommand.class);
 
     @Spec
     CommandSpec spec;

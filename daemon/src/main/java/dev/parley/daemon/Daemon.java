@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
         ApiServer server;
         try {
             server = new ApiServer(address, config.port(), token, router, events.log(), config.maxBodyBytes(), config.eventQueue(),
-                    config.apiThreads());
+                    config.apiThreads(), events::receivedFile, client.config().profileDir().resolve("uploads"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding the API");
@@ -103,6 +103,11 @@ public final class Daemon implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT}. */
     public URI url() {
         return url;
+    }
+
+    /** A new one-time login link for the web interface ({@code parley web}, docs/web.md). */
+    public String loginLink() {
+        return server.newLoginLink();
     }
 
     public int port() {

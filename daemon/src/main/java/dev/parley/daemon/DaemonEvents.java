@@ -21,6 +21,7 @@ public final class DaemonEvents implements ParleyListener {
     private final EventLog log;
     private volatile ServerStatus server;
     private final Set<TransferId> transfers = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, java.nio.file.Path> received = new ConcurrentHashMap<>();
     private final Set<CallId> liveCalls = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -41,6 +42,8 @@ public final class DaemonEvents implements ParleyListener {
         if (e instanceof ParleyEvent.ServerStateChanged s) server = s.status();
         else if (e instanceof ParleyEvent.TransferChanged t) transfers.add(t.transfer().id());
         else if (e instanceof ParleyEvent.FileOffered f) transfers.add(f.offer().id());
+        else if (e instanceof ParleyEvent.FileCompleted f && f.file() != null
+                && f.direction() == dev.parley.client.Direction.INCOMING) received.put(f.id().toString(), f.file());
         else if (e instanceof ParleyEvent.CallDialing c) liveCalls.add(c.id());
         else if (e instanceof ParleyEvent.CallRinging c) liveCalls.add(c.id());
         else if (e instanceof ParleyEvent.CallEnded c) liveCalls.remove(c.record().callId());
@@ -55,6 +58,11 @@ public final class DaemonEvents implements ParleyListener {
 
     public boolean knowsTransfer(TransferId id) {
         return transfers.contains(id);
+    }
+
+    /** Where an incoming transfer completed in this run (the web interface's download link), or null. */
+    public java.nio.file.Path receivedFile(String transferId) {
+        return received.get(transferId);
     }
 
     public void transferCreated(TransferId id) {

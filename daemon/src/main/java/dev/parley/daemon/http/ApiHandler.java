@@ -41,6 +41,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<Object> {
     static final String EVENTS = "/v1/events";
 
     private final Guard guard;
+    private final WebUi web;
     private final Router router;
     private final EventLog events;
     private final int eventQueue;
@@ -49,9 +50,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<Object> {
     private WebSocketServerHandshaker handshaker;
     private EventSubscriber subscriber;
 
-    ApiHandler(Guard guard, Router router, EventLog events, int eventQueue, BooleanSupplier closing,
+    ApiHandler(Guard guard, WebUi web, Router router, EventLog events, int eventQueue, BooleanSupplier closing,
                java.util.function.Consumer<EventSubscriber> opened) {
         this.guard = guard;
+        this.web = web;
         this.router = router;
         this.events = events;
         this.eventQueue = eventQueue;
@@ -82,7 +84,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<Object> {
                 events(ctx, req, qs);
                 return;
             }
-            guard.checkToken(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (WebUi.serves(path)) {
+                web.handle(ctx, req, qs, keepAlive);
+                return;
+            }
+            Guard.Auth auth = guard.auth(req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get(HttpHeaderNames.COOKIE));
+            if (auth == Guard.Auth.NONE) throw Guard.unauthorized();
+            if (auth == Guard.Auth.COOKIE) {
+                guard.checkCookieRequest(!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD),
+                        req.headers().get(HttpHeaderNames.ORIGIN));
+            }
             Router.Match m = router.match(req.method(), path);
             Request r = new Request(req.method(), path, qs.parameters(), req.content().toString(StandardCharsets.UTF_8), m.params());
             Object result = m.handler().handle(r);
@@ -140,7 +151,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<Object> {
         String epoch = e == null || e.isEmpty() ? null : e.get(0);
         boolean upgrade = "websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE));
         String protocol = null;
-        if (!guard.authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        Guard.Auth auth = guard.auth(req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get(HttpHeaderNames.COOKIE));
+        if (auth == Guard.Auth.COOKIE) {
+            guard.checkCookieRequest(upgrade, req.headers().get(HttpHeaderNames.ORIGIN)); // a page's WebSocket always sends Origin
+        } else if (auth == Guard.Auth.NONE) {
             protocol = upgrade ? guard.tokenProtocol(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) : null;
             if (protocol == null) throw Guard.unauthorized();
         }

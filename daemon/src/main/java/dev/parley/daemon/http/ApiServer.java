@@ -36,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
     private final Set<EventSubscriber> streams = ConcurrentHashMap.newKeySet();
     private final Channel server;
     private final int port;
+    private WebUi web;
     private volatile boolean closing;
 
     /**
@@ -44,7 +45,8 @@ public final class ApiServer implements AutoCloseable {
      * @throws IllegalArgumentException for an address that is not loopback (see docs/api.md § Remote access)
      */
     public ApiServer(InetAddress address, int port, ApiToken token, Router router, EventLog events, int maxBodyBytes,
-                     int eventQueue, int apiThreads) throws InterruptedException {
+                     int eventQueue, int apiThreads, java.util.function.Function<String, java.nio.file.Path> webFiles,
+                     java.nio.file.Path uploads) throws InterruptedException {
         workers = new DefaultEventExecutorGroup(apiThreads, new DefaultThreadFactory("parley-api", true));
         Guard[] guard = new Guard[1];
         ServerBootstrap b = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
@@ -55,7 +57,7 @@ public final class ApiServer implements AutoCloseable {
                         channels.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
                                 .addLast(new JsonAggregator(maxBodyBytes))
-                                .addLast(workers, "api", new ApiHandler(guard[0], router, events, eventQueue, () -> closing, s -> {
+                                .addLast(workers, "api", new ApiHandler(guard[0], web, router, events, eventQueue, () -> closing, s -> {
                                     streams.add(s);
                                     ch.closeFuture().addListener(f -> streams.remove(s));
                                 }));
@@ -71,11 +73,17 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         }
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
-        guard[0] = new Guard(token, this.port);
+        guard[0] = new Guard(token, this.port, new WebSessions(this.port));
+        web = new WebUi(guard[0], webFiles, uploads);
     }
 
     public int port() {
         return port;
+    }
+
+    /** A new one-time login link for the web interface, {@code http://127.0.0.1:PORT/login?t=…} (docs/web.md). */
+    public String newLoginLink() {
+        return "http://127.0.0.1:" + port + "/login?t=" + web.loginToken();
     }
 
     /** From now on requests get 503 {@code closing}. */

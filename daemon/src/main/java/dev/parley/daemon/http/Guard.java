@@ -16,10 +16,15 @@ public final class Guard {
     private final Set<String> hosts;
     private final Set<String> origins;
     private final int port;
+    private final WebSessions web;
 
-    public Guard(ApiToken token, int port) {
+    /** How a request proved it may use the API. */
+    public enum Auth { NONE, BEARER, COOKIE }
+
+    public Guard(ApiToken token, int port, WebSessions web) {
         this.token = token;
         this.port = port;
+        this.web = web;
         this.hosts = Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
         this.origins = Set.of("http://127.0.0.1:" + port, "http://localhost:" + port, "http://[::1]:" + port);
     }
@@ -45,6 +50,32 @@ public final class Guard {
 
     public void checkToken(String authorization) {
         if (!authorized(authorization)) throw unauthorized();
+    }
+
+    /** The bearer token first, else the web interface's session cookie. */
+    public Auth auth(String authorization, String cookie) {
+        if (authorized(authorization)) return Auth.BEARER;
+        if (web.hasSession(cookie)) return Auth.COOKIE;
+        return Auth.NONE;
+    }
+
+    /**
+     * A request that only a cookie authenticates must be the daemon's own page's: besides SameSite=Strict,
+     * a state-changing one (anything but GET/HEAD) and a WebSocket upgrade must carry an Origin header,
+     * which {@link #checkOrigin} has already matched to the daemon's own origin (docs/security.md § Web interface).
+     */
+    public void checkCookieRequest(boolean stateChanging, String origin) {
+        if (stateChanging && origin == null) {
+            throw new ApiError(403, "forbidden_origin", "a request authenticated by the web session cookie must carry the daemon's Origin");
+        }
+    }
+
+    public WebSessions web() {
+        return web;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** The {@code bearer.<token>} entry of a {@code Sec-WebSocket-Protocol} header that matches, or null. */
