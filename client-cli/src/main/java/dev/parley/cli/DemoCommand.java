@@ -50,6 +50,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the demo profiles (printed at the end) instead of deleting them.")
     boolean keep;
 
+    @Option(names = "--web", description = "At the end, keep Alice's web interface serving and print its login link (open it in a browser); Ctrl-C stops.")
+    boolean web;
+
     private final PrintStream out = System.out;
     private long t0;
 
@@ -66,7 +69,8 @@ public final class DemoCommand implements Callable<Integer> {
         Events ea = new Events("alice"), eb = new Events("bob"), ec = new Events("carol");
         ParleyClient alice = null, bob = null, carol = null;
         try {
-            alice = ParleyClient.open(ParleyConfig.builder(root.resolve("alice")).server(uri).build(), ea);
+            ParleyConfig aliceProfile = ParleyConfig.builder(root.resolve("alice")).server(uri).build();
+            alice = ParleyClient.open(aliceProfile, ea);
             bob = ParleyClient.open(ParleyConfig.builder(root.resolve("bob")).server(uri).build(), eb);
             say("alice", "created her Ed25519 identity; peer id " + alice.peerId());
             say("bob", "created his Ed25519 identity;  peer id " + bob.peerId());
@@ -200,8 +204,31 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  group of 3 formed, 3 posts shown by every member:    %8.1f ms%n", groupMs);
             out.printf("  history: alice %d, bob %d messages; call %s, %.1f s%n", alice.history(bob.peerId(), null, 1000).items().size(),
                     bob.history(alice.peerId(), null, 1000).items().size(), ended.reason().name().toLowerCase(), ended.duration().toMillis() / 1000.0);
+
+            // The web interface: Alice's profile served as 'parley web' serves it, visited through a login link.
             out.println();
-            out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file, a voice call and a group.");
+            alice.close();
+            alice = null;
+            try (DemoWeb page = DemoWeb.serve(aliceProfile)) {
+                DemoWeb.Visit v = page.visit();
+                say("alice", "opens her web interface ('parley web'): the one-time login link gives a session cookie; the page ("
+                        + v.pageBytes() + " bytes, nothing from outside this machine) lists " + String.join(", ", v.contacts())
+                        + " and the group " + String.join(", ", v.groups()));
+                if (!v.contacts().containsAll(List.of("Bob", "Carol")) || !v.groups().contains(g.name())) {
+                    return fail("the web interface's API did not list Bob, Carol and the group: " + v);
+                }
+                if (web) {
+                    page.start();
+                    out.println();
+                    out.println("Alice's web interface (one-time link; Bob and Carol are offline now): " + page.loginLink());
+                    out.println("Serving until Ctrl-C.");
+                    out.flush();
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
+            }
+            out.println();
+            out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file, a voice call, a group"
+                    + " and the web interface.");
             return 0;
         } catch (TimeoutException e) {
             return fail(e.getMessage());

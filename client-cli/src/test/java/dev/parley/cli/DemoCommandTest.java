@@ -43,6 +43,8 @@ class DemoCommandTest {
                 .contains("all three show the same 3 messages in the same order (Lamport clock, then author): "
                         + "Hiking on Saturday? | I'm in! | Me too, I'll bring lunch.")
                 .containsPattern("members: [a-z2-7]{8} \\(admin\\), [a-z2-7]{8}, [a-z2-7]{8}")
+                .containsPattern("alice  opens her web interface \\('parley web'\\): the one-time login link gives a session cookie; "
+                        + "the page \\([0-9]+ bytes, nothing from outside this machine\\) lists Bob, Carol and the group Weekend")
                 .contains("Demo finished")
                 .doesNotContain("SECURITY WARNING")
                 .doesNotContain("Exception");
