@@ -16,7 +16,7 @@ import java.nio.file.Path;
         description = {"Peer-to-peer chat, calls and file transfer over WebRTC.", "",
                 "Start here: 'parley id' shows the contact string to give your friend, 'parley contacts add' adds theirs, "
                         + "'parley chat' opens the interactive client. Global options go before the command."},
-        subcommands = {IdCommand.class, ContactsCommand.class, ChatCommand.class, MessageCommand.class,
+        subcommands = {IdCommand.class, ContactsCommand.class, GroupCommand.class, ChatCommand.class, MessageCommand.class,
                 ReceiveCommand.class, SendFileCommand.class, CallCommand.class, AnswerCommand.class, DaemonCommand.class, ServeCommand.class, DemoCommand.class},
         footer = {"", "Profile: --profile, else $PARLEY_HOME, else ~/.parley.",
                 "Server: --server, else $PARLEY_SERVER, else 'server=' in <profile>/config.properties, else " + Profile.DEFAULT_SERVER + ".",
