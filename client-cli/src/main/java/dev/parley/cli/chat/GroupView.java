@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 /**
  * The open group conversation: posts with their authors' names, the receipts summary of the last post
  * sent here (delivered k of n, read by whom), who is typing, membership changes, and the commands
- * {@code /group /members /invite /remove /leave}. While a group is open, typed lines go to it.
+ * {@code /group /join /members /invite /remove /leave}. While a group is open, typed lines go to it.
  *
  * <p>Threads: commands run on the input thread, the {@code on…} methods on the client's event thread;
  * the state they share is volatile or concurrent, and all drawing goes through {@link ChatScreen}.
@@ -82,10 +82,24 @@ final class GroupView {
         open(Groups.resolve(client, Names.unquote(args)));
     }
 
+    /** {@code /join GROUP}: accepts an invitation and opens the group (an already joined group just opens). */
+    void join(String args) {
+        if (args.isBlank()) {
+            screen.notice("usage: /join GROUP (a group you are invited to; /group lists them)");
+            return;
+        }
+        GroupInfo g = Groups.resolve(client, Names.unquote(args));
+        if (g.status() == GroupInfo.Status.INVITED) {
+            Groups.change(() -> client.acceptGroup(g.id()));
+            screen.notice("you joined " + g.name() + "; its history comes from whichever members are online");
+        }
+        open(client.group(g.id()).orElse(g));
+    }
+
     void open(GroupInfo g) {
         if (g.status() != GroupInfo.Status.JOINED) {
-            screen.notice(g.status() == GroupInfo.Status.INVITED ? "you are invited to " + g.name() + ": 'parley group accept " + g.name()
-                    + "' joins it" : "you are no longer a member of " + g.name());
+            screen.notice(g.status() == GroupInfo.Status.INVITED ? "you are invited to " + g.name() + ": /join " + g.name() + " joins it"
+                    : "you are no longer a member of " + g.name());
             return;
         }
         closeConversation.run();
@@ -253,7 +267,7 @@ final class GroupView {
 
     void onGroupInvited(GroupId group, String name, PeerId from) {
         screen.notice((from == null ? "someone" : Names.label(client, from)) + " invites you to the group " + name
-                + ": 'parley group accept " + name + "' joins it, 'parley group decline " + name + "' refuses");
+                + ": /join " + name + " accepts ('parley group decline " + name + "' refuses)");
     }
 
     void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {

@@ -30,6 +30,7 @@ final class SlashCommands {
         add(new Slash("history", "[N]", "the last N messages of this conversation (default 20), with receipts", Completion.NONE, chat::history));
         add(new Slash("verify", "[CONTACT]", "show the safety number and mark the contact verified after comparing", Completion.CONTACT, chat::verify));
         add(new Slash("group", "[GROUP]", "open a group (typed lines go to it); without GROUP, your groups", Completion.NONE, groups::open));
+        add(new Slash("join", "GROUP", "accept an invitation to a group and open it", Completion.NONE, groups::join));
         add(new Slash("members", "", "the open group's members: admin, online, verified", Completion.NONE, groups::members));
         add(new Slash("invite", "CONTACT...", "invite contacts to the open group (admins only)", Completion.CONTACT, groups::invite));
         add(new Slash("remove", "MEMBER", "remove a member from the open group (admins only)", Completion.NONE, groups::remove));
