@@ -180,6 +180,42 @@ class GroupCliTest {
     }
 
     @Test
+    void withoutADaemonEachCommandGoesOnlineItselfAndAPostWaitsForAMemberWhoJoinsLater() throws Exception {
+        Path alice = tmp.resolve("alice"), bob = tmp.resolve("bob");
+        JsonNode a = id(alice), b = id(bob);
+        String ap = a.get("peerId").asText(), bp = b.get("peerId").asText();
+        ok(alice, "contacts", "add", b.get("contact").asText(), "--name", "Bob");
+        ok(bob, "contacts", "add", a.get("contact").asText(), "--name", "Alice");
+        String gid = JSON.readTree(ok(alice, "group", "create", "Family", "--json").out().get(0)).get("group").asText();
+        ok(alice, "group", "invite", "Family", "Bob"); // stored; Bob hears of it when Alice is next online
+
+        // Bob is online but has not accepted: Alice's post reaches nobody who stores it (exit 6), and
+        // going online delivered the invitation.
+        CliProcess bobRx = receiver(bob);
+        CliProcess early = run(alice, "message", "--group", "Family", "--timeout", "5", "posted before bob joined");
+        assertThat(early.exitCode()).as(early.toString()).isEqualTo(ExitCodes.PEER_UNREACHABLE);
+        assertThat(early.err()).singleElement().asString().contains("no other member of Family stored it within 5 s")
+                .contains("reaches them from whichever member is online later");
+        JsonNode invite = event(bobRx, "group-invite", gid);
+        assertThat(invite.get("from").asText()).isEqualTo(ap);
+        bobRx.kill();
+        bobRx.awaitExitQuietly(10);
+
+        ok(bob, "group", "accept", "Family");
+        bobRx = receiver(bob);
+        CliProcess sent = ok(alice, "message", "--group", "Family", "--json", "and now?");
+        assertThat(JSON.readTree(sent.out().get(0)).get("deliveredTo")).extracting(JsonNode::asText).containsExactly(bp);
+        // The early post came too (sync on the session), each once, both by Alice.
+        JsonNode first = event(bobRx, "message", gid), second = event(bobRx, "message", gid);
+        assertThat(List.of(first.get("text").asText(), second.get("text").asText()))
+                .containsExactlyInAnyOrder("posted before bob joined", "and now?");
+        assertThat(List.of(first, second)).allSatisfy(m -> {
+            assertThat(m.get("from").asText()).isEqualTo(ap);
+            assertThat(m.get("groupName").asText()).isEqualTo("Family");
+        });
+    }
+
+    @Test
     void unknownAndAmbiguousGroupsAndTheSeventeenthMemberAreClearErrors() throws Exception {
         Path carol = tmp.resolve("carol");
         // Fifteen contacts with pinned keys (from their contact strings); nobody needs to be online to be invited.
