@@ -6,6 +6,7 @@ import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallService;
 import dev.parley.client.internal.chat.ChatEngine;
 import dev.parley.client.internal.group.GroupEngine;
+import dev.parley.client.internal.group.GroupSignals;
 import dev.parley.client.internal.event.EventStream;
 import dev.parley.client.internal.identity.IdentityStore;
 import dev.parley.client.internal.rtc.RtcConfig;
@@ -50,7 +51,7 @@ public final class ParleyClient implements Parley {
     private final TransferEngine transfers;
     private final CallService calls;
     private final GroupEngine groups;
-    private final dev.parley.client.internal.group.GroupSignals groupSignals;
+    private final GroupSignals groupSignals;
     /** Why devices were not even tried (no audio server), when they were asked for. */
     private final String detectionNotice;
     private volatile boolean closed;
@@ -76,7 +77,7 @@ public final class ParleyClient implements Parley {
         this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key).map(k -> Ids.wire(k)),
                 config.clock(), scheduler, sessions::contactsChanged);
         sessions.addFeature(groups);
-        this.groupSignals = new dev.parley.client.internal.group.GroupSignals(identity.publicKey().peerId(), store.groupReceipts(),
+        this.groupSignals = new GroupSignals(identity.publicKey().peerId(), store.groupReceipts(),
                 groups::joinedMembers, events, config.clock(), scheduler);
         sessions.addFeature(groupSignals);
         transfers.start();
@@ -494,7 +495,7 @@ public final class ParleyClient implements Parley {
 
     @Override
     public void markGroupRead(GroupId group, GroupMessageId upTo) {
-        groupSignals.markRead(Ids.wire(group), upTo == null ? null : Ids.wire(upTo));
+        groupSignals.markRead(Ids.wire(group), Ids.wire(upTo));
     }
 
     @Override
