@@ -107,5 +107,27 @@ class GroupReceiptsTest {
         assertThat(c.groupReadBy(reply.id())).containsExactly(a.peerId());
         assertThat(c.groupReadBy(post.id())).containsExactly(b.peerId());
         for (ClientEvents r : List.of(ra, rb, rc)) r.assertExhausted();
+
+        // A member away while another read: the read mark comes on her next session, with the post.
+        c.close();
+        rc.expectNext(ClientEvents.Closed.class, "carol closed", x -> true);
+        GroupPost away = a.sendToGroup(g, "while carol is away");
+        rb.expectNext(GroupMessage.class, "the post", m -> m.post().id().equals(away.id()));
+        b.markGroupRead(g, away.id());
+        ClientEvents rc2 = new ClientEvents("carol again").ignoringConnectivity().recordingGroupReceipts();
+        ParleyClient c2 = net.client("carol", rc2);
+        rc2.expectServer(true);
+        Set<String> back = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            ClientEvents.Event e = rc2.expectNext("the post or bob's mark " + (i + 1) + " of 2",
+                    x -> x instanceof GroupMessage m && m.post().id().equals(away.id()) || x.equals(new GroupRead(g, b.peerId(), away.id())));
+            back.add(e.getClass().getSimpleName());
+        }
+        assertThat(back).containsExactlyInAnyOrder("GroupMessage", "GroupRead");
+        assertThat(c2.groupReadBy(away.id())).containsExactly(b.peerId());
+        // Alice's mark (the reply) was resent too, and moved nothing: a last post closes the window.
+        GroupPost last = b.sendToGroup(g, "sentinel");
+        rc2.assertNothingElseUntil(GroupMessage.class, "sentinel", m -> m.post().id().equals(last.id()));
+        rc2.assertExhausted();
     }
 }
