@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
         description = {"The interactive client: your conversations, type to send, receipts and typing shown, "
                 + "slash commands inside (/help lists them; Tab completes commands, contacts and paths)."},
         footer = {"", "Inside: /open CONTACT  /peers  /history [N]  /verify [CONTACT]  /help  /quit",
+                "        /group [GROUP]  /join GROUP  /members  /invite CONTACT...  /remove MEMBER  /leave",
                 "        /send PATH  /accept [N]  /reject [N]  /cancel [N]",
                 "        /call [CONTACT]  /answer  /decline  /hangup  /mute",
                 "Calls use the microphone and speaker when an audio server (PulseAudio/PipeWire) is there; "
@@ -21,7 +22,8 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SharedOptions.Context context;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONTACT", description = "Open the conversation with this contact (name, peer id or prefix).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONTACT|GROUP",
+            description = "Open the conversation with this contact (name, peer id or prefix), else this group (id, name or prefix).")
     String contact;
 
     @Mixin

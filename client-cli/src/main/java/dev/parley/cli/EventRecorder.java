@@ -5,6 +5,10 @@ import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupMember;
+import dev.parley.client.GroupMessageId;
+import dev.parley.client.GroupPost;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;
@@ -61,6 +65,18 @@ final class EventRecorder implements ParleyListener {
     record CallStatsEvent(CallStats stats) implements Event {}
 
     record CallEnded(CallRecord record) implements Event {}
+
+    record GroupMessage(GroupPost post) implements Event {}
+
+    record GroupInvited(GroupId group, String name, PeerId from) implements Event {}
+
+    record GroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) implements Event {}
+
+    record GroupDelivered(GroupId group, GroupMessageId message, PeerId member) implements Event {}
+
+    record GroupRead(GroupId group, PeerId member, GroupMessageId upTo) implements Event {}
+
+    record GroupTyping(GroupId group, PeerId peer, boolean typing) implements Event {}
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
 
@@ -153,6 +169,36 @@ final class EventRecorder implements ParleyListener {
     @Override
     public void onCallEnded(CallRecord record) {
         queue.add(new CallEnded(record));
+    }
+
+    @Override
+    public void onGroupMessage(GroupPost post) {
+        queue.add(new GroupMessage(post));
+    }
+
+    @Override
+    public void onGroupInvited(GroupId group, String name, PeerId from) {
+        queue.add(new GroupInvited(group, name, from));
+    }
+
+    @Override
+    public void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {
+        queue.add(new GroupMemberChanged(group, member, change));
+    }
+
+    @Override
+    public void onGroupDelivered(GroupId group, GroupMessageId message, PeerId member) {
+        queue.add(new GroupDelivered(group, message, member));
+    }
+
+    @Override
+    public void onGroupRead(GroupId group, PeerId member, GroupMessageId upTo) {
+        queue.add(new GroupRead(group, member, upTo));
+    }
+
+    @Override
+    public void onGroupTyping(GroupId group, PeerId peer, boolean typing) {
+        queue.add(new GroupTyping(group, peer, typing));
     }
 
     @Override

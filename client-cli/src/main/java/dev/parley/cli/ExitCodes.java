@@ -33,6 +33,8 @@ public final class ExitCodes {
     public static final int BUSY = 11;
     /** An answered call dropped (connection lost) or could not start its audio. */
     public static final int CALL_FAILED = 12;
+    /** No group matches, or more than one does, or the group refused the change (not an admin, full, not a member). */
+    public static final int GROUP = 13;
     /** Interrupted by the user (Ctrl-C) before the command finished. */
     public static final int INTERRUPTED = 130;
 
@@ -54,6 +56,7 @@ public final class ExitCodes {
         m.put(String.valueOf(AUDIO), "audio device missing");
         m.put(String.valueOf(BUSY), "contact busy in another call");
         m.put(String.valueOf(CALL_FAILED), "call dropped or failed");
+        m.put(String.valueOf(GROUP), "group unknown or ambiguous, or the change refused (not an admin, full, not a member)");
         m.put(String.valueOf(INTERRUPTED), "interrupted");
         return m;
     }

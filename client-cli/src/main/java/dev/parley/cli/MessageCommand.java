@@ -4,7 +4,9 @@ import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.MessageState;
 import dev.parley.client.Parley;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
@@ -22,15 +24,29 @@ import java.util.concurrent.TimeUnit;
         description = {"Send one message and wait until the contact's device has acknowledged it. "
                 + "If they are not reachable in time the message stays queued and is delivered the next time "
                 + "this profile is online ('parley chat' or 'parley receive')."},
-        footer = {"", "Example: parley message --to Bob \"see you at 8\" && echo delivered"})
+        footer = {"", "Example: parley message --to Bob \"see you at 8\" && echo delivered",
+                "         parley message --group Family --json \"dinner at 8\" | jq -r '.deliveredTo[]'"})
 final class MessageCommand implements Callable<Integer> {
     static final int DEFAULT_TIMEOUT_SECONDS = 30; // in OptionHelp.properties too
 
     @Mixin
     SharedOptions.Context context;
 
-    @Mixin
-    SharedOptions.To to;
+    /** Exactly one of {@code --to CONTACT} and {@code --group GROUP}. */
+    static final class Target {
+        @Option(names = "--to", required = true, paramLabel = "CONTACT", description = "Peer id, contact name, or a unique prefix of either.")
+        String contact;
+
+        @Option(names = "--group", required = true, paramLabel = "GROUP",
+                description = "Post to this group (id, name or unique prefix) instead; exits 0 once another member has stored it.")
+        String group;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--all", description = "With --group: wait until every current member has stored the message.")
+    boolean all;
 
     @Mixin
     SharedOptions.Timeout timeout;
@@ -47,11 +63,13 @@ final class MessageCommand implements Callable<Integer> {
         boolean json = jsonOutput.on;
         String text = String.join(" ", words);
         if (text.isBlank()) throw new CliException(ExitCodes.USAGE, "the message is empty: give some text after the options");
+        if (all && target.group == null) throw new CliException(ExitCodes.USAGE, "--all only makes sense with --group");
         Profile profile = context.profile();
+        if (target.group != null) return GroupSend.send(profile, context.out(), target.group, text, all, timeoutSeconds, json);
         EventRecorder events = new EventRecorder();
         PrintWriter out = context.out();
         try (Parley client = profile.open(events)) {
-            Contact contact = Contacts.resolve(client, to.contact);
+            Contact contact = Contacts.resolve(client, target.contact);
             Online.start(client, profile, events, e -> { });
             long t0 = System.nanoTime();
             ChatMessage sent;

@@ -26,7 +26,7 @@ public final class ParleyCommand implements Runnable {
      * only the one a command line names (building every command's model costs a one-shot command a
      * tenth of a second), and all of them when it names none or one that does not exist.
      */
-    static final List<Class<?>> SUBCOMMANDS = List.of(IdCommand.class, ContactsCommand.class, ChatCommand.class,
+    static final List<Class<?>> SUBCOMMANDS = List.of(IdCommand.class, ContactsCommand.class, GroupCommand.class, ChatCommand.class,
             MessageCommand.class, ReceiveCommand.class, SendFileCommand.class, CallCommand.class, AnswerCommand.class,
             DaemonCommand.class, WebCommand.class, ServeCommand.class, DemoCommand.class);
 

@@ -3,6 +3,7 @@ package dev.parley.cli;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupPost;
 import dev.parley.client.Parley;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * {@code --json}, one JSON object per line). Exits 0 at {@code --timeout}, or on Ctrl-C.
  */
 @Command(name = "receive", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Stay online and print what arrives: messages and files. Messages queued for you "
+        description = {"Stay online and print what arrives: messages (1:1 and group), group invitations and membership changes, and files. Messages queued for you "
                 + "arrive as soon as their senders see you online. File offers are accepted with --auto-accept (up to --max-size) "
                 + "and saved in --dir once their SHA-256 is verified; without --auto-accept they are declined and reported. "
                 + "With --json every event is one JSON object on its own line; lines not starting with '{' are not events."},
@@ -49,7 +50,7 @@ final class ReceiveCommand implements Callable<Integer> {
     @Mixin
     SharedOptions.Timeout timeout;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit 0 after N messages and files (together) have arrived.")
+    @Option(names = "--count", paramLabel = "N", description = "Exit 0 after N messages (1:1 and group) and files (together) have arrived.")
     Integer count;
 
     @Mixin
@@ -135,6 +136,33 @@ final class ReceiveCommand implements Callable<Integer> {
             } else {
                 out.println(TIME.format(msg.storedAt()) + " " + (name != null ? name : msg.peer().shortForm()) + ": " + msg.text());
             }
+        } else if (e instanceof EventRecorder.GroupMessage m && m.post().direction() == Direction.INCOMING) {
+            GroupPost p = m.post();
+            received++;
+            String name = name(p.author()), groupName = groupName(p.group());
+            if (json) {
+                out.println(Json.object().put("event", "message").put("id", p.id().value()).put("group", p.group().value())
+                        .put("groupName", groupName).put("from", p.author().value()).put("name", name).put("text", p.text())
+                        .put("sentAt", p.sentAt().toString()).put("receivedAt", java.time.Instant.now().toString()));
+            } else {
+                out.println(TIME.format(java.time.Instant.now()) + " [" + groupName + "] " + (name != null ? name : p.author().shortForm()) + ": " + p.text());
+            }
+        } else if (e instanceof EventRecorder.GroupInvited i) {
+            if (json) {
+                out.println(Json.object().put("event", "group-invite").put("group", i.group().value()).put("groupName", i.name())
+                        .put("from", i.from() == null ? null : i.from().value()).put("name", i.from() == null ? null : name(i.from())));
+            } else {
+                out.println(TIME.format(java.time.Instant.now()) + " " + (i.from() == null ? "someone" : label(i.from())) + " invites you to group "
+                        + i.name() + ": 'parley group accept " + GroupCommand.quoteIfNeeded(i.name()) + "' or 'parley group decline …'");
+            }
+        } else if (e instanceof EventRecorder.GroupMemberChanged c) {
+            String action = c.change().name().toLowerCase(Locale.ROOT);
+            if (json) {
+                out.println(Json.object().put("event", "group-member").put("group", c.group().value()).put("groupName", groupName(c.group()))
+                        .put("peer", c.member().value()).put("name", name(c.member())).put("action", action));
+            } else {
+                out.println(TIME.format(java.time.Instant.now()) + " [" + groupName(c.group()) + "] " + Groups.label(client, c.member()) + " " + action);
+            }
         } else if (e instanceof EventRecorder.FileOffered o) {
             offer(o.offer());
         } else if (e instanceof EventRecorder.FileCompleted c && c.direction() == Direction.INCOMING) {
@@ -211,6 +239,10 @@ final class ReceiveCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             return -1;
         }
+    }
+
+    private String groupName(dev.parley.client.GroupId group) {
+        return client.group(group).map(dev.parley.client.GroupInfo::name).orElse(group.shortForm());
     }
 
     private String name(PeerId peer) {

@@ -6,6 +6,7 @@ import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallService;
 import dev.parley.client.internal.chat.ChatEngine;
 import dev.parley.client.internal.group.GroupEngine;
+import dev.parley.client.internal.group.GroupSignals;
 import dev.parley.client.internal.event.EventStream;
 import dev.parley.client.internal.identity.IdentityStore;
 import dev.parley.client.internal.rtc.RtcConfig;
@@ -50,6 +51,7 @@ public final class ParleyClient implements Parley {
     private final TransferEngine transfers;
     private final CallService calls;
     private final GroupEngine groups;
+    private final GroupSignals groupSignals;
     /** Why devices were not even tried (no audio server), when they were asked for. */
     private final String detectionNotice;
     private volatile boolean closed;
@@ -75,6 +77,9 @@ public final class ParleyClient implements Parley {
         this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key).map(k -> Ids.wire(k)),
                 config.clock(), scheduler, sessions::contactsChanged);
         sessions.addFeature(groups);
+        this.groupSignals = new GroupSignals(identity.publicKey().peerId(), store.groupReceipts(),
+                groups::joinedMembers, events, config.clock(), scheduler);
+        sessions.addFeature(groupSignals);
         transfers.start();
         events.start(); // stored events the app has not acknowledged yet come first
     }
@@ -488,6 +493,21 @@ public final class ParleyClient implements Parley {
         return Ids.appPeers(groups.deliveredTo(Ids.wire(message)));
     }
 
+    @Override
+    public void markGroupRead(GroupId group, GroupMessageId upTo) {
+        groupSignals.markRead(Ids.wire(group), Ids.wire(upTo));
+    }
+
+    @Override
+    public void setGroupTyping(GroupId group, boolean typing) {
+        groupSignals.setTyping(Ids.wire(group), typing);
+    }
+
+    @Override
+    public List<PeerId> groupReadBy(GroupMessageId message) {
+        return Ids.appPeers(groupSignals.readBy(Ids.wire(message)));
+    }
+
     /** Group messages refused in this run, per reason (diagnostics). */
     java.util.Map<dev.parley.client.internal.group.Rejection, Long> groupRejections(GroupId group) {
         return groups.rejections(Ids.wire(group));
@@ -508,6 +528,7 @@ public final class ParleyClient implements Parley {
         rtc.close(); // closes and awaits every peer session before disposing the factory
         calls.close();
         chat.close();
+        groupSignals.close();
         groups.close();
         transfers.close();
         events.close(); // the app's cursor is written, then onClosed() last

@@ -144,6 +144,21 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupMemberChanged(group, member, change); }
     }
 
+    /** A member stored one of this member's own group messages: its "delivered to k of n" grew by one. */
+    record GroupMessageDelivered(long seq, GroupId group, GroupMessageId message, PeerId member) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupDelivered(group, message, member); }
+    }
+
+    /** Another member has read the group up to {@code upTo} (display order; see {@link ParleyGroups#groupReadBy}). */
+    record GroupMessageRead(long seq, GroupId group, PeerId member, GroupMessageId upTo) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupRead(group, member, upTo); }
+    }
+
+    /** A member is (or stopped) typing in a group; "typing" lapses by itself after a few seconds without a repeat. */
+    record GroupTyping(GroupId group, PeerId peer, boolean typing) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupTyping(group, peer, typing); }
+    }
+
     // ---------------------------------------------------------------- end
     /** Terminal: nothing follows it. Only the client closing publishes it. */
     record Closed() implements ParleyEvent {

@@ -9,7 +9,9 @@ import java.util.Optional;
  * Members need not be each other's contacts: their sessions are verified against the roster's keys
  * and carry group sync only (docs/security.md § Groups). Events:
  * {@link ParleyEvent.GroupInvited}, {@link ParleyEvent.GroupMessageAdded},
- * {@link ParleyEvent.GroupMemberChanged}, stored and delivered exactly once like chat messages.
+ * {@link ParleyEvent.GroupMemberChanged}, {@link ParleyEvent.GroupMessageDelivered},
+ * {@link ParleyEvent.GroupMessageRead}, stored and delivered exactly once like chat messages, and
+ * {@link ParleyEvent.GroupTyping} (of the moment).
  *
  * <p>Refusals (not an admin, the group is full, not a member) throw {@code IllegalStateException}
  * with a message saying why; unknown groups {@code IllegalArgumentException}.
@@ -54,6 +56,22 @@ public interface ParleyGroups {
     /** The safety number with a member, from the key the group's roster names for them (compare it to verify that key). */
     String groupSafetyNumber(GroupId group, PeerId member);
 
-    /** The members that have stored the message (its "delivered to k of n"). */
+    /** The members that have stored the message (its "delivered to k of n"); each first delivery of an own message is a {@link ParleyEvent.GroupMessageDelivered}. */
     List<PeerId> groupDeliveredTo(GroupMessageId message);
+
+    /**
+     * Marks the group read up to {@code upTo} in display order (null: its last shown message) and
+     * tells the members (those connected now at once, the others on their next session). A mark
+     * never moves back; an earlier one is ignored.
+     *
+     * @throws IllegalArgumentException no such message in the group
+     * @throws IllegalStateException    not a member of the group now
+     */
+    void markGroupRead(GroupId group, GroupMessageId upTo);
+
+    /** Tells the members connected now that this user is (or stopped) typing in the group; "typing" lapses by itself. */
+    void setGroupTyping(GroupId group, boolean typing);
+
+    /** The other members (never its author) that have read the message: their read mark is at or after it. */
+    List<PeerId> groupReadBy(GroupMessageId message);
 }

@@ -97,6 +97,15 @@ public interface ParleyListener {
     /** Someone was added to, removed from, left, or got or lost admin rights in a group. */
     default void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {}
 
+    /** A member stored one of this member's own group messages. */
+    default void onGroupDelivered(GroupId group, GroupMessageId message, PeerId member) {}
+
+    /** Another member read the group up to {@code upTo}. */
+    default void onGroupRead(GroupId group, PeerId member, GroupMessageId upTo) {}
+
+    /** A member is (or stopped) typing in a group. */
+    default void onGroupTyping(GroupId group, PeerId peer, boolean typing) {}
+
     /** Terminal: the client is closed. */
     default void onClosed() {}
 }

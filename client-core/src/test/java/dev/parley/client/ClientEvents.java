@@ -18,7 +18,7 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     sealed interface Event permits Message, State, Typing, Presence, Session, Server, Security, Stranger,
             FileOffered, FileStarted, FileProgress, FileCompleted, FileFailed, FileCancelled, FileDeclined,
             CallDialing, CallRinging, CallAnswered, CallMuted, CallStats, CallEnded, Closed,
-            GroupInvited, GroupMessage, GroupMemberChanged { }
+            GroupInvited, GroupMessage, GroupMemberChanged, GroupDelivered, GroupRead, GroupTyping { }
 
     record Message(ChatMessage message) implements Event { }
 
@@ -70,6 +70,15 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
 
     record GroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) implements Event { }
 
+    record GroupDelivered(GroupId group, GroupMessageId message, PeerId member) implements Event { }
+
+    record GroupRead(GroupId group, PeerId member, GroupMessageId upTo) implements Event { }
+
+    record GroupTyping(GroupId group, PeerId peer, boolean typing) implements Event { }
+
+    /** Group receipts and typing are recorded only by tests that ask for them ({@link #recordingGroupReceipts()}). */
+    private volatile boolean groupReceipts;
+
     ClientEvents(String name) {
         super(name);
         timeout(WAIT);
@@ -84,6 +93,12 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     /** Declares the echo of the client's own sent messages noise (for tests that send many and assert receipts). */
     ClientEvents ignoringOwnMessages() {
         ignoring("own messages echoed", e -> e instanceof Message m && m.message().direction() == Direction.OUTGOING);
+        return this;
+    }
+
+    /** Records group deliveries, read marks and typing too (other tests post without asserting on them). */
+    ClientEvents recordingGroupReceipts() {
+        groupReceipts = true;
         return this;
     }
 
@@ -219,6 +234,21 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     @Override
     public void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {
         record(new GroupMemberChanged(group, member, change));
+    }
+
+    @Override
+    public void onGroupDelivered(GroupId group, GroupMessageId message, PeerId member) {
+        if (groupReceipts) record(new GroupDelivered(group, message, member));
+    }
+
+    @Override
+    public void onGroupRead(GroupId group, PeerId member, GroupMessageId upTo) {
+        if (groupReceipts) record(new GroupRead(group, member, upTo));
+    }
+
+    @Override
+    public void onGroupTyping(GroupId group, PeerId peer, boolean typing) {
+        if (groupReceipts) record(new GroupTyping(group, peer, typing));
     }
 
     @Override

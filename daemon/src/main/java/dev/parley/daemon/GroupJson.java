@@ -28,8 +28,10 @@ import static dev.parley.daemon.ApiJson.wire;
  * The local API's JSON for groups (docs/api.md), both directions, with {@link ApiJson}'s conventions:
  * group and group message ids are their 43-character base64url strings, enums lower-case. The three
  * group events: {@code group-invite} ({@code group}, {@code groupName}, {@code from}),
- * {@code group-message} ({@code post}) and {@code group-member} ({@code group}, {@code peerId},
- * {@code action}: added, removed, left, promoted, demoted).
+ * {@code group-message} ({@code post}), {@code group-member} ({@code group}, {@code peerId},
+ * {@code action}: added, removed, left, promoted, demoted), {@code group-delivered} ({@code group},
+ * {@code id}, {@code peerId}), {@code group-read} ({@code group}, {@code peerId}, {@code upTo}) and,
+ * not stored, {@code group-typing} ({@code group}, {@code peerId}, {@code typing}).
  */
 public final class GroupJson {
     private GroupJson() {}
@@ -111,6 +113,15 @@ public final class GroupJson {
         } else if (e instanceof ParleyEvent.GroupMemberChanged x) {
             typed(o, "group-member", x.seq()).put("group", x.group().value()).put("peerId", x.member().value())
                     .put("action", wire(x.change()));
+        } else if (e instanceof ParleyEvent.GroupMessageDelivered x) {
+            typed(o, "group-delivered", x.seq()).put("group", x.group().value()).put("id", x.message().value())
+                    .put("peerId", x.member().value());
+        } else if (e instanceof ParleyEvent.GroupMessageRead x) {
+            typed(o, "group-read", x.seq()).put("group", x.group().value()).put("peerId", x.member().value())
+                    .put("upTo", x.upTo().value());
+        } else if (e instanceof ParleyEvent.GroupTyping x) {
+            o.put("type", "group-typing");
+            o.put("group", x.group().value()).put("peerId", x.peer().value()).put("typing", x.typing());
         } else {
             return false;
         }
@@ -128,6 +139,12 @@ public final class GroupJson {
             case "group-message" -> new ParleyEvent.GroupMessageAdded(storedSeq, post(n.get("post")));
             case "group-member" -> new ParleyEvent.GroupMemberChanged(storedSeq, groupId(requireText(n, "group")),
                     peer(requireText(n, "peerId")), enumOf(GroupMember.Change.class, "action", requireText(n, "action")));
+            case "group-delivered" -> new ParleyEvent.GroupMessageDelivered(storedSeq, groupId(requireText(n, "group")),
+                    groupMessageId(requireText(n, "id")), peer(requireText(n, "peerId")));
+            case "group-read" -> new ParleyEvent.GroupMessageRead(storedSeq, groupId(requireText(n, "group")),
+                    peer(requireText(n, "peerId")), groupMessageId(requireText(n, "upTo")));
+            case "group-typing" -> new ParleyEvent.GroupTyping(groupId(requireText(n, "group")), peer(requireText(n, "peerId")),
+                    Boolean.TRUE.equals(bool(n, "typing")));
             default -> null;
         });
     }

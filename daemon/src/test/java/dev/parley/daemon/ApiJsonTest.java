@@ -122,6 +122,12 @@ class ApiJsonTest {
                         + PEER.value() + "\",\"action\":\"added\"}");
         assertThat(iterable(ApiJson.event(new ParleyEvent.GroupInvited(1, GROUP, "Team", PEER))))
                 .containsExactly("type", "storedSeq", "group", "groupName", "from");
+        assertThat(iterable(ApiJson.event(new ParleyEvent.GroupMessageDelivered(4, GROUP, POST_ID, PEER))))
+                .containsExactly("type", "storedSeq", "group", "id", "peerId");
+        assertThat(iterable(ApiJson.event(new ParleyEvent.GroupMessageRead(5, GROUP, PEER, POST_ID))))
+                .containsExactly("type", "storedSeq", "group", "peerId", "upTo");
+        assertThat(ApiJson.write(ApiJson.event(new ParleyEvent.GroupTyping(GROUP, PEER, true))))
+                .isEqualTo("{\"type\":\"group-typing\",\"group\":\"" + GROUP.value() + "\",\"peerId\":\"" + PEER.value() + "\",\"typing\":true}");
         assertThat(iterable(GroupJson.post(new GroupPost(GROUP, POST_ID, PEER, 1, 2, T, "hi", Direction.INCOMING))))
                 .containsExactly("group", "id", "author", "seq", "lamport", "sentAt", "text", "direction");
         assertThat(ApiJson.write(ApiJson.error("not_found", "no such"))).isEqualTo("{\"error\":{\"code\":\"not_found\",\"message\":\"no such\"}}");
@@ -166,7 +172,10 @@ class ApiJsonTest {
                 new ParleyEvent.CallEnded(10, new CallRecord(call, PEER, Direction.INCOMING, CallEndReason.COMPLETED, false, T, T, T)),
                 new ParleyEvent.GroupInvited(11, GROUP, "Team", PEER),
                 new ParleyEvent.GroupMessageAdded(12, new GroupPost(GROUP, POST_ID, PEER, 1, 2, T, "hi all", Direction.OUTGOING)),
-                new ParleyEvent.GroupMemberChanged(13, GROUP, PEER, GroupMember.Change.LEFT));
+                new ParleyEvent.GroupMemberChanged(13, GROUP, PEER, GroupMember.Change.LEFT),
+                new ParleyEvent.GroupMessageDelivered(14, GROUP, POST_ID, PEER),
+                new ParleyEvent.GroupMessageRead(15, GROUP, PEER, POST_ID),
+                new ParleyEvent.GroupTyping(GROUP, PEER, true));
         Set<Class<?>> covered = all.stream().map(Object::getClass).collect(Collectors.toSet());
         Set<Class<?>> records = Arrays.stream(ParleyEvent.class.getPermittedSubclasses()).filter(Class::isRecord).collect(Collectors.toSet());
         records.addAll(Arrays.stream(ParleyEvent.Stored.class.getPermittedSubclasses()).collect(Collectors.toSet()));

@@ -48,6 +48,7 @@ class GroupApiTest {
         ev = WsEvents.open(f.daemon.url(), f.token.value(), "since=0&epoch=" + f.daemon.epoch(), "server", "presence", "session");
         bob = f.peer("bob", true);
         bob.rec.ignoring(ParleyEvent.GroupMemberChanged.class); // whether Bob hears his own add as a change depends on timing
+        bob.rec.ignoring(ParleyEvent.GroupMessageDelivered.class); // the daemon's side of delivery is asserted, not Bob's
         bob.rec.expectNext("bob online", e -> e instanceof ParleyEvent.ServerStateChanged s && s.status().online());
         String b = bob.client.peerId().value();
         assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + bob.client.contactString("bob") + "\"}").status()).isEqualTo(201);
@@ -81,9 +82,33 @@ class GroupApiTest {
         GroupPost mine = GroupJson.post(posted.body());
         assertThat(GroupJson.post(ev.expect("group-message").get("post"))).isEqualTo(mine);
         bob.rec.expectNext(ParleyEvent.GroupMessageAdded.class, "the daemon's post", e -> e.post().id().equals(mine.id()));
+        JsonNode stored = ev.expect("group-delivered");
+        assertThat(stored.get("group").asText()).isEqualTo(g.id().value());
+        assertThat(stored.get("id").asText()).isEqualTo(mine.id().value());
+        assertThat(stored.get("peerId").asText()).isEqualTo(b);
         GroupPost his = bob.client.sendToGroup(g.id(), "hi from bob");
         bob.rec.expectNext(ParleyEvent.GroupMessageAdded.class, "his own post", e -> e.post().id().equals(his.id()));
         assertThat(GroupJson.post(ev.expect("group-message").get("post")).id()).isEqualTo(his.id());
+
+        // Receipts and typing: Bob's read mark and typing reach the API's stream; the daemon's reach Bob.
+        bob.client.markGroupRead(g.id(), his.id());
+        JsonNode read = ev.expect("group-read");
+        assertThat(read.get("peerId").asText()).isEqualTo(b);
+        assertThat(read.get("upTo").asText()).isEqualTo(his.id().value());
+        assertThat(ApiJson.list(f.api.get("/v1/group-messages/" + mine.id().value() + "/read").body().get("readBy"), JsonNode::asText))
+                .containsExactly(b);
+        bob.client.setGroupTyping(g.id(), true);
+        assertThat(ev.expect("group-typing").get("typing").asBoolean()).isTrue();
+        bob.client.setGroupTyping(g.id(), false);
+        assertThat(ev.expect("group-typing").get("typing").asBoolean()).isFalse();
+        assertThat(f.api.post(gp + "/typing", "{}").status()).isEqualTo(400);
+        assertThat(f.api.post(gp + "/typing", "{\"typing\":true}").status()).isEqualTo(200);
+        bob.rec.expectNext(ParleyEvent.GroupTyping.class, "the daemon typing", e -> e.typing() && e.group().equals(g.id()));
+        assertThat(f.api.post(gp + "/typing", "{\"typing\":false}").status()).isEqualTo(200);
+        bob.rec.expectNext(ParleyEvent.GroupTyping.class, "the daemon stopped", e -> !e.typing());
+        assertThat(f.api.post(gp + "/read", "{}").status()).isEqualTo(200);
+        bob.rec.expectNext(ParleyEvent.GroupMessageRead.class, "the daemon read all", e -> e.upTo().equals(his.id()));
+        assertThat(bob.client.groupReadBy(his.id())).extracting(PeerId::value).containsExactly(f.daemon.client().peerId().value());
 
         List<GroupMessageId> order = ApiJson.list(f.api.get(gp + "/messages").body(), GroupJson::post).stream().map(GroupPost::id).toList();
         assertThat(order).containsExactlyInAnyOrder(mine.id(), his.id());
@@ -117,6 +142,11 @@ class GroupApiTest {
             GroupPost third = remote.sendToGroup(g.id(), "through RemoteParley");
             assertThat(GroupJson.post(ev.expect("group-message").get("post"))).isEqualTo(third);
             bob.rec.expectNext(ParleyEvent.GroupMessageAdded.class, "the remote post", e -> e.post().id().equals(third.id()));
+            assertThat(ev.expect("group-delivered").get("id").asText()).isEqualTo(third.id().value());
+            assertThat(remote.groupDeliveredTo(third.id())).extracting(PeerId::value).containsExactly(b);
+            assertThat(remote.groupReadBy(mine.id())).extracting(PeerId::value).containsExactly(b);
+            remote.markGroupRead(g.id(), third.id());
+            bob.rec.expectNext(ParleyEvent.GroupMessageRead.class, "the remote read", e -> e.upTo().equals(third.id()));
             assertThat(remote.groupSafetyNumber(g.id(), bob.client.peerId()))
                     .isEqualTo(f.daemon.client().groupSafetyNumber(g.id(), bob.client.peerId()));
             PeerId self = remote.peerId();

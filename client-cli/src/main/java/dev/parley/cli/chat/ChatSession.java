@@ -2,12 +2,18 @@ package dev.parley.cli.chat;
 
 import dev.parley.cli.CliException;
 import dev.parley.cli.Contacts;
+import dev.parley.cli.Groups;
 import dev.parley.cli.Profile;
 import dev.parley.client.CallId;
 import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupInfo;
+import dev.parley.client.GroupMember;
+import dev.parley.client.GroupMessageId;
+import dev.parley.client.GroupPost;
 import dev.parley.client.MessageId;
 import dev.parley.client.MessageState;
 import dev.parley.client.Parley;
@@ -39,6 +45,7 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link ChatScreen}: the terminal: printing above the typed line, the status area;</li>
  *   <li>{@link Conversation}: the open conversation, messages, receipts, typing, presence, server state;</li>
+ *   <li>{@link GroupView}: the open group (instead of a conversation), its posts, receipts summary, typing, members;</li>
  *   <li>{@link Transfers}: numbered file transfers and their progress lines;</li>
  *   <li>{@link CallView}: the one call and its line;</li>
  *   <li>{@link SlashCommands} (the commands, each a method of one of those) and {@link ChatCompleter}.</li>
@@ -55,6 +62,7 @@ public final class ChatSession implements ParleyListener {
 
     private Parley client;
     private Conversation chat;
+    private GroupView groups;
     private Transfers files;
     private CallView calls;
     private SlashCommands commands;
@@ -72,30 +80,48 @@ public final class ChatSession implements ParleyListener {
         this.record = record;
     }
 
-    /** Runs until /quit or Ctrl-D; returns the exit code. {@code contact} may be null. */
+    /** Runs until /quit or Ctrl-D; returns the exit code. {@code contact} (a contact, else a group) may be null. */
     public int run(String contact) throws IOException {
         // completion and typing only happen while a line is read, after the wiring below
-        try (ChatScreen screen = ChatScreen.open((r, line, candidates) -> completer.complete(r, line, candidates), l -> chat.typed(l))) {
+        try (ChatScreen screen = ChatScreen.open((r, line, candidates) -> completer.complete(r, line, candidates), l -> {
+            chat.typed(l);
+            groups.typed(l);
+        })) {
             boolean devices = play == null && record == null;
             client = profile.open(this, b -> {
                 if (devices) b.audioDevices(null, null);
             });
             try {
                 chat = new Conversation(client, screen, profile.server());
+                groups = new GroupView(client, screen, chat::close);
                 files = new Transfers(client, screen, chat::current);
                 calls = new CallView(client, screen, chat::current, play, record);
-                commands = new SlashCommands(screen, chat, files, calls, () -> quit = true);
+                commands = new SlashCommands(screen, chat, groups, files, calls, () -> quit = true);
                 completer = new ChatCompleter(commands, client);
                 screen.statusArea(this::statusArea);
-                PeerId first = contact == null ? null : Contacts.resolve(client, contact).peerId();
+                PeerId first = null;
+                GroupInfo firstGroup = null;
+                if (contact != null) {
+                    try {
+                        first = Contacts.resolve(client, contact).peerId();
+                    } catch (CliException notContact) {
+                        try {
+                            firstGroup = Groups.resolve(client, contact);
+                        } catch (CliException notGroup) {
+                            throw new CliException(notContact.exitCode(), notContact.getMessage() + " (nor does any group: " + notGroup.getMessage() + ")");
+                        }
+                    }
+                }
                 banner(screen);
                 client.start();
                 if (first != null) chat.open(first);
+                else if (firstGroup != null) groups.open(firstGroup);
                 else chat.conversations();
                 screen.refreshStatus();
                 loop(screen);
             } finally {
                 if (chat != null) chat.leave();
+                if (groups != null) groups.leave();
                 client.close();
             }
             return 0;
@@ -106,7 +132,7 @@ public final class ChatSession implements ParleyListener {
         while (!quit) {
             String line;
             try {
-                line = screen.readLine(chat.prompt());
+                line = screen.readLine(groups.isOpen() ? groups.prompt() : chat.prompt());
             } catch (UserInterruptException e) {
                 if (e.getPartialLine() == null || e.getPartialLine().isBlank()) screen.notice("(type /quit or press Ctrl-D to leave)");
                 continue;
@@ -137,6 +163,8 @@ public final class ChatSession implements ParleyListener {
                 return;
             }
             s.get().handler().run(args);
+        } else if (groups.isOpen()) {
+            groups.send(line.startsWith("//") ? line.substring(1) : line);
         } else {
             chat.send(line.startsWith("//") ? line.substring(1) : line);
         }
@@ -147,6 +175,8 @@ public final class ChatSession implements ParleyListener {
         List<AttributedString> lines = new ArrayList<>(files.statusLines());
         AttributedString c = calls.statusLine();
         if (c != null) lines.add(c);
+        AttributedString g = groups.statusLine();
+        if (g != null) lines.add(g);
         lines.add(chat.statusLine());
         return lines;
     }
@@ -263,5 +293,35 @@ public final class ChatSession implements ParleyListener {
     @Override
     public void onCallEnded(CallRecord r) {
         calls.onCallEnded(r);
+    }
+
+    @Override
+    public void onGroupMessage(GroupPost post) {
+        groups.onGroupMessage(post);
+    }
+
+    @Override
+    public void onGroupInvited(GroupId group, String name, PeerId from) {
+        groups.onGroupInvited(group, name, from);
+    }
+
+    @Override
+    public void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {
+        groups.onGroupMemberChanged(group, member, change);
+    }
+
+    @Override
+    public void onGroupDelivered(GroupId group, GroupMessageId message, PeerId member) {
+        groups.onGroupDelivered(group, message);
+    }
+
+    @Override
+    public void onGroupRead(GroupId group, PeerId member, GroupMessageId upTo) {
+        groups.onGroupRead(group);
+    }
+
+    @Override
+    public void onGroupTyping(GroupId group, PeerId peer, boolean typing) {
+        groups.onGroupTyping(group, peer, typing);
     }
 }

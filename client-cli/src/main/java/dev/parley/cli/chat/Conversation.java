@@ -208,6 +208,14 @@ final class Conversation {
         if (c != null && !lineSoFar.startsWith("/")) client.setTyping(c, true);
     }
 
+    /** A group opens instead: no conversation is open. */
+    void close() {
+        leave();
+        current = null;
+        lastSent = null;
+        lastSentState = null;
+    }
+
     /** On leaving: stop showing the open contact that we type. */
     void leave() {
         PeerId c = current;

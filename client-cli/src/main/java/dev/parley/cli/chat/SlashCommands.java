@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The table of slash commands, in {@code /help} order: chat, files, calls. Each runs a method of the
+ * The table of slash commands, in {@code /help} order: chat, groups, files, calls. Each runs a method of the
  * view that owns what it changes ({@link Conversation}, {@link Transfers}, {@link CallView}); adding
  * one is one entry here and that method. Everything here runs on the input thread.
  */
@@ -20,12 +20,21 @@ final class SlashCommands {
     private final Map<String, String> aliases = Map.of("exit", "quit", "chat", "open", "contacts", "peers", "?", "help", "hang", "hangup", "refuse", "reject");
     private final ChatScreen screen;
 
-    SlashCommands(ChatScreen screen, Conversation chat, Transfers files, CallView calls, Runnable quit) {
+    SlashCommands(ChatScreen screen, Conversation chat, GroupView groups, Transfers files, CallView calls, Runnable quit) {
         this.screen = screen;
-        add(new Slash("open", "CONTACT", "open the conversation with a contact (shows recent history)", Completion.CONTACT, chat::open));
+        add(new Slash("open", "CONTACT", "open the conversation with a contact (shows recent history)", Completion.CONTACT, a -> {
+            chat.open(a);
+            if (chat.current() != null) groups.close();
+        }));
         add(new Slash("peers", "", "your contacts: online, connected, verified, unread", Completion.NONE, a -> chat.peers()));
         add(new Slash("history", "[N]", "the last N messages of this conversation (default 20), with receipts", Completion.NONE, chat::history));
         add(new Slash("verify", "[CONTACT]", "show the safety number and mark the contact verified after comparing", Completion.CONTACT, chat::verify));
+        add(new Slash("group", "[GROUP]", "open a group (typed lines go to it); without GROUP, your groups", Completion.NONE, groups::open));
+        add(new Slash("join", "GROUP", "accept an invitation to a group and open it", Completion.NONE, groups::join));
+        add(new Slash("members", "", "the open group's members: admin, online, verified", Completion.NONE, groups::members));
+        add(new Slash("invite", "CONTACT...", "invite contacts to the open group (admins only)", Completion.CONTACT, groups::invite));
+        add(new Slash("remove", "MEMBER", "remove a member from the open group (admins only)", Completion.NONE, groups::remove));
+        add(new Slash("leave", "", "leave the open group (the others are told)", Completion.NONE, groups::leaveGroup));
         add(new Slash("send", "PATH", "offer a file to the open contact (Tab completes paths)", Completion.PATH, files::send));
         add(new Slash("accept", "[N]", "accept the latest file offer, or offer #N", Completion.NONE, files::accept));
         add(new Slash("reject", "[N]", "refuse the latest file offer, or offer #N", Completion.NONE, files::reject));

@@ -49,7 +49,8 @@ import java.util.concurrent.CompletionStage;
  * {@link IllegalStateException} and the listener hears {@link ParleyEvent.Closed}.
  *
  * <p>Groups ({@link ParleyGroups}, part of {@link Parley}) go through the daemon's {@code /v1/groups}
- * routes; their events arrive as {@code group-invite}, {@code group-message} and {@code group-member}.
+ * routes; their events arrive as {@code group-invite}, {@code group-message}, {@code group-member},
+ * {@code group-delivered}, {@code group-read} and {@code group-typing}.
  */
 public final class RemoteParley implements Parley {
     private final ApiHttp http;
@@ -463,5 +464,21 @@ public final class RemoteParley implements Parley {
     public List<PeerId> groupDeliveredTo(GroupMessageId message) {
         JsonNode n = must(http.get("/v1/group-messages/" + message.value() + "/delivered"), "no group message " + message);
         return ApiJson.list(n.get("deliveredTo"), x -> ApiJson.peer(x.asText()));
+    }
+
+    @Override
+    public void markGroupRead(GroupId group, GroupMessageId upTo) {
+        http.post(g(group) + "/read", ApiJson.object().put("upTo", upTo == null ? null : upTo.value()));
+    }
+
+    @Override
+    public void setGroupTyping(GroupId group, boolean typing) {
+        http.post(g(group) + "/typing", ApiJson.object().put("typing", typing));
+    }
+
+    @Override
+    public List<PeerId> groupReadBy(GroupMessageId message) {
+        JsonNode n = must(http.get("/v1/group-messages/" + message.value() + "/read"), "no group message " + message);
+        return ApiJson.list(n.get("readBy"), x -> ApiJson.peer(x.asText()));
     }
 }

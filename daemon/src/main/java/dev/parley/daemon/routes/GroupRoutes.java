@@ -78,6 +78,20 @@ public final class GroupRoutes {
             GroupMessageId id = GroupJson.groupMessageId(q.param("id"));
             return ApiJson.object().put("id", id.value()).set("deliveredTo", ApiJson.array(c.groupDeliveredTo(id), p -> TextNode.valueOf(p.value())));
         });
+        r.post("/v1/groups/{group}/read", q -> {
+            String upTo = ApiJson.text(q.body(), "upTo");
+            c.markGroupRead(group(q), upTo == null ? null : GroupJson.groupMessageId(upTo));
+            return ok();
+        });
+        r.post("/v1/groups/{group}/typing", q -> {
+            if (!q.body().path("typing").isBoolean()) throw ApiError.badRequest("missing field 'typing' (true or false)");
+            c.setGroupTyping(group(q), q.body().get("typing").asBoolean());
+            return ok();
+        });
+        r.get("/v1/group-messages/{id}/read", q -> {
+            GroupMessageId id = GroupJson.groupMessageId(q.param("id"));
+            return ApiJson.object().put("id", id.value()).set("readBy", ApiJson.array(c.groupReadBy(id), p -> TextNode.valueOf(p.value())));
+        });
     }
 
     static GroupId group(Request q) {

@@ -31,12 +31,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = GroupPosts.class, name = "group-msgs"),
         @JsonSubTypes.Type(value = GroupAck.class, name = "group-ack"),
         @JsonSubTypes.Type(value = GroupSummary.class, name = "group-summary"),
+        @JsonSubTypes.Type(value = GroupRead.class, name = "group-read"),
+        @JsonSubTypes.Type(value = GroupTyping.class, name = "group-typing"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, Typing,
         FileOffer, FileAccept, FileDecline, FileCancel, FileResult,
         CallInvite, CallAccept, CallDecline, CallBusy, CallCancel, CallHangup,
-        GroupRoster, GroupPosts, GroupAck, GroupSummary {
+        GroupRoster, GroupPosts, GroupAck, GroupSummary, GroupRead, GroupTyping {
     /** The data channel label chat and control messages travel on. */
     String CHAT_CHANNEL = "chat";
     /** The peer protocol version in {@link Hello}. */
@@ -90,5 +92,9 @@ public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, T
         void groupAck(GroupAck m);
 
         void groupSummary(GroupSummary m);
+
+        void groupRead(GroupRead m);
+
+        void groupTyping(GroupTyping m);
     }
 }

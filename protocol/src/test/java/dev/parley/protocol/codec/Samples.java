@@ -24,6 +24,8 @@ import dev.parley.protocol.peer.GroupAck;
 import dev.parley.protocol.peer.GroupPosts;
 import dev.parley.protocol.peer.GroupRoster;
 import dev.parley.protocol.peer.GroupSummary;
+import dev.parley.protocol.peer.GroupRead;
+import dev.parley.protocol.peer.GroupTyping;
 import dev.parley.protocol.peer.Hello;
 import dev.parley.protocol.peer.ReadReceipt;
 import dev.parley.protocol.peer.Typing;
@@ -130,7 +132,10 @@ final class Samples {
             new GroupAck(GROUP_CREATE.group(), List.of(GROUP_POST_1.id())),
             new GroupAck(GROUP_CREATE.group(), List.of()),
             new GroupSummary(GROUP_CREATE.group(), GROUP_REMOVE.id(), 3, List.of(new GroupSummary.Chain(A, 2))),
-            new GroupSummary(GROUP_CREATE.group(), GROUP_CREATE.id(), 1, List.of()));
+            new GroupSummary(GROUP_CREATE.group(), GROUP_CREATE.id(), 1, List.of()),
+            new GroupRead(GROUP_CREATE.group(), GROUP_POST_1.id()),
+            new GroupTyping(GROUP_CREATE.group(), true),
+            new GroupTyping(GROUP_CREATE.group(), false));
 
     private Samples() {}
 }

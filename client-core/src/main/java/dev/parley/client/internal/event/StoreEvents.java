@@ -14,6 +14,8 @@ import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
+import dev.parley.client.internal.store.event.GroupMessageDelivered;
+import dev.parley.client.internal.store.event.GroupMessageRead;
 import dev.parley.client.internal.store.event.MessageAdded;
 import dev.parley.client.GroupMember;
 import dev.parley.protocol.group.GroupId;
@@ -49,6 +51,8 @@ final class StoreEvents {
         if (e instanceof GroupInvited g) return new ParleyEvent.GroupInvited(seq, Ids.app(g.group()), g.name(), Ids.app(g.from()));
         if (e instanceof GroupMessageAdded g) return new ParleyEvent.GroupMessageAdded(seq, g.post());
         if (e instanceof GroupMemberChanged g) return new ParleyEvent.GroupMemberChanged(seq, Ids.app(g.group()), Ids.app(g.member()), g.change());
+        if (e instanceof GroupMessageDelivered d) return new ParleyEvent.GroupMessageDelivered(seq, Ids.app(d.group()), Ids.app(d.message()), Ids.app(d.member()));
+        if (e instanceof GroupMessageRead r) return new ParleyEvent.GroupMessageRead(seq, Ids.app(r.group()), Ids.app(r.member()), Ids.app(r.upTo()));
         throw new IllegalArgumentException("unmapped store event " + e);
     }
 
@@ -74,6 +78,16 @@ final class StoreEvents {
                 String[] parts = entry.state().split(":", 2);
                 yield Optional.of(new ParleyEvent.GroupMemberChanged(seq, dev.parley.client.GroupId.of(entry.ref()), dev.parley.client.PeerId.of(parts[1]),
                         GroupMember.Change.valueOf(parts[0])));
+            }
+            case GROUP_DELIVERED -> {
+                String[] parts = entry.state().split(":", 2);
+                yield Optional.of(new ParleyEvent.GroupMessageDelivered(seq, dev.parley.client.GroupId.of(parts[0]),
+                        dev.parley.client.GroupMessageId.of(entry.ref()), dev.parley.client.PeerId.of(parts[1])));
+            }
+            case GROUP_READ -> {
+                String[] parts = entry.state().split(":", 2);
+                yield Optional.of(new ParleyEvent.GroupMessageRead(seq, dev.parley.client.GroupId.of(parts[0]),
+                        dev.parley.client.PeerId.of(parts[1]), dev.parley.client.GroupMessageId.of(entry.ref())));
             }
         };
     }

@@ -70,6 +70,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private volatile Map<PeerId, IdentityKey> wanted = Map.of();
     /** Also the members of groups we are invited to: their sessions are accepted (not dialled), so nobody is refused as a stranger. */
     private volatile Map<PeerId, IdentityKey> accepted = Map.of();
+    /** Per joined group, its other members (read from other threads: receipts and typing, {@link GroupSignals}). */
+    private volatile Map<GroupId, Set<PeerId>> joinedMembers = Map.of();
     private final Runnable membersChanged;
     // Worker thread only:
     private final Map<GroupId, GroupState> states = new HashMap<>();
@@ -264,6 +266,11 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         return call(() -> state(group).rejections());
     }
 
+    /** The other members of a group this member has joined (empty if it has not joined it); any thread. */
+    public Optional<Set<PeerId>> joinedMembers(GroupId group) {
+        return Optional.ofNullable(joinedMembers.get(group));
+    }
+
     /** Members that have acknowledged storing the message. */
     public List<PeerId> deliveredTo(GroupMessageId id) {
         return store.deliveredTo(id);
@@ -367,6 +374,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     private void refreshWanted() {
         Map<PeerId, IdentityKey> w = new HashMap<>(), a = new HashMap<>();
+        Map<GroupId, Set<PeerId>> joined = new HashMap<>();
         for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
             GroupStore.Status st = status.get(e.getKey());
             if (st == GroupStore.Status.LEFT) continue;
@@ -374,7 +382,9 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
                 a.put(m.key().peerId(), m.key());
                 if (st == GroupStore.Status.JOINED) w.put(m.key().peerId(), m.key());
             }
+            if (st == GroupStore.Status.JOINED) joined.put(e.getKey(), MemberChanges.othersOf(e.getValue(), me.publicKey().peerId()));
         }
+        joinedMembers = Map.copyOf(joined);
         w.remove(me.publicKey().peerId());
         a.remove(me.publicKey().peerId());
         Map<PeerId, IdentityKey> now = Map.copyOf(w), acceptNow = Map.copyOf(a);
@@ -575,6 +585,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         GroupSummary previous = theirSummary.computeIfAbsent(s.group(), k -> new HashMap<>()).put(peer, sum);
         // The same summary again on this link: its answer is on its way already.
         if (sum.equals(previous)) return;
+        // Their chain of ours: what reached them through another member counts as delivered too.
+        for (GroupSummary.Chain c : sum.chains()) if (c.author().equals(me.publicKey().peerId())) store.deliveredThrough(s.group(), peer, c.seq());
         if (!sum.head().equals(s.roster().head())) MemberChanges.sendRoster(link, s);
         List<GroupMessage> batch = s.missingFor(sum);
         if (!batch.isEmpty()) link.sendControl(new GroupPosts(s.group(), batch));

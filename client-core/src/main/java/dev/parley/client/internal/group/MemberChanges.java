@@ -19,6 +19,14 @@ import java.util.Map;
 final class MemberChanges {
     private MemberChanges() {}
 
+    /** The group's members other than {@code me}, by peer id. */
+    static java.util.Set<PeerId> othersOf(GroupState s, PeerId me) {
+        java.util.Set<PeerId> out = new java.util.HashSet<>();
+        for (Roster.Member x : s.roster().members()) out.add(x.key().peerId());
+        out.remove(me);
+        return java.util.Set.copyOf(out);
+    }
+
     static Map<IdentityKey, Roster.Member> membersByKey(GroupState s) {
         Map<IdentityKey, Roster.Member> m = new LinkedHashMap<>();
         for (Roster.Member x : s.roster().members()) m.put(x.key(), x);

@@ -9,6 +9,8 @@ import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
+import dev.parley.client.internal.store.event.GroupMessageDelivered;
+import dev.parley.client.internal.store.event.GroupMessageRead;
 import dev.parley.client.internal.store.event.MessageAdded;
 import dev.parley.client.internal.store.event.MessageStateChanged;
 import dev.parley.client.internal.store.event.StoreEvent;
@@ -32,7 +34,7 @@ public final class EventLog {
 
     /** What changed. */
     public enum Kind { MESSAGE_ADDED, MESSAGE_STATE, CONTACT_CHANGED, CONTACT_REMOVED, TRANSFER_CHANGED, CALL_RECORDED,
-        GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER }
+        GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER, GROUP_DELIVERED, GROUP_READ }
 
     private final Database db;
 
@@ -84,6 +86,15 @@ public final class EventLog {
             kind = Kind.GROUP_MEMBER;
             ref = g.group().value();
             state = g.change().name() + ":" + g.member().value();
+        } else if (e instanceof GroupMessageDelivered d) {
+            // Receipts too ride in state (group:member), so replay needs no row.
+            kind = Kind.GROUP_DELIVERED;
+            ref = d.message().value();
+            state = d.group().value() + ":" + d.member().value();
+        } else if (e instanceof GroupMessageRead r) {
+            kind = Kind.GROUP_READ;
+            ref = r.upTo().value();
+            state = r.group().value() + ":" + r.member().value();
         } else {
             throw new IllegalArgumentException("no log kind for " + e);
         }

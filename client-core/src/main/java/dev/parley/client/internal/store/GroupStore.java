@@ -7,6 +7,7 @@ import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
+import dev.parley.client.internal.store.event.GroupMessageDelivered;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.codec.WireCodec;
@@ -325,7 +326,8 @@ public final class GroupStore {
 
     /**
      * {@code member} has stored these messages: recorded as delivered to it, and our own leave the
-     * outbox. Returns the ids newly recorded as delivered to that member.
+     * outbox; a first delivery of one of our own is announced ({@link GroupMessageDelivered}) in the
+     * same transaction. Returns the ids newly recorded as delivered to that member.
      */
     public List<GroupMessageId> delivered(PeerId member, Collection<GroupMessageId> ids) {
         if (ids.isEmpty()) return List.of();
@@ -333,19 +335,50 @@ public final class GroupStore {
             List<GroupMessageId> out = new ArrayList<>();
             try (PreparedStatement d = txn.prepare("INSERT INTO group_deliveries (message_id, peer_id, stored_at) "
                     + "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM group_messages WHERE message_id = ?) ON CONFLICT DO NOTHING");
-                 PreparedStatement o = txn.prepare("DELETE FROM group_outbox WHERE message_id = ?")) {
+                 PreparedStatement o = txn.prepare("DELETE FROM group_outbox WHERE message_id = ?");
+                 PreparedStatement mine = txn.prepare("SELECT group_id FROM group_messages WHERE message_id = ? AND author_key = ?")) {
                 for (GroupMessageId m : ids) {
                     d.setString(1, m.value());
                     d.setString(2, member.value());
                     d.setLong(3, db.clock().millis());
                     d.setString(4, m.value());
-                    if (d.executeUpdate() == 1) out.add(m);
+                    if (d.executeUpdate() == 1) {
+                        out.add(m);
+                        mine.setString(1, m.value());
+                        mine.setBytes(2, myKey.raw());
+                        try (ResultSet rs = mine.executeQuery()) {
+                            if (rs.next()) txn.attach(new GroupMessageDelivered(GroupId.of(rs.getString(1)), m, member));
+                        }
+                    }
                     o.setString(1, m.value());
                     o.executeUpdate();
                 }
             }
             return out;
         });
+    }
+
+    /**
+     * A member's summary shows it holds our chain up to {@code seq}: our messages up to there not yet
+     * recorded as delivered to it are recorded now (they reached it through another member's relay).
+     */
+    public List<GroupMessageId> deliveredThrough(GroupId group, PeerId member, long seq) {
+        List<GroupMessageId> ids = db.read(txn -> {
+            try (PreparedStatement p = txn.prepare("SELECT m.message_id FROM group_messages m WHERE m.group_id = ? AND m.author_key = ? "
+                    + "AND m.seq <= ? AND NOT EXISTS (SELECT 1 FROM group_deliveries d WHERE d.message_id = m.message_id AND d.peer_id = ?) "
+                    + "ORDER BY m.seq")) {
+                p.setString(1, group.value());
+                p.setBytes(2, myKey.raw());
+                p.setLong(3, seq);
+                p.setString(4, member.value());
+                List<GroupMessageId> out = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) out.add(GroupMessageId.of(rs.getString(1)));
+                }
+                return out;
+            }
+        });
+        return delivered(member, ids);
     }
 
     /** The members that have acknowledged storing {@code id}. */

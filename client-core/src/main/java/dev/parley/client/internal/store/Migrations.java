@@ -158,6 +158,16 @@ final class Migrations {
                       peer_id    TEXT    NOT NULL,
                       stored_at  INTEGER NOT NULL,
                       PRIMARY KEY (message_id, peer_id)
+                    ) STRICT""")),
+            // Read marks: per group and member (this one too), the last message read in display order.
+            new Migration(5, "group read marks", List.of(
+                    """
+                    CREATE TABLE group_reads (
+                      group_id   TEXT    NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                      peer_id    TEXT    NOT NULL,
+                      message_id TEXT    NOT NULL CHECK (length(message_id) = 43),
+                      updated_at INTEGER NOT NULL,
+                      PRIMARY KEY (group_id, peer_id)
                     ) STRICT""")));
 
     static int latest() {

@@ -16,6 +16,7 @@ public final class ProfileStore implements AutoCloseable {
     private final TransferStore transfers;
     private final CallStore calls;
     private final GroupStore groups;
+    private final GroupReceiptStore groupReceipts;
     private final EventLog events;
 
     private ProfileStore(Database db, IdentityKey myKey) {
@@ -25,6 +26,7 @@ public final class ProfileStore implements AutoCloseable {
         this.transfers = new TransferStore(db);
         this.calls = new CallStore(db);
         this.groups = new GroupStore(db, myKey);
+        this.groupReceipts = new GroupReceiptStore(db, myKey);
         this.events = new EventLog(db);
     }
 
@@ -54,6 +56,10 @@ public final class ProfileStore implements AutoCloseable {
 
     public GroupStore groups() {
         return groups;
+    }
+
+    public GroupReceiptStore groupReceipts() {
+        return groupReceipts;
     }
 
     public CallStore calls() {
