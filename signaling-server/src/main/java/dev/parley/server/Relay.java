@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #sweep}. Nothing here blocks: sending to another peer only queues bytes on its socket.
  */
 @Slf4j
-final class Relay {
+final class Relay implements Directory.Node {
     /** Close codes the transports use when no close frame is exchanged. */
     static final int NEVER_CONNECTED = -1, NORMAL_CLOSE = 1000, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
     /** Before login: largest message, and the frame budget (docs/server.md § Every frame is charged). */
@@ -53,6 +53,7 @@ final class Relay {
     private final Metrics metrics;
     private final Codec codec;
     private final Registry registry;
+    private final Directory directory;
     private final IpLimiter ipLimiter;
     private final IceServerProvider ice;
     private final Set<Connection> all = ConcurrentHashMap.newKeySet();
@@ -73,11 +74,16 @@ final class Relay {
     private int sweeps;
 
     Relay(ServerConfig cfg, Clock clock, Metrics metrics) {
+        this(cfg, clock, metrics, Directory.LOCAL);
+    }
+
+    Relay(ServerConfig cfg, Clock clock, Metrics metrics, Directory directory) {
         this.cfg = cfg;
         this.clock = clock;
         this.metrics = metrics;
         this.codec = new Codec(cfg.maxMessageBytes(), cfg.maxWatch());
-        this.registry = new Registry(codec);
+        this.directory = directory;
+        this.registry = new Registry(codec, directory);
         this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
@@ -360,8 +366,22 @@ final class Relay {
             return;
         }
         PeerId id = key.peerId();
+        Directory.Claim claim;
+        try {
+            claim = directory.claim(id);
+        } catch (Directory.Unavailable e) {
+            metrics.login("unavailable");
+            fail(c, ErrorCode.UNAVAILABLE, "cannot log in on this node now (" + e.getMessage() + "); retry in "
+                    + cfg.reconnectAfter().toMillis() + " ms, or on another node", null);
+            return;
+        }
         c.frames.phase(postAuth, now);
-        Registry.Login l = registry.login(id, c, resumed -> welcome(id, resumed));
+        Registry.Login l = registry.login(id, c, claim, resumed -> welcome(id, resumed));
+        if (l == null) {
+            metrics.login("superseded");
+            fail(c, ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
+            return;
+        }
         metrics.login(l.replaced() != null ? "replaced" : l.resumed() ? "resumed" : "new");
         if (l.replaced() != null) {
             fail(l.replaced(), ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
@@ -394,11 +414,28 @@ final class Relay {
             return;
         }
         Session ts = registry.get(to);
-        Connection tc = ts == null ? null : ts.conn;
-        if (tc == null || tc.closing() || !tc.isOpen()) {
-            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+        if (ts == null && directory.clustered()) {
+            String ref = r.id();
+            directory.relay(s.id, to, ref, stamp(text, s.fromPrefix), 0, (code, message) -> error(c, code, message, ref));
             return;
         }
+        Connection tc = ts == null ? null : ts.conn;
+        int verdict = offer(ts, tc, s.id, stamp(text, s.fromPrefix), text.length());
+        if (verdict == 0) {
+            metrics.relayed(kind, System.nanoTime() - t0);
+        } else if (verdict < 0) {
+            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+        } else {
+            busy(c, r, verdict - 1);
+        }
+    }
+
+    /**
+     * Queues {@code stamped} on the recipient's connection if its budgets allow: 0 delivered, -1 offline,
+     * 1 + the budget that is spent (see {@link #busy}).
+     */
+    private int offer(Session ts, Connection tc, PeerId from, String stamped, int length) {
+        if (tc == null || tc.closing() || !tc.isOpen()) return -1;
         long now = clock.millis();
         if (tc.backlogOver(cfg.maxQueuedMessages(), cfg.maxQueuedBytes(), cfg.maxMessageBytes())) {
             // Full: refuse the sender. Cut the recipient only once it has not drained for a while:
@@ -408,23 +445,73 @@ final class Relay {
                 tc.stalledSinceMs = Math.max(1, now);
             } else if (now - since >= cfg.slowConsumerTimeout().toMillis()) {
                 dropSlowConsumer(tc);
-                error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
-                return;
+                return -1;
             }
-            busy(c, r, 2);
-            return;
+            return 3;
         }
         if (tc.stalledSinceMs != 0) tc.stalledSinceMs = 0;
-        InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(s.id, ts.watch.contains(s.id), text.length(), now);
-        if (v != InboundBudget.Verdict.OK) {
-            busy(c, r, v == InboundBudget.Verdict.SENDER ? 0 : 1);
+        InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(from, ts.watch.contains(from), length, now);
+        if (v != InboundBudget.Verdict.OK) return v == InboundBudget.Verdict.SENDER ? 1 : 2;
+        return tc.deliver(stamped) ? 0 : -1;
+    }
+
+    // ---- from other nodes (Directory.Node) ---------------------------------------------------
+
+    @Override
+    public void deliver(PeerId to, long epoch, PeerId from, String ref, String replyNode, String text, int hops) {
+        Session ts = registry.get(to);
+        if (ts == null || ts.epoch != epoch) {
+            // The route was stale (the peer moved or left meanwhile): look it up again, once; never
+            // deliver to a binding the sender did not address.
+            metrics.cluster("stale_route");
+            if (hops < 1) {
+                directory.relay(from, to, ref, text, hops + 1, (code, message) -> remoteError(replyNode, from, ref, code, message));
+            } else if (ts == null) {
+                remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");
+            } else {
+                remoteError(replyNode, from, ref, ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
+            }
             return;
         }
-        if (!tc.deliver(stamp(text, s.fromPrefix))) {
-            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
-            return;
+        int verdict = offer(ts, ts.conn, from, text, text.length());
+        if (verdict == 0) {
+            metrics.cluster("relay_in");
+        } else if (verdict < 0) {
+            remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");
+        } else {
+            metrics.recipientBusy(verdict - 1);
+            remoteError(replyNode, from, ref, ErrorCode.RECIPIENT_BUSY, "the recipient is receiving too much; retry later");
         }
-        metrics.relayed(kind, System.nanoTime() - t0);
+    }
+
+    private void remoteError(String replyNode, PeerId to, String ref, ErrorCode code, String message) {
+        if (directory instanceof RedisDirectory rd) rd.replyError(replyNode, to, ref == null ? "" : ref, code, message);
+    }
+
+    @Override
+    public void kick(PeerId id, long epoch) {
+        Connection old = registry.kick(id, epoch);
+        if (old != null) {
+            metrics.cluster("kicked");
+            fail(old, ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
+        }
+    }
+
+    @Override
+    public void presence(PeerId to, PeerId about, boolean online) {
+        registry.remotePresence(to, about, online);
+    }
+
+    @Override
+    public void relayError(PeerId to, String ref, ErrorCode code, String message) {
+        Session s = registry.get(to);
+        Connection c = s == null ? null : s.conn;
+        if (c != null) error(c, code, message, ref);
+    }
+
+    @Override
+    public List<Directory.Binding> bindings() {
+        return registry.bindings();
     }
 
     /**
@@ -454,7 +541,20 @@ final class Relay {
             error(c, ErrorCode.BAD_REQUEST, "watch at most " + cfg.maxWatch() + " peers", null);
             return;
         }
-        registry.watch(s, Set.copyOf(w.peers()));
+        Set<PeerId> next = Set.copyOf(w.peers());
+        if (!directory.clustered()) {
+            registry.watch(s, next);
+            return;
+        }
+        List<PeerId> remote = new java.util.ArrayList<>();
+        for (PeerId x : next) if (registry.get(x) == null) remote.add(x);
+        Set<PeerId> mutual;
+        try {
+            mutual = directory.watch(s.id, s.epoch, next, remote);
+        } catch (Directory.Unavailable e) {
+            mutual = Set.of(); // the picture shows remote peers offline until the directory is back
+        }
+        registry.watch(s, next, mutual);
     }
 
     // ---- errors and closing ------------------------------------------------------------------
@@ -539,7 +639,10 @@ final class Relay {
             }
         }
         registry.expire(now);
-        if (++sweeps % 64 == 0) ipLimiter.prune(now);
+        if (++sweeps % 64 == 0) {
+            ipLimiter.prune(now);
+            registry.pruneFences();
+        }
     }
 
     /** Shutdown, step zero: /healthz says 503 and new connections are turned away. */
