@@ -116,9 +116,14 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     /** Logs in to {@code server} as {@code identity} and stays logged in until {@link #close()}; once only. */
     public synchronized void start(URI server, IdentityKeyPair identity) {
+        start(java.util.List.of(server), identity);
+    }
+
+    /** As above with several URLs of one service: after a lost connection the next is tried. */
+    public synchronized void start(java.util.List<URI> servers, IdentityKeyPair identity) {
         if (closed) throw new IllegalStateException("closed");
         if (signaling != null) return;
-        SignalingClient s = new SignalingClient(server, identity, this);
+        SignalingClient s = new SignalingClient(servers, identity, this, null, dev.parley.client.internal.time.Scheduler.system());
         signaling = s;
         s.start();
     }
