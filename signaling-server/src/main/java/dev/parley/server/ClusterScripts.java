@@ -39,7 +39,7 @@ final class ClusterScripts {
 
     /**
      * ARGV: to, me, from, ref, text, hops. Hands the stamped text to the node holding {@code to}'s route.
-     * -> {1} posted, {0} no route, {-1} its node is dead, {2, epoch} the route is here (deliver locally).
+     * -> {1, node, epoch} posted, {0} no route, {-1} its node is dead, {2, epoch} the route is here (deliver locally).
      */
     static final String RELAY = PRELUDE + """
             local r = redis.call('GET', P..'route:'..ARGV[1])
@@ -48,7 +48,7 @@ final class ClusterScripts {
             if n == ARGV[2] then return {2, tonumber(e)} end
             if not alive(n) then return {-1} end
             post(n, 'k', 'r', 'to', ARGV[1], 'e', e, 'f', ARGV[3], 'ref', ARGV[4], 'rn', ARGV[2], 'h', ARGV[6], 'm', ARGV[5])
-            return {1}
+            return {1, n, tonumber(e)}
             """;
 
     /** ARGV: about, online (1/0), me, to... Tells the nodes of each {@code to} (not this one). */

@@ -191,11 +191,40 @@ final class RedisDirectory implements Directory {
         return new Claim(epoch, watch);
     }
 
+    /** A route learned from a relay, reused for {@link #ROUTE_CACHE_MS}: the next relays are one XADD each. */
+    private record CachedRoute(String node, long epoch, long until) {}
+
+    static final long ROUTE_CACHE_MS = 2_000;
+    /** Inboxes are trimmed (approximately) to this many entries, like the scripts' posts. */
+    private static final io.lettuce.core.XAddArgs INBOX_CAP = new io.lettuce.core.XAddArgs().maxlen(100_000).approximateTrimming();
+    private final java.util.concurrent.ConcurrentHashMap<PeerId, CachedRoute> routes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Nodes whose heartbeat the last sweep saw (refreshed every heartbeat). */
+    private volatile Set<String> aliveNodes = Set.of();
+
     @Override
     public void relay(PeerId from, PeerId to, String ref, String text, int hops, RelayFailure onFail) {
         if (!ready()) {
             metrics.cluster("relay_refused");
             onFail.failed(ErrorCode.RELAY_FAILED, "the cluster directory is unreachable; retry");
+            return;
+        }
+        CachedRoute cached = hops == 0 ? routes.get(to) : null;
+        if (cached != null && cached.until > System.nanoTime() && aliveNodes.contains(cached.node)) {
+            // The far node checks the epoch: if the route went stale it looks it up again, or answers
+            // with an error; a stale cache never delivers to an old binding.
+            metrics.cluster("redis_calls");
+            Map<String, String> entry = Map.of("k", "r", "to", to.value(), "e", Long.toString(cached.epoch), "f", from.value(),
+                    "ref", ref == null ? "" : ref, "rn", nodeId, "h", "0", "m", text);
+            async.xadd("parley:inbox:" + cached.node, INBOX_CAP, entry).whenComplete((v, e) -> {
+                if (e != null) {
+                    metrics.cluster("redis_errors");
+                    metrics.cluster("relay_refused");
+                    routes.remove(to, cached);
+                    onFail.failed(ErrorCode.RELAY_FAILED, "the cluster directory did not answer; retry");
+                } else {
+                    metrics.cluster("relay_out");
+                }
+            });
             return;
         }
         eval("relay", ScriptOutputType.MULTI, to.value(), nodeId, from.value(), ref == null ? "" : ref, text,
@@ -209,14 +238,22 @@ final class RedisDirectory implements Directory {
             long verdict = (Long) r.get(0);
             if (verdict == 1) {
                 metrics.cluster("relay_out");
+                routes.put(to, new CachedRoute((String) r.get(1), (Long) r.get(2),
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUTE_CACHE_MS)));
             } else if (verdict == 2 && hops < 1) {
                 node.deliver(to, (Long) r.get(1), from, ref, nodeId, text, hops + 1); // moved here meanwhile
             } else if (verdict == 2) {
                 onFail.failed(ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
             } else {
+                routes.remove(to);
                 onFail.failed(ErrorCode.PEER_OFFLINE, "peer is offline");
             }
         });
+    }
+
+    /** {@code to}'s route turned out stale on the far node: forget it here. */
+    void forgetRoute(PeerId to) {
+        routes.remove(to);
     }
 
     /** Tells {@code to} (a sender on {@code replyNode}) that its relay {@code ref} failed. */
@@ -228,7 +265,7 @@ final class RedisDirectory implements Directory {
         RedisAsyncCommands<String, String> a = async;
         if (a == null || !ready()) return; // the sender's node cannot be told; its client sees no answer
         metrics.cluster("redis_calls");
-        a.xadd("parley:inbox:" + replyNode, Map.of("k", "e", "to", to.value(), "ref", ref, "c", code.wire(), "m", message));
+        a.xadd("parley:inbox:" + replyNode, INBOX_CAP, Map.of("k", "e", "to", to.value(), "ref", ref, "c", code.wire(), "m", message));
     }
 
     @Override
@@ -291,6 +328,11 @@ final class RedisDirectory implements Directory {
             ready = true;
             metrics.cluster("redis_calls");
             long swept = b.eval(ClusterScripts.SWEEP, ScriptOutputType.INTEGER, new String[0], nodeId, Long.toString(SWEEP_LOCK_MS));
+            metrics.cluster("redis_calls");
+            Set<String> alive = new HashSet<>();
+            for (String n : b.smembers("parley:nodes")) alive.add(n);
+            aliveNodes = alive;
+            if (routes.size() > 100_000) routes.clear();
             if (swept > 0) {
                 metrics.cluster("nodes_swept");
                 log.atInfo().addKeyValue("node", nodeId).addKeyValue("swept", swept).log("swept dead nodes");
