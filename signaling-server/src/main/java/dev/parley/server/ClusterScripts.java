@@ -38,7 +38,7 @@ final class ClusterScripts {
             """;
 
     /**
-     * ARGV: to, me, from, ref, text, hops. Hands the stamped text to the node holding {@code to}'s route.
+     * ARGV: to, me, from, ref, text, hops, reply node. Hands the stamped text to the node holding {@code to}'s route.
      * -> {1, node, epoch} posted, {0} no route, {-1} its node is dead, {2, epoch} the route is here (deliver locally).
      */
     static final String RELAY = PRELUDE + """
@@ -47,7 +47,7 @@ final class ClusterScripts {
             local n, e = split(r)
             if n == ARGV[2] then return {2, tonumber(e)} end
             if not alive(n) then return {-1} end
-            post(n, 'k', 'r', 'to', ARGV[1], 'e', e, 'f', ARGV[3], 'ref', ARGV[4], 'rn', ARGV[2], 'h', ARGV[6], 'm', ARGV[5])
+            post(n, 'k', 'r', 'to', ARGV[1], 'e', e, 'f', ARGV[3], 'ref', ARGV[4], 'rn', ARGV[7], 'h', ARGV[6], 'm', ARGV[5])
             return {1, n, tonumber(e)}
             """;
 

@@ -70,8 +70,11 @@ interface Directory extends AutoCloseable {
     /** Fences a login of {@code id} on this node: newest login wins across the cluster. */
     Claim claim(PeerId id) throws Unavailable;
 
-    /** Relays {@code text} (stamped with the sender) to {@code to}, which is not bound on this node. */
-    void relay(PeerId from, PeerId to, String ref, String text, int hops, RelayFailure onFail);
+    /**
+     * Relays {@code text} (stamped with the sender) to {@code to}, which is not bound on this node;
+     * {@code replyNode}: the sender's node (null: this one), where a later failure is reported.
+     */
+    void relay(PeerId from, PeerId to, String ref, String text, int hops, String replyNode, RelayFailure onFail);
 
     /**
      * Publishes {@code id}'s watch set and answers which of {@code remote} (peers not bound here) are
@@ -94,7 +97,7 @@ interface Directory extends AutoCloseable {
         @Override public boolean ready() { return true; }
         @Override public void start(Node node, Metrics metrics) {}
         @Override public Claim claim(PeerId id) { return new Claim(0, null); }
-        @Override public void relay(PeerId from, PeerId to, String ref, String text, int hops, RelayFailure onFail) {
+        @Override public void relay(PeerId from, PeerId to, String ref, String text, int hops, String replyNode, RelayFailure onFail) {
             onFail.failed(ErrorCode.PEER_OFFLINE, "peer is offline");
         }
         @Override public Set<PeerId> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote) {

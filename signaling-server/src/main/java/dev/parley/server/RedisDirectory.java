@@ -202,7 +202,8 @@ final class RedisDirectory implements Directory {
     private volatile Set<String> aliveNodes = Set.of();
 
     @Override
-    public void relay(PeerId from, PeerId to, String ref, String text, int hops, RelayFailure onFail) {
+    public void relay(PeerId from, PeerId to, String ref, String text, int hops, String replyNode, RelayFailure onFail) {
+        String reply = replyNode == null ? nodeId : replyNode;
         if (!ready()) {
             metrics.cluster("relay_refused");
             onFail.failed(ErrorCode.RELAY_FAILED, "the cluster directory is unreachable; retry");
@@ -214,7 +215,7 @@ final class RedisDirectory implements Directory {
             // with an error; a stale cache never delivers to an old binding.
             metrics.cluster("redis_calls");
             Map<String, String> entry = Map.of("k", "r", "to", to.value(), "e", Long.toString(cached.epoch), "f", from.value(),
-                    "ref", ref == null ? "" : ref, "rn", nodeId, "h", "0", "m", text);
+                    "ref", ref == null ? "" : ref, "rn", reply, "h", "0", "m", text);
             async.xadd("parley:inbox:" + cached.node, INBOX_CAP, entry).whenComplete((v, e) -> {
                 if (e != null) {
                     metrics.cluster("redis_errors");
@@ -228,7 +229,7 @@ final class RedisDirectory implements Directory {
             return;
         }
         eval("relay", ScriptOutputType.MULTI, to.value(), nodeId, from.value(), ref == null ? "" : ref, text,
-                Integer.toString(hops)).whenComplete((v, e) -> {
+                Integer.toString(hops), reply).whenComplete((v, e) -> {
             if (e != null) {
                 metrics.cluster("relay_refused");
                 onFail.failed(ErrorCode.RELAY_FAILED, "the cluster directory did not answer; retry");
@@ -241,7 +242,7 @@ final class RedisDirectory implements Directory {
                 routes.put(to, new CachedRoute((String) r.get(1), (Long) r.get(2),
                         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUTE_CACHE_MS)));
             } else if (verdict == 2 && hops < 1) {
-                node.deliver(to, (Long) r.get(1), from, ref, nodeId, text, hops + 1); // moved here meanwhile
+                node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1); // moved here meanwhile
             } else if (verdict == 2) {
                 onFail.failed(ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
             } else {

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #sweep}. Nothing here blocks: sending to another peer only queues bytes on its socket.
  */
 @Slf4j
-final class Relay implements Directory.Node {
+final class Relay {
     /** Close codes the transports use when no close frame is exchanged. */
     static final int NEVER_CONNECTED = -1, NORMAL_CLOSE = 1000, GOING_AWAY = 1001, ABNORMAL_CLOSE = 1006;
     /** Before login: largest message, and the frame budget (docs/server.md § Every frame is charged). */
@@ -54,6 +54,7 @@ final class Relay implements Directory.Node {
     private final Codec codec;
     private final Registry registry;
     private final Directory directory;
+    private final FromOtherNodes fromOtherNodes;
     private final IpLimiter ipLimiter;
     private final IceServerProvider ice;
     private final Set<Connection> all = ConcurrentHashMap.newKeySet();
@@ -84,6 +85,7 @@ final class Relay implements Directory.Node {
         this.codec = new Codec(cfg.maxMessageBytes(), cfg.maxWatch());
         this.directory = directory;
         this.registry = new Registry(codec, directory);
+        this.fromOtherNodes = new FromOtherNodes(this, registry, directory, metrics);
         this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
@@ -107,6 +109,11 @@ final class Relay implements Directory.Node {
         metrics.gauge("authenticated", registry::liveCount);
         metrics.gauge("grace", registry::graceCount);
         metrics.gauge("draining", () -> draining ? 1 : 0);
+    }
+
+    /** What other nodes of the cluster hand to this one. */
+    Directory.Node fromOtherNodes() {
+        return fromOtherNodes;
     }
 
     /** The server's own names (never a request's Host header); before this, every login fails. */
@@ -416,7 +423,7 @@ final class Relay implements Directory.Node {
         Session ts = registry.get(to);
         if (ts == null && directory.clustered()) {
             String ref = r.id();
-            directory.relay(s.id, to, ref, stamp(text, s.fromPrefix), 0, (code, message) -> error(c, code, message, ref));
+            directory.relay(s.id, to, ref, stamp(text, s.fromPrefix), 0, null, (code, message) -> error(c, code, message, ref));
             return;
         }
         Connection tc = ts == null ? null : ts.conn;
@@ -434,7 +441,7 @@ final class Relay implements Directory.Node {
      * Queues {@code stamped} on the recipient's connection if its budgets allow: 0 delivered, -1 offline,
      * 1 + the budget that is spent (see {@link #busy}).
      */
-    private int offer(Session ts, Connection tc, PeerId from, String stamped, int length) {
+    int offer(Session ts, Connection tc, PeerId from, String stamped, int length) {
         if (tc == null || tc.closing() || !tc.isOpen()) return -1;
         long now = clock.millis();
         if (tc.backlogOver(cfg.maxQueuedMessages(), cfg.maxQueuedBytes(), cfg.maxMessageBytes())) {
@@ -453,65 +460,6 @@ final class Relay implements Directory.Node {
         InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(from, ts.watch.contains(from), length, now);
         if (v != InboundBudget.Verdict.OK) return v == InboundBudget.Verdict.SENDER ? 1 : 2;
         return tc.deliver(stamped) ? 0 : -1;
-    }
-
-    // ---- from other nodes (Directory.Node) ---------------------------------------------------
-
-    @Override
-    public void deliver(PeerId to, long epoch, PeerId from, String ref, String replyNode, String text, int hops) {
-        Session ts = registry.get(to);
-        if (ts == null || ts.epoch != epoch) {
-            // The route was stale (the peer moved or left meanwhile): look it up again, once; never
-            // deliver to a binding the sender did not address.
-            metrics.cluster("stale_route");
-            if (hops < 1) {
-                directory.relay(from, to, ref, text, hops + 1, (code, message) -> remoteError(replyNode, from, ref, code, message));
-            } else if (ts == null) {
-                remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");
-            } else {
-                remoteError(replyNode, from, ref, ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
-            }
-            return;
-        }
-        int verdict = offer(ts, ts.conn, from, text, text.length());
-        if (verdict == 0) {
-            metrics.cluster("relay_in");
-        } else if (verdict < 0) {
-            remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");
-        } else {
-            metrics.recipientBusy(verdict - 1);
-            remoteError(replyNode, from, ref, ErrorCode.RECIPIENT_BUSY, "the recipient is receiving too much; retry later");
-        }
-    }
-
-    private void remoteError(String replyNode, PeerId to, String ref, ErrorCode code, String message) {
-        if (directory instanceof RedisDirectory rd) rd.replyError(replyNode, to, ref == null ? "" : ref, code, message);
-    }
-
-    @Override
-    public void kick(PeerId id, long epoch) {
-        Connection old = registry.kick(id, epoch);
-        if (old != null) {
-            metrics.cluster("kicked");
-            fail(old, ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
-        }
-    }
-
-    @Override
-    public void presence(PeerId to, PeerId about, boolean online) {
-        registry.remotePresence(to, about, online);
-    }
-
-    @Override
-    public void relayError(PeerId to, String ref, ErrorCode code, String message) {
-        Session s = registry.get(to);
-        Connection c = s == null ? null : s.conn;
-        if (c != null) error(c, code, message, ref);
-    }
-
-    @Override
-    public List<Directory.Binding> bindings() {
-        return registry.bindings();
     }
 
     /**
@@ -559,7 +507,7 @@ final class Relay implements Directory.Node {
 
     // ---- errors and closing ------------------------------------------------------------------
 
-    private void error(Connection c, ErrorCode code, String message, String ref) {
+    void error(Connection c, ErrorCode code, String message, String ref) {
         metrics.error(code.wire());
         c.deliver(codec.write(new ErrorMessage(code, message, ref)));
     }

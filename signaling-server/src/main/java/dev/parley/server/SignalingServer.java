@@ -57,7 +57,7 @@ public final class SignalingServer implements AutoCloseable {
             directory = new RedisDirectory(config.redis(), node);
         }
         ws = new Relay(config, clock, metrics, directory);
-        directory.start(ws, metrics);
+        directory.start(ws.fromOtherNodes(), metrics);
         transport = new NettyTransport(config, clock, ssl, ws);
         int wsPort;
         try {

@@ -116,4 +116,40 @@ class ClusterTest extends ClusterSupport {
         probe.ws.assertExhausted();
         assertThat(n1Won).as("both nodes won some races").isBetween(rounds > 20 ? 1 : 0, rounds);
     }
+
+    @Test
+    void aStaleRouteIsNeverDeliveredToTheOldSessionButReRouted() throws Exception {
+        SignalingServer n1 = node("n1"), n2 = node("n2"), n3 = node("n3");
+        TestPeer c = loggedIn(n1);
+        IdentityKeyPair key = IdentityKeyPair.generate();
+        PeerId p = key.publicKey().peerId();
+        TestPeer old = connect(n2, key);
+        old.login();
+        c.ws.send(offer(p, "learn"));
+        assertThat(old.ws.expect(Offer.class).id()).isEqualTo("learn"); // n1 now caches p -> n2
+
+        TestPeer moved = connect(n3, key); // newer login elsewhere: n2's binding is fenced off
+        moved.login();
+        assertThat(old.ws.expect(ErrorMessage.class).code()).isEqualTo(ErrorCode.REPLACED);
+        assertThat(old.ws.awaitClose().code()).isEqualTo(4001);
+        c.ws.send(offer(p, "after-move"));
+        assertThat(moved.ws.expect(Offer.class).id()).isEqualTo("after-move");
+
+        TestPeer again = connect(n3, key); // a newer login on the same node: a new epoch there
+        again.login();
+        assertThat(moved.ws.expect(ErrorMessage.class).code()).isEqualTo(ErrorCode.REPLACED);
+        c.ws.send(offer(p, "same-node-relogin"));
+        assertThat(again.ws.expect(Offer.class).id()).isEqualTo("same-node-relogin");
+
+        again.ws.send(new Logout());
+        assertThat(again.ws.awaitClose().code()).isEqualTo(1000);
+        c.ws.send(offer(p, "gone"));
+        ErrorMessage e = c.ws.expect(ErrorMessage.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.PEER_OFFLINE);
+        assertThat(e.ref()).isEqualTo("gone");
+        c.ws.assertExhausted();
+        old.ws.assertExhausted();
+        moved.ws.assertExhausted();
+        again.ws.assertExhausted();
+    }
 }
