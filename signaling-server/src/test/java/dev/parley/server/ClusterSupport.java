@@ -37,7 +37,9 @@ abstract class ClusterSupport {
     }
 
     SignalingServer node(String id) throws Exception {
+        // The race test's probe relays once per round, faster than the default 50/s.
         SignalingServer s = new SignalingServer(ServerTestSupport.testConfig().redis(redis.url()).nodeId(id)
+                .messagesPerSecond(1000).burst(1000)
                 .drainDelay(Duration.ZERO).shutdownTimeout(Duration.ofMillis(500)).build());
         s.start();
         nodes.add(s);
