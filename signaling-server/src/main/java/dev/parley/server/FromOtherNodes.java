@@ -31,7 +31,7 @@ final class FromOtherNodes implements Directory.Node {
             // The route was stale (the peer moved or left meanwhile): look it up again, once; never
             // deliver to a binding the sender did not address.
             metrics.cluster("stale_route");
-            if (hops < 1) {
+            if (hops < 1) { // once: the re-routed message comes back with hops 1 or 2
                 directory.relay(from, to, ref, text, hops + 1, replyNode, (code, message) -> remoteError(replyNode, from, ref, code, message));
             } else if (ts == null) {
                 remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");

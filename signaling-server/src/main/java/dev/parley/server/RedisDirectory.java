@@ -241,8 +241,10 @@ final class RedisDirectory implements Directory {
                 metrics.cluster("relay_out");
                 routes.put(to, new CachedRoute((String) r.get(1), (Long) r.get(2),
                         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUTE_CACHE_MS)));
-            } else if (verdict == 2 && hops < 1) {
-                node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1); // moved here meanwhile
+            } else if (verdict == 2 && hops < 2) {
+                // The route is on this node (the peer moved here, or logged in again here): deliver to
+                // that binding; deliver() refuses a second mismatch, so this cannot loop.
+                node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1);
             } else if (verdict == 2) {
                 onFail.failed(ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
             } else {

@@ -152,4 +152,32 @@ class ClusterTest extends ClusterSupport {
         moved.ws.assertExhausted();
         again.ws.assertExhausted();
     }
+
+    @Test
+    void aSessionInGraceOnOneNodeResumesOnAnotherWithoutAPresenceFlap() throws Exception {
+        SignalingServer n1 = node("n1"), n2 = node("n2");
+        TestPeer c = loggedIn(n1);
+        IdentityKeyPair key = IdentityKeyPair.generate();
+        TestPeer first = connect(n2, key);
+        first.login();
+        first.ws.send(new Watch(List.of(c.id())));
+        expectPresence(first, c.id(), false);
+        c.ws.send(new Watch(List.of(first.id())));
+        expectPresence(c, first.id(), true);
+        expectPresence(first, c.id(), true);
+
+        first.ws.closeConnection(1006, "link lost"); // a dropped socket, no logout: n2 holds the binding in grace
+        first.ws.awaitClose();
+        ClusterSupport.await("n2 holds it in grace", Duration.ofSeconds(5), () -> metric(n2, "parley_sessions_in_grace") == 1);
+
+        TestPeer back = connect(n1, key); // the client comes back on the other node
+        assertThat(back.login().resumed()).isTrue();
+        ClusterSupport.await("n2 let go of it", Duration.ofSeconds(5), () -> metric(n2, "parley_sessions_in_grace") == 0);
+        c.ws.send(offer(key.publicKey().peerId(), "resumed"));
+        assertThat(back.ws.expect(Offer.class).id()).isEqualTo("resumed");
+        c.ws.send(new Logout()); // the watch list came along: c going is seen
+        expectPresence(back, c.id(), false);
+        c.ws.assertExhausted(); // c never saw the peer go offline and come back
+        back.ws.assertExhausted();
+    }
 }

@@ -292,7 +292,9 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     @Override
     public void onError(ErrorMessage error) {
-        if (error.code() == ErrorCode.PEER_OFFLINE) {
+        if (error.code() == ErrorCode.PEER_OFFLINE || error.code() == ErrorCode.RELAY_FAILED) {
+            // relay_failed (clustered servers: not handed to the peer's node): like offline, the
+            // attempt ends now and the pending-work sweep dials again.
             log.debug("relay not delivered: {}", error.message());
             // Our offer did not reach the peer: end that attempt now instead of at the connect timeout;
             // presence or the pending-work sweep dials again when the peer is back.
