@@ -90,4 +90,23 @@ class ClusterOutageTest extends ClusterSupport {
         a.ws.assertExhausted();
         a2.ws.assertExhausted();
     }
+
+    @Test
+    void redisClientPauseIsRiddenOutWithoutARestart() throws Exception {
+        SignalingServer n1 = node("n1"), n2 = node("n2");
+        TestPeer a = loggedIn(n1), c = loggedIn(n2);
+        assertThat(redis.command("CLIENT", "PAUSE", "4000", "ALL")).isEqualTo("+OK");
+        await("n1 notices", NOTICE, () -> !n1.clusterReady());
+        a.ws.send(ClusterSupport.offer(c.id(), "paused"));
+        ErrorMessage e = a.ws.expect(ErrorMessage.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.RELAY_FAILED);
+        assertThat(e.ref()).isEqualTo("paused");
+        // The pause ends by itself: the nodes come back without anyone touching them.
+        await("n1 recovers", Duration.ofSeconds(10), n1::clusterReady);
+        await("n2 recovers", Duration.ofSeconds(10), n2::clusterReady);
+        a.ws.send(ClusterSupport.offer(c.id(), "after-pause"));
+        assertThat(c.ws.expect(Offer.class).id()).isEqualTo("after-pause");
+        a.ws.assertExhausted();
+        c.ws.assertExhausted();
+    }
 }
