@@ -30,12 +30,15 @@ public final class Profile {
 
     private final Path dir;
     private final URI server;
+    /** Every URL given (comma-separated: the nodes of a cluster); {@link #server} is the first. */
+    private final java.util.List<URI> servers;
     private final String serverSource;
     private final boolean verbose;
 
-    private Profile(Path dir, URI server, String serverSource, boolean verbose) {
+    private Profile(Path dir, java.util.List<URI> servers, String serverSource, boolean verbose) {
         this.dir = dir;
-        this.server = server;
+        this.server = servers.get(0);
+        this.servers = java.util.List.copyOf(servers);
         this.serverSource = serverSource;
         this.verbose = verbose;
     }
@@ -69,7 +72,12 @@ public final class Profile {
             value = DEFAULT_SERVER;
             source = "default";
         }
-        return new Profile(dir, parseServer(value, source), source, verbose);
+        java.util.List<URI> servers = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) servers.add(parseServer(part, source));
+        }
+        if (servers.isEmpty()) servers.add(parseServer(value, source));
+        return new Profile(dir, servers, source, verbose);
     }
 
     private static URI parseServer(String value, String source) {
@@ -102,6 +110,11 @@ public final class Profile {
 
     public URI server() {
         return server;
+    }
+
+    /** All server URLs, in the order the client tries them after a loss. */
+    public java.util.List<URI> servers() {
+        return servers;
     }
 
     /** Where the server URL came from: {@code --server}, {@code PARLEY_SERVER}, the config file, or {@code default}. */
@@ -164,7 +177,7 @@ public final class Profile {
         }
         LogSetup.toProfile(dir, verbose);
         try {
-            ParleyConfig.Builder b = ParleyConfig.builder(dir).server(server);
+            ParleyConfig.Builder b = ParleyConfig.builder(dir).servers(servers);
             settings.accept(b);
             return ParleyClient.open(b.build(), listener);
         } catch (ProfileInUseException e) {

@@ -134,7 +134,7 @@ public final class ParleyClient implements Parley {
     /** Connects to the signaling server (if one is configured) and stays connected until {@link #close()}. */
     public void start() {
         if (closed) throw new IllegalStateException("client is closed");
-        if (config.server() != null) sessions.start(config.server(), identity);
+        if (config.server() != null) sessions.start(config.servers(), identity);
     }
 
     // ------------------------------------------------------------------ identity and contacts

@@ -15,8 +15,14 @@ import java.util.Objects;
  */
 public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServers, boolean relayOnly,
                            Duration connectTimeout, Path downloadDir, boolean audioDevices, String microphone,
-                           String speaker, Clock clock, boolean manualAck) {
+                           String speaker, Clock clock, boolean manualAck, List<URI> moreServers) {
     public ParleyConfig {
+        moreServers = moreServers == null ? List.of() : List.copyOf(moreServers);
+        for (URI u : moreServers) {
+            if (!("ws".equals(u.getScheme()) || "wss".equals(u.getScheme()))) {
+                throw new IllegalArgumentException("server must be a ws:// or wss:// URL, was " + u);
+            }
+        }
         Objects.requireNonNull(profileDir, "profileDir");
         iceServers = List.copyOf(iceServers);
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -25,6 +31,15 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
         if (server != null && !("ws".equals(server.getScheme()) || "wss".equals(server.getScheme()))) {
             throw new IllegalArgumentException("server must be a ws:// or wss:// URL, was " + server);
         }
+    }
+
+    /** {@link #server} then the other nodes of its cluster, in the order tried (empty without a server). */
+    public List<URI> servers() {
+        if (server == null) return List.of();
+        List<URI> all = new ArrayList<>(1 + moreServers.size());
+        all.add(server);
+        all.addAll(moreServers);
+        return List.copyOf(all);
     }
 
     /** A STUN or TURN server. */
@@ -41,6 +56,7 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
     public static final class Builder {
         private final Path profileDir;
         private URI server;
+        private List<URI> moreServers = List.of();
         private boolean manualAck;
         private final List<IceServer> iceServers = new ArrayList<>();
         private boolean relayOnly;
@@ -58,6 +74,17 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
         /** The signaling server, e.g. {@code ws://localhost:8080}; null to stay offline. */
         public Builder server(URI server) {
             this.server = server;
+            this.moreServers = List.of();
+            return this;
+        }
+
+        /**
+         * Several URLs of one signaling service (the nodes of a cluster): the first is tried first, and
+         * after a lost connection the next; empty to stay offline.
+         */
+        public Builder servers(List<URI> servers) {
+            this.server = servers.isEmpty() ? null : servers.get(0);
+            this.moreServers = servers.isEmpty() ? List.of() : List.copyOf(servers.subList(1, servers.size()));
             return this;
         }
 
@@ -111,7 +138,7 @@ public record ParleyConfig(Path profileDir, URI server, List<IceServer> iceServe
 
         public ParleyConfig build() {
             return new ParleyConfig(profileDir, server, iceServers, relayOnly, connectTimeout, downloadDir, audioDevices, microphone,
-                    speaker, clock, manualAck);
+                    speaker, clock, manualAck, moreServers);
         }
     }
 }

@@ -107,7 +107,11 @@ public final class ConfigLoader {
             new Key("transport", "WebSocket transport: netty (the only one)", D.transport(),
                     (b, v) -> b.transport(v.trim().toLowerCase(Locale.ROOT))),
             new Key("worker-threads", "event loops; 0: one per CPU", "" + D.workerThreads(),
-                    (b, v) -> b.workerThreads(integer(v))));
+                    (b, v) -> b.workerThreads(integer(v))),
+            new Key("redis", "run as one node of a cluster coordinated through this Redis (redis://HOST:PORT[/DB]); unset: a single server", "",
+                    (b, v) -> b.redis(v.trim().isEmpty() ? null : v.trim())),
+            new Key("node-id", "this node's name in the cluster (letters, digits, - _ .); default: random", "",
+                    (b, v) -> b.nodeId(v.trim())));
 
     private ConfigLoader() {}
 

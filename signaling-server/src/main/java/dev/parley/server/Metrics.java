@@ -44,6 +44,9 @@ final class Metrics {
     private final LongAdder received = new LongAdder();
     private final LongAdder logouts = new LongAdder();
     private final Map<String, LongAdder> opsDropped = new ConcurrentSkipListMap<>();
+    /** Clustered nodes only (empty otherwise, and not rendered): cross-node relays, Redis calls, conflicts. */
+    private final Map<String, LongAdder> cluster = new ConcurrentSkipListMap<>();
+    private volatile String nodeId;
     private final LongAdder[] busy = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final ConcurrentHashMap<String, IntSupplier> gauges = new ConcurrentHashMap<>();
     private final long startMillis = System.currentTimeMillis();
@@ -89,6 +92,20 @@ final class Metrics {
     /** An ops HTTP connection cut: no complete request by its deadline, or evicted for a newer one. */
     void opsDropped(String reason) {
         opsDropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** This server is node {@code id} of a cluster: /metrics shows its cluster counters, labelled with it. */
+    void clusterNode(String id) {
+        nodeId = id;
+    }
+
+    void cluster(String event) {
+        cluster.computeIfAbsent(event, r -> new LongAdder()).increment();
+    }
+
+    long clusterCount(String event) {
+        LongAdder a = cluster.get(event);
+        return a == null ? 0 : a.sum();
     }
 
     void logout() {
@@ -157,6 +174,16 @@ final class Metrics {
         b.append("parley_relay_latency_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
         b.append("parley_relay_latency_seconds_sum ").append(fmt(latencySumNanos.sum() / 1e9)).append('\n');
         b.append("parley_relay_latency_seconds_count ").append(cumulative).append('\n');
+        String node = nodeId;
+        if (node != null) {
+            header(b, "parley_cluster_ready", "gauge", "1 while this node reaches the cluster directory (Redis)");
+            b.append("parley_cluster_ready{node=\"").append(node).append("\"} ").append(gaugeValue("cluster_ready")).append('\n');
+            header(b, "parley_cluster_routes", "gauge", "bindings this node holds (and has asserted in Redis)");
+            b.append("parley_cluster_routes{node=\"").append(node).append("\"} ").append(gaugeValue("cluster_routes")).append('\n');
+            header(b, "parley_cluster_events_total", "counter", "cross-node relays, Redis calls and errors, epoch conflicts, sweeps");
+            cluster.forEach((k, n) -> b.append("parley_cluster_events_total{node=\"").append(node).append("\",event=\"")
+                    .append(k).append("\"} ").append(n.sum()).append('\n'));
+        }
         jvm(b);
         return b.toString();
     }

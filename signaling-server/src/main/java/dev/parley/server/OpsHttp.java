@@ -53,6 +53,8 @@ final class OpsHttp {
 
     private final Metrics metrics;
     private final BooleanSupplier draining;
+    /** /ready: also false while a cluster node cannot reach Redis (/healthz stays about the process). */
+    private final BooleanSupplier clusterReady;
     private final Duration requestDeadline;
     private final int maxConnections;
     private final EventLoopGroup group;
@@ -61,13 +63,23 @@ final class OpsHttp {
     private final LinkedHashSet<Channel> open = new LinkedHashSet<>();
 
     OpsHttp(String bind, int port, Metrics metrics, BooleanSupplier draining) throws IOException {
-        this(bind, port, metrics, draining, REQUEST_DEADLINE, MAX_CONNECTIONS);
+        this(bind, port, metrics, draining, () -> true, REQUEST_DEADLINE, MAX_CONNECTIONS);
+    }
+
+    OpsHttp(String bind, int port, Metrics metrics, BooleanSupplier draining, BooleanSupplier clusterReady) throws IOException {
+        this(bind, port, metrics, draining, clusterReady, REQUEST_DEADLINE, MAX_CONNECTIONS);
     }
 
     OpsHttp(String bind, int port, Metrics metrics, BooleanSupplier draining, Duration requestDeadline,
             int maxConnections) throws IOException {
+        this(bind, port, metrics, draining, () -> true, requestDeadline, maxConnections);
+    }
+
+    OpsHttp(String bind, int port, Metrics metrics, BooleanSupplier draining, BooleanSupplier clusterReady,
+            Duration requestDeadline, int maxConnections) throws IOException {
         this.metrics = metrics;
         this.draining = draining;
+        this.clusterReady = clusterReady;
         this.requestDeadline = requestDeadline;
         this.maxConnections = maxConnections;
         group = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-ops-http", true));
@@ -140,10 +152,14 @@ final class OpsHttp {
                 boolean d = draining.getAsBoolean();
                 r = response(d ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
                         "text/plain; charset=utf-8", d ? "draining\n" : "ok\n", head);
+            } else if (path.equals("/ready")) {
+                boolean d = draining.getAsBoolean(), c = clusterReady.getAsBoolean();
+                r = response(d || !c ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
+                        "text/plain; charset=utf-8", d ? "draining\n" : c ? "ready\n" : "cluster directory unreachable\n", head);
             } else if (path.equals("/metrics")) {
                 r = response(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", metrics.render(), head);
             } else {
-                r = response(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "try /healthz or /metrics\n", head);
+                r = response(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "try /healthz, /ready or /metrics\n", head);
             }
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }

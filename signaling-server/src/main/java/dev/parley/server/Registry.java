@@ -4,6 +4,7 @@ import dev.parley.protocol.PeerId;
 import dev.parley.protocol.signal.Presence;
 
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,9 +27,13 @@ final class Registry {
     private final Set<Session> inGrace = ConcurrentHashMap.newKeySet();
     private final AtomicInteger live = new AtomicInteger();
     private final Codec codec;
+    private final Directory directory;
+    /** Clustered: per key, the highest epoch a newer login elsewhere has ended (a late bind of it is refused). */
+    private final Map<PeerId, Long> fenced = new ConcurrentHashMap<>();
 
-    Registry(Codec codec) {
+    Registry(Codec codec, Directory directory) {
         this.codec = codec;
+        this.directory = directory;
     }
 
     Session get(PeerId id) {
@@ -48,13 +53,18 @@ final class Registry {
      * watch set, and nobody sees an offline/online flap. {@code welcome} is queued on {@code conn} under the
      * lock, so it precedes every presence event for this session.
      */
-    Login login(PeerId id, Connection conn, Function<Boolean, String> welcome) {
+    Login login(PeerId id, Connection conn, Directory.Claim claim, Function<Boolean, String> welcome) {
         synchronized (lock) {
             Session s = sessions.get(id);
-            boolean resumed = s != null;
+            long epoch = claim.epoch();
+            Long fence = fenced.get(id);
+            // Clustered: a login whose epoch is already superseded (newer login here or elsewhere) is refused.
+            if (epoch != 0 && ((fence != null && epoch <= fence) || (s != null && s.epoch > epoch))) return null;
+            boolean resumed = s != null || claim.watch() != null;
             Connection old = null;
             if (s == null) {
                 s = new Session(id);
+                if (claim.watch() != null) s.watch = Set.copyOf(claim.watch()); // taken over from another node
                 sessions.put(id, s);
             } else {
                 old = s.conn;
@@ -65,6 +75,7 @@ final class Registry {
                 if (inGrace.remove(s)) s.graceUntilMs = 0;
             }
             if (old == null) live.incrementAndGet();
+            s.epoch = epoch;
             s.conn = conn;
             conn.session = s;
             conn.deliver(welcome.apply(resumed));
@@ -117,8 +128,53 @@ final class Registry {
         }
     }
 
+    /**
+     * A newer login of {@code id} elsewhere (epoch above {@code epoch}): the binding here ends without an
+     * offline event (the peer is online there). Returns the connection to close with 4001, if any.
+     */
+    Connection kick(PeerId id, long epoch) {
+        synchronized (lock) {
+            fenced.merge(id, epoch, Math::max);
+            Session s = sessions.get(id);
+            if (s == null || s.epoch > epoch) return null;
+            sessions.remove(id, s);
+            inGrace.remove(s);
+            Connection c = s.conn;
+            if (c == null) return null;
+            c.replaced = true;
+            c.session = null;
+            s.conn = null;
+            live.decrementAndGet();
+            return c;
+        }
+    }
+
+    /** From another node: {@code about} came or went; {@code to}, if bound here and watching it, hears it. */
+    void remotePresence(PeerId to, PeerId about, boolean online) {
+        synchronized (lock) {
+            Session ts = sessions.get(to);
+            Connection tc = ts == null ? null : ts.conn;
+            if (tc != null && ts.watch.contains(about)) tc.deliver(event(about, online));
+        }
+    }
+
+    /** Every binding held here, for re-asserting them in the directory. */
+    List<Directory.Binding> bindings() {
+        synchronized (lock) {
+            List<Directory.Binding> out = new ArrayList<>(sessions.size());
+            for (Session s : sessions.values()) out.add(new Directory.Binding(s.id, s.epoch, s.watch));
+            return out;
+        }
+    }
+
+    /** Forgets fences older than any login still in flight could be (called from the sweep, rarely). */
+    void pruneFences() {
+        if (fenced.size() > 10_000) fenced.clear();
+    }
+
     private void end(Session s) {
         sessions.remove(s.id, s);
+        directory.ended(s.id, s.epoch);
         String offline = event(s.id, false);
         for (PeerId x : s.watch) {
             Session xs = sessions.get(x);
@@ -132,6 +188,15 @@ final class Registry {
      * relation with {@code s} starts or stops now are told {@code s} came or went.
      */
     void watch(Session s, Set<PeerId> next) {
+        watch(s, next, Set.of());
+    }
+
+    /**
+     * As above; {@code remoteMutual}: the peers bound on other nodes that watch {@code s} (from the
+     * directory, which already holds the new set). Remote peers that start or stop being mutual are told
+     * through the directory.
+     */
+    void watch(Session s, Set<PeerId> next, Set<PeerId> remoteMutual) {
         synchronized (lock) {
             Connection c = s.conn;
             if (c == null) return;
@@ -140,8 +205,17 @@ final class Registry {
             List<Presence.Entry> picture = new ArrayList<>(next.size());
             String online = null;
             String offline = null;
+            List<PeerId> remoteOnline = null;
             for (PeerId x : next) {
                 Session xs = sessions.get(x);
+                if (xs == null && remoteMutual.contains(x)) {
+                    picture.add(new Presence.Entry(x, true));
+                    if (!before.contains(x)) {
+                        if (remoteOnline == null) remoteOnline = new ArrayList<>();
+                        remoteOnline.add(x);
+                    }
+                    continue;
+                }
                 boolean mutual = xs != null && xs.watch.contains(s.id);
                 picture.add(new Presence.Entry(x, mutual));
                 if (mutual && !before.contains(x) && xs.conn != null) {
@@ -150,15 +224,23 @@ final class Registry {
                 }
             }
             c.deliver(codec.write(new Presence(picture)));
+            if (remoteOnline != null) directory.presence(s.id, true, remoteOnline);
             Set<PeerId> gone = new HashSet<>(before);
             gone.removeAll(next);
+            List<PeerId> remoteGone = null;
             for (PeerId x : gone) {
                 Session xs = sessions.get(x);
+                if (xs == null && directory.clustered()) {
+                    if (remoteGone == null) remoteGone = new ArrayList<>();
+                    remoteGone.add(x);
+                    continue;
+                }
                 if (xs != null && xs.conn != null && xs.watch.contains(s.id)) {
                     if (offline == null) offline = event(s.id, false);
                     xs.conn.deliver(offline);
                 }
             }
+            if (remoteGone != null) directory.presence(s.id, false, remoteGone);
         }
     }
 

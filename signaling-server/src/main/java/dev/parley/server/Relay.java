@@ -53,6 +53,8 @@ final class Relay {
     private final Metrics metrics;
     private final Codec codec;
     private final Registry registry;
+    private final Directory directory;
+    private final FromOtherNodes fromOtherNodes;
     private final IpLimiter ipLimiter;
     private final IceServerProvider ice;
     private final Set<Connection> all = ConcurrentHashMap.newKeySet();
@@ -73,11 +75,17 @@ final class Relay {
     private int sweeps;
 
     Relay(ServerConfig cfg, Clock clock, Metrics metrics) {
+        this(cfg, clock, metrics, Directory.LOCAL);
+    }
+
+    Relay(ServerConfig cfg, Clock clock, Metrics metrics, Directory directory) {
         this.cfg = cfg;
         this.clock = clock;
         this.metrics = metrics;
         this.codec = new Codec(cfg.maxMessageBytes(), cfg.maxWatch());
-        this.registry = new Registry(codec);
+        this.directory = directory;
+        this.registry = new Registry(codec, directory);
+        this.fromOtherNodes = new FromOtherNodes(this, registry, directory, metrics);
         this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
@@ -101,6 +109,11 @@ final class Relay {
         metrics.gauge("authenticated", registry::liveCount);
         metrics.gauge("grace", registry::graceCount);
         metrics.gauge("draining", () -> draining ? 1 : 0);
+    }
+
+    /** What other nodes of the cluster hand to this one. */
+    Directory.Node fromOtherNodes() {
+        return fromOtherNodes;
     }
 
     /** The server's own names (never a request's Host header); before this, every login fails. */
@@ -360,8 +373,22 @@ final class Relay {
             return;
         }
         PeerId id = key.peerId();
+        Directory.Claim claim;
+        try {
+            claim = directory.claim(id);
+        } catch (Directory.Unavailable e) {
+            metrics.login("unavailable");
+            fail(c, ErrorCode.UNAVAILABLE, "cannot log in on this node now (" + e.getMessage() + "); retry in "
+                    + cfg.reconnectAfter().toMillis() + " ms, or on another node", null);
+            return;
+        }
         c.frames.phase(postAuth, now);
-        Registry.Login l = registry.login(id, c, resumed -> welcome(id, resumed));
+        Registry.Login l = registry.login(id, c, claim, resumed -> welcome(id, resumed));
+        if (l == null) {
+            metrics.login("superseded");
+            fail(c, ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
+            return;
+        }
         metrics.login(l.replaced() != null ? "replaced" : l.resumed() ? "resumed" : "new");
         if (l.replaced() != null) {
             fail(l.replaced(), ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
@@ -394,11 +421,28 @@ final class Relay {
             return;
         }
         Session ts = registry.get(to);
-        Connection tc = ts == null ? null : ts.conn;
-        if (tc == null || tc.closing() || !tc.isOpen()) {
-            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+        if (ts == null && directory.clustered()) {
+            String ref = r.id();
+            directory.relay(s.id, to, ref, stamp(text, s.fromPrefix), 0, null, (code, message) -> error(c, code, message, ref));
             return;
         }
+        Connection tc = ts == null ? null : ts.conn;
+        int verdict = offer(ts, tc, s.id, stamp(text, s.fromPrefix), text.length());
+        if (verdict == 0) {
+            metrics.relayed(kind, System.nanoTime() - t0);
+        } else if (verdict < 0) {
+            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
+        } else {
+            busy(c, r, verdict - 1);
+        }
+    }
+
+    /**
+     * Queues {@code stamped} on the recipient's connection if its budgets allow: 0 delivered, -1 offline,
+     * 1 + the budget that is spent (see {@link #busy}).
+     */
+    int offer(Session ts, Connection tc, PeerId from, String stamped, int length) {
+        if (tc == null || tc.closing() || !tc.isOpen()) return -1;
         long now = clock.millis();
         if (tc.backlogOver(cfg.maxQueuedMessages(), cfg.maxQueuedBytes(), cfg.maxMessageBytes())) {
             // Full: refuse the sender. Cut the recipient only once it has not drained for a while:
@@ -408,23 +452,14 @@ final class Relay {
                 tc.stalledSinceMs = Math.max(1, now);
             } else if (now - since >= cfg.slowConsumerTimeout().toMillis()) {
                 dropSlowConsumer(tc);
-                error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
-                return;
+                return -1;
             }
-            busy(c, r, 2);
-            return;
+            return 3;
         }
         if (tc.stalledSinceMs != 0) tc.stalledSinceMs = 0;
-        InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(s.id, ts.watch.contains(s.id), text.length(), now);
-        if (v != InboundBudget.Verdict.OK) {
-            busy(c, r, v == InboundBudget.Verdict.SENDER ? 0 : 1);
-            return;
-        }
-        if (!tc.deliver(stamp(text, s.fromPrefix))) {
-            error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
-            return;
-        }
-        metrics.relayed(kind, System.nanoTime() - t0);
+        InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(from, ts.watch.contains(from), length, now);
+        if (v != InboundBudget.Verdict.OK) return v == InboundBudget.Verdict.SENDER ? 1 : 2;
+        return tc.deliver(stamped) ? 0 : -1;
     }
 
     /**
@@ -454,12 +489,25 @@ final class Relay {
             error(c, ErrorCode.BAD_REQUEST, "watch at most " + cfg.maxWatch() + " peers", null);
             return;
         }
-        registry.watch(s, Set.copyOf(w.peers()));
+        Set<PeerId> next = Set.copyOf(w.peers());
+        if (!directory.clustered()) {
+            registry.watch(s, next);
+            return;
+        }
+        List<PeerId> remote = new java.util.ArrayList<>();
+        for (PeerId x : next) if (registry.get(x) == null) remote.add(x);
+        Set<PeerId> mutual;
+        try {
+            mutual = directory.watch(s.id, s.epoch, next, remote);
+        } catch (Directory.Unavailable e) {
+            mutual = Set.of(); // the picture shows remote peers offline until the directory is back
+        }
+        registry.watch(s, next, mutual);
     }
 
     // ---- errors and closing ------------------------------------------------------------------
 
-    private void error(Connection c, ErrorCode code, String message, String ref) {
+    void error(Connection c, ErrorCode code, String message, String ref) {
         metrics.error(code.wire());
         c.deliver(codec.write(new ErrorMessage(code, message, ref)));
     }
@@ -539,7 +587,10 @@ final class Relay {
             }
         }
         registry.expire(now);
-        if (++sweeps % 64 == 0) ipLimiter.prune(now);
+        if (++sweeps % 64 == 0) {
+            ipLimiter.prune(now);
+            registry.pruneFences();
+        }
     }
 
     /** Shutdown, step zero: /healthz says 503 and new connections are turned away. */

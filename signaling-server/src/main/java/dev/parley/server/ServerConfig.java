@@ -131,6 +131,11 @@ public final class ServerConfig {
     /** Netty event loops; 0: one per CPU. */
     @Builder.Default private final int workerThreads = 0;
 
+    /** Clustered: the Redis coordinating the nodes ({@code redis://host:port[/db]}); null: a single server. */
+    private final String redis;
+    /** Clustered: this node's name (null: a random one at start). */
+    private final String nodeId;
+
     public boolean tls() {
         return tlsPkcs12 != null || tlsCert != null;
     }
@@ -164,6 +169,8 @@ public final class ServerConfig {
         require(NETTY.equals(transport), "transport must be netty (the java-websocket server transport was removed:"
                 + " it could not meet the server's framing limits; see docs/server.md)");
         require(workerThreads >= 0, "worker-threads must not be negative");
+        require(redis == null || redis.startsWith("redis://"), "redis must be a redis://HOST:PORT[/DB] URL");
+        require(nodeId == null || nodeId.matches("[A-Za-z0-9._-]{1,64}"), "node-id must be 1-64 of letters, digits, - _ .");
         return this;
     }
 

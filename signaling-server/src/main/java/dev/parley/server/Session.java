@@ -15,6 +15,8 @@ final class Session {
     final String fromPrefix;
     volatile Connection conn;
     volatile Set<PeerId> watch = Set.of();
+    /** Cluster fencing epoch of this binding (0: single node). Set at login, under the lock. */
+    volatile long epoch;
     /** While held for resumption: when the hold ends (0: live). */
     long graceUntilMs;
     /** What others may still send to this identity; made on the first relay to it. */

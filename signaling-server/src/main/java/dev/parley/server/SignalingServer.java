@@ -28,6 +28,7 @@ public final class SignalingServer implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private ScheduledExecutorService scheduler;
     private Relay ws;
+    private Directory directory = Directory.LOCAL;
     private Transport transport;
     private OpsHttp http;
     private BoundPorts ports;
@@ -50,7 +51,13 @@ public final class SignalingServer implements AutoCloseable {
     public synchronized BoundPorts start() throws IOException {
         if (ports != null || closed) throw new IllegalStateException("start() once, before close()");
         SSLContext ssl = config.tls() ? Tls.context(config) : null;
-        ws = new Relay(config, clock, metrics);
+        if (config.redis() != null) {
+            String node = config.nodeId() != null ? config.nodeId()
+                    : "node-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffffL);
+            directory = new RedisDirectory(config.redis(), node);
+        }
+        ws = new Relay(config, clock, metrics, directory);
+        directory.start(ws.fromOtherNodes(), metrics);
         transport = new NettyTransport(config, clock, ssl, ws);
         int wsPort;
         try {
@@ -69,7 +76,7 @@ public final class SignalingServer implements AutoCloseable {
         int httpPort = -1;
         if (config.httpPort() >= 0) {
             try {
-                http = new OpsHttp(config.httpBindAddress(), config.httpPort(), metrics, ws::draining);
+                http = new OpsHttp(config.httpBindAddress(), config.httpPort(), metrics, ws::draining, directory::ready);
             } catch (IOException e) {
                 stopQuietly();
                 throw new IOException("cannot listen on " + config.httpBindAddress() + ":" + config.httpPort()
@@ -158,6 +165,7 @@ public final class SignalingServer implements AutoCloseable {
         if (scheduler != null) scheduler.shutdownNow();
         if (transport != null) transport.shutdown();
         if (http != null) http.stop();
+        directory.close();
     }
 
     private static void pause(Duration d) {
@@ -167,6 +175,16 @@ public final class SignalingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** This node's name in its cluster ("local" for a single server). */
+    public String nodeId() {
+        return directory.nodeId();
+    }
+
+    /** True unless this is a cluster node that cannot reach Redis now (what /ready says, draining aside). */
+    public boolean clusterReady() {
+        return directory.ready();
     }
 
     /** Counters as /metrics shows them; for tests and embedding. */

@@ -15,6 +15,12 @@ public enum ErrorCode {
      * sender's own rate. The target stays connected.
      */
     RECIPIENT_BUSY(0),
+    /**
+     * Clustered servers: the relay target is on another node and the message could not be handed to it
+     * (the cluster's directory is unreachable, or the route went stale twice). Nothing was delivered;
+     * retry. Never sent by a single server.
+     */
+    RELAY_FAILED(0),
     /** Malformed but harmless request (bad field values); the connection stays. */
     BAD_REQUEST(0),
     /** Anything but {@code auth} before login, or a second {@code auth}. */
@@ -39,6 +45,11 @@ public enum ErrorCode {
     REPLACED(CloseCodes.REPLACED),
     /** Too many connections or handshakes from one address, or the server is full. */
     OVERLOADED(CloseCodes.TRY_AGAIN_LATER),
+    /**
+     * Clustered servers: the login cannot be fenced against other nodes right now (the cluster's directory
+     * is unreachable). The message says when to retry; another node may take it.
+     */
+    UNAVAILABLE(CloseCodes.TRY_AGAIN_LATER),
     /** Shutting down; see {@link GoingAway}. */
     SHUTTING_DOWN(CloseCodes.GOING_AWAY),
     INTERNAL(CloseCodes.INTERNAL_ERROR);

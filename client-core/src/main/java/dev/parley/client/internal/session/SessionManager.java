@@ -116,9 +116,14 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     /** Logs in to {@code server} as {@code identity} and stays logged in until {@link #close()}; once only. */
     public synchronized void start(URI server, IdentityKeyPair identity) {
+        start(java.util.List.of(server), identity);
+    }
+
+    /** As above with several URLs of one service: after a lost connection the next is tried. */
+    public synchronized void start(java.util.List<URI> servers, IdentityKeyPair identity) {
         if (closed) throw new IllegalStateException("closed");
         if (signaling != null) return;
-        SignalingClient s = new SignalingClient(server, identity, this);
+        SignalingClient s = new SignalingClient(servers, identity, this, null, dev.parley.client.internal.time.Scheduler.system());
         signaling = s;
         s.start();
     }
@@ -287,7 +292,9 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
 
     @Override
     public void onError(ErrorMessage error) {
-        if (error.code() == ErrorCode.PEER_OFFLINE) {
+        if (error.code() == ErrorCode.PEER_OFFLINE || error.code() == ErrorCode.RELAY_FAILED) {
+            // relay_failed (clustered servers: not handed to the peer's node): like offline, the
+            // attempt ends now and the pending-work sweep dials again.
             log.debug("relay not delivered: {}", error.message());
             // Our offer did not reach the peer: end that attempt now instead of at the connect timeout;
             // presence or the pending-work sweep dials again when the peer is back.

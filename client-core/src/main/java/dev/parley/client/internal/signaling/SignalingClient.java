@@ -36,6 +36,7 @@ import org.java_websocket.handshake.ServerHandshake;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
+import java.util.List;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -57,7 +58,9 @@ public final class SignalingClient implements AutoCloseable {
     /** The shared codec: unknown fields and types from the server ignored, as docs/protocol.md asks. */
     private static final WireCodec CODEC = WireCodec.standard();
 
-    private final URI server;
+    /** Every URL this client may use (several nodes of one cluster); it moves to the next after a loss. */
+    private final List<URI> servers;
+    private volatile int serverAt;
     private final IdentityKeyPair identity;
     private final SignalingListener listener;
     private final SSLContext sslContext;
@@ -86,12 +89,24 @@ public final class SignalingClient implements AutoCloseable {
     /** Reconnect delays and heartbeats run on {@code scheduler}. */
     public SignalingClient(URI server, IdentityKeyPair identity, SignalingListener listener, SSLContext sslContext,
                            Scheduler scheduler) {
-        String scheme = server.getScheme();
-        if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
-            throw new IllegalArgumentException("signaling server URL must start with ws:// or wss://, was " + server);
+        this(List.of(server), identity, listener, sslContext, scheduler);
+    }
+
+    /**
+     * Several URLs of one service (the nodes of a cluster): the first is tried first; after a lost or
+     * failed connection the next one is, with the usual backoff and jitter (docs/protocol.md § Clusters).
+     */
+    public SignalingClient(List<URI> servers, IdentityKeyPair identity, SignalingListener listener, SSLContext sslContext,
+                           Scheduler scheduler) {
+        if (servers.isEmpty()) throw new IllegalArgumentException("no signaling server URL");
+        for (URI server : servers) {
+            String scheme = server.getScheme();
+            if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+                throw new IllegalArgumentException("signaling server URL must start with ws:// or wss://, was " + server);
+            }
+            if (server.getHost() == null) throw new IllegalArgumentException("signaling server URL has no host: " + server);
         }
-        if (server.getHost() == null) throw new IllegalArgumentException("signaling server URL has no host: " + server);
-        this.server = server;
+        this.servers = List.copyOf(servers);
         this.identity = identity;
         this.listener = listener;
         this.sslContext = sslContext;
@@ -100,8 +115,13 @@ public final class SignalingClient implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
+    /** The URL in use now (or to be tried next). */
     public URI server() {
-        return server;
+        return servers.get(serverAt);
+    }
+
+    public List<URI> servers() {
+        return servers;
     }
 
     public SignalingState state() {
@@ -191,7 +211,8 @@ public final class SignalingClient implements AutoCloseable {
         if (state == SignalingState.CLOSED || state == SignalingState.REPLACED) return;
         state = SignalingState.CONNECTING;
         long gen = generation.incrementAndGet();
-        Connection c = new Connection(gen);
+        URI server = server();
+        Connection c = new Connection(gen, server);
         current = c;
         if (sslContext != null && "wss".equals(server.getScheme())) c.setSocketFactory(sslContext.getSocketFactory());
         c.setTcpNoDelay(true);
@@ -276,9 +297,11 @@ public final class SignalingClient implements AutoCloseable {
             return;
         }
         state = SignalingState.DISCONNECTED;
+        String why = describeClose(code, reason);
+        // Another node of the cluster next (one URL: the same again).
+        serverAt = (serverAt + 1) % servers.size();
         long delay = goingAwayDelayMs >= 0 ? Backoff.jitter(Math.max(goingAwayDelayMs, 100)) : backoff.nextDelayMs();
         goingAwayDelayMs = -1;
-        String why = describeClose(code, reason);
         emit(l -> l.onOffline(why, delay));
         scheduler.schedule(Duration.ofMillis(delay), events, () -> {
             if (state != SignalingState.CLOSED) connect();
@@ -286,7 +309,7 @@ public final class SignalingClient implements AutoCloseable {
     }
 
     private String describeClose(int code, String reason) {
-        if (code == -1 || code == 1006) return "cannot reach signaling server " + server + (reason == null || reason.isEmpty() ? "" : ": " + reason);
+        if (code == -1 || code == 1006) return "cannot reach signaling server " + server() + (reason == null || reason.isEmpty() ? "" : ": " + reason);
         return "signaling server closed the connection (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")";
     }
 
@@ -313,10 +336,12 @@ public final class SignalingClient implements AutoCloseable {
     /** One WebSocket connection attempt. Its callbacks run on Java-WebSocket's read thread: parse, hand off. */
     private final class Connection extends WebSocketClient {
         private final long gen;
+        private final URI server;
 
-        Connection(long gen) {
+        Connection(long gen, URI server) {
             super(server, new Draft_6455(), Map.of(), CONNECT_TIMEOUT_MS);
             this.gen = gen;
+            this.server = server;
             setConnectionLostTimeout(30);
         }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Cluster benchmark: relay latency same-node vs cross-node, Redis commands per relayed message,
+# presence convergence after kill -9 of a node (docs/benchmarks.md § Signaling cluster).
+#   bench/cluster.sh [--rates 1000,5000] [--seconds 5] [--kills 3]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+command -v redis-server >/dev/null || { echo "redis-server is needed: sudo apt-get install redis-server" >&2; exit 3; }
+cp_file=bench/target/runtime-classpath.txt
+mvn -q -B -pl bench -am package dependency:build-classpath -DskipTests \
+  -DincludeScope=runtime -Dmdep.outputFile="$root/$cp_file" >/dev/null
+exec java -Xmx512m -cp "$root/bench/target/classes:$(cat "$cp_file")" dev.parley.bench.cluster.ClusterBench "$@"

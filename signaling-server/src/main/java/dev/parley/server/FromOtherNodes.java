@@ -1,0 +1,83 @@
+package dev.parley.server;
+
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.signal.ErrorCode;
+
+import java.util.List;
+
+/**
+ * What other nodes of a cluster hand to this one ({@link Directory.Node}): relays for peers bound here
+ * (checked against the binding's fencing epoch, under the same budgets as local relays), kicks of
+ * bindings a newer login elsewhere replaced, presence of peers elsewhere, and errors for relays this
+ * node sent. Runs on the directory's threads; nothing here blocks.
+ */
+final class FromOtherNodes implements Directory.Node {
+    private final Relay relay;
+    private final Registry registry;
+    private final Directory directory;
+    private final Metrics metrics;
+
+    FromOtherNodes(Relay relay, Registry registry, Directory directory, Metrics metrics) {
+        this.relay = relay;
+        this.registry = registry;
+        this.directory = directory;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void deliver(PeerId to, long epoch, PeerId from, String ref, String replyNode, String text, int hops) {
+        Session ts = registry.get(to);
+        if (ts == null || ts.epoch != epoch) {
+            // The route was stale (the peer moved or left meanwhile): look it up again, once; never
+            // deliver to a binding the sender did not address.
+            metrics.cluster("stale_route");
+            if (hops < 1) { // once: the re-routed message comes back with hops 1 or 2
+                directory.relay(from, to, ref, text, hops + 1, replyNode, (code, message) -> remoteError(replyNode, from, ref, code, message));
+            } else if (ts == null) {
+                remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");
+            } else {
+                remoteError(replyNode, from, ref, ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
+            }
+            return;
+        }
+        int verdict = relay.offer(ts, ts.conn, from, text, text.length());
+        if (verdict == 0) {
+            metrics.cluster("relay_in");
+        } else if (verdict < 0) {
+            remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");
+        } else {
+            metrics.recipientBusy(verdict - 1);
+            remoteError(replyNode, from, ref, ErrorCode.RECIPIENT_BUSY, "the recipient is receiving too much; retry later");
+        }
+    }
+
+    private void remoteError(String replyNode, PeerId to, String ref, ErrorCode code, String message) {
+        if (directory instanceof RedisDirectory rd) rd.replyError(replyNode, to, ref == null ? "" : ref, code, message);
+    }
+
+    @Override
+    public void kick(PeerId id, long epoch) {
+        Connection old = registry.kick(id, epoch);
+        if (old != null) {
+            metrics.cluster("kicked");
+            relay.fail(old, ErrorCode.REPLACED, "this identity logged in on a newer connection", null);
+        }
+    }
+
+    @Override
+    public void presence(PeerId to, PeerId about, boolean online) {
+        registry.remotePresence(to, about, online);
+    }
+
+    @Override
+    public void relayError(PeerId to, String ref, ErrorCode code, String message) {
+        Session s = registry.get(to);
+        Connection c = s == null ? null : s.conn;
+        if (c != null) relay.error(c, code, message, ref);
+    }
+
+    @Override
+    public List<Directory.Binding> bindings() {
+        return registry.bindings();
+    }
+}

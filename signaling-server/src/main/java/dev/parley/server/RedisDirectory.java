@@ -1,0 +1,458 @@
+package dev.parley.server;
+
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.signal.ErrorCode;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import lombok.extern.slf4j.Slf4j;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * This node as one of a cluster coordinated through Redis (docs/server.md § Running a cluster). Each
+ * operation is one Lua script, so one round trip and atomic ({@link ClusterScripts}). Three connections:
+ * one for commands (asynchronous, pipelined), one for the blocking read of this node's inbox stream
+ * (read from the last id, so a blip loses nothing), one for the heartbeat and sweep.
+ *
+ * <p>Liveness is proven through Redis itself: a node is alive while its heartbeat key (written every
+ * {@link #HEARTBEAT_MS}, expiring after {@link #ALIVE_MS}) exists. While the heartbeat fails the node is
+ * not ready: logins are refused with a retry hint, cross-node relays fail with {@code relay_failed}, and
+ * same-node traffic goes on. When the heartbeat finds its key gone (Redis restarted empty, or the node was
+ * swept while cut off) the node re-asserts every binding it holds.
+ */
+@Slf4j
+final class RedisDirectory implements Directory {
+    static final long HEARTBEAT_MS = 500, ALIVE_MS = 2_000, SWEEP_LOCK_MS = 2_000;
+    /** How long a blocking call (claim, watch) waits for Redis before giving up. */
+    static final Duration TIMEOUT = Duration.ofMillis(1_000);
+    private static final long BLOCK_MS = 1_000;
+
+    private final String nodeId;
+    private final RedisClient client;
+    private final Map<String, String> shas = new HashMap<>();
+    /** Bindings that ended while Redis was unreachable: their routes are removed when it is back. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String[]> pendingEnds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private StatefulRedisConnection<String, String> commands;
+    private StatefulRedisConnection<String, String> reader;
+    private StatefulRedisConnection<String, String> beat;
+    private RedisAsyncCommands<String, String> async;
+    private ScheduledExecutorService scheduler;
+    private Thread inboxThread;
+    private volatile Node node;
+    private volatile Metrics metrics;
+    private volatile boolean ready;
+    private volatile boolean everBeat;
+    private volatile boolean closed;
+    /** The inbox is read after this id (emptied at start, so from the beginning). */
+    private volatile String lastId = "0-0";
+    /** Set when Redis may have lost the inbox: the reader checks its position before the next read. */
+    private volatile boolean recheckInbox;
+
+    RedisDirectory(String redisUrl, String nodeId) {
+        this.nodeId = nodeId;
+        RedisURI uri = RedisURI.create(redisUrl);
+        uri.setTimeout(TIMEOUT);
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Disconnected: fail at once (an explicit error to the client), never queue blindly.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
+                .build());
+        for (var e : scripts().entrySet()) shas.put(e.getKey(), sha1(e.getValue()));
+    }
+
+    private static Map<String, String> scripts() {
+        return Map.of("claim", ClusterScripts.CLAIM, "relay", ClusterScripts.RELAY, "presence", ClusterScripts.PRESENCE,
+                "watch", ClusterScripts.WATCH, "end", ClusterScripts.END, "assert", ClusterScripts.ASSERT,
+                "heartbeat", ClusterScripts.HEARTBEAT, "sweep", ClusterScripts.SWEEP);
+    }
+
+    @Override public boolean clustered() { return true; }
+    @Override public boolean ready() { return ready && !closed; }
+    @Override public String nodeId() { return nodeId; }
+
+    @Override
+    public void start(Node node, Metrics metrics) {
+        this.node = node;
+        this.metrics = metrics;
+        metrics.clusterNode(nodeId);
+        metrics.gauge("cluster_ready", () -> ready() ? 1 : 0);
+        metrics.gauge("cluster_routes", () -> node.bindings().size());
+        // Connecting may fail (Redis down at start): the node starts anyway, not ready, and keeps trying.
+        commands = connectOrNull();
+        reader = connectOrNull();
+        beat = connectOrNull();
+        async = commands == null ? null : commands.async();
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "parley-cluster-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        scheduler = s;
+        heartbeat(); // the first one right away, so a node with Redis is ready when start() returns
+        scheduler.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+        inboxThread = new Thread(this::readInbox, "parley-inbox-" + nodeId);
+        inboxThread.setDaemon(true);
+        inboxThread.start();
+    }
+
+    private StatefulRedisConnection<String, String> connectOrNull() {
+        try {
+            return client.connect(StringCodec.UTF8);
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("cannot reach redis yet");
+            return null;
+        }
+    }
+
+    private synchronized boolean connected() {
+        if (closed) return false;
+        if (commands == null) {
+            commands = connectOrNull();
+            if (commands != null) async = commands.async();
+        }
+        if (reader == null) reader = connectOrNull();
+        if (beat == null) beat = connectOrNull();
+        return commands != null && reader != null && beat != null;
+    }
+
+    // ---- scripts ---------------------------------------------------------------------------------
+
+    private CompletionStage<Object> eval(String name, ScriptOutputType type, String... args) {
+        RedisAsyncCommands<String, String> a = async;
+        if (a == null) return CompletableFuture.failedFuture(new IllegalStateException("not connected to redis"));
+        metrics.cluster("redis_calls");
+        String sha = shas.get(name);
+        return a.<Object>evalsha(sha, type, new String[0], args).handle((v, e) -> {
+            if (e == null) return CompletableFuture.completedFuture(v);
+            Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+            if (cause instanceof RedisNoScriptException) { // Redis restarted: load it again
+                return a.<Object>eval(scripts().get(name), type, new String[0], args).toCompletableFuture();
+            }
+            return CompletableFuture.<Object>failedFuture(cause);
+        }).thenCompose(f -> f).whenComplete((v, e) -> {
+            if (e != null) metrics.cluster("redis_errors");
+        });
+    }
+
+    private Object evalSync(String name, ScriptOutputType type, String... args) throws Unavailable {
+        if (!ready()) throw new Unavailable("cluster directory unreachable");
+        try {
+            return eval(name, type, args).toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new Unavailable("cluster directory unreachable");
+        }
+    }
+
+    // ---- Directory -------------------------------------------------------------------------------
+
+    @Override
+    public Claim claim(PeerId id) throws Unavailable {
+        List<?> r = (List<?>) evalSync("claim", ScriptOutputType.MULTI, id.value(), nodeId);
+        long epoch = (Long) r.get(0);
+        metrics.cluster("claims");
+        if ((Long) r.get(1) == 0) return new Claim(epoch, null);
+        metrics.cluster("taken_over");
+        Set<PeerId> watch = new HashSet<>();
+        for (int i = 2; i < r.size(); i++) watch.add(PeerId.of((String) r.get(i)));
+        return new Claim(epoch, watch);
+    }
+
+    /** A route learned from a relay, reused for {@link #ROUTE_CACHE_MS}: the next relays are one XADD each. */
+    private record CachedRoute(String node, long epoch, long until) {}
+
+    static final long ROUTE_CACHE_MS = 2_000;
+    /** Inboxes are trimmed (approximately) to this many entries, like the scripts' posts. */
+    private static final io.lettuce.core.XAddArgs INBOX_CAP = new io.lettuce.core.XAddArgs().maxlen(100_000).approximateTrimming();
+    private final java.util.concurrent.ConcurrentHashMap<PeerId, CachedRoute> routes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Nodes whose heartbeat the last sweep saw (refreshed every heartbeat). */
+    private volatile Set<String> aliveNodes = Set.of();
+
+    @Override
+    public void relay(PeerId from, PeerId to, String ref, String text, int hops, String replyNode, RelayFailure onFail) {
+        String reply = replyNode == null ? nodeId : replyNode;
+        if (!ready()) {
+            metrics.cluster("relay_refused");
+            onFail.failed(ErrorCode.RELAY_FAILED, "the cluster directory is unreachable; retry");
+            return;
+        }
+        CachedRoute cached = hops == 0 ? routes.get(to) : null;
+        if (cached != null && cached.until > System.nanoTime() && aliveNodes.contains(cached.node)) {
+            // The far node checks the epoch: if the route went stale it looks it up again, or answers
+            // with an error; a stale cache never delivers to an old binding.
+            metrics.cluster("redis_calls");
+            Map<String, String> entry = Map.of("k", "r", "to", to.value(), "e", Long.toString(cached.epoch), "f", from.value(),
+                    "ref", ref == null ? "" : ref, "rn", reply, "h", "0", "m", text);
+            async.xadd("parley:inbox:" + cached.node, INBOX_CAP, entry).whenComplete((v, e) -> {
+                if (e != null) {
+                    metrics.cluster("redis_errors");
+                    metrics.cluster("relay_refused");
+                    routes.remove(to, cached);
+                    onFail.failed(ErrorCode.RELAY_FAILED, "the cluster directory did not answer; retry");
+                } else {
+                    metrics.cluster("relay_out");
+                }
+            });
+            return;
+        }
+        eval("relay", ScriptOutputType.MULTI, to.value(), nodeId, from.value(), ref == null ? "" : ref, text,
+                Integer.toString(hops), reply).whenComplete((v, e) -> {
+            if (e != null) {
+                metrics.cluster("relay_refused");
+                onFail.failed(ErrorCode.RELAY_FAILED, "the cluster directory did not answer; retry");
+                return;
+            }
+            List<?> r = (List<?>) v;
+            long verdict = (Long) r.get(0);
+            if (verdict == 1) {
+                metrics.cluster("relay_out");
+                routes.put(to, new CachedRoute((String) r.get(1), (Long) r.get(2),
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUTE_CACHE_MS)));
+            } else if (verdict == 2 && hops < 2) {
+                // The route is on this node (the peer moved here, or logged in again here): deliver to
+                // that binding; deliver() refuses a second mismatch, so this cannot loop.
+                node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1);
+            } else if (verdict == 2) {
+                onFail.failed(ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
+            } else {
+                routes.remove(to);
+                onFail.failed(ErrorCode.PEER_OFFLINE, "peer is offline");
+            }
+        });
+    }
+
+    /** {@code to}'s route turned out stale on the far node: forget it here. */
+    void forgetRoute(PeerId to) {
+        routes.remove(to);
+    }
+
+    /** Tells {@code to} (a sender on {@code replyNode}) that its relay {@code ref} failed. */
+    void replyError(String replyNode, PeerId to, String ref, ErrorCode code, String message) {
+        if (replyNode.equals(nodeId)) {
+            node.relayError(to, ref.isEmpty() ? null : ref, code, message);
+            return;
+        }
+        RedisAsyncCommands<String, String> a = async;
+        if (a == null || !ready()) return; // the sender's node cannot be told; its client sees no answer
+        metrics.cluster("redis_calls");
+        a.xadd("parley:inbox:" + replyNode, INBOX_CAP, Map.of("k", "e", "to", to.value(), "ref", ref, "c", code.wire(), "m", message));
+    }
+
+    @Override
+    public Set<PeerId> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote) throws Unavailable {
+        List<String> args = new ArrayList<>(4 + watch.size() + remote.size());
+        args.add(id.value());
+        args.add(nodeId);
+        args.add(Long.toString(epoch));
+        args.add(Integer.toString(watch.size()));
+        for (PeerId p : watch) args.add(p.value());
+        for (PeerId p : remote) args.add(p.value());
+        List<?> r = (List<?>) evalSync("watch", ScriptOutputType.MULTI, args.toArray(String[]::new));
+        Set<PeerId> out = new HashSet<>();
+        for (Object o : r) out.add(PeerId.of((String) o));
+        return out;
+    }
+
+    @Override
+    public void presence(PeerId about, boolean online, Collection<PeerId> to) {
+        if (to.isEmpty() || !ready()) return;
+        List<String> args = new ArrayList<>(3 + to.size());
+        args.add(about.value());
+        args.add(online ? "1" : "0");
+        args.add(nodeId);
+        for (PeerId p : to) args.add(p.value());
+        eval("presence", ScriptOutputType.INTEGER, args.toArray(String[]::new));
+    }
+
+    @Override
+    public void ended(PeerId id, long epoch) {
+        String[] args = {id.value(), nodeId, Long.toString(epoch)};
+        if (!ready()) {
+            pendingEnds.add(args); // ended once the directory is back, before re-asserting the rest
+            return;
+        }
+        eval("end", ScriptOutputType.INTEGER, args).whenComplete((v, e) -> {
+            if (e != null) pendingEnds.add(args);
+        });
+    }
+
+    // ---- heartbeat, sweep, re-assert -------------------------------------------------------------
+
+    private void heartbeat() {
+        if (closed) return;
+        try {
+            if (!connected()) throw new IllegalStateException("not connected");
+            RedisCommands<String, String> b = beat.sync();
+            metrics.cluster("redis_calls");
+            long had = b.eval(ClusterScripts.HEARTBEAT, ScriptOutputType.INTEGER, new String[0], nodeId, Long.toString(ALIVE_MS));
+            if (!everBeat) {
+                // A fresh start: anything in an inbox of this node id is for an earlier run of it.
+                b.del("parley:inbox:" + nodeId);
+                for (var e : scripts().entrySet()) b.scriptLoad(e.getValue());
+                everBeat = true;
+            } else if (had == 0 || !ready) {
+                recheckInbox = true;
+                reassert(b);
+                log.atInfo().addKeyValue("node", nodeId).addKeyValue("had_heartbeat", had == 1).log("cluster directory back; bindings re-asserted");
+            }
+            ready = true;
+            metrics.cluster("redis_calls");
+            long swept = b.eval(ClusterScripts.SWEEP, ScriptOutputType.INTEGER, new String[0], nodeId, Long.toString(SWEEP_LOCK_MS));
+            metrics.cluster("redis_calls");
+            Set<String> alive = new HashSet<>();
+            for (String n : b.smembers("parley:nodes")) alive.add(n);
+            aliveNodes = alive;
+            if (routes.size() > 100_000) routes.clear();
+            if (swept > 0) {
+                metrics.cluster("nodes_swept");
+                log.atInfo().addKeyValue("node", nodeId).addKeyValue("swept", swept).log("swept dead nodes");
+            }
+        } catch (RuntimeException e) {
+            if (ready) log.atWarn().addKeyValue("node", nodeId).addKeyValue("error", e.toString()).log("cluster directory unreachable");
+            ready = false;
+            metrics.cluster("redis_errors");
+        }
+    }
+
+    private void reassert(RedisCommands<String, String> b) {
+        for (String[] e; (e = pendingEnds.poll()) != null; ) {
+            metrics.cluster("redis_calls");
+            b.eval(ClusterScripts.END, ScriptOutputType.INTEGER, new String[0], e);
+        }
+        List<Binding> all = node.bindings();
+        metrics.cluster("reasserts");
+        for (int from = 0; from < all.size(); from += 200) {
+            List<String> args = new ArrayList<>();
+            args.add(nodeId);
+            for (Binding x : all.subList(from, Math.min(all.size(), from + 200))) {
+                args.add(x.id().value());
+                args.add(Long.toString(x.epoch()));
+                args.add(Integer.toString(x.watch().size()));
+                for (PeerId w : x.watch()) args.add(w.value());
+            }
+            metrics.cluster("redis_calls");
+            List<Object> superseded = b.eval(ClusterScripts.ASSERT, ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new));
+            for (int i = 0; i + 1 < superseded.size(); i += 2) {
+                node.kick(PeerId.of((String) superseded.get(i)), (Long) superseded.get(i + 1));
+            }
+        }
+    }
+
+    // ---- inbox ---------------------------------------------------------------------------------
+
+    private void readInbox() {
+        String stream = "parley:inbox:" + nodeId;
+        while (!closed) {
+            StatefulRedisConnection<String, String> r = reader;
+            if (r == null || !ready()) {
+                pause(100);
+                continue;
+            }
+            try {
+                RedisCommands<String, String> sync = r.sync();
+                if (recheckInbox) {
+                    recheckInbox = false;
+                    // Redis may have restarted empty: a stream whose newest id is below ours would stall us.
+                    List<StreamMessage<String, String>> newest = sync.xrevrange(stream, io.lettuce.core.Range.create("-", "+"),
+                            io.lettuce.core.Limit.from(1));
+                    if (newest.isEmpty() || compare(newest.get(0).getId(), lastId) < 0) lastId = "0-0";
+                }
+                r.setTimeout(Duration.ofMillis(BLOCK_MS + TIMEOUT.toMillis()));
+                List<StreamMessage<String, String>> batch = sync.xread(XReadArgs.Builder.block(BLOCK_MS).count(512),
+                        XReadArgs.StreamOffset.from(stream, lastId));
+                metrics.cluster("redis_calls");
+                for (StreamMessage<String, String> m : batch) {
+                    lastId = m.getId();
+                    handle(m.getBody());
+                }
+            } catch (RuntimeException e) {
+                if (closed) return;
+                metrics.cluster("redis_errors");
+                pause(100);
+            }
+        }
+    }
+
+    private void handle(Map<String, String> m) {
+        try {
+            PeerId to = PeerId.of(m.get("to"));
+            switch (m.get("k")) {
+                case "r" -> node.deliver(to, Long.parseLong(m.get("e")), PeerId.of(m.get("f")), m.get("ref"), m.get("rn"),
+                        m.get("m"), Integer.parseInt(m.get("h")));
+                case "k" -> node.kick(to, Long.parseLong(m.get("e")));
+                case "p" -> node.presence(to, PeerId.of(m.get("a")), "1".equals(m.get("o")));
+                case "e" -> node.relayError(to, m.get("ref").isEmpty() ? null : m.get("ref"), ErrorCode.fromWire(m.get("c")), m.get("m"));
+                default -> log.atWarn().addKeyValue("kind", m.get("k")).log("unknown inbox entry");
+            }
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).log("bad inbox entry");
+        }
+    }
+
+    static int compare(String a, String b) {
+        String[] x = a.split("-"), y = b.split("-");
+        int c = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+        return c != 0 ? c : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (scheduler != null) scheduler.shutdownNow();
+        if (inboxThread != null) inboxThread.interrupt();
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("redis client shutdown");
+        }
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
