@@ -138,16 +138,17 @@ final class CallEngine implements PeerFeature, AutoCloseable {
             c.state = State.DIALING;
             emit(new CallEvent.Dialing(c.id, peer));
             result.complete(c.id);
-            if (!link.sendControl(new CallInvite(c.id.value(), c.startedAt.toEpochMilli()))) {
-                end(c, CallEndReason.FAILED, true);
-                return;
-            }
+            // The ring-out clock starts before the invite leaves: the callee may ring (and a test, or
+            // the app, look at the caller) before this task would otherwise have got to it.
             c.ringTimer = schedule(config.ringTimeout(), () -> {
                 if (current == c && c.state == State.DIALING) {
                     c.link.sendControl(new CallCancel(c.id.value(), CallCancel.NO_ANSWER));
                     end(c, CallEndReason.NO_ANSWER, true);
                 }
             });
+            if (!link.sendControl(new CallInvite(c.id.value(), c.startedAt.toEpochMilli()))) {
+                end(c, CallEndReason.FAILED, true); // cancels the ring timer
+            }
         });
         return result;
     }
