@@ -57,7 +57,7 @@ public final class GroupsBench {
             for (int r = 0; r < intervals.size(); r++) round(peers, gid, "run" + r, perMember, intervals.get(r), true);
             catchUp(peers, gid, catchup, root, uri);
         } finally {
-            for (PeerJvm p : peers) p.kill();
+            for (PeerJvm p : peers) p.finish();
             server.close();
         }
         System.exit(0);

@@ -41,8 +41,11 @@ final class PeerJvm {
     }
 
     static PeerJvm launch(String name, Path root, URI server) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), GroupPeer.class.getName(), root.resolve(name).toString(), server.toString());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m", "-XX:+UseSerialGC"));
+        // e.g. -Dparley.bench.peerFlags=-XX:StartFlightRecording=filename=/tmp/peer.jfr,settings=profile (%n: the member's name)
+        String extra = System.getProperty("parley.bench.peerFlags", "");
+        for (String f : extra.split(" ")) if (!f.isBlank()) cmd.add(f.replace("%n", name));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GroupPeer.class.getName(), root.resolve(name).toString(), server.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.appendTo(root.resolve(name + ".err").toFile()));
         return new PeerJvm(name, pb.start());
@@ -154,7 +157,14 @@ final class PeerJvm {
         }
     }
 
-    void kill() {
-        if (process.isAlive()) process.destroyForcibly();
+    /** At the end: a clean exit if it comes within 20 s (so profiles are written), else kill -9. */
+    void finish() {
+        in.close();
+        try {
+            if (process.waitFor(20, TimeUnit.SECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
     }
 }

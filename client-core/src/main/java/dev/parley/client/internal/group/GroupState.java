@@ -78,7 +78,7 @@ public final class GroupState {
 
     // ---- roster ----------------------------------------------------------------------------------
 
-    /** Offers a roster operation; on a change, re-runs waiting messages and rule 8 over the held ones. */
+    /** Offers a roster operation; on a change, re-runs waiting messages and rule 9 over the held ones. */
     public RosterChange offerOp(RosterOp op, boolean trusted) {
         Roster.Outcome o = roster.offer(op, trusted);
         if (o.status() != Roster.Status.KEPT) {
@@ -117,9 +117,12 @@ public final class GroupState {
 
     /** The rules in their documented order; null when accepted (into {@code accepted}) or waiting. */
     private Rejection check(GroupMessage m, boolean trusted, List<GroupMessage> accepted) {
-        if (!m.group().equals(group()) || (!trusted && !m.verify())) return Rejection.BAD_SIGNATURE;
+        if (!m.group().equals(group())) return Rejection.BAD_SIGNATURE;
+        // A copy of a held message (same signed bytes, so same id) is a replay before any signature
+        // check: in a mesh every message arrives once per relaying member, and the held copy was verified.
         GroupMessageId id = m.id();
         if (held.containsKey(id)) return Rejection.REPLAY;
+        if (!trusted && !m.verify()) return Rejection.BAD_SIGNATURE;
         GroupMessage same = chain(m.author()).get(m.seq());
         if (same != null) {
             if (flagged.add(m.author())) log.warn("group {}: {} forked its chain at seq {}", group().shortForm(), m.author().peerId().shortForm(), m.seq());
@@ -128,7 +131,7 @@ public final class GroupState {
         if (m.oversize()) return Rejection.OVERSIZE;
         if (!roster.everAdded(m.author()) && roster.has(m.roster())) return Rejection.NOT_MEMBER;
         if (waitingIds.contains(id)) return null;
-        // Rule 6: wait for the roster point, prev and deps.
+        // Rule 7: wait for the roster point, prev and deps.
         String missing = null;
         if (!roster.has(m.roster())) {
             missing = m.roster().value();
@@ -165,7 +168,7 @@ public final class GroupState {
         return null;
     }
 
-    /** Rule 8 under the current roster: null if the author may have posted it, else why not. */
+    /** Rule 9 under the current roster: null if the author may have posted it, else why not. */
     private Rejection standing(GroupMessage m) {
         if (!roster.memberAt(m.author(), m.roster())) return Rejection.NOT_MEMBER;
         Optional<Cutoff> c = roster.cutoffAfter(m.author(), m.roster());
