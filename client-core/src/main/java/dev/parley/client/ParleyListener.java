@@ -97,6 +97,16 @@ public interface ParleyListener {
     /** Someone was added to, removed from, left, or got or lost admin rights in a group. */
     default void onGroupMemberChanged(GroupId group, PeerId member, GroupMember.Change change) {}
 
+    /**
+     * A group message shown before is hidden ({@code shown} false: a removal that arrived late puts it
+     * after its author's cutoff, so no member shows it) or shown again ({@code shown} true: the roster
+     * changed back). Take it out of (or put it back into) the conversation; {@code groupHistory} agrees.
+     */
+    default void onGroupMessageVisibility(GroupPost post, boolean shown) {}
+
+    /** The group has a new name (every member shows the same one). */
+    default void onGroupRenamed(GroupId group, String name) {}
+
     /** Terminal: the client is closed. */
     default void onClosed() {}
 }

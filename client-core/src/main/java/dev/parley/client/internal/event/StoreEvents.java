@@ -13,6 +13,8 @@ import dev.parley.client.internal.store.event.ContactUpdated;
 import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
+import dev.parley.client.internal.store.event.GroupMessageVisibility;
+import dev.parley.client.internal.store.event.GroupRenamed;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.client.internal.store.event.MessageAdded;
 import dev.parley.client.GroupMember;
@@ -49,6 +51,8 @@ final class StoreEvents {
         if (e instanceof GroupInvited g) return new ParleyEvent.GroupInvited(seq, Ids.app(g.group()), g.name(), Ids.app(g.from()));
         if (e instanceof GroupMessageAdded g) return new ParleyEvent.GroupMessageAdded(seq, g.post());
         if (e instanceof GroupMemberChanged g) return new ParleyEvent.GroupMemberChanged(seq, Ids.app(g.group()), Ids.app(g.member()), g.change());
+        if (e instanceof GroupMessageVisibility v) return new ParleyEvent.GroupMessageVisibilityChanged(seq, v.post(), v.shown());
+        if (e instanceof GroupRenamed r) return new ParleyEvent.GroupRenamed(seq, Ids.app(r.group()), r.name());
         throw new IllegalArgumentException("unmapped store event " + e);
     }
 
@@ -75,6 +79,9 @@ final class StoreEvents {
                 yield Optional.of(new ParleyEvent.GroupMemberChanged(seq, dev.parley.client.GroupId.of(entry.ref()), dev.parley.client.PeerId.of(parts[1]),
                         GroupMember.Change.valueOf(parts[0])));
             }
+            case GROUP_VISIBILITY -> store.groups().post(GroupMessageId.of(entry.ref()))
+                    .map(p -> new ParleyEvent.GroupMessageVisibilityChanged(seq, p, "SHOWN".equals(entry.state())));
+            case GROUP_RENAMED -> Optional.of(new ParleyEvent.GroupRenamed(seq, dev.parley.client.GroupId.of(entry.ref()), entry.state()));
         };
     }
 }

@@ -9,6 +9,8 @@ import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
+import dev.parley.client.internal.store.event.GroupMessageVisibility;
+import dev.parley.client.internal.store.event.GroupRenamed;
 import dev.parley.client.internal.store.event.MessageAdded;
 import dev.parley.client.internal.store.event.MessageStateChanged;
 import dev.parley.client.internal.store.event.StoreEvent;
@@ -32,7 +34,7 @@ public final class EventLog {
 
     /** What changed. */
     public enum Kind { MESSAGE_ADDED, MESSAGE_STATE, CONTACT_CHANGED, CONTACT_REMOVED, TRANSFER_CHANGED, CALL_RECORDED,
-        GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER }
+        GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER, GROUP_VISIBILITY, GROUP_RENAMED }
 
     private final Database db;
 
@@ -84,6 +86,15 @@ public final class EventLog {
             kind = Kind.GROUP_MEMBER;
             ref = g.group().value();
             state = g.change().name() + ":" + g.member().value();
+        } else if (e instanceof GroupMessageVisibility v) {
+            kind = Kind.GROUP_VISIBILITY;
+            ref = v.post().id().value();
+            state = v.shown() ? "SHOWN" : "HIDDEN";
+        } else if (e instanceof GroupRenamed r) {
+            // Rebuilt from the row alone: the name it got then, whatever it is now.
+            kind = Kind.GROUP_RENAMED;
+            ref = r.group().value();
+            state = r.name();
         } else {
             throw new IllegalArgumentException("no log kind for " + e);
         }

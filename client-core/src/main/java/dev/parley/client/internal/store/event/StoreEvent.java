@@ -6,4 +6,4 @@ package dev.parley.client.internal.store.event;
  */
 public sealed interface StoreEvent
         permits ContactAdded, ContactRemoved, ContactKeyChanged, ContactVerified, ContactUpdated, MessageAdded, MessageStateChanged,
-        TransferChanged, CallRecorded, GroupInvited, GroupMessageAdded, GroupMemberChanged {}
+        TransferChanged, CallRecorded, GroupInvited, GroupMessageAdded, GroupMemberChanged, GroupMessageVisibility, GroupRenamed {}
