@@ -100,6 +100,7 @@ class GroupRestartTest {
         carol1.kill();
         List<Shown> first = carol1.shown("burst");
         long acked = carol1.lastAcked();
+        System.out.printf("carol was killed after showing %d of %d (acknowledged up to seq %d)%n", first.size(), n, acked);
 
         // Again; this time her source is killed under her and restarted.
         Child carol2 = start("carol");
