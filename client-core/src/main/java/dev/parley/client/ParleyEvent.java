@@ -159,6 +159,19 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupTyping(group, peer, typing); }
     }
 
+    /**
+     * A group message already shown was hidden ({@code shown} false: a removal that arrived late puts
+     * it after its author's cutoff) or is shown again ({@code shown} true: a roster change undid that).
+     */
+    record GroupMessageVisibilityChanged(long seq, GroupPost post, boolean shown) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupMessageVisibility(post, shown); }
+    }
+
+    /** The group's name changed (the rename that sorts last in the roster). */
+    record GroupRenamed(long seq, GroupId group, String name) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupRenamed(group, name); }
+    }
+
     // ---------------------------------------------------------------- end
     /** Terminal: nothing follows it. Only the client closing publishes it. */
     record Closed() implements ParleyEvent {

@@ -106,6 +106,16 @@ public interface ParleyListener {
     /** A member is (or stopped) typing in a group. */
     default void onGroupTyping(GroupId group, PeerId peer, boolean typing) {}
 
+    /**
+     * A group message shown before is hidden ({@code shown} false: a removal that arrived late puts it
+     * after its author's cutoff, so no member shows it) or shown again ({@code shown} true: the roster
+     * changed back). Take it out of (or put it back into) the conversation; {@code groupHistory} agrees.
+     */
+    default void onGroupMessageVisibility(GroupPost post, boolean shown) {}
+
+    /** The group has a new name (every member shows the same one). */
+    default void onGroupRenamed(GroupId group, String name) {}
+
     /** Terminal: the client is closed. */
     default void onClosed() {}
 }

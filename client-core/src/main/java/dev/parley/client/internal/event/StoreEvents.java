@@ -13,6 +13,8 @@ import dev.parley.client.internal.store.event.ContactUpdated;
 import dev.parley.client.internal.store.event.ContactVerified;
 import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
+import dev.parley.client.internal.store.event.GroupMessageVisibility;
+import dev.parley.client.internal.store.event.GroupRenamed;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.client.internal.store.event.GroupMessageDelivered;
 import dev.parley.client.internal.store.event.GroupMessageRead;
@@ -53,6 +55,8 @@ final class StoreEvents {
         if (e instanceof GroupMemberChanged g) return new ParleyEvent.GroupMemberChanged(seq, Ids.app(g.group()), Ids.app(g.member()), g.change());
         if (e instanceof GroupMessageDelivered d) return new ParleyEvent.GroupMessageDelivered(seq, Ids.app(d.group()), Ids.app(d.message()), Ids.app(d.member()));
         if (e instanceof GroupMessageRead r) return new ParleyEvent.GroupMessageRead(seq, Ids.app(r.group()), Ids.app(r.member()), Ids.app(r.upTo()));
+        if (e instanceof GroupMessageVisibility v) return new ParleyEvent.GroupMessageVisibilityChanged(seq, v.post(), v.shown());
+        if (e instanceof GroupRenamed r) return new ParleyEvent.GroupRenamed(seq, Ids.app(r.group()), r.name());
         throw new IllegalArgumentException("unmapped store event " + e);
     }
 
@@ -89,6 +93,9 @@ final class StoreEvents {
                 yield Optional.of(new ParleyEvent.GroupMessageRead(seq, dev.parley.client.GroupId.of(parts[0]),
                         dev.parley.client.PeerId.of(parts[1]), dev.parley.client.GroupMessageId.of(entry.ref())));
             }
+            case GROUP_VISIBILITY -> store.groups().post(GroupMessageId.of(entry.ref()))
+                    .map(p -> new ParleyEvent.GroupMessageVisibilityChanged(seq, p, "SHOWN".equals(entry.state())));
+            case GROUP_RENAMED -> Optional.of(new ParleyEvent.GroupRenamed(seq, dev.parley.client.GroupId.of(entry.ref()), entry.state()));
         };
     }
 }

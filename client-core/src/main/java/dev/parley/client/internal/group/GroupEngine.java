@@ -518,11 +518,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         if (kept.isEmpty()) return;
         Map<IdentityKey, Roster.Member> after = MemberChanges.membersByKey(s);
         List<GroupStore.MemberChange> changes = MemberChanges.between(before, after, kept);
-        store.addOps(g, kept, changes);
-        store.setHidden(hidden, true);
-        store.setHidden(shown, false);
-        if (!released.isEmpty()) store.addMessages(g, released, false);
-        if (s.roster().name() != null) store.setName(g, s.roster().name());
+        store.applyRoster(g, kept, changes, hidden, shown, released, s.roster().name());
         if (!s.roster().isMember(me.publicKey()) && status.get(g) == GroupStore.Status.JOINED) {
             store.setStatus(g, GroupStore.Status.LEFT);
             status.put(g, GroupStore.Status.LEFT);

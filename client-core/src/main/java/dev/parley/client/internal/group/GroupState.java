@@ -62,6 +62,19 @@ public final class GroupState {
     /** Waiting messages by the id (message or roster operation) they wait for. */
     private final Map<String, List<GroupMessage>> blockedOn = new HashMap<>();
     private final Set<GroupMessageId> waitingIds = new HashSet<>();
+    /**
+     * Recently rejected messages (at most {@link #MAX_WAITING}), so one arriving after them that names
+     * one as prev or dep is rejected with it instead of waiting for it forever. One rejected for its
+     * standing (rule 9) is forgotten when a roster change would accept it now (it comes again with sync).
+     */
+    private final Map<GroupMessageId, Rejected> rejectedIds = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<GroupMessageId, Rejected> eldest) {
+            return size() > MAX_WAITING;
+        }
+    };
+
+    private record Rejected(GroupMessage message, Rejection reason) {}
     private final EnumMap<Rejection, Long> rejections = new EnumMap<>(Rejection.class);
 
     public GroupState(GroupId group) {
@@ -78,13 +91,15 @@ public final class GroupState {
 
     // ---- roster ----------------------------------------------------------------------------------
 
-    /** Offers a roster operation; on a change, re-runs waiting messages and rule 8 over the held ones. */
+    /** Offers a roster operation; on a change, re-runs waiting messages and rule 9 over the held ones. */
     public RosterChange offerOp(RosterOp op, boolean trusted) {
         Roster.Outcome o = roster.offer(op, trusted);
         if (o.status() != Roster.Status.KEPT) {
             if (o.status() == Roster.Status.REFUSED) log.info("group {}: roster operation {} refused: {}", group().shortForm(), op.action().wire(), o.reason());
             return new RosterChange(o.status(), o.reason(), List.of(), List.of(), List.of(), List.of());
         }
+        rejectedIds.values().removeIf(x -> (x.reason() == Rejection.NOT_MEMBER || x.reason() == Rejection.AFTER_CUTOFF)
+                && roster.has(x.message().roster()) && standing(x.message()) == null);
         List<GroupMessage> accepted = new ArrayList<>();
         for (RosterOp k : o.kept()) release(k.id().value(), accepted);
         List<GroupMessageId> nowShown = new ArrayList<>(), nowHidden = new ArrayList<>();
@@ -106,6 +121,7 @@ public final class GroupState {
         Rejection r = check(m, trusted, accepted);
         if (r != null) {
             rejections.merge(r, 1L, Long::sum);
+            dropWaitingOn(m, r);
             if (r != Rejection.REPLAY) {
                 log.info("group {}: message {}#{} by {} rejected: {}", group().shortForm(), m.author().peerId().shortForm(),
                         m.seq(), m.author().peerId().shortForm(), r.label());
@@ -117,9 +133,12 @@ public final class GroupState {
 
     /** The rules in their documented order; null when accepted (into {@code accepted}) or waiting. */
     private Rejection check(GroupMessage m, boolean trusted, List<GroupMessage> accepted) {
-        if (!m.group().equals(group()) || (!trusted && !m.verify())) return Rejection.BAD_SIGNATURE;
+        if (!m.group().equals(group())) return Rejection.BAD_SIGNATURE;
+        // A copy of a held message (same signed bytes, so same id) is a replay before any signature
+        // check: in a mesh every message arrives once per relaying member, and the held copy was verified.
         GroupMessageId id = m.id();
         if (held.containsKey(id)) return Rejection.REPLAY;
+        if (!trusted && !m.verify()) return Rejection.BAD_SIGNATURE;
         GroupMessage same = chain(m.author()).get(m.seq());
         if (same != null) {
             if (flagged.add(m.author())) log.warn("group {}: {} forked its chain at seq {}", group().shortForm(), m.author().peerId().shortForm(), m.seq());
@@ -128,7 +147,7 @@ public final class GroupState {
         if (m.oversize()) return Rejection.OVERSIZE;
         if (!roster.everAdded(m.author()) && roster.has(m.roster())) return Rejection.NOT_MEMBER;
         if (waitingIds.contains(id)) return null;
-        // Rule 6: wait for the roster point, prev and deps.
+        // Rule 7: wait for the roster point, prev and deps.
         String missing = null;
         if (!roster.has(m.roster())) {
             missing = m.roster().value();
@@ -145,6 +164,8 @@ public final class GroupState {
             }
         }
         if (missing != null) {
+            Rejected before = rejectedIds.get(GroupMessageId.of(missing));
+            if (before != null) return before.reason();
             if (waitingIds.size() >= MAX_WAITING) return Rejection.OVERFLOW;
             blockedOn.computeIfAbsent(missing, k -> new ArrayList<>()).add(m);
             waitingIds.add(id);
@@ -165,7 +186,7 @@ public final class GroupState {
         return null;
     }
 
-    /** Rule 8 under the current roster: null if the author may have posted it, else why not. */
+    /** Rule 9 under the current roster: null if the author may have posted it, else why not. */
     private Rejection standing(GroupMessage m) {
         if (!roster.memberAt(m.author(), m.roster())) return Rejection.NOT_MEMBER;
         Optional<Cutoff> c = roster.cutoffAfter(m.author(), m.roster());
@@ -184,7 +205,28 @@ public final class GroupState {
         for (GroupMessage w : blocked) {
             waitingIds.remove(w.id());
             Rejection r = check(w, true, accepted);
-            if (r != null) rejections.merge(r, 1L, Long::sum);
+            if (r != null) {
+                rejections.merge(r, 1L, Long::sum);
+                dropWaitingOn(w, r);
+            }
+        }
+    }
+
+    /**
+     * {@code m} was rejected: what waits for it can never be accepted through it, so it is rejected
+     * with it (same reason, counted), rather than hold a waiting slot until the limit overflows. Not
+     * for a replay (the held copy released them already) nor a bad signature (a forged copy shares the
+     * real message's id and says nothing about it).
+     */
+    private void dropWaitingOn(GroupMessage m, Rejection r) {
+        if (r == Rejection.REPLAY || r == Rejection.BAD_SIGNATURE) return;
+        rejectedIds.put(m.id(), new Rejected(m, r));
+        List<GroupMessage> blocked = blockedOn.remove(m.id().value());
+        if (blocked == null) return;
+        for (GroupMessage w : blocked) {
+            if (!waitingIds.remove(w.id())) continue;
+            rejections.merge(r, 1L, Long::sum);
+            dropWaitingOn(w, r);
         }
     }
 

@@ -11,6 +11,8 @@ import dev.parley.client.internal.store.event.GroupMemberChanged;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.client.internal.store.event.GroupMessageDelivered;
 import dev.parley.client.internal.store.event.GroupMessageRead;
+import dev.parley.client.internal.store.event.GroupMessageVisibility;
+import dev.parley.client.internal.store.event.GroupRenamed;
 import dev.parley.client.internal.store.event.MessageAdded;
 import dev.parley.client.internal.store.event.MessageStateChanged;
 import dev.parley.client.internal.store.event.StoreEvent;
@@ -34,7 +36,7 @@ public final class EventLog {
 
     /** What changed. */
     public enum Kind { MESSAGE_ADDED, MESSAGE_STATE, CONTACT_CHANGED, CONTACT_REMOVED, TRANSFER_CHANGED, CALL_RECORDED,
-        GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER, GROUP_DELIVERED, GROUP_READ }
+        GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER, GROUP_DELIVERED, GROUP_READ, GROUP_VISIBILITY, GROUP_RENAMED }
 
     private final Database db;
 
@@ -95,6 +97,15 @@ public final class EventLog {
             kind = Kind.GROUP_READ;
             ref = r.upTo().value();
             state = r.group().value() + ":" + r.member().value();
+        } else if (e instanceof GroupMessageVisibility v) {
+            kind = Kind.GROUP_VISIBILITY;
+            ref = v.post().id().value();
+            state = v.shown() ? "SHOWN" : "HIDDEN";
+        } else if (e instanceof GroupRenamed r) {
+            // Rebuilt from the row alone: the name it got then, whatever it is now.
+            kind = Kind.GROUP_RENAMED;
+            ref = r.group().value();
+            state = r.name();
         } else {
             throw new IllegalArgumentException("no log kind for " + e);
         }

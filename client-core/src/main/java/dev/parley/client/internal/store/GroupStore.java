@@ -8,6 +8,8 @@ import dev.parley.client.internal.store.event.GroupInvited;
 import dev.parley.client.internal.store.event.GroupMemberChanged;
 import dev.parley.client.internal.store.event.GroupMessageAdded;
 import dev.parley.client.internal.store.event.GroupMessageDelivered;
+import dev.parley.client.internal.store.event.GroupMessageVisibility;
+import dev.parley.client.internal.store.event.GroupRenamed;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.codec.WireCodec;
@@ -74,14 +76,38 @@ public final class GroupStore {
         });
     }
 
+    /** Sets the group's name; a change is announced ({@link GroupRenamed}). */
     public void setName(GroupId id, String name) {
         db.write(txn -> {
-            try (PreparedStatement p = txn.prepare("UPDATE groups SET name = ?, updated_at = ? WHERE group_id = ?")) {
-                p.setString(1, name);
-                p.setLong(2, db.clock().millis());
-                p.setString(3, id.value());
-                p.executeUpdate();
-            }
+            setName(txn, id, name);
+            return null;
+        });
+    }
+
+    private void setName(Txn txn, GroupId id, String name) throws SQLException {
+        try (PreparedStatement p = txn.prepare("UPDATE groups SET name = ?, updated_at = ? WHERE group_id = ? AND name IS NOT ?")) {
+            p.setString(1, name);
+            p.setLong(2, db.clock().millis());
+            p.setString(3, id.value());
+            p.setString(4, name);
+            if (p.executeUpdate() == 1) txn.attach(new GroupRenamed(id, name));
+        }
+    }
+
+    /**
+     * What kept roster operations did, in one transaction (so a crash leaves all of it or none): the
+     * operations with the membership changes they made, messages hidden or shown again, messages
+     * that waited for them and are now accepted, and the group's name.
+     */
+    public void applyRoster(GroupId id, Collection<RosterOp> ops, List<MemberChange> changes, Collection<GroupMessageId> hidden,
+                            Collection<GroupMessageId> shown, List<GroupMessage> released, String name) {
+        db.write(txn -> {
+            insertOps(txn, id, ops);
+            for (MemberChange c : changes) txn.attach(new GroupMemberChanged(id, c.member(), c.change()));
+            setHidden(txn, hidden, true);
+            setHidden(txn, shown, false);
+            insertMessages(txn, id, released, false);
+            if (name != null) setName(txn, id, name);
             return null;
         });
     }
@@ -185,49 +211,58 @@ public final class GroupStore {
      */
     public List<GroupMessage> addMessages(GroupId id, List<GroupMessage> messages, boolean ours) {
         if (messages.isEmpty()) return List.of();
-        return db.write(txn -> {
-            List<GroupMessage> added = new ArrayList<>();
-            try (PreparedStatement p = txn.prepare("INSERT INTO group_messages (message_id, group_id, author_key, seq, lamport, "
-                    + "record, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-                 PreparedStatement o = txn.prepare("INSERT INTO group_outbox (message_id, group_id, enqueued_at) VALUES (?, ?, ?) "
-                         + "ON CONFLICT DO NOTHING")) {
-                for (GroupMessage m : messages) {
-                    String mid = m.id().value();
-                    p.setString(1, mid);
-                    p.setString(2, id.value());
-                    p.setBytes(3, m.author().raw());
-                    p.setLong(4, m.seq());
-                    p.setLong(5, m.lamport());
-                    p.setString(6, CODEC.encodePeer(new GroupPosts(id, List.of(m))));
-                    p.setLong(7, db.clock().millis());
-                    if (p.executeUpdate() == 0) continue;
-                    added.add(m);
-                    txn.attach(new GroupMessageAdded(post(m)));
-                    if (ours) {
-                        o.setString(1, mid);
-                        o.setString(2, id.value());
-                        o.setLong(3, db.clock().millis());
-                        o.executeUpdate();
-                    }
-                }
-            }
-            return added;
-        });
+        return db.write(txn -> insertMessages(txn, id, messages, ours));
     }
 
-    /** Marks messages hidden (or shown again) after a roster change. */
+    private List<GroupMessage> insertMessages(Txn txn, GroupId id, List<GroupMessage> messages, boolean ours) throws SQLException {
+        List<GroupMessage> added = new ArrayList<>();
+        if (messages.isEmpty()) return added;
+        try (PreparedStatement p = txn.prepare("INSERT INTO group_messages (message_id, group_id, author_key, seq, lamport, "
+                + "record, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+             PreparedStatement o = txn.prepare("INSERT INTO group_outbox (message_id, group_id, enqueued_at) VALUES (?, ?, ?) "
+                     + "ON CONFLICT DO NOTHING")) {
+            for (GroupMessage m : messages) {
+                String mid = m.id().value();
+                p.setString(1, mid);
+                p.setString(2, id.value());
+                p.setBytes(3, m.author().raw());
+                p.setLong(4, m.seq());
+                p.setLong(5, m.lamport());
+                p.setString(6, CODEC.encodePeer(new GroupPosts(id, List.of(m))));
+                p.setLong(7, db.clock().millis());
+                if (p.executeUpdate() == 0) continue;
+                added.add(m);
+                txn.attach(new GroupMessageAdded(post(m)));
+                if (ours) {
+                    o.setString(1, mid);
+                    o.setString(2, id.value());
+                    o.setLong(3, db.clock().millis());
+                    o.executeUpdate();
+                }
+            }
+        }
+        return added;
+    }
+
+    /** Marks messages hidden (or shown again) after a roster change; each change is announced ({@link GroupMessageVisibility}). */
     public void setHidden(Collection<GroupMessageId> ids, boolean hidden) {
         if (ids.isEmpty()) return;
         db.write(txn -> {
-            try (PreparedStatement p = txn.prepare("UPDATE group_messages SET hidden = ? WHERE message_id = ?")) {
-                for (GroupMessageId m : ids) {
-                    p.setInt(1, hidden ? 1 : 0);
-                    p.setString(2, m.value());
-                    p.executeUpdate();
-                }
-            }
+            setHidden(txn, ids, hidden);
             return null;
         });
+    }
+
+    private void setHidden(Txn txn, Collection<GroupMessageId> ids, boolean hidden) throws SQLException {
+        if (ids.isEmpty()) return;
+        try (PreparedStatement p = txn.prepare("UPDATE group_messages SET hidden = ? WHERE message_id = ? AND hidden <> ? RETURNING record")) {
+            for (GroupMessageId m : ids) {
+                p.setInt(1, hidden ? 1 : 0);
+                p.setString(2, m.value());
+                p.setInt(3, hidden ? 1 : 0);
+                for (GroupMessage changed : records(p)) txn.attach(new GroupMessageVisibility(post(changed), !hidden));
+            }
+        }
     }
 
     /** Every stored message of the group in arrival order (each after its prev and deps). */

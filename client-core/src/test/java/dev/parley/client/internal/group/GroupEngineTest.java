@@ -51,6 +51,8 @@ class GroupEngineTest {
         ProfileStore store;
         GroupEngine engine;
         final List<GroupPost> shown = new ArrayList<>();
+        /** Hidden/shown-again and rename announcements, in order. */
+        final List<dev.parley.client.internal.store.event.StoreEvent> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Member(String name) throws IOException {
             this.name = name;
@@ -67,6 +69,10 @@ class GroupEngineTest {
         void open() throws IOException {
             store = ProfileStore.open(dir.resolve(name), key.publicKey(), scheduler.clock());
             store.database().addListener(e -> {
+                if (e instanceof dev.parley.client.internal.store.event.GroupMessageVisibility
+                        || e instanceof dev.parley.client.internal.store.event.GroupRenamed) {
+                    changes.add(e);
+                }
                 if (e instanceof GroupMessageAdded a) {
                     synchronized (shown) {
                         shown.add(a.post());
@@ -261,6 +267,46 @@ class GroupEngineTest {
         assertThat(carol.shownIds()).containsExactly(before.id(), sentinel.id());
         assertThat(carol.engine.history(g, null, 10)).extracting(GroupPost::id).doesNotContain(after.id());
         assertThatThrownBy(() -> bob.engine.send(g, "again")).isInstanceOf(GroupRefusedException.class);
+    }
+
+    /**
+     * Carol shows Bob's post, then hears (late) that Alice removed Bob before it and renamed the
+     * group: the post is hidden with an announcement, the new name is announced, once each, and a
+     * restart announces neither again.
+     */
+    @Test
+    void aLateRemovalHidingAShownPostAndARenameAreAnnouncedOnce() throws Exception {
+        Member alice = new Member("alice"), bob = new Member("bob"), carol = new Member("carol");
+        GroupId g = group(alice, bob, carol);
+        alice.engine.remove(g, bob.peer()); // Alice holds nothing of Bob's: cutoff 0
+        alice.engine.rename(g, "Renamed");
+        PipeLink[] bc = link(bob, carol);
+        GroupPost late = bob.engine.send(g, "posted after the removal, unaware");
+        carol.awaitShown(1);
+        assertThat(carol.shownIds()).containsExactly(late.id());
+        GroupPost lateAtCarol;
+        synchronized (carol.shown) {
+            lateAtCarol = carol.shown.get(0);
+        }
+        unlink(bob, carol, bc);
+        link(alice, carol);
+        GroupPost sentinel = alice.engine.send(g, "sentinel");
+        carol.awaitShown(2);
+        assertThat(carol.shownIds()).containsExactly(late.id(), sentinel.id());
+        assertThat(carol.changes).containsExactlyInAnyOrder(
+                new dev.parley.client.internal.store.event.GroupMessageVisibility(lateAtCarol, false),
+                new dev.parley.client.internal.store.event.GroupRenamed(g, "Renamed"));
+        assertThat(carol.engine.history(g, null, 10)).extracting(GroupPost::id).containsExactly(sentinel.id());
+        assertThat(carol.engine.group(g).orElseThrow().name()).isEqualTo("Renamed");
+        assertThat(alice.engine.history(g, null, 10)).extracting(GroupPost::id).containsExactly(sentinel.id());
+
+        carol.changes.clear();
+        carol.restart();
+        link(alice, carol);
+        GroupPost again = alice.engine.send(g, "after carol's restart");
+        carol.awaitShown(3);
+        assertThat(carol.shownIds()).containsExactly(late.id(), sentinel.id(), again.id());
+        assertThat(carol.changes).isEmpty();
     }
 
     @Test

@@ -177,6 +177,39 @@ class GroupStateTest {
         assertThat(s.missingFor(new GroupSummary(g, create.id(), 1, List.of()))).containsExactly(b1);
     }
 
+    /**
+     * Two admins remove Bob at once, each with the cutoff it held (1 and 2), while Bob keeps posting
+     * on the old roster: whatever order the removals and his posts arrive in, every member shows the
+     * same messages: the removal that sorts first is the effective one, its cutoff decides, the other
+     * removal is void, and a post beyond that cutoff is never shown (hidden if it came first).
+     */
+    @Test
+    void concurrentRemovalsAndTheRemovedMembersConcurrentPostsResolveTheSameInEveryArrivalOrder() {
+        RosterOp promoteCarol = op(ALICE, g, RosterAction.PROMOTE, addCarol, CAROL, null);
+        GroupMessage b1 = GroupMessage.sign(BOB, g, 1, null, List.of(), promoteCarol.id(), 1, T0, "one");
+        GroupMessage b2 = GroupMessage.sign(BOB, g, 2, b1.id(), List.of(), promoteCarol.id(), 2, T0, "two");
+        GroupMessage b3 = GroupMessage.sign(BOB, g, 3, b2.id(), List.of(), promoteCarol.id(), 3, T0, "three");
+        RosterOp byAlice = op(ALICE, g, RosterAction.REMOVE, promoteCarol, BOB, new Cutoff(1, b1.id()));
+        RosterOp byCarol = op(CAROL, g, RosterAction.REMOVE, promoteCarol, BOB, new Cutoff(2, b2.id()));
+        // Same clock, both restrictive: the lower id goes first and decides the cutoff.
+        boolean alicesFirst = Roster.ORDER.compare(byAlice, byCarol) < 0;
+        List<GroupMessage> expected = alicesFirst ? List.of(b1) : List.of(b1, b2);
+
+        List<Object> arrivals = List.of(byAlice, byCarol, b2, b3);
+        for (List<Object> order : permutations(arrivals)) {
+            GroupState s = state(create, addBob, addCarol, promoteCarol);
+            assertThat(s.offer(b1, false).status()).isEqualTo(GroupState.Status.ACCEPTED);
+            for (Object x : order) {
+                if (x instanceof RosterOp op) s.offerOp(op, false);
+                else s.offer((GroupMessage) x, false);
+            }
+            assertThat(s.display()).as("arrival order " + order).isEqualTo(expected);
+            assertThat(s.roster().isVoid((alicesFirst ? byCarol : byAlice).id())).isTrue();
+            assertThat(s.roster().isMember(BOB.publicKey())).isFalse();
+            assertThat(s.waiting()).as("waiting after " + order.stream().map(o -> o instanceof RosterOp op ? op.author().equals(ALICE.publicKey()) ? "byAlice" : "byCarol" : ((GroupMessage) o).body()).toList()).isZero();
+        }
+    }
+
     @Test
     void brokenChainsAndClocksAreRejected() {
         GroupState s = state(create, addBob);
