@@ -119,6 +119,10 @@ public final class GroupJson {
         } else if (e instanceof ParleyEvent.GroupMessageRead x) {
             typed(o, "group-read", x.seq()).put("group", x.group().value()).put("peerId", x.member().value())
                     .put("upTo", x.upTo().value());
+        } else if (e instanceof ParleyEvent.GroupMessageVisibilityChanged x) {
+            typed(o, "group-visibility", x.seq()).put("shown", x.shown()).set("post", post(x.post()));
+        } else if (e instanceof ParleyEvent.GroupRenamed x) {
+            typed(o, "group-renamed", x.seq()).put("group", x.group().value()).put("name", x.name());
         } else if (e instanceof ParleyEvent.GroupTyping x) {
             o.put("type", "group-typing");
             o.put("group", x.group().value()).put("peerId", x.peer().value()).put("typing", x.typing());
@@ -143,6 +147,9 @@ public final class GroupJson {
                     groupMessageId(requireText(n, "id")), peer(requireText(n, "peerId")));
             case "group-read" -> new ParleyEvent.GroupMessageRead(storedSeq, groupId(requireText(n, "group")),
                     peer(requireText(n, "peerId")), groupMessageId(requireText(n, "upTo")));
+            case "group-visibility" -> new ParleyEvent.GroupMessageVisibilityChanged(storedSeq, post(n.get("post")),
+                    Boolean.TRUE.equals(bool(n, "shown")));
+            case "group-renamed" -> new ParleyEvent.GroupRenamed(storedSeq, groupId(requireText(n, "group")), requireText(n, "name"));
             case "group-typing" -> new ParleyEvent.GroupTyping(groupId(requireText(n, "group")), peer(requireText(n, "peerId")),
                     Boolean.TRUE.equals(bool(n, "typing")));
             default -> null;

@@ -175,6 +175,8 @@ class ApiJsonTest {
                 new ParleyEvent.GroupMemberChanged(13, GROUP, PEER, GroupMember.Change.LEFT),
                 new ParleyEvent.GroupMessageDelivered(14, GROUP, POST_ID, PEER),
                 new ParleyEvent.GroupMessageRead(15, GROUP, PEER, POST_ID),
+                new ParleyEvent.GroupMessageVisibilityChanged(16, new GroupPost(GROUP, POST_ID, PEER, 3, 4, T, "late", Direction.INCOMING), false),
+                new ParleyEvent.GroupRenamed(17, GROUP, "Team B"),
                 new ParleyEvent.GroupTyping(GROUP, PEER, true));
         Set<Class<?>> covered = all.stream().map(Object::getClass).collect(Collectors.toSet());
         Set<Class<?>> records = Arrays.stream(ParleyEvent.class.getPermittedSubclasses()).filter(Class::isRecord).collect(Collectors.toSet());
