@@ -479,7 +479,7 @@ public final class ApiJson {
         } else if (e instanceof ParleyEvent.Closed) {
             typed(o, "closed", null);
         } else if (GroupJson.event(o, e)) {
-            // group-invite, group-message, group-member, group-delivered, group-read, group-typing: GroupJson
+            // group-invite, group-message, group-member, group-delivered, group-read, group-typing, group-visibility, group-renamed: GroupJson
         } else {
             typed(o, "unknown", null).put("java", e.getClass().getSimpleName());
         }
@@ -540,7 +540,8 @@ public final class ApiJson {
             case "call-muted" -> new ParleyEvent.CallMuted(callId(requireText(n, "callId")), Boolean.TRUE.equals(bool(n, "muted")));
             case "call-stats" -> new ParleyEvent.CallStatsUpdated(callStats(n.get("stats")));
             case "call-ended" -> new ParleyEvent.CallEnded(ss, callRecord(n.get("record")));
-            case "group-invite", "group-message", "group-member", "group-delivered", "group-read", "group-typing" ->
+            case "group-invite", "group-message", "group-member", "group-delivered", "group-read", "group-typing",
+                 "group-visibility", "group-renamed" ->
                     GroupJson.parleyEvent(type, ss, n).orElseThrow();
             default -> null;
         };
