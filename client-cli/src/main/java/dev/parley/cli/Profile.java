@@ -201,8 +201,24 @@ public final class Profile {
     static String holder(ProfileInUseException e) {
         if (e.pid().isEmpty()) return "another process";
         long pid = e.pid().getAsLong();
-        String what = ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(Profile::command).orElse(null);
+        String what = arguments(pid).map(Profile::command).orElse(null);
         return "process " + pid + (what != null ? " (" + what + ")" : "");
+    }
+
+    /**
+     * A process's arguments: from {@code /proc/PID/cmdline} where there is one (JDK 17's
+     * {@code ProcessHandle.Info} reads only its first page, so a long class path hides the rest), else
+     * from what {@code ProcessHandle} knows.
+     */
+    static java.util.Optional<String[]> arguments(long pid) {
+        Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+        try {
+            String all = Files.readString(cmdline, java.nio.charset.StandardCharsets.UTF_8);
+            if (!all.isEmpty()) return java.util.Optional.of(all.split("\0"));
+        } catch (IOException | RuntimeException notLinuxOrGone) {
+            // fall through
+        }
+        return ProcessHandle.of(pid).flatMap(h -> h.info().arguments());
     }
 
     /** "parley receive --json" from a parley JVM's arguments (profile and server options left out), or null. */
