@@ -66,6 +66,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-groups"));
     private final Scheduler.Timer syncTimer;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
+    private final PostsInbox inbox = new PostsInbox();
     /** Members of joined groups and their roster keys, for the session layer to keep sessions with (read from other threads). */
     private volatile Map<PeerId, IdentityKey> wanted = Map.of();
     /** Also the members of groups we are invited to: their sessions are accepted (not dialled), so nobody is refused as a stranger. */
@@ -334,7 +335,9 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     @Override
     public void onControl(PeerId peer, PeerMessage message) {
-        if (message instanceof GroupRoster || message instanceof GroupPosts || message instanceof GroupAck || message instanceof GroupSummary) {
+        if (message instanceof GroupPosts p) {
+            if (inbox.add(peer, p)) later(this::drainPosts);
+        } else if (message instanceof GroupRoster || message instanceof GroupAck || message instanceof GroupSummary) {
             later(() -> handle(peer, message));
         }
     }
@@ -444,7 +447,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             roster(peer, r);
             return;
         }
-        GroupId g = message instanceof GroupPosts p ? p.group() : message instanceof GroupAck a ? a.group() : ((GroupSummary) message).group();
+        GroupId g = message instanceof GroupAck a ? a.group() : ((GroupSummary) message).group();
         GroupState s = states.get(g);
         if (s != null && status.get(g) == GroupStore.Status.JOINED && message instanceof GroupSummary sum
                 && MemberChanges.formerMember(s, peer) && !sum.head().equals(s.roster().head())) {
@@ -456,9 +459,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             log.debug("ignoring {} from {} for group {}", message.getClass().getSimpleName(), peer.shortForm(), g.shortForm());
             return;
         }
-        if (message instanceof GroupPosts p) {
-            posts(peer, s, p);
-        } else if (message instanceof GroupAck a) {
+        if (message instanceof GroupAck a) {
             store.delivered(peer, a.ids());
         } else {
             summary(peer, s, (GroupSummary) message);
@@ -535,22 +536,54 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
         if (!released.isEmpty()) relay(s, released, from);
     }
 
-    /** A batch from a member: offered, what is accepted stored in one transaction, then acked, then relayed. */
-    private void posts(PeerId peer, GroupState s, GroupPosts p) {
+    /** Every batch that arrived meanwhile, per group: from current members only, handled together. */
+    private void drainPosts() {
+        Map<GroupId, List<PostsInbox.Incoming>> byGroup = new LinkedHashMap<>();
+        for (PostsInbox.Incoming in : inbox.drain()) {
+            GroupId g = in.posts().group();
+            GroupState s = states.get(g);
+            if (s == null || status.get(g) != GroupStore.Status.JOINED || !isMember(s, in.peer())) {
+                log.debug("ignoring group-msgs from {} for group {}", in.peer().shortForm(), g.shortForm());
+                continue;
+            }
+            byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(in);
+        }
+        for (Map.Entry<GroupId, List<PostsInbox.Incoming>> e : byGroup.entrySet()) posts(states.get(e.getKey()), e.getValue());
+    }
+
+    /**
+     * Batches from members: offered in arrival order, what is accepted stored in one transaction, then
+     * acked (one ack per member, within the id limit), then relayed (each once), then the next pulled.
+     */
+    private void posts(GroupState s, List<PostsInbox.Incoming> batches) {
         List<GroupMessage> accepted = new ArrayList<>();
-        List<GroupMessageId> ack = new ArrayList<>();
-        for (GroupMessage m : p.messages()) {
-            GroupState.Outcome o = s.offer(m, false);
-            accepted.addAll(o.accepted());
-            if (o.status() == GroupState.Status.ACCEPTED || o.rejection() == Rejection.REPLAY) ack.add(m.id());
+        Map<PeerId, List<GroupMessage>> fromPeer = new LinkedHashMap<>();
+        Map<PeerId, List<GroupMessageId>> acks = new LinkedHashMap<>();
+        for (PostsInbox.Incoming in : batches) {
+            for (GroupMessage m : in.posts().messages()) {
+                GroupState.Outcome o = s.offer(m, false);
+                accepted.addAll(o.accepted());
+                fromPeer.computeIfAbsent(in.peer(), k -> new ArrayList<>()).addAll(o.accepted());
+                if (o.status() == GroupState.Status.ACCEPTED || o.rejection() == Rejection.REPLAY) {
+                    acks.computeIfAbsent(in.peer(), k -> new ArrayList<>()).add(m.id());
+                }
+            }
         }
         store.addMessages(s.group(), accepted, false);
-        PeerLink link = links.get(peer);
-        if (link != null && !ack.isEmpty()) link.sendControl(new GroupAck(s.group(), ack));
-        relay(s, accepted, peer);
-        // Pull the next batch while the sender's last summary shows more than we hold.
-        GroupSummary theirs = theirSummary.getOrDefault(s.group(), Map.of()).get(peer);
-        if (link != null && !accepted.isEmpty() && theirs != null && s.lacksFrom(theirs)) sendSummary(link, s);
+        for (Map.Entry<PeerId, List<GroupMessageId>> a : acks.entrySet()) {
+            PeerLink link = links.get(a.getKey());
+            List<GroupMessageId> ids = a.getValue();
+            for (int i = 0; link != null && i < ids.size(); i += GroupLimits.MAX_BATCH) {
+                link.sendControl(new GroupAck(s.group(), List.copyOf(ids.subList(i, Math.min(ids.size(), i + GroupLimits.MAX_BATCH)))));
+            }
+        }
+        for (Map.Entry<PeerId, List<GroupMessage>> f : fromPeer.entrySet()) {
+            relay(s, f.getValue(), f.getKey());
+            // Pull the next batch while the sender's last summary shows more than we hold.
+            PeerLink link = links.get(f.getKey());
+            GroupSummary theirs = theirSummary.getOrDefault(s.group(), Map.of()).get(f.getKey());
+            if (link != null && !f.getValue().isEmpty() && theirs != null && s.lacksFrom(theirs)) sendSummary(link, s);
+        }
     }
 
     /** Each newly accepted message once to every member that syncs with us, except where it came from and its author. */
