@@ -7,6 +7,8 @@ import dev.parley.client.internal.call.CallService;
 import dev.parley.client.internal.chat.ChatEngine;
 import dev.parley.client.internal.group.GroupEngine;
 import dev.parley.client.internal.group.GroupSignals;
+import dev.parley.client.internal.groupcall.GroupCallEngine;
+import dev.parley.client.internal.groupcall.GroupCalls;
 import dev.parley.client.internal.event.EventStream;
 import dev.parley.client.internal.identity.IdentityStore;
 import dev.parley.client.internal.rtc.RtcConfig;
@@ -52,6 +54,8 @@ public final class ParleyClient implements Parley {
     private final CallService calls;
     private final GroupEngine groups;
     private final GroupSignals groupSignals;
+    private final GroupCallEngine groupCallEngine;
+    private final GroupCalls groupCalls;
     /** Why devices were not even tried (no audio server), when they were asked for. */
     private final String detectionNotice;
     private volatile boolean closed;
@@ -80,6 +84,11 @@ public final class ParleyClient implements Parley {
         this.groupSignals = new GroupSignals(identity.publicKey().peerId(), store.groupReceipts(),
                 groups::joinedMembers, events, config.clock(), scheduler);
         sessions.addFeature(groupSignals);
+        this.groupCallEngine = new GroupCallEngine(identity.publicKey().peerId(), groups::joinedMembers, calls::inCall, events,
+                config.clock(), GroupCallInfo.MAX_PARTICIPANTS);
+        calls.setOtherCall(groupCallEngine::inCall);
+        this.groupCalls = new GroupCalls(groupCallEngine);
+        sessions.addFeature(groupCallEngine);
         transfers.start();
         events.start(); // stored events the app has not acknowledged yet come first
     }
@@ -383,6 +392,46 @@ public final class ParleyClient implements Parley {
         return rtc.audioNotice().or(() -> Optional.ofNullable(detectionNotice));
     }
 
+    // ------------------------------------------------------------------ group calls (docs/library.md § Group calls)
+
+    /**
+     * Joins the group's call, starting one if it has none (members are told; those not busy see
+     * {@link ParleyEvent.GroupCallStarted}). Returns the call's id; everything after that arrives as
+     * {@code GroupCall*} events.
+     *
+     * @throws IllegalStateException not a member, already in a call (1:1 or another group's), or the
+     *                               call is full ({@value GroupCallInfo#MAX_PARTICIPANTS} participants)
+     * @throws IllegalArgumentException the media's files cannot be used
+     */
+    public CallId startGroupCall(GroupId group, CallMedia media) {
+        return groupCalls.start(group, media);
+    }
+
+    /** Joins the group's running call; fails if there is none (or as {@link #startGroupCall}). */
+    public CallId joinGroupCall(GroupId group, CallMedia media) {
+        return groupCalls.join(group, media);
+    }
+
+    /** Leaves the group's call (the call goes on for the others; it ends with its last participant). */
+    public void leaveGroupCall(GroupId group) {
+        groupCalls.leave(group);
+    }
+
+    /** Mutes or unmutes this member in the group's call. */
+    public void muteGroupCall(GroupId group, boolean muted) {
+        groupCalls.setMuted(group, muted);
+    }
+
+    /** The group's call as this member knows it (participants, joined, muted), if one is running. */
+    public Optional<GroupCallInfo> groupCall(GroupId group) {
+        return groupCalls.info(group);
+    }
+
+    /** Tests: a lower participant limit, so "full" can be exercised without 7 real peers. */
+    void groupCallLimit(int max) {
+        groupCallEngine.setMaxParticipants(max);
+    }
+
     // ------------------------------------------------------------------ events
 
     /**
@@ -524,6 +573,7 @@ public final class ParleyClient implements Parley {
             if (closed) return;
             closed = true;
         }
+        groupCallEngine.close(); // first: the other participants hear that we left
         sessions.close(); // logs out and ends every session's timers
         rtc.close(); // closes and awaits every peer session before disposing the factory
         calls.close();

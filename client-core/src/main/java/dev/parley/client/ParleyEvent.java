@@ -172,6 +172,31 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupRenamed(group, name); }
     }
 
+    // ---------------------------------------------------------------- group calls (the moment; not stored)
+    /** A call in the group began: {@code by} started it (this member too, when it started it). */
+    record GroupCallStarted(GroupId group, CallId call, PeerId by) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallStarted(group, call, by); }
+    }
+
+    /** {@code participant} (this member too) is in the group's call now. */
+    record GroupCallParticipantJoined(GroupId group, CallId call, PeerId participant) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallParticipantJoined(group, call, participant); }
+    }
+
+    /**
+     * {@code participant} (this member too) left the group's call; {@code reason} is {@code left},
+     * {@code connection-lost}, {@code full} (this member's join was refused: 6 participants) or
+     * {@code superseded} (the call merged into one started at the same time).
+     */
+    record GroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallParticipantLeft(group, call, participant, reason); }
+    }
+
+    /** The group's call is over: nobody is in it any more (as far as this member knows). */
+    record GroupCallEnded(GroupId group, CallId call) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallEnded(group, call); }
+    }
+
     // ---------------------------------------------------------------- end
     /** Terminal: nothing follows it. Only the client closing publishes it. */
     record Closed() implements ParleyEvent {

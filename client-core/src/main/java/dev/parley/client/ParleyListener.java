@@ -118,4 +118,12 @@ public interface ParleyListener {
 
     /** Terminal: the client is closed. */
     default void onClosed() {}
+
+    default void onGroupCallStarted(GroupId group, CallId call, PeerId by) {}
+
+    default void onGroupCallParticipantJoined(GroupId group, CallId call, PeerId participant) {}
+
+    default void onGroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) {}
+
+    default void onGroupCallEnded(GroupId group, CallId call) {}
 }

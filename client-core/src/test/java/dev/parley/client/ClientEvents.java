@@ -18,7 +18,8 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     sealed interface Event permits Message, State, Typing, Presence, Session, Server, Security, Stranger,
             FileOffered, FileStarted, FileProgress, FileCompleted, FileFailed, FileCancelled, FileDeclined,
             CallDialing, CallRinging, CallAnswered, CallMuted, CallStats, CallEnded, Closed,
-            GroupInvited, GroupMessage, GroupMemberChanged, GroupDelivered, GroupRead, GroupTyping { }
+            GroupInvited, GroupMessage, GroupMemberChanged, GroupDelivered, GroupRead, GroupTyping,
+            GroupCallStarted, GroupCallJoined, GroupCallLeft, GroupCallEnded { }
 
     record Message(ChatMessage message) implements Event { }
 
@@ -75,6 +76,14 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     record GroupRead(GroupId group, PeerId member, GroupMessageId upTo) implements Event { }
 
     record GroupTyping(GroupId group, PeerId peer, boolean typing) implements Event { }
+
+    record GroupCallStarted(GroupId group, CallId call, PeerId by) implements Event { }
+
+    record GroupCallJoined(GroupId group, CallId call, PeerId participant) implements Event { }
+
+    record GroupCallLeft(GroupId group, CallId call, PeerId participant, String reason) implements Event { }
+
+    record GroupCallEnded(GroupId group, CallId call) implements Event { }
 
     /** Group receipts and typing are recorded only by tests that ask for them ({@link #recordingGroupReceipts()}). */
     private volatile boolean groupReceipts;
@@ -249,6 +258,26 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     @Override
     public void onGroupTyping(GroupId group, PeerId peer, boolean typing) {
         if (groupReceipts) record(new GroupTyping(group, peer, typing));
+    }
+
+    @Override
+    public void onGroupCallStarted(GroupId group, CallId call, PeerId by) {
+        record(new GroupCallStarted(group, call, by));
+    }
+
+    @Override
+    public void onGroupCallParticipantJoined(GroupId group, CallId call, PeerId participant) {
+        record(new GroupCallJoined(group, call, participant));
+    }
+
+    @Override
+    public void onGroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) {
+        record(new GroupCallLeft(group, call, participant, reason));
+    }
+
+    @Override
+    public void onGroupCallEnded(GroupId group, CallId call) {
+        record(new GroupCallEnded(group, call));
     }
 
     @Override

@@ -177,7 +177,11 @@ class ApiJsonTest {
                 new ParleyEvent.GroupMessageRead(15, GROUP, PEER, POST_ID),
                 new ParleyEvent.GroupMessageVisibilityChanged(16, new GroupPost(GROUP, POST_ID, PEER, 3, 4, T, "late", Direction.INCOMING), false),
                 new ParleyEvent.GroupRenamed(17, GROUP, "Team B"),
-                new ParleyEvent.GroupTyping(GROUP, PEER, true));
+                new ParleyEvent.GroupTyping(GROUP, PEER, true),
+                new ParleyEvent.GroupCallStarted(GROUP, call, PEER),
+                new ParleyEvent.GroupCallParticipantJoined(GROUP, call, PEER),
+                new ParleyEvent.GroupCallParticipantLeft(GROUP, call, PEER, "left"),
+                new ParleyEvent.GroupCallEnded(GROUP, call));
         Set<Class<?>> covered = all.stream().map(Object::getClass).collect(Collectors.toSet());
         Set<Class<?>> records = Arrays.stream(ParleyEvent.class.getPermittedSubclasses()).filter(Class::isRecord).collect(Collectors.toSet());
         records.addAll(Arrays.stream(ParleyEvent.Stored.class.getPermittedSubclasses()).collect(Collectors.toSet()));

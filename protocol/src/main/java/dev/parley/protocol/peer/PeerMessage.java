@@ -33,12 +33,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = GroupSummary.class, name = "group-summary"),
         @JsonSubTypes.Type(value = GroupRead.class, name = "group-read"),
         @JsonSubTypes.Type(value = GroupTyping.class, name = "group-typing"),
+        @JsonSubTypes.Type(value = GroupCallState.class, name = "group-call"),
+        @JsonSubTypes.Type(value = GroupCallRefused.class, name = "group-call-refused"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, Typing,
         FileOffer, FileAccept, FileDecline, FileCancel, FileResult,
         CallInvite, CallAccept, CallDecline, CallBusy, CallCancel, CallHangup,
-        GroupRoster, GroupPosts, GroupAck, GroupSummary, GroupRead, GroupTyping {
+        GroupRoster, GroupPosts, GroupAck, GroupSummary, GroupRead, GroupTyping,
+        GroupCallState, GroupCallRefused {
     /** The data channel label chat and control messages travel on. */
     String CHAT_CHANNEL = "chat";
     /** The peer protocol version in {@link Hello}. */
@@ -96,5 +99,9 @@ public sealed interface PeerMessage permits Hello, ChatText, Ack, ReadReceipt, T
         void groupRead(GroupRead m);
 
         void groupTyping(GroupTyping m);
+
+        void groupCallState(GroupCallState m);
+
+        void groupCallRefused(GroupCallRefused m);
     }
 }

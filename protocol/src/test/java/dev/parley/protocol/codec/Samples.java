@@ -26,6 +26,8 @@ import dev.parley.protocol.peer.GroupRoster;
 import dev.parley.protocol.peer.GroupSummary;
 import dev.parley.protocol.peer.GroupRead;
 import dev.parley.protocol.peer.GroupTyping;
+import dev.parley.protocol.peer.GroupCallState;
+import dev.parley.protocol.peer.GroupCallRefused;
 import dev.parley.protocol.peer.Hello;
 import dev.parley.protocol.peer.ReadReceipt;
 import dev.parley.protocol.peer.Typing;
@@ -135,7 +137,10 @@ final class Samples {
             new GroupSummary(GROUP_CREATE.group(), GROUP_CREATE.id(), 1, List.of()),
             new GroupRead(GROUP_CREATE.group(), GROUP_POST_1.id()),
             new GroupTyping(GROUP_CREATE.group(), true),
-            new GroupTyping(GROUP_CREATE.group(), false));
+            new GroupTyping(GROUP_CREATE.group(), false),
+            new GroupCallState(GROUP_CREATE.group(), ID, 1_700_000_000_000L, true),
+            new GroupCallState(GROUP_CREATE.group(), ID, 1_700_000_000_000L, false),
+            new GroupCallRefused(GROUP_CREATE.group(), ID, GroupCallRefused.FULL));
 
     private Samples() {}
 }

@@ -55,7 +55,7 @@ class WireCodecRoundTripTest {
         assertThat(missing).as("records without a sample in Samples.java").isEmpty();
         assertThat(records(ClientMessage.class)).hasSize(8);
         assertThat(records(ServerMessage.class)).hasSize(10);
-        assertThat(records(PeerMessage.class)).hasSize(22);
+        assertThat(records(PeerMessage.class)).hasSize(24);
     }
 
     private static void check(Class<?> hierarchy, List<Object> samples, List<String> missing) {

@@ -67,6 +67,10 @@ final class CallEngine implements PeerFeature, AutoCloseable {
     private final Scheduler scheduler;
     private final boolean ownsExecutor;
     private volatile CallStats latestStats;
+    /** Another kind of call (a group call) holds this member: invites are answered busy, dialing fails. */
+    private volatile java.util.function.BooleanSupplier otherCall = () -> false;
+    /** Whether a call is dialing, ringing or active (read by the group-call engine's busy check). */
+    private volatile boolean inCall;
 
     // ---- confined to the engine thread ----
     private final Map<PeerId, PeerLink> links = new HashMap<>();
@@ -132,9 +136,13 @@ final class CallEngine implements PeerFeature, AutoCloseable {
                 result.completeExceptionally(new IllegalStateException("already in a call (" + current.id + ")"));
                 return;
             }
+            if (otherCall.getAsBoolean()) {
+                result.completeExceptionally(new IllegalStateException("already in a group call"));
+                return;
+            }
             Call c = new Call(CallId.random(), peer, Direction.OUTGOING, link, now());
             c.audio = audio;
-            current = c;
+            setCurrent(c);
             c.state = State.DIALING;
             emit(new CallEvent.Dialing(c.id, peer));
             result.complete(c.id);
@@ -221,6 +229,16 @@ final class CallEngine implements PeerFeature, AutoCloseable {
             }
             emit(new CallEvent.MuteChanged(id, muted));
         });
+    }
+
+    /** Calls of another kind that make this member busy for 1:1 calls (the group-call engine's). */
+    void setOtherCall(java.util.function.BooleanSupplier other) {
+        this.otherCall = Objects.requireNonNull(other, "other");
+    }
+
+    /** Whether a 1:1 call is dialing, ringing or active now. Any thread. */
+    boolean inCall() {
+        return inCall;
     }
 
     /** The most recent statistics of the answered call, if any. */
@@ -324,12 +342,12 @@ final class CallEngine implements PeerFeature, AutoCloseable {
                 return; // ours survives; the peer folds its call into ours
             }
             cancel(c.ringTimer);
-            current = null;
+            setCurrent(null);
             emit(new CallEvent.Superseded(c.id, id));
             Call theirs = new Call(id, peer, Direction.INCOMING, link, c.startedAt);
             theirs.audio = c.audio;
             theirs.muted = c.muted;
-            current = theirs;
+            setCurrent(theirs);
             theirs.state = State.RINGING;
             if (!link.sendControl(new CallAccept(id.value()))) {
                 end(theirs, CallEndReason.FAILED, true);
@@ -338,7 +356,7 @@ final class CallEngine implements PeerFeature, AutoCloseable {
             answered(theirs);
             return;
         }
-        if (c != null) {
+        if (c != null || otherCall.getAsBoolean()) {
             link.sendControl(new CallBusy(id.value()));
             Instant t = now();
             emit(new CallEvent.Ended(id, new CallRecord(id, Ids.app(peer), Direction.INCOMING, CallEndReason.BUSY, true,
@@ -347,7 +365,7 @@ final class CallEngine implements PeerFeature, AutoCloseable {
         }
         Call in = new Call(id, peer, Direction.INCOMING, link, now());
         in.state = State.RINGING;
-        current = in;
+        setCurrent(in);
         emit(new CallEvent.Ringing(id, peer));
         in.ringTimer = schedule(config.ringTimeout().plus(config.ringGrace()), () -> {
             if (current == in && in.state == State.RINGING) {
@@ -473,7 +491,7 @@ final class CallEngine implements PeerFeature, AutoCloseable {
         if (current != c) {
             return;
         }
-        current = null;
+        setCurrent(null);
         cancel(c.ringTimer);
         cancel(c.statsTimer);
         if (c.pump != null) {
@@ -487,6 +505,11 @@ final class CallEngine implements PeerFeature, AutoCloseable {
         latestStats = null;
         emit(new CallEvent.Ended(c.id, new CallRecord(c.id, Ids.app(c.peer), c.direction, reason, local, c.startedAt,
                 c.answeredAt, now())));
+    }
+
+    private void setCurrent(Call c) {
+        current = c;
+        inCall = c != null;
     }
 
     private Instant now() {

@@ -111,6 +111,16 @@ public final class CallService implements AutoCloseable {
         engine.setMuted(id, muted);
     }
 
+    /** Whether a 1:1 call is dialing, ringing or active. Any thread, no wait. */
+    public boolean inCall() {
+        return engine.inCall();
+    }
+
+    /** Another kind of call (group calls) that makes this member busy: 1:1 invites are then answered busy. */
+    public void setOtherCall(java.util.function.BooleanSupplier other) {
+        engine.setOtherCall(other);
+    }
+
     public Optional<CallStats> latestStats() {
         return engine.latestStats();
     }

@@ -1,0 +1,54 @@
+package dev.parley.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.client.ParleyEvent;
+
+import java.util.Optional;
+
+import static dev.parley.daemon.ApiJson.callId;
+import static dev.parley.daemon.ApiJson.peer;
+import static dev.parley.daemon.ApiJson.requireText;
+import static dev.parley.daemon.GroupJson.groupId;
+
+/**
+ * Group-call events on the local API (docs/api.md): {@code group-call-started}, {@code participant-joined},
+ * {@code participant-left}, {@code group-call-ended}. The daemon has no group-call routes yet; the
+ * events are written so every {@link ParleyEvent} has a JSON form.
+ */
+final class GroupCallJson {
+    private GroupCallJson() {}
+
+    static boolean event(ObjectNode o, ParleyEvent e) {
+        if (e instanceof ParleyEvent.GroupCallStarted x) {
+            o.put("type", "group-call-started");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.by().value());
+        } else if (e instanceof ParleyEvent.GroupCallParticipantJoined x) {
+            o.put("type", "participant-joined");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value());
+        } else if (e instanceof ParleyEvent.GroupCallParticipantLeft x) {
+            o.put("type", "participant-left");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
+                    .put("reason", x.reason());
+        } else if (e instanceof ParleyEvent.GroupCallEnded x) {
+            o.put("type", "group-call-ended");
+            o.put("group", x.group().value()).put("callId", x.call().toString());
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    static Optional<ParleyEvent> parleyEvent(String type, JsonNode n) {
+        return Optional.ofNullable(switch (type) {
+            case "group-call-started" -> new ParleyEvent.GroupCallStarted(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")));
+            case "participant-joined" -> new ParleyEvent.GroupCallParticipantJoined(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")));
+            case "participant-left" -> new ParleyEvent.GroupCallParticipantLeft(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")), requireText(n, "reason"));
+            case "group-call-ended" -> new ParleyEvent.GroupCallEnded(groupId(requireText(n, "group")), callId(requireText(n, "callId")));
+            default -> null;
+        });
+    }
+}
