@@ -193,6 +193,17 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> roster = alice.members(g.id()).stream().map(m -> m.peer().shortForm() + (m.admin() ? " (admin)" : "")).toList();
             say("group", "members: " + String.join(", ", roster));
 
+            // A group call, each "microphone" a tone of its own: Bob and Carol, who are not each other's
+            // contacts. (Not Alice yet: a second call on a session that already carried one, hers with
+            // Bob above, has no audio today — a known defect, docs/calls.md § Known defects.)
+            long gcStart = System.nanoTime();
+            Map<String, Double> heardFractions = GroupCallDemo.run(root, g.id(), List.of(bob, carol), List.of(eb, ec),
+                    List.of(900, 1200), (who, what) -> say(who, what));
+            double gcS = (System.nanoTime() - gcStart) / 1e9;
+            if (heardFractions.values().stream().anyMatch(f -> f < 0.5)) {
+                return fail("a member of the group call did not hear another one: " + heardFractions);
+            }
+
             out.println();
             out.println("Figures (this machine, this run, a cold JVM; warmed-up medians are in docs/benchmarks.md):");
             out.printf("  first message, including dialing the direct session: %8.1f ms%n", connectMs);
@@ -202,6 +213,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  call: RTT %s ms, jitter %s ms, loss %.1f %%, %s, %d kbit/s%n", millis(stats.roundTripTime()),
                     millis(stats.jitter()), stats.lossFraction() * 100, stats.codec(), stats.recvBitrateBps() / 1000);
             out.printf("  group of 3 formed, 3 posts shown by every member:    %8.1f ms%n", groupMs);
+            out.printf("  group call (start, join, 3 s of audio, leave):       %8.1f s%n", gcS);
             out.printf("  history: alice %d, bob %d messages; call %s, %.1f s%n", alice.history(bob.peerId(), null, 1000).items().size(),
                     bob.history(alice.peerId(), null, 1000).items().size(), ended.reason().name().toLowerCase(), ended.duration().toMillis() / 1000.0);
 
@@ -227,8 +239,8 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             out.println();
-            out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file, a voice call, a group"
-                    + " and the web interface.");
+            out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file, a voice call, a group,"
+                    + " a group call and the web interface.");
             return 0;
         } catch (TimeoutException e) {
             return fail(e.getMessage());
@@ -321,6 +333,16 @@ public final class DemoCommand implements Callable<Integer> {
 
         Events(String who) {
             this.who = who;
+        }
+
+        @Override
+        public void onGroupCallParticipantJoined(GroupId group, CallId call, PeerId participant) {
+            signals.add("group-call-joined");
+        }
+
+        @Override
+        public void onGroupCallEnded(GroupId group, CallId call) {
+            signals.add("group-call-ended");
         }
 
         @Override
