@@ -1,0 +1,48 @@
+package dev.parley.client.internal.swarm;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What a downloader knows of one remote member for one file (worker thread only). */
+final class Holder {
+    /** Pieces it announced (bitfield, then haves). */
+    final BitSet bits = new BitSet();
+    /** Pieces asked of it → when (ms), for its measured rate. */
+    final Map<Integer, Long> asked = new HashMap<>();
+    /** Pieces arriving from it: bytes so far (frames come in order). */
+    final Map<Integer, byte[]> buffers = new HashMap<>();
+    final Map<Integer, Integer> filled = new HashMap<>();
+    boolean announced;
+    /** Sent data that failed verification: nothing more is asked or taken. */
+    boolean dropped;
+    /** Refused to serve us this file. */
+    boolean refused;
+    /** Verified bytes it delivered; its measured rate (bytes/s, smoothed). */
+    long bytes;
+    double rate;
+    long lastDelivery;
+
+    boolean usable() {
+        return !dropped && !refused;
+    }
+
+    /** Requests to keep outstanding: about 0.5 s of its measured rate, 2 to 16 pieces. */
+    int pipeline(int pieceSize) {
+        int n = (int) Math.ceil(rate * 0.5 / pieceSize);
+        return Math.max(2, Math.min(dev.parley.protocol.swarm.SwarmLimits.MAX_REQUESTS_PER_HOLDER, n));
+    }
+
+    void delivered(int length, long askedAt, long now) {
+        bytes += length;
+        lastDelivery = now;
+        double r = length * 1000.0 / Math.max(1, now - askedAt);
+        rate = rate == 0 ? r : 0.7 * rate + 0.3 * r;
+    }
+
+    void forget(int piece) {
+        asked.remove(piece);
+        buffers.remove(piece);
+        filled.remove(piece);
+    }
+}
