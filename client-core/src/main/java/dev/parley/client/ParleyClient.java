@@ -556,6 +556,7 @@ public final class ParleyClient implements Parley, ParleySwarm {
     public long groupFileRefusals() {
         return swarm.refusals();
     }
+
     @Override
     public void close() {
         synchronized (this) {

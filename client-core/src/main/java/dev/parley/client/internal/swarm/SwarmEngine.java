@@ -260,7 +260,9 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
                     refuse(f, peer);
                     return;
                 }
-                if (f.serving() && !f.announcedTo.contains(peer)) announce(f, peer);
+                // Answer a peer's first bitfield on this channel with ours: it may have ignored our earlier one (offer not there yet).
+                boolean first = !f.holders.containsKey(peer);
+                if (f.serving() && (first || !f.announcedTo.contains(peer))) announce(f, peer);
                 fetcher.bitfield(f, peer, fr.bits(f.pieces));
             }
             case HAVE -> {
