@@ -119,7 +119,9 @@ final class Fetcher {
     }
 
     void rejected(SwarmFile f, PeerId peer, int piece, int reason) {
-        Holder h = f.holders.get(peer);
+        if (f.status != SwarmStore.Status.ACCEPTED) return;
+        // A refusal may come from a member whose bitfield we never took (it arrived before the offer did).
+        Holder h = reason == SwarmFrame.REJECT_NOT_ALLOWED ? f.holder(peer) : f.holders.get(peer);
         if (h == null) return;
         if (reason == SwarmFrame.REJECT_NOT_ALLOWED) {
             if (!h.refused) e.publish(new GroupFileEvent.Refused(Ids.app(f.id), Ids.app(f.group), Ids.app(peer), "not-allowed"));
