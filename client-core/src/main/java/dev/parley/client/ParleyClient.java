@@ -552,6 +552,11 @@ public final class ParleyClient implements Parley, ParleySwarm {
         swarm.addListener(listener);
     }
 
+    @Override
+    public void setGroupFileUploadLimit(long bytesPerSecond) {
+        swarm.setUploadLimit(bytesPerSecond);
+    }
+
     /** Swarm requests refused to non-members so far (diagnostics and tests). */
     public long groupFileRefusals() {
         return swarm.refusals();

@@ -27,6 +27,9 @@ public interface ParleySwarm {
     /** Every group file this member knows of (offered, shared, accepted, done). */
     List<GroupFileOffer> groupFiles();
 
+    /** Caps this member's group-file uploads over all peers, bytes per second (0: no cap, the default). */
+    void setGroupFileUploadLimit(long bytesPerSecond);
+
     /** Receives every {@link GroupFileEvent} from now on (on the swarm's event thread; hand long work off). */
     void addGroupFileListener(Consumer<GroupFileEvent> listener);
 }

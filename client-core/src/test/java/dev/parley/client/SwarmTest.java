@@ -48,6 +48,29 @@ class SwarmTest {
         return r;
     }
 
+    /** A recorder that keeps progress too, and a way to wait for the first at or above {@code bytes}. */
+    static EventRecorder<GroupFileEvent> withProgress(String name, ParleyClient client) {
+        EventRecorder<GroupFileEvent> r = new EventRecorder<GroupFileEvent>(name);
+        r.timeout(ClientEvents.WAIT);
+        client.addGroupFileListener(r::accept);
+        return r;
+    }
+
+    static GroupFileEvent.Progress progressAtLeast(EventRecorder<GroupFileEvent> r, long bytes) {
+        while (true) {
+            GroupFileEvent e = r.expectNext("progress (at least " + bytes + " bytes)", x -> x instanceof GroupFileEvent.Progress);
+            if (((GroupFileEvent.Progress) e).bytes() >= bytes) return (GroupFileEvent.Progress) e;
+        }
+    }
+
+    static GroupFileEvent.Completed completion(EventRecorder<GroupFileEvent> r) {
+        while (true) {
+            GroupFileEvent e = r.expectNext("progress or completion",
+                    x -> x instanceof GroupFileEvent.Progress || x instanceof GroupFileEvent.Completed);
+            if (e instanceof GroupFileEvent.Completed done) return done;
+        }
+    }
+
     void threeMembers() throws Exception {
         net = new TestNetwork(dir);
         ra = new ClientEvents("alice").ignoringConnectivity();
@@ -164,5 +187,52 @@ class SwarmTest {
         assertThat(a.groupFileRefusals()).isPositive();
         assertThat(b.groupFileRefusals()).isPositive();
         fc.assertExhausted();
+    }
+
+    @Test
+    void aHolderLeavingMidTransferMeansTheOtherServesTheRest() throws Exception {
+        threeMembers();
+        Path src = sourceFile();
+        GroupFileOffer shared = a.shareFileToGroup(group, src);
+        offered(fb, shared);
+        offered(fc, shared);
+        b.acceptGroupFile(shared.id());
+        fb.expectNext(GroupFileEvent.Completed.class, "bob has it", e -> e.file().equals(shared.id()));
+        // Capped holders, so Carol is mid-transfer when Bob goes: 3 MiB at 2 × 512 KiB/s takes about 3 s.
+        a.setGroupFileUploadLimit(512 * 1024);
+        b.setGroupFileUploadLimit(512 * 1024);
+        EventRecorder<GroupFileEvent> carol = withProgress("carol-progress", c);
+        c.acceptGroupFile(shared.id());
+        GroupFileEvent.Progress mid = progressAtLeast(carol, 256 * 1024);
+        assertThat(mid.bytes()).isLessThan(SIZE);
+        b.close();
+        GroupFileEvent.Completed done = completion(carol);
+        assertThat(done.sources()).containsKey(a.peerId());
+        assertThat(done.sources().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(SIZE);
+        assertThat(sha256(done.path())).isEqualTo(shared.sha256Hex());
+    }
+
+    @Test
+    void aDownloaderRestartResumesFromItsVerifiedPieces() throws Exception {
+        threeMembers();
+        Path src = sourceFile();
+        GroupFileOffer shared = a.shareFileToGroup(group, src);
+        offered(fc, shared);
+        a.setGroupFileUploadLimit(1024 * 1024);
+        EventRecorder<GroupFileEvent> carol = withProgress("carol-progress", c);
+        c.acceptGroupFile(shared.id());
+        long before = progressAtLeast(carol, 1024 * 1024).bytes();
+        assertThat(before).isLessThan(SIZE);
+        c.close();
+
+        ClientEvents rc2 = new ClientEvents("carol-again").ignoringConnectivity();
+        ParleyClient c2 = net.client("carol", rc2);
+        EventRecorder<GroupFileEvent> again = withProgress("carol-again-progress", c2);
+        a.setGroupFileUploadLimit(0);
+        GroupFileEvent.Completed done = completion(again);
+        assertThat(done.file()).isEqualTo(shared.id());
+        // Only what was not verified before the restart came again.
+        assertThat(done.sources().get(a.peerId())).isLessThanOrEqualTo(SIZE - before);
+        assertThat(sha256(done.path())).isEqualTo(shared.sha256Hex());
     }
 }

@@ -194,6 +194,7 @@ final class Fetcher {
         }
         long now = System.currentTimeMillis();
         h.delivered(length, askedAt, now);
+        f.sources.merge(peer, (long) length, Long::sum);
         f.have.set(i);
         f.started.clear(i);
         Set<PeerId> others = f.inflight.remove(i);
@@ -300,10 +301,7 @@ final class Fetcher {
     private void finish(SwarmFile f) {
         long now = System.currentTimeMillis();
         progress(f, now);
-        Map<PeerId, Long> sources = new HashMap<>();
-        f.holders.forEach((p, h) -> {
-            if (h.bytes > 0) sources.put(p, h.bytes);
-        });
+        Map<PeerId, Long> sources = Map.copyOf(f.sources);
         try {
             f.channel.force(true);
             f.channel.close();

@@ -84,6 +84,10 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
     private final Set<PeerId> pumpScheduled = new HashSet<>();
     /** Frames refused because the asker was not a current member (diagnostics and tests). */
     private long refusals;
+    /** Upload cap over all peers, bytes per second (0: none): a token bucket of one second's worth. */
+    private long uploadCap;
+    private double tokens;
+    private long tokensAt;
 
     /**
      * {@code members}: the other members of a group this member has joined now; {@code poster}: posts a
@@ -159,6 +163,17 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
 
     public List<GroupFileOffer> files() {
         return call(() -> files.values().stream().map(SwarmFile::toApp).toList());
+    }
+
+    /** Caps what this member uploads for group files, over all peers (0: no cap). */
+    public void setUploadLimit(long bytesPerSecond) {
+        if (bytesPerSecond < 0) throw new IllegalArgumentException("negative upload limit");
+        call(() -> {
+            uploadCap = bytesPerSecond;
+            tokens = 0;
+            tokensAt = System.nanoTime();
+            return null;
+        });
     }
 
     public void addListener(Consumer<GroupFileEvent> l) {
@@ -325,7 +340,7 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         PeerLink l = links.get(peer);
         ArrayDeque<Upload> q = uploads.get(peer);
         while (l != null && q != null && !q.isEmpty()) {
-            if (l.bufferedAmount(CHANNEL) > MAX_BUFFERED) {
+            if (l.bufferedAmount(CHANNEL) > MAX_BUFFERED || !uploadAllowed(q.peek())) {
                 if (pumpScheduled.add(peer)) {
                     scheduler.schedule(Duration.ofMillis(2), worker, () -> {
                         pumpScheduled.remove(peer);
@@ -337,6 +352,7 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
             Upload u = q.poll();
             SwarmFile f = u.file();
             if (!f.serving() || !isMember(f.group, peer)) continue; // removed meanwhile: nothing more
+            if (uploadCap > 0) tokens -= f.offer.pieceLength(u.piece());
             try {
                 byte[] data = readPiece(f, u.piece());
                 for (int off = 0; off < data.length; off += SwarmLimits.MAX_BLOCK_DATA) {
@@ -348,6 +364,15 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
                 send(peer, SwarmFrame.reject(f.key, u.piece(), SwarmFrame.REJECT_NOT_HELD));
             }
         }
+    }
+
+    /** With a cap: whether the bucket holds this piece (refilled at the cap's rate, at most one second's worth). */
+    private boolean uploadAllowed(Upload next) {
+        if (uploadCap == 0) return true;
+        long now = System.nanoTime();
+        tokens = Math.min(uploadCap, tokens + (now - tokensAt) / 1e9 * uploadCap);
+        tokensAt = now;
+        return tokens >= Math.min(uploadCap, next.file().offer.pieceLength(next.piece()));
     }
 
     byte[] readPiece(SwarmFile f, int piece) throws IOException {

@@ -41,6 +41,8 @@ final class SwarmFile {
     final Map<Integer, Set<PeerId>> inflight = new HashMap<>();
     final BitSet started = new BitSet();
     final int[] tie;
+    /** Verified bytes per sender in this run (kept when a holder leaves). */
+    final Map<PeerId, Long> sources = new HashMap<>();
     PeerId hashesAskedOf;
     long lastCheckpoint, lastProgress, verifiedSinceCheckpoint;
     /** (time ms, verified bytes) at the start of the rate window. */
