@@ -30,6 +30,10 @@ public sealed interface GroupFileEvent {
         }
     }
 
+    /** Another member now announces every piece of the file verified (once per member and file in a run): "they have it". */
+    record Held(GroupMessageId file, GroupId group, PeerId member) implements GroupFileEvent {
+    }
+
     /** A holder sent data that failed the Merkle check ({@code bad-piece}, {@code bad-hashes}, {@code bad-frame}): nothing more is taken from it for this file. */
     record HolderDropped(GroupMessageId file, GroupId group, PeerId holder, String reason) implements GroupFileEvent {
     }

@@ -40,10 +40,12 @@ class SwarmTest {
         if (net != null) net.close();
     }
 
+    /** A member's group-file events without progress and (except for the sharer, Alice) without "member X holds it". */
     static EventRecorder<GroupFileEvent> files(String name, ParleyClient client) {
         EventRecorder<GroupFileEvent> r = new EventRecorder<GroupFileEvent>(name);
         r.timeout(ClientEvents.WAIT);
         r.ignoring(GroupFileEvent.Progress.class);
+        if (!name.startsWith("alice")) r.ignoring(GroupFileEvent.Held.class);
         client.addGroupFileListener(r::accept);
         return r;
     }
@@ -52,6 +54,7 @@ class SwarmTest {
     static EventRecorder<GroupFileEvent> withProgress(String name, ParleyClient client) {
         EventRecorder<GroupFileEvent> r = new EventRecorder<GroupFileEvent>(name);
         r.timeout(ClientEvents.WAIT);
+        r.ignoring(GroupFileEvent.Held.class);
         client.addGroupFileListener(r::accept);
         return r;
     }
@@ -133,6 +136,10 @@ class SwarmTest {
         assertThat(atCarol.sources().values()).allSatisfy(v -> assertThat(v).isPositive());
         assertThat(atCarol.sources().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(SIZE);
         assertThat(Files.readAllBytes(atCarol.path())).isEqualTo(Files.readAllBytes(src));
+        // The sharer hears each member hold the whole file (what 'send-file --group' waits for).
+        fa.expectInAnyOrder(
+                EventRecorder.event("bob holds it", e -> e instanceof GroupFileEvent.Held h && h.member().equals(b.peerId())),
+                EventRecorder.event("carol holds it", e -> e instanceof GroupFileEvent.Held h && h.member().equals(c.peerId())));
         for (EventRecorder<GroupFileEvent> r : List.of(fa, fb, fc)) r.assertExhausted();
         assertThat(a.groupFileRefusals() + b.groupFileRefusals()).isZero();
     }

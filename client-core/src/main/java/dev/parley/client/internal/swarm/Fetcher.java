@@ -110,12 +110,21 @@ final class Fetcher {
         Holder h = f.holder(peer);
         h.bits.clear();
         h.bits.or(bits);
+        held(f, peer, h);
         schedule(f);
     }
 
     void have(SwarmFile f, PeerId peer, int piece) {
-        f.holder(peer).bits.set(piece);
+        Holder h = f.holder(peer);
+        h.bits.set(piece);
+        held(f, peer, h);
         schedule(f);
+    }
+
+    private void held(SwarmFile f, PeerId peer, Holder h) {
+        if (h.heldTold || h.bits.cardinality() < f.pieces) return;
+        h.heldTold = true;
+        e.publish(new GroupFileEvent.Held(Ids.app(f.id), Ids.app(f.group), Ids.app(peer)));
     }
 
     void rejected(SwarmFile f, PeerId peer, int piece, int reason) {

@@ -13,7 +13,8 @@ final class Holder {
     /** Pieces arriving from it: bytes so far (frames come in order). */
     final Map<Integer, byte[]> buffers = new HashMap<>();
     final Map<Integer, Integer> filled = new HashMap<>();
-    boolean announced;
+    /** Whether its "holds it all" was told to the app. */
+    boolean heldTold;
     /** Sent data that failed verification: nothing more is asked or taken. */
     boolean dropped;
     /** Refused to serve us this file. */
