@@ -10,7 +10,9 @@ public final class SwarmLimits {
     /** File bytes per {@code piece} frame (a piece travels as one or more such frames, in order). */
     public static final int MAX_BLOCK_DATA = 64 * 1024;
     /** Requests a downloader keeps outstanding per holder; a holder rejects beyond this ({@code busy}). */
-    public static final int MAX_REQUESTS_PER_HOLDER = 16;
+    public static final int MAX_REQUESTS_PER_HOLDER = 64;
+    /** And at most this many bytes of them (the 1:1 flow-control window). */
+    public static final int MAX_BYTES_IN_FLIGHT_PER_HOLDER = 8 * 1024 * 1024;
 
     private SwarmLimits() {}
 }

@@ -28,17 +28,21 @@ final class Holder {
         return !dropped && !refused;
     }
 
-    /** Requests to keep outstanding: about 0.5 s of its measured rate, 2 to 16 pieces. */
+    /** Requests to keep outstanding: about 0.5 s of its measured rate, at least 4, at most 64 pieces and 8 MiB. */
     int pipeline(int pieceSize) {
         int n = (int) Math.ceil(rate * 0.5 / pieceSize);
-        return Math.max(2, Math.min(dev.parley.protocol.swarm.SwarmLimits.MAX_REQUESTS_PER_HOLDER, n));
+        int max = Math.min(dev.parley.protocol.swarm.SwarmLimits.MAX_REQUESTS_PER_HOLDER,
+                dev.parley.protocol.swarm.SwarmLimits.MAX_BYTES_IN_FLIGHT_PER_HOLDER / pieceSize);
+        return Math.max(Math.min(4, max), Math.min(max, n));
     }
 
+    /** A verified piece from it: its rate is the smoothed rate between deliveries (what the wire gives, not the queueing). */
     void delivered(int length, long askedAt, long now) {
         bytes += length;
+        long since = lastDelivery == 0 ? now - askedAt : now - lastDelivery;
         lastDelivery = now;
-        double r = length * 1000.0 / Math.max(1, now - askedAt);
-        rate = rate == 0 ? r : 0.7 * rate + 0.3 * r;
+        double r = length * 1000.0 / Math.max(1, since);
+        rate = rate == 0 ? r : 0.8 * rate + 0.2 * r;
     }
 
     void forget(int piece) {

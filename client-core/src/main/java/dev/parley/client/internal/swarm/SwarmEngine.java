@@ -61,8 +61,8 @@ import java.util.function.Function;
 @Slf4j
 public final class SwarmEngine implements PeerFeature, AutoCloseable {
     public static final String CHANNEL = "swarm";
-    /** Above this many queued bytes on a holder's channel, serving waits (the channel closes beyond ~16 MiB). */
-    static final long MAX_BUFFERED = 1 << 20;
+    /** Above this many queued bytes on a holder's channel, serving waits (the channel closes beyond ~16 MiB; 1:1 keeps 4 MiB). */
+    static final long MAX_BUFFERED = 4 << 20;
 
     private final PeerId me;
     private final Function<GroupId, Optional<Set<PeerId>>> members;
