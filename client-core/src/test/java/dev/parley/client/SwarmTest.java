@@ -225,6 +225,9 @@ class SwarmTest {
         Path src = sourceFile();
         GroupFileOffer shared = a.shareFileToGroup(group, src);
         offered(fc, shared);
+        // Consent: Bob declines, so he never fetches or holds it.
+        offered(fb, shared);
+        b.declineGroupFile(shared.id());
         a.setGroupFileUploadLimit(1024 * 1024);
         EventRecorder<GroupFileEvent> carol = withProgress("carol-progress", c);
         c.acceptGroupFile(shared.id());
@@ -241,5 +244,9 @@ class SwarmTest {
         // Only what was not verified before the restart came again.
         assertThat(done.sources().get(a.peerId())).isLessThanOrEqualTo(SIZE - before);
         assertThat(sha256(done.path())).isEqualTo(shared.sha256Hex());
+        fa.expectNext(GroupFileEvent.Held.class, "carol holds it", h -> h.member().equals(c2.peerId()));
+        fa.assertExhausted();
+        fb.assertExhausted();
+        assertThat(b.groupFiles()).singleElement().satisfies(o -> assertThat(o.id()).isEqualTo(shared.id()));
     }
 }
