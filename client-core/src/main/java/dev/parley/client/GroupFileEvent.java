@@ -17,9 +17,12 @@ public sealed interface GroupFileEvent {
         }
     }
 
-    /** At most every 250 ms while downloading: verified bytes, rate over the last seconds, holders that delivered lately. */
-    record Progress(GroupMessageId file, GroupId group, long bytes, long size, long bytesPerSecond, int holdersServing)
-            implements GroupFileEvent {
+    /**
+     * At most every 250 ms while downloading: verified bytes, rate over the last seconds, the time left at
+     * that rate (null while the rate is 0), holders that delivered lately.
+     */
+    record Progress(GroupMessageId file, GroupId group, long bytes, long size, long bytesPerSecond, java.time.Duration eta,
+                    int holdersServing) implements GroupFileEvent {
     }
 
     /** Whole and verified (tree and whole-file SHA-256): {@code sources} says how many verified bytes came from whom. */

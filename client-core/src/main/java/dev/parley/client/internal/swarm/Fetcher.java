@@ -38,6 +38,7 @@ final class Fetcher {
     static final long CHECKPOINT_MS = 1_000;
     static final long PROGRESS_MS = 250;
     static final long SERVING_WINDOW_MS = 2_000;
+    static final long BUSY_REST_MS = 100;
 
     private final SwarmEngine e;
 
@@ -139,6 +140,11 @@ final class Fetcher {
         } else if (piece >= 0 && piece < f.pieces) {
             if (reason == SwarmFrame.REJECT_NOT_HELD) h.bits.clear(piece);
             unask(f, peer, h, piece);
+            if (reason == SwarmFrame.REJECT_BUSY) {
+                // Not asked again at once (that would spin): the holder rests for a moment.
+                h.restUntil = System.currentTimeMillis() + BUSY_REST_MS;
+                e.scheduler.schedule(java.time.Duration.ofMillis(BUSY_REST_MS), e.worker, () -> schedule(f));
+            }
         } else if (peer.equals(f.hashesAskedOf)) {
             h.bits.clear();
             f.hashesAskedOf = null;
@@ -243,7 +249,7 @@ final class Fetcher {
         for (Map.Entry<PeerId, Holder> en : f.holders.entrySet()) {
             PeerId p = en.getKey();
             Holder h = en.getValue();
-            if (!h.usable() || !open.contains(p)) continue;
+            if (!h.usable() || !open.contains(p) || now < h.restUntil) continue;
             while (h.asked.size() < h.pipeline(f.offer.pieceSize())) {
                 int i = PiecePicker.pick(f.pieces, f.have, h, f.inflight, f.started, f.tie, f.holders.values());
                 if (i < 0) break;
@@ -303,7 +309,8 @@ final class Fetcher {
             f.windowBytes = bytes;
         }
         int serving = (int) f.holders.values().stream().filter(h -> h.usable() && now - h.lastDelivery < SERVING_WINDOW_MS).count();
-        e.publish(new GroupFileEvent.Progress(Ids.app(f.id), Ids.app(f.group), bytes, f.offer.size(), rate, serving));
+        java.time.Duration eta = rate > 0 ? java.time.Duration.ofMillis((f.offer.size() - bytes) * 1000 / rate) : null;
+        e.publish(new GroupFileEvent.Progress(Ids.app(f.id), Ids.app(f.group), bytes, f.offer.size(), rate, eta, serving));
     }
 
     /** Every piece verified: the whole-file SHA-256 decides; the file moves under its (safe) name and is served from there. */

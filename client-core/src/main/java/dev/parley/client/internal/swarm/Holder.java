@@ -19,6 +19,8 @@ final class Holder {
     boolean dropped;
     /** Refused to serve us this file. */
     boolean refused;
+    /** Said busy: not asked before this time (ms). */
+    long restUntil;
     /** Verified bytes it delivered; its measured rate (bytes/s, smoothed). */
     long bytes;
     double rate;
