@@ -78,7 +78,15 @@ final class EventRecorder implements ParleyListener {
 
     record GroupTyping(GroupId group, PeerId peer, boolean typing) implements Event {}
 
+    /** A group file's event ({@link dev.parley.client.ParleySwarm}; in-process clients only). */
+    record GroupFile(dev.parley.client.GroupFileEvent event) implements Event {}
+
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+
+    /** Also queues the client's group-file events, if it has them (an in-process client). */
+    void listenToGroupFiles(dev.parley.client.Parley client) {
+        if (client instanceof dev.parley.client.ParleySwarm s) s.addGroupFileListener(e -> queue.add(new GroupFile(e)));
+    }
 
     /** The next event, or null once {@code deadlineNanos} (a {@link System#nanoTime()} value) has passed. */
     Event next(long deadlineNanos) throws InterruptedException {

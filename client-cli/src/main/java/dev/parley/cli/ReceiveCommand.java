@@ -89,6 +89,7 @@ final class ReceiveCommand implements Callable<Integer> {
         client = profile.open(events, b -> {
             if (downloads != null) b.downloadDir(downloads);
         });
+        events.listenToGroupFiles(client);
         Thread hook = new Thread(client::close, "parley-receive-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -163,6 +164,8 @@ final class ReceiveCommand implements Callable<Integer> {
             } else {
                 out.println(TIME.format(java.time.Instant.now()) + " [" + groupName(c.group()) + "] " + Groups.label(client, c.member()) + " " + action);
             }
+        } else if (e instanceof EventRecorder.GroupFile g) {
+            groupFile(g.event());
         } else if (e instanceof EventRecorder.FileOffered o) {
             offer(o.offer());
         } else if (e instanceof EventRecorder.FileCompleted c && c.direction() == Direction.INCOMING) {
@@ -212,6 +215,52 @@ final class ReceiveCommand implements Callable<Integer> {
         } else {
             out.println(TIME.format(java.time.Instant.now()) + " " + label(o.peer()) + " offers " + o.name() + " (" + LocalFiles.size(o.size())
                     + ", " + o.mediaType() + "): " + (declined == null ? "accepted, receiving…" : "declined, " + declined));
+        }
+    }
+
+    /** Group files: offers accepted like 1:1 ones (--auto-accept, --max-size); completions with their sources. */
+    private void groupFile(dev.parley.client.GroupFileEvent ev) {
+        dev.parley.client.ParleySwarm swarm = (dev.parley.client.ParleySwarm) client;
+        if (ev instanceof dev.parley.client.GroupFileEvent.Offered of) {
+            dev.parley.client.GroupFileOffer o = of.offer();
+            String declined = !autoAccept ? "not accepting files: run with --auto-accept to receive them"
+                    : o.size() > maxBytes ? "larger than --max-size " + maxSize : null;
+            if (declined == null) swarm.acceptGroupFile(o.id());
+            else swarm.declineGroupFile(o.id());
+            if (json) {
+                out.println(Json.object().put("event", "offer").put("id", o.id().value()).put("group", o.group().value())
+                        .put("groupName", groupName(o.group())).put("from", o.from().value()).put("name", name(o.from()))
+                        .put("file", o.name()).put("size", o.size()).put("mediaType", o.mediaType()).put("sha256", o.sha256Hex())
+                        .put("action", declined == null ? "accepted" : "declined").put("reason", declined));
+            } else {
+                out.println(TIME.format(java.time.Instant.now()) + " [" + groupName(o.group()) + "] " + label(o.from()) + " shares " + o.name()
+                        + " (" + LocalFiles.size(o.size()) + "): " + (declined == null ? "accepted, receiving from every member that has it…" : "declined, " + declined));
+            }
+        } else if (ev instanceof dev.parley.client.GroupFileEvent.Completed c) {
+            received++;
+            if (json) {
+                Json sources = Json.object();
+                c.sources().forEach((p, bytes) -> sources.put(p.value(), bytes));
+                out.println(Json.object().put("event", "file").put("id", c.file().value()).put("group", c.group().value())
+                        .put("groupName", groupName(c.group())).put("path", c.path().toAbsolutePath().toString())
+                        .put("sha256", c.sha256Hex()).put("size", sizeOf(c.path())).put("sources", sources));
+            } else {
+                out.println(TIME.format(java.time.Instant.now()) + " [" + groupName(c.group()) + "] received " + c.path().getFileName() + " ("
+                        + LocalFiles.size(sizeOf(c.path())) + ", verified) from " + c.sources().size() + " member(s): " + c.path().toAbsolutePath());
+            }
+        } else if (ev instanceof dev.parley.client.GroupFileEvent.HolderDropped d) {
+            if (json) {
+                out.println(Json.object().put("event", "file-holder-dropped").put("id", d.file().value()).put("group", d.group().value())
+                        .put("peer", d.holder().value()).put("reason", d.reason()));
+            } else {
+                err.println("[" + groupName(d.group()) + "] " + label(d.holder()) + " sent corrupt data (" + d.reason() + "): no longer used for this file");
+            }
+        } else if (ev instanceof dev.parley.client.GroupFileEvent.Failed f) {
+            if (json) {
+                out.println(Json.object().put("event", "file-failed").put("id", f.file().value()).put("group", f.group().value()).put("reason", f.reason()));
+            } else {
+                err.println("[" + groupName(f.group()) + "] group file " + f.file().shortForm() + " not received: " + f.reason());
+            }
         }
     }
 

@@ -30,8 +30,15 @@ final class SendFileCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     SharedOptions.Context context;
 
-    @Mixin
-    SharedOptions.To to;
+    @picocli.CommandLine.Option(names = "--to", paramLabel = "CONTACT", description = "Peer id, contact name, or a unique prefix of either.")
+    String toContact;
+
+    @picocli.CommandLine.Option(names = "--group", paramLabel = "GROUP",
+            description = "Share into a group instead: every member that has pieces serves them; exits 0 once another member holds it all, verified.")
+    String group;
+
+    @picocli.CommandLine.Option(names = "--all", description = "With --group: wait until every current member holds it.")
+    boolean all;
 
     @Mixin
     SharedOptions.Timeout timeout;
@@ -46,7 +53,10 @@ final class SendFileCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws InterruptedException {
         int timeoutSeconds = timeout.orElse(DEFAULT_TIMEOUT_SECONDS);
         boolean json = jsonOutput.on;
+        if ((toContact == null) == (group == null)) throw new CliException(ExitCodes.USAGE, "say either --to CONTACT or --group GROUP");
+        if (all && group == null) throw new CliException(ExitCodes.USAGE, "--all only makes sense with --group");
         LocalFiles.requireReadableFile(file, "file");
+        if (group != null) return GroupSendFile.run(context, group, all, file.toAbsolutePath().normalize(), timeoutSeconds, json);
         Path source = file.toAbsolutePath().normalize();
         Profile profile = context.profile();
         EventRecorder events = new EventRecorder();
@@ -54,7 +64,7 @@ final class SendFileCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter err = context.err();
         boolean tty = System.console() != null && !json;
         try (Parley client = profile.open(events)) {
-            Contact contact = Contacts.resolve(client, to.contact);
+            Contact contact = Contacts.resolve(client, toContact);
             Online.start(client, profile, events, e -> { });
             long t0 = System.nanoTime();
             TransferId id;

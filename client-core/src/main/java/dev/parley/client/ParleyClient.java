@@ -18,6 +18,7 @@ import dev.parley.client.internal.session.SessionManager;
 import dev.parley.client.internal.store.KeyCheck;
 import dev.parley.client.internal.store.ProfileLock;
 import dev.parley.client.internal.store.ProfileStore;
+import dev.parley.client.internal.swarm.SwarmEngine;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.client.internal.transfer.TransferConfig;
 import dev.parley.client.internal.transfer.TransferEngine;
@@ -41,7 +42,7 @@ import java.util.concurrent.CompletionStage;
  * for the network). Events reach the {@link ParleyListener} on one event thread, in order.
  */
 @Slf4j
-public final class ParleyClient implements Parley {
+public final class ParleyClient implements Parley, ParleySwarm {
     private final ParleyConfig config;
     private final ProfileLock lock;
     private final IdentityKeyPair identity;
@@ -56,6 +57,7 @@ public final class ParleyClient implements Parley {
     private final GroupSignals groupSignals;
     private final GroupCallEngine groupCallEngine;
     private final GroupCalls groupCalls;
+    private final SwarmEngine swarm;
     /** Why devices were not even tried (no audio server), when they were asked for. */
     private final String detectionNotice;
     private volatile boolean closed;
@@ -89,6 +91,10 @@ public final class ParleyClient implements Parley {
         calls.setOtherCall(groupCallEngine::inCall);
         this.groupCalls = new GroupCalls(groupCallEngine);
         sessions.addFeature(groupCallEngine);
+        this.swarm = new SwarmEngine(identity.publicKey().peerId(), config.profileDir().resolve("swarm"), config.downloadDir(),
+                groups::joinedMembers, (g, body) -> Ids.wire(groups.send(g, body).id()), scheduler);
+        groups.setPostListener(swarm::posts);
+        sessions.addFeature(swarm);
         transfers.start();
         events.start(); // stored events the app has not acknowledged yet come first
     }
@@ -567,6 +573,44 @@ public final class ParleyClient implements Parley {
     }
 
     /** Stops everything in dependency order and then calls {@link ParleyListener#onClosed()}. Idempotent. */
+
+    // ------------------------------------------------------------------ group files (ParleySwarm)
+
+    @Override
+    public GroupFileOffer shareFileToGroup(GroupId group, java.nio.file.Path path) throws IOException {
+        return swarm.share(Ids.wire(group), path);
+    }
+
+    @Override
+    public void acceptGroupFile(GroupMessageId file) {
+        swarm.accept(Ids.wire(file));
+    }
+
+    @Override
+    public void declineGroupFile(GroupMessageId file) {
+        swarm.decline(Ids.wire(file));
+    }
+
+    @Override
+    public List<GroupFileOffer> groupFiles() {
+        return swarm.files();
+    }
+
+    @Override
+    public void addGroupFileListener(java.util.function.Consumer<GroupFileEvent> listener) {
+        swarm.addListener(listener);
+    }
+
+    @Override
+    public void setGroupFileUploadLimit(long bytesPerSecond) {
+        swarm.setUploadLimit(bytesPerSecond);
+    }
+
+    /** Swarm requests refused to non-members so far (diagnostics and tests). */
+    public long groupFileRefusals() {
+        return swarm.refusals();
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -579,6 +623,7 @@ public final class ParleyClient implements Parley {
         calls.close();
         chat.close();
         groupSignals.close();
+        swarm.close();
         groups.close();
         transfers.close();
         events.close(); // the app's cursor is written, then onClosed() last

@@ -74,6 +74,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     /** Per joined group, its other members (read from other threads: receipts and typing, {@link GroupSignals}). */
     private volatile Map<GroupId, Set<PeerId>> joinedMembers = Map.of();
     private final Runnable membersChanged;
+    /** Told (on the worker, after the store) of every newly accepted message, own ones included: swarm offers ride in posts. */
+    private volatile java.util.function.BiConsumer<GroupId, List<GroupMessage>> postListener = (g, m) -> {};
     // Worker thread only:
     private final Map<GroupId, GroupState> states = new HashMap<>();
     private final Map<GroupId, GroupStore.Status> status = new HashMap<>();
@@ -228,6 +230,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             if (o.status() != GroupState.Status.ACCEPTED) throw new IllegalStateException("own message not accepted: " + o);
             store.addMessages(group, List.of(m), true);
             relay(s, List.of(m), null);
+            postListener.accept(group, List.of(m));
             return store.post(m);
         });
     }
@@ -265,6 +268,11 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     /** Rejections counted in this run, per reason (diagnostics and tests). */
     public Map<Rejection, Long> rejections(GroupId group) {
         return call(() -> state(group).rejections());
+    }
+
+    /** Sets who hears of newly accepted messages (one listener; it runs on the worker and must hand off). */
+    public void setPostListener(java.util.function.BiConsumer<GroupId, List<GroupMessage>> listener) {
+        this.postListener = listener;
     }
 
     /** The other members of a group this member has joined (empty if it has not joined it); any thread. */
@@ -534,6 +542,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             else l.sendControl(new GroupRoster(g, kept));
         }
         if (!released.isEmpty()) relay(s, released, from);
+        if (!released.isEmpty()) postListener.accept(g, List.copyOf(released));
     }
 
     /** Every batch that arrived meanwhile, per group: from current members only, handled together. */
@@ -570,6 +579,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
             }
         }
         store.addMessages(s.group(), accepted, false);
+        if (!accepted.isEmpty()) postListener.accept(s.group(), List.copyOf(accepted));
         for (Map.Entry<PeerId, List<GroupMessageId>> a : acks.entrySet()) {
             PeerLink link = links.get(a.getKey());
             List<GroupMessageId> ids = a.getValue();

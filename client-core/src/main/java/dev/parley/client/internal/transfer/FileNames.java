@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * folder, and moves a verified part file to its final, never-overwriting name. Pure functions apart
  * from {@link #moveIntoPlace}; thread-safe.
  */
-final class FileNames {
+public final class FileNames {
     /** Most file systems (ext4, NTFS, APFS) allow 255 bytes (or UTF-16 units) per name. */
     public static final int MAX_NAME_BYTES = 255;
     static final String FALLBACK = "file";
@@ -143,7 +143,7 @@ final class FileNames {
      *
      * @throws IOException if no free name was found among 1000 or the file system refused
      */
-    static Path moveIntoPlace(Path part, Path dir, String name) throws IOException {
+    public static Path moveIntoPlace(Path part, Path dir, String name) throws IOException {
         for (int i = 0; i < 1000; i++) {
             String candidate = numbered(name, i);
             if (PART_NAME.matcher(candidate).matches()) {

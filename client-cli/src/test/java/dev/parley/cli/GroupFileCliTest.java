@@ -1,0 +1,127 @@
+package dev.parley.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.SignalingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code send-file --group} and the group-file events of {@code receive --auto-accept --json}, every
+ * command its own JVM against a real server. The group is set up through daemons (as in
+ * {@link GroupCliTest}); the file commands run the profiles in process (group files do not go through
+ * the daemon yet), so the daemons are stopped first.
+ */
+@Tag("native")
+class GroupFileCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final List<CliProcess> started = new ArrayList<>();
+    private SignalingServer server;
+    private String url;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new SignalingServer(ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1).build());
+        url = "ws://127.0.0.1:" + server.start().wsPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (CliProcess p : started) {
+            p.kill();
+            p.awaitExitQuietly(10);
+        }
+        if (server != null) server.close();
+    }
+
+    private List<String> args(Path profile, String... args) {
+        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
+        all.addAll(List.of(args));
+        return all;
+    }
+
+    private CliProcess ok(Path profile, String... args) throws Exception {
+        CliProcess p = CliProcess.run(90, args(profile, args).toArray(String[]::new));
+        assertThat(p.exitCode()).as(p.toString()).isZero();
+        return p;
+    }
+
+    private CliProcess startCli(Path profile, String... args) throws Exception {
+        CliProcess p = CliProcess.start(args(profile, args).toArray(String[]::new));
+        started.add(p);
+        return p;
+    }
+
+    private static JsonNode event(CliProcess r, String event, String mustContain) throws Exception {
+        return JSON.readTree(r.awaitLine(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(mustContain), 90));
+    }
+
+    @Test
+    void sendFileToAGroupExitsOnceAMemberHoldsItAndReceiveReportsGroupAndSources() throws Exception {
+        Path alice = tmp.resolve("alice"), bob = tmp.resolve("bob");
+        JsonNode a = JSON.readTree(ok(alice, "id", "--json").out().get(0)), b = JSON.readTree(ok(bob, "id", "--json").out().get(0));
+        String ap = a.get("peerId").asText(), bp = b.get("peerId").asText();
+        ok(alice, "contacts", "add", b.get("contact").asText(), "--name", "Bob");
+        ok(bob, "contacts", "add", a.get("contact").asText(), "--name", "Alice");
+        CliProcess da = startCli(alice, "daemon", "--json"), db = startCli(bob, "daemon", "--json");
+        da.awaitLine(l -> l.contains("\"ready\""), 60);
+        db.awaitLine(l -> l.contains("\"ready\""), 60);
+        CliProcess bobRx = startCli(bob, "receive", "--json");
+        bobRx.awaitLine(l -> l.contains("\"online\""), 60);
+        String gid = JSON.readTree(ok(alice, "group", "create", "Family", "--json").out().get(0)).get("group").asText();
+        ok(alice, "group", "invite", "Family", "Bob");
+        event(bobRx, "group-invite", gid);
+        ok(bob, "group", "accept", "Family");
+        for (CliProcess p : List.of(bobRx, db, da)) {
+            p.kill();
+            p.awaitExitQuietly(20);
+        }
+
+        byte[] data = new byte[700_000];
+        new Random(3).nextBytes(data);
+        Path source = tmp.resolve("photos.bin");
+        Files.write(source, data);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        Path inbox = tmp.resolve("inbox");
+        CliProcess rx = startCli(bob, "receive", "--auto-accept", "--dir", inbox.toString(), "--json");
+        rx.awaitLine(l -> l.contains("\"online\""), 60);
+
+        CliProcess send = ok(alice, "send-file", "--group", "Family", "--json", "--timeout", "60", source.toString());
+        JsonNode s = JSON.readTree(send.out().get(0));
+        assertThat(s.get("group").asText()).isEqualTo(gid);
+        assertThat(s.get("state").asText()).isEqualTo("held");
+        assertThat(s.get("sha256").asText()).isEqualTo(sha);
+        assertThat(s.get("holders")).extracting(JsonNode::asText).containsExactly(bp);
+
+        JsonNode offer = event(rx, "offer", gid);
+        assertThat(offer.get("id").asText()).isEqualTo(s.get("id").asText());
+        assertThat(offer.get("from").asText()).isEqualTo(ap);
+        assertThat(offer.get("action").asText()).isEqualTo("accepted");
+        JsonNode file = event(rx, "file", gid);
+        assertThat(file.get("sha256").asText()).isEqualTo(sha);
+        assertThat(file.get("size").asLong()).isEqualTo(data.length);
+        assertThat(file.get("sources").get(ap).asLong()).isEqualTo(data.length);
+        assertThat(Files.readAllBytes(Path.of(file.get("path").asText()))).isEqualTo(data);
+        assertThat(Path.of(file.get("path").asText()).getParent()).isEqualTo(inbox.toRealPath());
+
+        CliProcess both = CliProcess.run(30, args(alice, "send-file", "--group", "Family", "--to", "Bob", source.toString()).toArray(String[]::new));
+        assertThat(both.exitCode()).as(both.toString()).isEqualTo(ExitCodes.USAGE);
+    }
+}

@@ -1,0 +1,349 @@
+package dev.parley.client.internal.swarm;
+
+import dev.parley.client.GroupFileEvent;
+import dev.parley.client.internal.Ids;
+import dev.parley.client.internal.transfer.FileNames;
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.Hashes;
+import dev.parley.protocol.group.GroupId;
+import dev.parley.protocol.group.GroupMessageId;
+import dev.parley.protocol.swarm.SwarmFrame;
+import dev.parley.protocol.swarm.SwarmMerkle;
+import dev.parley.protocol.swarm.SwarmOffer;
+import lombok.extern.slf4j.Slf4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The downloading side of {@link SwarmEngine} (docs/protocol.md § Swarm files, Scheduling and
+ * Verification): asks every usable holder at once, each up to its pipeline, verifies each piece
+ * against the tree before it is written, blames the one holder that sent a piece that fails, and
+ * checks the whole file's SHA-256 at the end. Worker thread only.
+ */
+@Slf4j
+final class Fetcher {
+    static final long CHECKPOINT_MS = 1_000;
+    static final long PROGRESS_MS = 250;
+    static final long SERVING_WINDOW_MS = 2_000;
+    static final long BUSY_REST_MS = 100;
+
+    private final SwarmEngine e;
+
+    Fetcher(SwarmEngine engine) {
+        this.e = engine;
+    }
+
+    /** A stored file back into memory; a download resumes from the pieces of its bitmap that still verify. */
+    void restore(SwarmStore.Row r) {
+        SwarmOffer offer = SwarmOffer.parse(r.body()).orElse(null);
+        if (offer == null) return;
+        SwarmFile f = new SwarmFile(GroupMessageId.of(r.file()), GroupId.of(r.group()), PeerId.of(r.from()), offer, r.status());
+        f.layer = e.store.layer(f.hex).map(b -> SwarmFile.checkLayer(offer, b)).orElse(null);
+        switch (r.status()) {
+            case SHARED, COMPLETED -> {
+                f.path = Path.of(r.path());
+                if (f.layer == null || !Files.isRegularFile(f.path)) return; // gone: nothing to serve
+                f.have.set(0, f.pieces);
+            }
+            case ACCEPTED -> {
+                f.path = e.store.part(f.hex);
+                if (!Files.isRegularFile(f.path, LinkOption.NOFOLLOW_LINKS)) return;
+                BitSet stored = e.store.bits(f.hex).map(b -> new SwarmFrame(SwarmFrame.Type.BITFIELD, f.key, 0, 0, 0, b).bits(f.pieces))
+                        .orElse(new BitSet());
+                if (f.layer != null) {
+                    for (int i = stored.nextSetBit(0); i >= 0; i = stored.nextSetBit(i + 1)) {
+                        try {
+                            byte[] data = e.readPiece(f, i);
+                            if (f.verify(i, data, data.length)) f.have.set(i);
+                        } catch (IOException x) {
+                            break;
+                        }
+                    }
+                }
+                log.info("group file {}: resuming with {} of {} pieces verified", f.id.shortForm(), f.have.cardinality(), f.pieces);
+            }
+            default -> { }
+        }
+        e.files.put(f.id.value(), f);
+    }
+
+    void offered(GroupId group, GroupMessageId id, PeerId author, SwarmOffer offer) {
+        if (e.files.containsKey(id.value())) return;
+        SwarmFile f = new SwarmFile(id, group, author, offer, SwarmStore.Status.OFFERED);
+        e.files.put(id.value(), f);
+        try {
+            e.persist(f);
+        } catch (IOException x) {
+            log.warn("cannot record group file offer {}: {}", id.shortForm(), x.getMessage());
+        }
+        e.publish(new GroupFileEvent.Offered(f.toApp()));
+    }
+
+    void accept(SwarmFile f) throws IOException {
+        if (f.status == SwarmStore.Status.ACCEPTED) return;
+        if (f.status != SwarmStore.Status.OFFERED && f.status != SwarmStore.Status.DECLINED) {
+            throw new IllegalStateException("the file is " + f.status.name().toLowerCase());
+        }
+        f.path = e.store.part(f.hex);
+        Files.deleteIfExists(f.path);
+        Files.newByteChannel(f.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS).close();
+        f.status = SwarmStore.Status.ACCEPTED;
+        f.windowStart = System.currentTimeMillis();
+        e.persist(f);
+        e.announceAll(f);
+        schedule(f);
+    }
+
+    void bitfield(SwarmFile f, PeerId peer, BitSet bits) {
+        Holder h = f.holder(peer);
+        h.bits.clear();
+        h.bits.or(bits);
+        held(f, peer, h);
+        schedule(f);
+    }
+
+    void have(SwarmFile f, PeerId peer, int piece) {
+        Holder h = f.holder(peer);
+        h.bits.set(piece);
+        held(f, peer, h);
+        schedule(f);
+    }
+
+    private void held(SwarmFile f, PeerId peer, Holder h) {
+        if (h.heldTold || h.bits.cardinality() < f.pieces) return;
+        h.heldTold = true;
+        e.publish(new GroupFileEvent.Held(Ids.app(f.id), Ids.app(f.group), Ids.app(peer)));
+    }
+
+    void rejected(SwarmFile f, PeerId peer, int piece, int reason) {
+        if (f.status != SwarmStore.Status.ACCEPTED) return;
+        // A refusal may come from a member whose bitfield we never took (it arrived before the offer did).
+        Holder h = reason == SwarmFrame.REJECT_NOT_ALLOWED ? f.holder(peer) : f.holders.get(peer);
+        if (h == null) return;
+        if (reason == SwarmFrame.REJECT_NOT_ALLOWED) {
+            if (!h.refused) e.publish(new GroupFileEvent.Refused(Ids.app(f.id), Ids.app(f.group), Ids.app(peer), "not-allowed"));
+            h.refused = true;
+            release(f, peer, h);
+        } else if (piece >= 0 && piece < f.pieces) {
+            if (reason == SwarmFrame.REJECT_NOT_HELD) h.bits.clear(piece);
+            unask(f, peer, h, piece);
+            if (reason == SwarmFrame.REJECT_BUSY) {
+                // Not asked again at once (that would spin): the holder rests for a moment.
+                h.restUntil = System.currentTimeMillis() + BUSY_REST_MS;
+                e.scheduler.schedule(java.time.Duration.ofMillis(BUSY_REST_MS), e.worker, () -> schedule(f));
+            }
+        } else if (peer.equals(f.hashesAskedOf)) {
+            h.bits.clear();
+            f.hashesAskedOf = null;
+        }
+        schedule(f);
+    }
+
+    void holderGone(SwarmFile f, PeerId peer) {
+        Holder h = f.holders.remove(peer);
+        if (h != null) release(f, peer, h);
+        if (peer.equals(f.hashesAskedOf)) f.hashesAskedOf = null;
+        schedule(f);
+    }
+
+    void hashes(SwarmFile f, PeerId peer, byte[] payload) {
+        if (f.status != SwarmStore.Status.ACCEPTED || f.layer != null || !peer.equals(f.hashesAskedOf)) return;
+        f.hashesAskedOf = null;
+        byte[][] layer = SwarmFile.checkLayer(f.offer, payload);
+        if (layer == null) {
+            blame(f, peer, "bad-hashes");
+            return;
+        }
+        f.layer = layer;
+        try {
+            e.store.saveLayer(f.hex, f.layerBytes());
+        } catch (IOException x) {
+            log.warn("cannot store the piece layer of {}: {}", f.id.shortForm(), x.getMessage());
+        }
+        schedule(f);
+    }
+
+    void piece(SwarmFile f, PeerId peer, SwarmFrame fr) {
+        Holder h = f.holders.get(peer);
+        int i = fr.piece();
+        if (f.status != SwarmStore.Status.ACCEPTED || h == null || h.dropped || !h.asked.containsKey(i)) return; // unasked or cancelled
+        int length = f.offer.pieceLength(i);
+        byte[] buf = h.buffers.computeIfAbsent(i, k -> new byte[length]);
+        int filled = h.filled.getOrDefault(i, 0);
+        if (fr.offset() != filled || filled + fr.payload().length > length) {
+            blame(f, peer, "bad-frame");
+            return;
+        }
+        System.arraycopy(fr.payload(), 0, buf, filled, fr.payload().length);
+        filled += fr.payload().length;
+        h.filled.put(i, filled);
+        if (filled < length) return;
+        long askedAt = h.asked.get(i);
+        unask(f, peer, h, i);
+        if (f.have.get(i)) {
+            schedule(f); // the endgame's loser, arrived before its cancel
+            return;
+        }
+        if (!f.verify(i, buf, length)) {
+            blame(f, peer, "bad-piece");
+            return;
+        }
+        try {
+            e.channel(f).write(ByteBuffer.wrap(buf), (long) i * f.offer.pieceSize());
+        } catch (IOException x) {
+            log.warn("cannot write piece {} of {}: {}", i, f.id.shortForm(), x.getMessage());
+            return;
+        }
+        long now = System.currentTimeMillis();
+        h.delivered(length, askedAt, now);
+        f.sources.merge(peer, (long) length, Long::sum);
+        f.have.set(i);
+        f.started.clear(i);
+        Set<PeerId> others = f.inflight.remove(i);
+        if (others != null) {
+            for (PeerId o : others) {
+                Holder oh = f.holders.get(o);
+                if (oh != null) oh.forget(i);
+                e.send(o, SwarmFrame.of(SwarmFrame.Type.CANCEL, f.key, i));
+            }
+        }
+        for (PeerId p : e.openChannels()) if (e.isMember(f.group, p)) e.send(p, SwarmFrame.of(SwarmFrame.Type.HAVE, f.key, i));
+        if (f.have.cardinality() == f.pieces) {
+            finish(f);
+            return;
+        }
+        if (now - f.lastCheckpoint >= CHECKPOINT_MS) checkpoint(f);
+        if (now - f.lastProgress >= PROGRESS_MS) progress(f, now);
+        schedule(f);
+    }
+
+    /** Fills every usable holder's pipeline (after asking one of them for the piece layer, if we lack it). */
+    void schedule(SwarmFile f) {
+        if (f.status != SwarmStore.Status.ACCEPTED) return;
+        Set<PeerId> open = e.openChannels();
+        if (f.layer == null) {
+            if (f.hashesAskedOf != null) return;
+            for (Map.Entry<PeerId, Holder> en : f.holders.entrySet()) {
+                if (en.getValue().usable() && !en.getValue().bits.isEmpty() && open.contains(en.getKey())) {
+                    f.hashesAskedOf = en.getKey();
+                    e.send(en.getKey(), SwarmFrame.of(SwarmFrame.Type.HASH_REQUEST, f.key, 0));
+                    return;
+                }
+            }
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (Map.Entry<PeerId, Holder> en : f.holders.entrySet()) {
+            PeerId p = en.getKey();
+            Holder h = en.getValue();
+            if (!h.usable() || !open.contains(p) || now < h.restUntil) continue;
+            while (h.asked.size() < h.pipeline(f.offer.pieceSize())) {
+                int i = PiecePicker.pick(f.pieces, f.have, h, f.inflight, f.started, f.tie, f.holders.values());
+                if (i < 0) break;
+                h.asked.put(i, now);
+                f.inflight.computeIfAbsent(i, k -> new HashSet<>()).add(p);
+                e.send(p, SwarmFrame.of(SwarmFrame.Type.REQUEST, f.key, i));
+            }
+        }
+    }
+
+    /** The holder sent data that fails the tree: dropped for this file, logged, shown. */
+    private void blame(SwarmFile f, PeerId peer, String reason) {
+        Holder h = f.holder(peer);
+        if (h.dropped) return;
+        h.dropped = true;
+        log.warn("group file {}: dropping holder {} ({})", f.id.shortForm(), peer.shortForm(), reason);
+        release(f, peer, h);
+        e.publish(new GroupFileEvent.HolderDropped(Ids.app(f.id), Ids.app(f.group), Ids.app(peer), reason));
+        schedule(f);
+    }
+
+    /** The holder's outstanding pieces go back to the pool, first in line. */
+    private void release(SwarmFile f, PeerId peer, Holder h) {
+        for (int i : List.copyOf(h.asked.keySet())) {
+            unask(f, peer, h, i);
+            if (!f.have.get(i)) f.started.set(i);
+        }
+    }
+
+    private void unask(SwarmFile f, PeerId peer, Holder h, int piece) {
+        h.forget(piece);
+        Set<PeerId> at = f.inflight.get(piece);
+        if (at != null) {
+            at.remove(peer);
+            if (at.isEmpty()) f.inflight.remove(piece);
+        }
+    }
+
+    /** Part file to disk, then the bitmap (so the bitmap never names a piece the disk may not hold). */
+    void checkpoint(SwarmFile f) {
+        if (f.status != SwarmStore.Status.ACCEPTED) return;
+        try {
+            if (f.channel != null && f.channel.isOpen()) f.channel.force(false);
+            e.store.saveBits(f.hex, SwarmFrame.bitfield(f.key, f.have, f.pieces).payload());
+            f.lastCheckpoint = System.currentTimeMillis();
+        } catch (IOException x) {
+            log.warn("cannot checkpoint {}: {}", f.id.shortForm(), x.getMessage());
+        }
+    }
+
+    private void progress(SwarmFile f, long now) {
+        f.lastProgress = now;
+        long bytes = f.verifiedBytes();
+        long rate = (bytes - f.windowBytes) * 1000 / Math.max(1, now - f.windowStart);
+        if (now - f.windowStart > 3_000) {
+            f.windowStart = now;
+            f.windowBytes = bytes;
+        }
+        int serving = (int) f.holders.values().stream().filter(h -> h.usable() && now - h.lastDelivery < SERVING_WINDOW_MS).count();
+        java.time.Duration eta = rate > 0 ? java.time.Duration.ofMillis((f.offer.size() - bytes) * 1000 / rate) : null;
+        e.publish(new GroupFileEvent.Progress(Ids.app(f.id), Ids.app(f.group), bytes, f.offer.size(), rate, eta, serving));
+    }
+
+    /** Every piece verified: the whole-file SHA-256 decides; the file moves under its (safe) name and is served from there. */
+    private void finish(SwarmFile f) {
+        long now = System.currentTimeMillis();
+        progress(f, now);
+        Map<PeerId, Long> sources = Map.copyOf(f.sources);
+        try {
+            f.channel.force(true);
+            f.channel.close();
+            MessageDigest d = SwarmEngine.sha256();
+            try (InputStream in = Files.newInputStream(f.path)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
+            }
+            if (!Hashes.hex(d.digest()).equals(f.offer.sha256())) {
+                log.warn("group file {}: every piece matched the tree but the file's SHA-256 does not match the offer", f.id.shortForm());
+                f.status = SwarmStore.Status.FAILED;
+                e.store.dropPart(f.hex);
+                e.persist(f);
+                e.publish(new GroupFileEvent.Failed(Ids.app(f.id), Ids.app(f.group), "sha256-mismatch"));
+                return;
+            }
+            Path dir = e.downloadDir.toRealPath();
+            Path target = FileNames.moveIntoPlace(f.path, dir, FileNames.sanitize(f.offer.name()));
+            f.path = target;
+            f.status = SwarmStore.Status.COMPLETED;
+            e.store.dropPart(f.hex);
+            e.persist(f);
+            log.info("group file {} complete: {} ({} sources)", f.id.shortForm(), target, sources.size());
+            e.publish(SwarmEngine.completed(f, sources));
+        } catch (IOException x) {
+            log.warn("cannot complete group file {}: {}", f.id.shortForm(), x.getMessage());
+        }
+    }
+}

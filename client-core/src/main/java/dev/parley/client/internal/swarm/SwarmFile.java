@@ -1,0 +1,104 @@
+package dev.parley.client.internal.swarm;
+
+import dev.parley.client.GroupFileOffer;
+import dev.parley.client.internal.Ids;
+import dev.parley.client.internal.transfer.FileNames;
+import dev.parley.protocol.PeerId;
+import dev.parley.protocol.crypto.Base64Url;
+import dev.parley.protocol.crypto.Hashes;
+import dev.parley.protocol.group.GroupId;
+import dev.parley.protocol.group.GroupMessageId;
+import dev.parley.protocol.swarm.SwarmMerkle;
+import dev.parley.protocol.swarm.SwarmOffer;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/** One group file's state at this member (worker thread only). */
+final class SwarmFile {
+    final GroupMessageId id;
+    final byte[] key;
+    final String hex;
+    final GroupId group;
+    final PeerId from;
+    final SwarmOffer offer;
+    final int pieces;
+    SwarmStore.Status status;
+    /** Source (shared), part file (accepted), final file (completed). */
+    Path path;
+    FileChannel channel;
+    final BitSet have = new BitSet();
+    /** Piece hashes once known (ours if shared, checked against the root if fetched). */
+    byte[][] layer;
+    // Downloading:
+    final Map<PeerId, Holder> holders = new LinkedHashMap<>();
+    final Map<Integer, Set<PeerId>> inflight = new HashMap<>();
+    final BitSet started = new BitSet();
+    final int[] tie;
+    /** Verified bytes per sender in this run (kept when a holder leaves). */
+    final Map<PeerId, Long> sources = new HashMap<>();
+    PeerId hashesAskedOf;
+    long lastCheckpoint, lastProgress, verifiedSinceCheckpoint;
+    /** (time ms, verified bytes) at the start of the rate window. */
+    long windowStart, windowBytes;
+    /** Peers we announced our bitfield to on their current channel. */
+    final Set<PeerId> announcedTo = new java.util.HashSet<>();
+
+    SwarmFile(GroupMessageId id, GroupId group, PeerId from, SwarmOffer offer, SwarmStore.Status status) {
+        this.id = id;
+        this.key = Base64Url.decode("file", id.value(), 32);
+        this.hex = Hashes.hex(key);
+        this.group = group;
+        this.from = from;
+        this.offer = offer;
+        this.pieces = offer.pieces();
+        this.status = status;
+        this.tie = new int[pieces];
+        Random r = new Random();
+        for (int i = 0; i < pieces; i++) tie[i] = r.nextInt(1 << 20);
+    }
+
+    Holder holder(PeerId p) {
+        return holders.computeIfAbsent(p, k -> new Holder());
+    }
+
+    boolean serving() {
+        return status == SwarmStore.Status.SHARED || status == SwarmStore.Status.ACCEPTED || status == SwarmStore.Status.COMPLETED;
+    }
+
+    long verifiedBytes() {
+        long b = 0;
+        for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) b += offer.pieceLength(i);
+        return b;
+    }
+
+    boolean verify(int piece, byte[] data, int length) {
+        return layer != null && java.util.Arrays.equals(layer[piece], SwarmMerkle.pieceHash(data, 0, length, offer.pieceSize()));
+    }
+
+    byte[] layerBytes() {
+        byte[] out = new byte[pieces * SwarmMerkle.HASH];
+        for (int i = 0; i < pieces; i++) System.arraycopy(layer[i], 0, out, i * SwarmMerkle.HASH, SwarmMerkle.HASH);
+        return out;
+    }
+
+    /** The piece layer from a {@code hashes} frame, if it has the right length and yields the offer's root. */
+    static byte[][] checkLayer(SwarmOffer offer, byte[] bytes) {
+        int n = offer.pieces();
+        if (bytes.length != n * SwarmMerkle.HASH) return null;
+        byte[][] l = new byte[n][];
+        for (int i = 0; i < n; i++) l[i] = java.util.Arrays.copyOfRange(bytes, i * SwarmMerkle.HASH, (i + 1) * SwarmMerkle.HASH);
+        return java.util.Arrays.equals(SwarmMerkle.rootOfLayer(l, offer.pieceSize()), offer.rootBytes()) ? l : null;
+    }
+
+    GroupFileOffer toApp() {
+        return new GroupFileOffer(Ids.app(id), Ids.app(group), Ids.app(from), FileNames.sanitize(offer.name()), offer.size(),
+                FileNames.sanitizeMediaType(offer.mediaType()), offer.sha256());
+    }
+}
