@@ -3,7 +3,6 @@ package dev.parley.client.internal.group;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
 import dev.parley.client.GroupPost;
-import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
@@ -38,10 +37,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -63,7 +58,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private final GroupStore store;
     private final Function<PeerId, Optional<IdentityKey>> contactKey;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-groups"));
+    private final GroupWorker worker = new GroupWorker("parley-groups", "group engine");
     private final Scheduler.Timer syncTimer;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     private final PostsInbox inbox = new PostsInbox();
@@ -302,15 +297,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     }
 
     private <T> T call(Callable<T> task) {
-        try {
-            return worker.submit(task).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return worker.call(task);
     }
 
     // ---------------------------------------------------------------- PeerFeature (session threads: hand off)
@@ -344,17 +331,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     /** Hands work to the worker; after close it is dropped (nothing was acknowledged for it, so peers send it again). */
     private void later(Runnable task) {
-        try {
-            worker.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.warn("group work failed", e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("group engine closed; dropping work");
-        }
+        worker.later(task);
     }
 
     @Override
@@ -625,11 +602,6 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     @Override
     public void close() {
         syncTimer.cancel();
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }
