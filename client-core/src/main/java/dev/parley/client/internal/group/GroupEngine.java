@@ -62,13 +62,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private final Scheduler.Timer syncTimer;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     private final PostsInbox inbox = new PostsInbox();
-    /** Members of joined groups and their roster keys, for the session layer to keep sessions with (read from other threads). */
-    private volatile Map<PeerId, IdentityKey> wanted = Map.of();
-    /** Also the members of groups we are invited to: their sessions are accepted (not dialled), so nobody is refused as a stranger. */
-    private volatile Map<PeerId, IdentityKey> accepted = Map.of();
-    /** Per joined group, its other members (read from other threads: receipts and typing, {@link GroupSignals}). */
-    private volatile Map<GroupId, Set<PeerId>> joinedMembers = Map.of();
-    private final Runnable membersChanged;
+    /** Whom the session layer keeps (or accepts) sessions with for the groups, and each joined group's other members. */
+    private final GroupSessionPeers peers;
     // Worker thread only:
     private final Map<GroupId, GroupState> states = new HashMap<>();
     private final Map<GroupId, GroupStore.Status> status = new HashMap<>();
@@ -86,8 +81,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
      */
     public GroupEngine(IdentityKeyPair me, GroupStore store, Function<PeerId, Optional<IdentityKey>> contactKey,
                        Clock clock, Scheduler scheduler, Runnable membersChanged) {
-        this.membersChanged = membersChanged;
         this.me = me;
+        this.peers = new GroupSessionPeers(me.publicKey().peerId(), membersChanged);
         this.store = store;
         this.contactKey = contactKey;
         this.clock = clock;
@@ -264,7 +259,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     /** The other members of a group this member has joined (empty if it has not joined it); any thread. */
     public Optional<Set<PeerId>> joinedMembers(GroupId group) {
-        return Optional.ofNullable(joinedMembers.get(group));
+        return peers.joinedMembers(group);
     }
 
     /** Members that have acknowledged storing the message. */
@@ -336,13 +331,13 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     @Override
     public Set<PeerId> peersWithPendingWork() {
-        return wanted.keySet();
+        return peers.wanted();
     }
 
     /** Members need not be each other's contacts: sessions with them are verified against the roster's keys. */
     @Override
     public Map<PeerId, IdentityKey> nonContactKeys() {
-        return accepted;
+        return peers.accepted();
     }
 
     @Override
@@ -353,29 +348,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     // ---------------------------------------------------------------- worker thread
 
     private void refreshWanted() {
-        Map<PeerId, IdentityKey> w = new HashMap<>(), a = new HashMap<>();
-        Map<GroupId, Set<PeerId>> joined = new HashMap<>();
-        for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
-            GroupStore.Status st = status.get(e.getKey());
-            if (st == GroupStore.Status.LEFT) continue;
-            for (Roster.Member m : e.getValue().roster().members()) {
-                a.put(m.key().peerId(), m.key());
-                if (st == GroupStore.Status.JOINED) w.put(m.key().peerId(), m.key());
-            }
-            if (st == GroupStore.Status.JOINED) joined.put(e.getKey(), MemberChanges.othersOf(e.getValue(), me.publicKey().peerId()));
-        }
-        joinedMembers = Map.copyOf(joined);
-        w.remove(me.publicKey().peerId());
-        a.remove(me.publicKey().peerId());
-        Map<PeerId, IdentityKey> now = Map.copyOf(w), acceptNow = Map.copyOf(a);
-        if (now.equals(wanted) && acceptNow.equals(accepted)) return;
-        wanted = now;
-        accepted = acceptNow;
-        try {
-            membersChanged.run();
-        } catch (RuntimeException e) {
-            log.warn("could not announce the group members", e);
-        }
+        peers.refresh(states, status);
     }
 
     private boolean isMember(GroupState s, PeerId peer) {
