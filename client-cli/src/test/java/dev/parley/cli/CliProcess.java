@@ -57,6 +57,17 @@ final class CliProcess {
         return p;
     }
 
+    /** The arguments {@code --profile PROFILE --server URL} followed by {@code args}: a command aimed at a profile and a test server. */
+    static String[] as(Path profile, String url, String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "--profile";
+        all[1] = profile.toString();
+        all[2] = "--server";
+        all[3] = url;
+        System.arraycopy(args, 0, all, 4, args.length);
+        return all;
+    }
+
     private static Thread pump(InputStream in, java.util.function.Consumer<String> sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {

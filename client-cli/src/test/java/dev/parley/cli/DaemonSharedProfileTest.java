@@ -51,15 +51,11 @@ class DaemonSharedProfileTest {
     }
 
     private CliProcess run(Path profile, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
-        all.addAll(List.of(args));
-        return CliProcess.run(60, all.toArray(String[]::new));
+        return CliProcess.run(60, CliProcess.as(profile, url, args));
     }
 
     private CliProcess startCli(Path profile, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
-        all.addAll(List.of(args));
-        CliProcess p = CliProcess.start(all.toArray(String[]::new));
+        CliProcess p = CliProcess.start(CliProcess.as(profile, url, args));
         started.add(p);
         return p;
     }
