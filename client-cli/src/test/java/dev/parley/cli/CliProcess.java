@@ -115,6 +115,12 @@ final class CliProcess {
         return process.exitValue();
     }
 
+    /** The contact string this finished {@code parley id --json} printed; asserts that it exited 0. */
+    String contactString() throws IOException {
+        org.assertj.core.api.Assertions.assertThat(exitCode()).as(toString()).isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out().get(0)).get("contact").asText();
+    }
+
     List<String> out() {
         synchronized (out) {
             return List.copyOf(out);

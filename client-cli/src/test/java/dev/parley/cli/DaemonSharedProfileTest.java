@@ -61,9 +61,7 @@ class DaemonSharedProfileTest {
     }
 
     private String contact(Path profile) throws Exception {
-        CliProcess p = run(profile, "id", "--json");
-        assertThat(p.exitCode()).as(p.toString()).isZero();
-        return JSON.readTree(p.out().get(0)).get("contact").asText();
+        return run(profile, "id", "--json").contactString();
     }
 
     private void befriend(Path alice, Path bob) throws Exception {
