@@ -7,6 +7,7 @@ import dev.parley.client.PeerId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Finds the one contact a user means by a peer id, a name, or a unique prefix of either. */
@@ -36,16 +37,25 @@ public final class Contacts {
 
     /** Exact name matches if any (case-insensitive), else prefix matches of name or peer id. */
     public static List<Contact> matching(List<Contact> all, String q) {
+        return matching(all, q, q.toLowerCase(Locale.ROOT), Contact::displayName, c -> c.peerId().value());
+    }
+
+    /**
+     * Shared by contacts and groups: the items whose name equals {@code q} (case-insensitive) if any,
+     * else those whose name starts with {@code q} (case-insensitive) or whose id starts with {@code idPrefix}.
+     */
+    static <T> List<T> matching(List<T> all, String q, String idPrefix, Function<T, String> name, Function<T, String> id) {
         String lower = q.toLowerCase(Locale.ROOT);
-        List<Contact> exact = new ArrayList<>();
-        for (Contact c : all) {
-            if (c.displayName() != null && c.displayName().toLowerCase(Locale.ROOT).equals(lower)) exact.add(c);
+        List<T> exact = new ArrayList<>();
+        for (T t : all) {
+            String n = name.apply(t);
+            if (n != null && n.toLowerCase(Locale.ROOT).equals(lower)) exact.add(t);
         }
         if (!exact.isEmpty()) return exact;
-        List<Contact> prefix = new ArrayList<>();
-        for (Contact c : all) {
-            boolean byName = c.displayName() != null && c.displayName().toLowerCase(Locale.ROOT).startsWith(lower);
-            if (byName || c.peerId().value().startsWith(lower)) prefix.add(c);
+        List<T> prefix = new ArrayList<>();
+        for (T t : all) {
+            String n = name.apply(t);
+            if (n != null && n.toLowerCase(Locale.ROOT).startsWith(lower) || id.apply(t).startsWith(idPrefix)) prefix.add(t);
         }
         return prefix;
     }

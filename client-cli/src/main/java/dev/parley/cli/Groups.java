@@ -6,10 +6,7 @@ import dev.parley.client.GroupMember;
 import dev.parley.client.Parley;
 import dev.parley.client.PeerId;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -27,7 +24,7 @@ public final class Groups {
         if (q.isEmpty()) throw new CliException(ExitCodes.GROUP, "no group given: name one from 'parley group list'");
         List<GroupInfo> byId = all.stream().filter(g -> g.id().value().equals(q)).toList();
         if (byId.size() == 1) return byId.get(0);
-        List<GroupInfo> matches = matching(all, q, GroupInfo::name, g -> g.id().value());
+        List<GroupInfo> matches = Contacts.matching(all, q, q, GroupInfo::name, g -> g.id().value());
         if (matches.size() == 1) return matches.get(0);
         if (matches.isEmpty()) {
             throw new CliException(ExitCodes.GROUP, "no group matches '" + q + "': 'parley group list' shows your groups, "
@@ -48,7 +45,7 @@ public final class Groups {
             return all.stream().filter(m -> m.peer().equals(id)).findFirst().orElseThrow(() -> new CliException(ExitCodes.GROUP,
                     "peer " + id.shortForm() + "… is not a member of " + group.name()));
         }
-        List<GroupMember> matches = matching(all, q, m -> name(client, m), m -> m.peer().value());
+        List<GroupMember> matches = Contacts.matching(all, q, q, m -> name(client, m), m -> m.peer().value());
         if (matches.size() == 1) return matches.get(0);
         if (matches.isEmpty()) {
             throw new CliException(ExitCodes.GROUP, "no member of " + group.name() + " matches '" + q + "': 'parley group members "
@@ -77,22 +74,5 @@ public final class Groups {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.GROUP, e.getMessage());
         }
-    }
-
-    /** Exact name matches if any (case-insensitive), else prefix matches of name or id. */
-    private static <T> List<T> matching(List<T> all, String q, Function<T, String> name, Function<T, String> id) {
-        String lower = q.toLowerCase(Locale.ROOT);
-        List<T> exact = new ArrayList<>();
-        for (T t : all) {
-            String n = name.apply(t);
-            if (n != null && n.toLowerCase(Locale.ROOT).equals(lower)) exact.add(t);
-        }
-        if (!exact.isEmpty()) return exact;
-        List<T> prefix = new ArrayList<>();
-        for (T t : all) {
-            String n = name.apply(t);
-            if (n != null && n.toLowerCase(Locale.ROOT).startsWith(lower) || id.apply(t).startsWith(q)) prefix.add(t);
-        }
-        return prefix;
     }
 }

@@ -1,6 +1,5 @@
 package dev.parley.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
 import org.junit.jupiter.api.Tag;
@@ -20,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("native")
 class ChatTmuxTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Tmux tmux = new Tmux();
     private SignalingServer server;
     private String url;
@@ -124,9 +122,7 @@ class ChatTmuxTest {
     }
 
     private String contact(Path profile) throws Exception {
-        CliProcess p = CliProcess.run(30, "--profile", profile.toString(), "id", "--json");
-        assertThat(p.exitCode()).as(p.toString()).isZero();
-        return JSON.readTree(p.out().get(0)).get("contact").asText();
+        return CliProcess.run(30, "--profile", profile.toString(), "id", "--json").contactString();
     }
 
     private void type(String session, String text) throws Exception {

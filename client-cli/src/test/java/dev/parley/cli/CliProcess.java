@@ -57,6 +57,17 @@ final class CliProcess {
         return p;
     }
 
+    /** The arguments {@code --profile PROFILE --server URL} followed by {@code args}: a command aimed at a profile and a test server. */
+    static String[] as(Path profile, String url, String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "--profile";
+        all[1] = profile.toString();
+        all[2] = "--server";
+        all[3] = url;
+        System.arraycopy(args, 0, all, 4, args.length);
+        return all;
+    }
+
     private static Thread pump(InputStream in, java.util.function.Consumer<String> sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -102,6 +113,12 @@ final class CliProcess {
 
     int exitCode() {
         return process.exitValue();
+    }
+
+    /** The contact string this finished {@code parley id --json} printed; asserts that it exited 0. */
+    String contactString() throws IOException {
+        org.assertj.core.api.Assertions.assertThat(exitCode()).as(toString()).isZero();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out().get(0)).get("contact").asText();
     }
 
     List<String> out() {

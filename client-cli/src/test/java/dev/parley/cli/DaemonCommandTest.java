@@ -53,13 +53,7 @@ class DaemonCommandTest {
     }
 
     private String[] as(Path profile, String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "--profile";
-        all[1] = profile.toString();
-        all[2] = "--server";
-        all[3] = url;
-        System.arraycopy(args, 0, all, 4, args.length);
-        return all;
+        return CliProcess.as(profile, url, args);
     }
 
     JsonNode startDaemon(Path profile) throws Exception {

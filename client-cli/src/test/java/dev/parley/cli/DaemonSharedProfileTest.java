@@ -51,23 +51,17 @@ class DaemonSharedProfileTest {
     }
 
     private CliProcess run(Path profile, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
-        all.addAll(List.of(args));
-        return CliProcess.run(60, all.toArray(String[]::new));
+        return CliProcess.run(60, CliProcess.as(profile, url, args));
     }
 
     private CliProcess startCli(Path profile, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
-        all.addAll(List.of(args));
-        CliProcess p = CliProcess.start(all.toArray(String[]::new));
+        CliProcess p = CliProcess.start(CliProcess.as(profile, url, args));
         started.add(p);
         return p;
     }
 
     private String contact(Path profile) throws Exception {
-        CliProcess p = run(profile, "id", "--json");
-        assertThat(p.exitCode()).as(p.toString()).isZero();
-        return JSON.readTree(p.out().get(0)).get("contact").asText();
+        return run(profile, "id", "--json").contactString();
     }
 
     private void befriend(Path alice, Path bob) throws Exception {

@@ -1,6 +1,5 @@
 package dev.parley.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("native")
 class GroupChatTmuxTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Tmux tmux = new Tmux();
     private SignalingServer server;
     private String url;
@@ -96,8 +94,6 @@ class GroupChatTmuxTest {
     }
 
     private String contact(Path profile) throws Exception {
-        CliProcess p = cli(profile, "id", "--json");
-        assertThat(p.exitCode()).as(p.toString()).isZero();
-        return JSON.readTree(p.out().get(0)).get("contact").asText();
+        return cli(profile, "id", "--json").contactString();
     }
 }

@@ -54,9 +54,7 @@ class GroupCliTest {
     }
 
     private CliProcess run(Path profile, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
-        all.addAll(List.of(args));
-        return CliProcess.run(90, all.toArray(String[]::new));
+        return CliProcess.run(90, CliProcess.as(profile, url, args));
     }
 
     private CliProcess ok(Path profile, String... args) throws Exception {
@@ -66,9 +64,7 @@ class GroupCliTest {
     }
 
     private CliProcess startCli(Path profile, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
-        all.addAll(List.of(args));
-        CliProcess p = CliProcess.start(all.toArray(String[]::new));
+        CliProcess p = CliProcess.start(CliProcess.as(profile, url, args));
         started.add(p);
         return p;
     }

@@ -59,7 +59,7 @@ class WebCommandTest {
     @Test
     void printsOneLoginUrlKeepsServingAndASecondCallUsesTheRunningDaemon() throws Exception {
         Path profile = tmp.resolve("p");
-        web = CliProcess.start("--profile", profile.toString(), "--server", url, "web", "--no-open", "--json");
+        web = CliProcess.start(CliProcess.as(profile, url, "web", "--no-open", "--json"));
         JsonNode line = JSON.readTree(web.awaitLine(l -> l.startsWith("{"), 60));
         assertThat(line.size()).isEqualTo(1);
         String login = line.get("url").asText();
@@ -74,7 +74,7 @@ class WebCommandTest {
         assertThat(get(login, null).statusCode()).as("used once").isEqualTo(401);
         assertThat(get(base + "/app/", null).body()).contains("parley web");
 
-        CliProcess again = CliProcess.run(60, "--profile", profile.toString(), "--server", url, "web", "--no-open", "--json");
+        CliProcess again = CliProcess.run(60, CliProcess.as(profile, url, "web", "--no-open", "--json"));
         assertThat(again.exitCode()).as(again.toString()).isZero();
         String second = JSON.readTree(again.out().get(0)).get("url").asText();
         assertThat(second).startsWith(base + "/login?t=").isNotEqualTo(login);

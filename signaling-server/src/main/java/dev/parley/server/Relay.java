@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,19 +54,14 @@ final class Relay {
     private final Registry registry;
     private final Directory directory;
     private final FromOtherNodes fromOtherNodes;
-    private final IpLimiter ipLimiter;
     private final IceServerProvider ice;
-    private final Set<Connection> all = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger tcp = new AtomicInteger();
+    private final Admission admission;
     private final AtomicInteger websockets = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private final Set<String> allowedOrigins;
     /** The authorities logins are bound to ({@link PublicHosts}); set once the port is bound. */
     private volatile List<String> publicHosts = List.of();
     private final Welcome.Limits limits;
-    private final int connectionSlack;
-    private final List<Cidr> trustedProxies;
-    private final FrameBudget.Limits preAuth;
     private final FrameBudget.Limits postAuth;
     private final InboundBudget.Rates perSender;
     private final InboundBudget.Rates strangers;
@@ -86,15 +80,10 @@ final class Relay {
         this.directory = directory;
         this.registry = new Registry(codec, directory);
         this.fromOtherNodes = new FromOtherNodes(this, registry, directory, metrics);
-        this.ipLimiter = new IpLimiter(cfg.maxConnectionsPerIp(), cfg.handshakesPerSecondPerIp(), cfg.handshakeBurstPerIp());
         this.ice = new IceServerProvider(cfg, clock);
+        this.admission = new Admission(cfg, clock, metrics);
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
-        this.trustedProxies = cfg.trustedProxies().stream().map(Cidr::parse).toList();
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
-        this.connectionSlack = Math.max(16, cfg.maxConnections() / 10);
-        // Before login a client needs one ~300-byte auth: a handful of frames, a few KiB.
-        this.preAuth = new FrameBudget.Limits(PRE_AUTH_FRAMES_PER_SECOND, PRE_AUTH_FRAME_BURST,
-                1024, PRE_AUTH_BYTE_BURST, 1, PRE_AUTH_CONTROL_BURST);
         double bps = cfg.bytesPerSecond(), cps = cfg.controlFramesPerSecond();
         this.postAuth = new FrameBudget.Limits(4.0 * cfg.messagesPerSecond(), 4.0 * cfg.burst(),
                 bps, Math.max(4 * bps, 2.0 * cfg.maxMessageBytes()), cps, 4 * cps);
@@ -104,7 +93,7 @@ final class Relay {
         this.strangers = InboundBudget.Rates.perSecond(4 * msgs, 4 * bytes,
                 Math.max(1, Math.min(16 * msgs, cfg.maxQueuedMessages() / 2)),
                 Math.max(cfg.maxMessageBytes(), Math.min(16 * bytes, cfg.maxQueuedBytes() / 2)));
-        metrics.gauge("connections", tcp::get);
+        metrics.gauge("connections", admission::openSockets);
         metrics.gauge("websocket", websockets::get);
         metrics.gauge("authenticated", registry::liveCount);
         metrics.gauge("grace", registry::graceCount);
@@ -130,84 +119,38 @@ final class Relay {
     }
 
     int openSockets() {
-        return tcp.get();
+        return admission.openSockets();
     }
 
     // ---- accept and handshake ----------------------------------------------------------------
 
-    /**
-     * Right after accept: counts the socket; false if it is far over a cap and must be dropped at once
-     * (it was not counted then).
-     */
+    /** Right after accept: counts the socket; false if it is far over a cap and must be dropped at once ({@link Admission}). */
     boolean accepted(Connection c, InetAddress ip, boolean secure) {
-        long now = clock.millis();
-        int total = tcp.incrementAndGet();
-        if (total > cfg.maxConnections() + connectionSlack) {
-            tcp.decrementAndGet();
-            metrics.reject("overloaded");
-            return false;
-        }
-        c.secure = secure;
-        c.authDeadlineMs = now + cfg.authDeadline().toMillis();
-        c.lastFrameMs = now;
-        c.ip = ip;
-        if (Cidr.any(trustedProxies, ip)) {
-            // Everyone behind the proxy shares its address: count the real client once it is known.
-            c.viaProxy = true;
-            c.overloaded = total > cfg.maxConnections();
-        } else {
-            IpLimiter.Verdict v = ipLimiter.accept(ip, now);
-            if (v == IpLimiter.Verdict.DROP) {
-                tcp.decrementAndGet();
-                metrics.reject("overloaded");
-                return false;
-            }
-            c.ipCounted = true;
-            c.overloaded = v == IpLimiter.Verdict.OVERLOADED || total > cfg.maxConnections();
-        }
-        c.frames = new FrameBudget(preAuth, now);
-        all.add(c);
-        return true;
+        return admission.accepted(c, ip, secure);
     }
 
-    /**
-     * Behind a trusted proxy, the client it names (PROXY protocol, else X-Forwarded-For; null: none, the
-     * proxy itself is the client): now the per-address caps apply. First call wins; no-op otherwise.
-     */
+    /** Behind a trusted proxy, the client it names: now the per-address caps apply ({@link Admission}). */
     void clientAddress(Connection c, InetAddress client) {
-        if (!c.viaProxy || c.ipCounted) return;
-        InetAddress a = client == null ? c.ip : client;
-        IpLimiter.Verdict v = ipLimiter.accept(a, clock.millis());
-        c.ip = a;
-        c.ipCounted = v != IpLimiter.Verdict.DROP;
-        if (v != IpLimiter.Verdict.OK) c.overloaded = true;
+        admission.clientAddress(c, client);
     }
 
-    /** A trusted proxy sent a PROXY header that does not parse; the transport closes the socket. */
     void proxyHeaderMalformed() {
-        metrics.reject("proxy_protocol");
+        admission.proxyHeaderMalformed();
     }
 
-    /**
-     * The client in an X-Forwarded-For header from a trusted proxy: the rightmost entry that is not itself
-     * a trusted proxy (entries left of it could be forged by the client). Null if none parses.
-     */
+    /** The client in an X-Forwarded-For header from a trusted proxy ({@link Admission}). */
     InetAddress forwardedFor(String header) {
-        if (header == null) return null;
-        String[] parts = header.split(",");
-        InetAddress last = null;
-        for (int i = parts.length - 1; i >= 0 && i >= parts.length - 16; i--) {
-            InetAddress a = Cidr.literal(parts[i]);
-            if (a == null) return last;
-            last = a;
-            if (!Cidr.any(trustedProxies, a)) return a;
-        }
-        return last;
+        return admission.forwardedFor(header);
     }
 
     /** Every socket not yet released (for transports that keep their own heartbeat). */
     Iterable<Connection> connections() {
-        return all;
+        return admission.connections();
+    }
+
+    /** Called once per socket, whatever ended it. */
+    void released(Connection c) {
+        admission.released(c);
     }
 
     /**
@@ -246,14 +189,6 @@ final class Relay {
     /** The largest message this connection may send now: much smaller before login. */
     int maxMessageBytes(Connection c) {
         return c.session == null ? Math.min(PRE_AUTH_MAX_MESSAGE_BYTES, cfg.maxMessageBytes()) : cfg.maxMessageBytes();
-    }
-
-    /** Called once per socket, whatever ended it. */
-    void released(Connection c) {
-        if (all.remove(c)) {
-            tcp.decrementAndGet();
-            if (c.ipCounted) ipLimiter.release(c.ip);
-        }
     }
 
     /** The handshake's Origin header (null: none, as from non-browser clients); false: refuse the handshake. */
@@ -567,7 +502,7 @@ final class Relay {
     void sweep() {
         long now = clock.millis();
         long idle = cfg.idleTimeout().toMillis();
-        for (Connection c : all) {
+        for (Connection c : admission.connections()) {
             long closing = c.closingSinceMs;
             if (closing != 0) {
                 if (now - closing > CLOSE_TIMEOUT_MS) {
@@ -588,7 +523,7 @@ final class Relay {
         }
         registry.expire(now);
         if (++sweeps % 64 == 0) {
-            ipLimiter.prune(now);
+            admission.prune(now);
             registry.pruneFences();
         }
     }
@@ -602,7 +537,7 @@ final class Relay {
     void drain() {
         draining = true;
         long now = clock.millis();
-        for (Connection c : all) {
+        for (Connection c : admission.connections()) {
             if (c.isOpen()) {
                 goAway(c, now);
             } else if (c.handshaking()) {

@@ -8,44 +8,21 @@ import dev.parley.protocol.signal.Watch;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A node in its own JVM killed with SIGKILL: its clients come back on another node, presence converges. */
 @Tag("native")
 class ClusterNodeKillTest extends ClusterSupport {
-    private static final Pattern READY = Pattern.compile("listening ws-port=(\\d+) http-port=(\\d+)");
-
     /** Starts {@code parley serve --redis ... --node-id id} in a JVM of its own; returns its WebSocket URI. */
     static URI spawn(Process[] holder, String redisUrl, String id) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.parley.server.ServerMain",
-                "--port", "0", "--http-port", "0", "--bind", "127.0.0.1", "--redis", redisUrl, "--node-id", id,
-                "--max-connections-per-ip", "1000").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = ServerJvm.start("--redis", redisUrl, "--node-id", id, "--max-connections-per-ip", "1000");
         holder[0] = p;
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (Exception e) {
-                return null;
-            }
-        }).get(60, TimeUnit.SECONDS);
-        assertThat(line).as("node " + id + " started").isNotNull();
-        Matcher m = READY.matcher(line);
-        assertThat(m.find()).as(line).isTrue();
-        return URI.create("ws://127.0.0.1:" + m.group(1) + "/");
+        return URI.create("ws://127.0.0.1:" + ServerJvm.awaitReady(p, 60, "node " + id + " started").wsPort() + "/");
     }
 
     @Test

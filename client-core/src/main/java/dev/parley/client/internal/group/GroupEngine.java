@@ -3,7 +3,6 @@ package dev.parley.client.internal.group;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
 import dev.parley.client.GroupPost;
-import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
@@ -38,10 +37,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -63,17 +58,12 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     private final GroupStore store;
     private final Function<PeerId, Optional<IdentityKey>> contactKey;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-groups"));
+    private final GroupWorker worker = new GroupWorker("parley-groups", "group engine");
     private final Scheduler.Timer syncTimer;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     private final PostsInbox inbox = new PostsInbox();
-    /** Members of joined groups and their roster keys, for the session layer to keep sessions with (read from other threads). */
-    private volatile Map<PeerId, IdentityKey> wanted = Map.of();
-    /** Also the members of groups we are invited to: their sessions are accepted (not dialled), so nobody is refused as a stranger. */
-    private volatile Map<PeerId, IdentityKey> accepted = Map.of();
-    /** Per joined group, its other members (read from other threads: receipts and typing, {@link GroupSignals}). */
-    private volatile Map<GroupId, Set<PeerId>> joinedMembers = Map.of();
-    private final Runnable membersChanged;
+    /** Whom the session layer keeps (or accepts) sessions with for the groups, and each joined group's other members. */
+    private final GroupSessionPeers peers;
     /** Told (on the worker, after the store) of every newly accepted message, own ones included: swarm offers ride in posts. */
     private volatile java.util.function.BiConsumer<GroupId, List<GroupMessage>> postListener = (g, m) -> {};
     // Worker thread only:
@@ -93,8 +83,8 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
      */
     public GroupEngine(IdentityKeyPair me, GroupStore store, Function<PeerId, Optional<IdentityKey>> contactKey,
                        Clock clock, Scheduler scheduler, Runnable membersChanged) {
-        this.membersChanged = membersChanged;
         this.me = me;
+        this.peers = new GroupSessionPeers(me.publicKey().peerId(), membersChanged);
         this.store = store;
         this.contactKey = contactKey;
         this.clock = clock;
@@ -277,7 +267,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     /** The other members of a group this member has joined (empty if it has not joined it); any thread. */
     public Optional<Set<PeerId>> joinedMembers(GroupId group) {
-        return Optional.ofNullable(joinedMembers.get(group));
+        return peers.joinedMembers(group);
     }
 
     /** Members that have acknowledged storing the message. */
@@ -310,15 +300,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     }
 
     private <T> T call(Callable<T> task) {
-        try {
-            return worker.submit(task).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return worker.call(task);
     }
 
     // ---------------------------------------------------------------- PeerFeature (session threads: hand off)
@@ -352,28 +334,18 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
 
     /** Hands work to the worker; after close it is dropped (nothing was acknowledged for it, so peers send it again). */
     private void later(Runnable task) {
-        try {
-            worker.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.warn("group work failed", e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("group engine closed; dropping work");
-        }
+        worker.later(task);
     }
 
     @Override
     public Set<PeerId> peersWithPendingWork() {
-        return wanted.keySet();
+        return peers.wanted();
     }
 
     /** Members need not be each other's contacts: sessions with them are verified against the roster's keys. */
     @Override
     public Map<PeerId, IdentityKey> nonContactKeys() {
-        return accepted;
+        return peers.accepted();
     }
 
     @Override
@@ -384,29 +356,7 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     // ---------------------------------------------------------------- worker thread
 
     private void refreshWanted() {
-        Map<PeerId, IdentityKey> w = new HashMap<>(), a = new HashMap<>();
-        Map<GroupId, Set<PeerId>> joined = new HashMap<>();
-        for (Map.Entry<GroupId, GroupState> e : states.entrySet()) {
-            GroupStore.Status st = status.get(e.getKey());
-            if (st == GroupStore.Status.LEFT) continue;
-            for (Roster.Member m : e.getValue().roster().members()) {
-                a.put(m.key().peerId(), m.key());
-                if (st == GroupStore.Status.JOINED) w.put(m.key().peerId(), m.key());
-            }
-            if (st == GroupStore.Status.JOINED) joined.put(e.getKey(), MemberChanges.othersOf(e.getValue(), me.publicKey().peerId()));
-        }
-        joinedMembers = Map.copyOf(joined);
-        w.remove(me.publicKey().peerId());
-        a.remove(me.publicKey().peerId());
-        Map<PeerId, IdentityKey> now = Map.copyOf(w), acceptNow = Map.copyOf(a);
-        if (now.equals(wanted) && acceptNow.equals(accepted)) return;
-        wanted = now;
-        accepted = acceptNow;
-        try {
-            membersChanged.run();
-        } catch (RuntimeException e) {
-            log.warn("could not announce the group members", e);
-        }
+        peers.refresh(states, status);
     }
 
     private boolean isMember(GroupState s, PeerId peer) {
@@ -635,11 +585,6 @@ public final class GroupEngine implements PeerFeature, AutoCloseable {
     @Override
     public void close() {
         syncTimer.cancel();
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

@@ -1,7 +1,6 @@
 package dev.parley.client.internal.group;
 
 import dev.parley.client.ParleyEvent;
-import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.event.EventSink;
 import dev.parley.client.internal.session.PeerFeature;
@@ -25,11 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -55,7 +49,7 @@ public final class GroupSignals implements PeerFeature, AutoCloseable {
     private final EventSink events;
     private final Clock clock;
     private final Scheduler scheduler;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-group-signals"));
+    private final GroupWorker worker = new GroupWorker("parley-group-signals", "group signals");
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     // Worker thread only:
     private final Map<GroupId, Long> typingSentAt = new HashMap<>();
@@ -128,15 +122,7 @@ public final class GroupSignals implements PeerFeature, AutoCloseable {
     }
 
     private <T> T call(Callable<T> task) {
-        try {
-            return worker.submit(task).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return worker.call(task);
     }
 
     // ---------------------------------------------------------------- PeerFeature (session threads: hand off)
@@ -181,17 +167,7 @@ public final class GroupSignals implements PeerFeature, AutoCloseable {
     }
 
     private void later(Runnable task) {
-        try {
-            worker.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.warn("group signal work failed", e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            log.debug("group signals closed; dropping work");
-        }
+        worker.later(task);
     }
 
     // ---------------------------------------------------------------- worker thread
@@ -226,11 +202,6 @@ public final class GroupSignals implements PeerFeature, AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }
