@@ -413,7 +413,15 @@ final class RedisDirectory implements Directory {
                 case "r" -> node.deliver(to, Long.parseLong(m.get("e")), PeerId.of(m.get("f")), m.get("ref"), m.get("rn"),
                         m.get("m"), Integer.parseInt(m.get("h")));
                 case "k" -> node.kick(to, Long.parseLong(m.get("e")));
-                case "p" -> node.presence(to, PeerId.of(m.get("a")), "1".equals(m.get("o")));
+                case "p" -> {
+                    PeerId about = PeerId.of(m.get("a"));
+                    boolean online = "1".equals(m.get("o"));
+                    // Offline (a logout, or the sweeper burying a dead node): a route cached for it would
+                    // send the next relay to an inbox nobody reads, before this node's view of the live
+                    // nodes catches up. Forget it, so the relay asks the directory and gets peer_offline.
+                    if (!online) routes.remove(about);
+                    node.presence(to, about, online);
+                }
                 case "e" -> node.relayError(to, m.get("ref").isEmpty() ? null : m.get("ref"), ErrorCode.fromWire(m.get("c")), m.get("m"));
                 default -> log.atWarn().addKeyValue("kind", m.get("k")).log("unknown inbox entry");
             }
