@@ -51,20 +51,14 @@ class GroupFileCliTest {
         if (server != null) server.close();
     }
 
-    private List<String> args(Path profile, String... args) {
-        List<String> all = new ArrayList<>(List.of("--profile", profile.toString(), "--server", url));
-        all.addAll(List.of(args));
-        return all;
-    }
-
     private CliProcess ok(Path profile, String... args) throws Exception {
-        CliProcess p = CliProcess.run(90, args(profile, args).toArray(String[]::new));
+        CliProcess p = CliProcess.run(90, CliProcess.as(profile, url, args));
         assertThat(p.exitCode()).as(p.toString()).isZero();
         return p;
     }
 
     private CliProcess startCli(Path profile, String... args) throws Exception {
-        CliProcess p = CliProcess.start(args(profile, args).toArray(String[]::new));
+        CliProcess p = CliProcess.start(CliProcess.as(profile, url, args));
         started.add(p);
         return p;
     }
@@ -121,7 +115,7 @@ class GroupFileCliTest {
         assertThat(Files.readAllBytes(Path.of(file.get("path").asText()))).isEqualTo(data);
         assertThat(Path.of(file.get("path").asText()).getParent()).isEqualTo(inbox.toRealPath());
 
-        CliProcess both = CliProcess.run(30, args(alice, "send-file", "--group", "Family", "--to", "Bob", source.toString()).toArray(String[]::new));
+        CliProcess both = CliProcess.run(30, CliProcess.as(alice, url, "send-file", "--group", "Family", "--to", "Bob", source.toString()));
         assertThat(both.exitCode()).as(both.toString()).isEqualTo(ExitCodes.USAGE);
     }
 }
