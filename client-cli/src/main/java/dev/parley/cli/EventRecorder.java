@@ -78,6 +78,14 @@ final class EventRecorder implements ParleyListener {
 
     record GroupTyping(GroupId group, PeerId peer, boolean typing) implements Event {}
 
+    record GroupCallStarted(GroupId group, CallId call, PeerId by) implements Event {}
+
+    record GroupCallJoined(GroupId group, CallId call, PeerId participant) implements Event {}
+
+    record GroupCallLeft(GroupId group, CallId call, PeerId participant, String reason) implements Event {}
+
+    record GroupCallEnded(GroupId group, CallId call) implements Event {}
+
     /** A group file's event ({@link dev.parley.client.ParleySwarm}; in-process clients only). */
     record GroupFile(dev.parley.client.GroupFileEvent event) implements Event {}
 
@@ -212,5 +220,25 @@ final class EventRecorder implements ParleyListener {
     @Override
     public void onClosed() {
         queue.add(new Closed());
+    }
+
+    @Override
+    public void onGroupCallStarted(GroupId group, CallId call, PeerId by) {
+        queue.add(new GroupCallStarted(group, call, by));
+    }
+
+    @Override
+    public void onGroupCallParticipantJoined(GroupId group, CallId call, PeerId participant) {
+        queue.add(new GroupCallJoined(group, call, participant));
+    }
+
+    @Override
+    public void onGroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) {
+        queue.add(new GroupCallLeft(group, call, participant, reason));
+    }
+
+    @Override
+    public void onGroupCallEnded(GroupId group, CallId call) {
+        queue.add(new GroupCallEnded(group, call));
     }
 }
