@@ -86,6 +86,8 @@ final class EventRecorder implements ParleyListener {
 
     record GroupCallEnded(GroupId group, CallId call) implements Event {}
 
+    record GroupCallStats(GroupId group, CallId call, PeerId participant, CallStats stats) implements Event {}
+
     /** A group file's event ({@link dev.parley.client.ParleySwarm}; in-process clients only). */
     record GroupFile(dev.parley.client.GroupFileEvent event) implements Event {}
 
@@ -240,5 +242,10 @@ final class EventRecorder implements ParleyListener {
     @Override
     public void onGroupCallEnded(GroupId group, CallId call) {
         queue.add(new GroupCallEnded(group, call));
+    }
+
+    @Override
+    public void onGroupCallParticipantStats(GroupId group, CallId call, PeerId participant, CallStats stats) {
+        queue.add(new GroupCallStats(group, call, participant, stats));
     }
 }

@@ -114,6 +114,9 @@ final class GroupCallRun {
                         leaving = true; // everyone else left: as when the other side hangs up a 1:1 call
                         client.leaveGroupCall(g.id());
                     }
+                } else if (e instanceof EventRecorder.GroupCallStats s && s.group().equals(g.id())) {
+                    if (json) out.println(CallSupport.statsJson(s.stats()).put("event", "stats").put("group", g.id().value())
+                            .put("groupName", g.name()).put("peer", s.participant().value()).put("name", Groups.label(client, s.participant())));
                 } else if (e instanceof EventRecorder.GroupMemberChanged m && m.group().equals(g.id()) && m.member().equals(me)
                         && m.change() != dev.parley.client.GroupMember.Change.ADDED) {
                     throw new CliException(ExitCodes.GROUP, "you are no longer a member of " + g.name());

@@ -92,11 +92,48 @@ class GroupCallCliTest {
         for (int i = 0; i < 3; i++) {
             List<JsonNode> events = new ArrayList<>();
             for (String l : p[i].out()) events.add(JSON.readTree(l));
-            String id = strictEvents(WHO[i], events, ids, ids[i]);
+            statsOfTheOthersWhileIn(WHO[i], events, ids, ids[i]);
+            String id = strictEvents(WHO[i], events.stream().filter(e -> !e.get("event").asText().equals("stats")).toList(), ids, ids[i]);
             if (callId == null) callId = id;
             assertThat(id).as("%s is in the same call", WHO[i]).isEqualTo(callId);
         }
         for (int i = 0; i < 3; i++) heardTheOthersNotItself(WHO[i], heard[i], HZ[i], HZ[(i + 1) % 3], HZ[(i + 2) % 3]);
+    }
+
+    /**
+     * {@code stats} lines come only between this member's own join and leave, only about the other two,
+     * at least 5 about each (10 s in the call, about one a second), and show Opus flowing both ways.
+     */
+    private static void statsOfTheOthersWhileIn(String who, List<JsonNode> events, PeerId[] ids, PeerId me) {
+        String all = who + ": " + events;
+        int in = -1, out = -1;
+        for (int k = 0; k < events.size(); k++) {
+            JsonNode e = events.get(k);
+            if (e.path("peer").asText().equals(me.value()) && e.get("event").asText().equals("participant-joined")) in = k;
+            if (e.path("peer").asText().equals(me.value()) && e.get("event").asText().equals("participant-left")) out = k;
+        }
+        assertThat(in).as(all).isGreaterThan(0);
+        assertThat(out).as(all).isGreaterThan(in);
+        java.util.Map<String, Integer> count = new java.util.HashMap<>();
+        for (int k = 0; k < events.size(); k++) {
+            JsonNode e = events.get(k);
+            if (!e.get("event").asText().equals("stats")) continue;
+            assertThat(k).as("stats while in the call: %s", all).isGreaterThan(in).isLessThan(out);
+            assertThat(e.get("peer").asText()).as(all).isNotEqualTo(me.value()).isIn(ids[0].value(), ids[1].value(), ids[2].value());
+            assertThat(e.get("groupName").asText()).as(all).isEqualTo("Family");
+            count.merge(e.get("peer").asText(), 1, Integer::sum);
+        }
+        for (PeerId other : ids) {
+            if (other.equals(me)) continue;
+            assertThat(count.getOrDefault(other.value(), 0)).as("%s: stats about %s", all, other).isGreaterThanOrEqualTo(5);
+            assertThat(events).as("%s: opus flowing both ways with %s", all, other).anySatisfy(e -> {
+                assertThat(e.get("event").asText()).isEqualTo("stats");
+                assertThat(e.get("peer").asText()).isEqualTo(other.value());
+                assertThat(e.get("codec").asText()).isEqualTo("audio/opus");
+                assertThat(e.get("sendBps").asLong()).isGreaterThan(8_000L);
+                assertThat(e.get("recvBps").asLong()).isGreaterThan(8_000L);
+            });
+        }
     }
 
     /**

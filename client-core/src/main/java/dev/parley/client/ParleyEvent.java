@@ -192,6 +192,15 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupCallParticipantLeft(group, call, participant, reason); }
     }
 
+    /**
+     * Statistics of this member's audio with one other participant of the group's call (its pair's
+     * session), about once a second while both are in it: as a 1:1 call's {@link CallStatsUpdated}, with
+     * {@code stats.callId()} the group call's id.
+     */
+    record GroupCallParticipantStats(GroupId group, CallId call, PeerId participant, CallStats stats) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallParticipantStats(group, call, participant, stats); }
+    }
+
     /** The group's call is over: nobody is in it any more (as far as this member knows). */
     record GroupCallEnded(GroupId group, CallId call) implements ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupCallEnded(group, call); }

@@ -126,4 +126,7 @@ public interface ParleyListener {
     default void onGroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) {}
 
     default void onGroupCallEnded(GroupId group, CallId call) {}
+
+    /** Audio statistics with one other participant of the group's call, about once a second. */
+    default void onGroupCallParticipantStats(GroupId group, CallId call, PeerId participant, CallStats stats) {}
 }

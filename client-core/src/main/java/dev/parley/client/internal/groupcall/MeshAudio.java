@@ -83,6 +83,11 @@ final class MeshAudio implements AutoCloseable {
         }
     }
 
+    /** The sessions whose audio is negotiated, by participant (for their statistics). */
+    Map<PeerId, PeerAudio> liveAudio() {
+        return Map.copyOf(live);
+    }
+
     Set<PeerId> livePeers() {
         return Set.copyOf(live.keySet());
     }
