@@ -86,6 +86,8 @@ final class EventRecorder implements ParleyListener {
 
     record GroupCallEnded(GroupId group, CallId call) implements Event {}
 
+    record GroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) implements Event {}
+
     record GroupCallStats(GroupId group, CallId call, PeerId participant, CallStats stats) implements Event {}
 
     /** A group file's event ({@link dev.parley.client.ParleySwarm}; in-process clients only). */
@@ -247,5 +249,10 @@ final class EventRecorder implements ParleyListener {
     @Override
     public void onGroupCallParticipantStats(GroupId group, CallId call, PeerId participant, CallStats stats) {
         queue.add(new GroupCallStats(group, call, participant, stats));
+    }
+
+    @Override
+    public void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {
+        queue.add(new GroupCallSpeaker(group, call, speaker, levelDbfs));
     }
 }

@@ -114,6 +114,12 @@ final class GroupCallRun {
                         leaving = true; // everyone else left: as when the other side hangs up a 1:1 call
                         client.leaveGroupCall(g.id());
                     }
+                } else if (e instanceof EventRecorder.GroupCallSpeaker s && s.group().equals(g.id())) {
+                    if (json) out.println(Json.object().put("event", "speaker").put("group", g.id().value()).put("groupName", g.name())
+                            .put("callId", s.call().toString()).put("peer", s.speaker() == null ? null : s.speaker().value())
+                            .put("name", s.speaker() == null ? null : Groups.label(client, s.speaker()))
+                            .put("levelDbfs", Double.isInfinite(s.levelDbfs()) ? null : Math.round(s.levelDbfs() * 10) / 10.0));
+                    else if (s.speaker() != null && System.console() != null) err.println("speaking: " + Groups.label(client, s.speaker()));
                 } else if (e instanceof EventRecorder.GroupCallStats s && s.group().equals(g.id())) {
                     if (json) out.println(CallSupport.statsJson(s.stats()).put("event", "stats").put("group", g.id().value())
                             .put("groupName", g.name()).put("peer", s.participant().value()).put("name", Groups.label(client, s.participant())));

@@ -93,7 +93,9 @@ class GroupCallCliTest {
             List<JsonNode> events = new ArrayList<>();
             for (String l : p[i].out()) events.add(JSON.readTree(l));
             statsOfTheOthersWhileIn(WHO[i], events, ids, ids[i]);
-            String id = strictEvents(WHO[i], events.stream().filter(e -> !e.get("event").asText().equals("stats")).toList(), ids, ids[i]);
+            speakersWhileIn(WHO[i], events, ids[i]);
+            String id = strictEvents(WHO[i], events.stream().filter(e -> !Set.of("stats", "speaker").contains(e.get("event").asText())).toList(),
+                    ids, ids[i]);
             if (callId == null) callId = id;
             assertThat(id).as("%s is in the same call", WHO[i]).isEqualTo(callId);
         }
@@ -133,6 +135,30 @@ class GroupCallCliTest {
                 assertThat(e.get("sendBps").asLong()).isGreaterThan(8_000L);
                 assertThat(e.get("recvBps").asLong()).isGreaterThan(8_000L);
             });
+        }
+    }
+
+    /**
+     * {@code speaker} lines: at least one, only while this member is in the call, each a change, never
+     * this member; the first names another participant (both others play a -6 dBFS tone all along), at
+     * a level above -40 dBFS.
+     */
+    private static void speakersWhileIn(String who, List<JsonNode> events, PeerId me) {
+        String all = who + ": " + events;
+        List<String> kinds = events.stream().map(e -> e.get("event").asText() + (e.path("you").asBoolean() ? "-you" : "")).toList();
+        int in = kinds.indexOf("participant-joined-you"), out = kinds.indexOf("participant-left-you");
+        List<JsonNode> speakers = new ArrayList<>();
+        for (int k = 0; k < events.size(); k++) {
+            if (!kinds.get(k).equals("speaker")) continue;
+            assertThat(k).as("speaker while in the call: %s", all).isGreaterThan(in).isLessThan(out);
+            speakers.add(events.get(k));
+        }
+        assertThat(speakers).as(all).isNotEmpty();
+        assertThat(speakers.get(0).get("peer").isTextual()).as(all).isTrue();
+        assertThat(speakers.get(0).get("levelDbfs").asDouble()).as(all).isGreaterThan(-40.0);
+        for (int k = 0; k < speakers.size(); k++) {
+            assertThat(speakers.get(k).get("peer").asText()).as(all).isNotEqualTo(me.value());
+            if (k > 0) assertThat(speakers.get(k).get("peer")).as("a change: %s", all).isNotEqualTo(speakers.get(k - 1).get("peer"));
         }
     }
 

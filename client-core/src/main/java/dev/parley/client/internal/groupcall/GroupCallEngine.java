@@ -65,6 +65,8 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
     /** Only ticks: every {@link #STATS_INTERVAL_MS} the worker polls each pair's statistics. */
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("parley-group-call-stats"));
     static final long STATS_INTERVAL_MS = 1_000;
+    /** How often the active speaker is looked at (its levels are smoothed over 300 ms: SpeakerLevels). */
+    static final long SPEAKER_INTERVAL_MS = 200;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     /** Read by {@link #inCall()} from other threads (the 1:1 engine's busy check). */
     private volatile boolean anyJoined;
@@ -86,6 +88,7 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         this.clock = clock;
         this.maxParticipants = maxParticipants;
         ticker.scheduleAtFixedRate(() -> later(this::pollStats), STATS_INTERVAL_MS, STATS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(() -> later(this::checkSpeakers), SPEAKER_INTERVAL_MS, SPEAKER_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     /** One group's call; worker thread only. */
@@ -99,6 +102,8 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         MeshAudio media;
         /** The last statistics sample of each pair's audio (rates come from two). */
         final ParticipantStats stats = new ParticipantStats();
+        /** The active speaker last published (null: nobody). */
+        PeerId speaker;
 
         Call(GroupId group, UUID id, long startedAtMs) {
             this.group = group;
@@ -214,6 +219,7 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
     private void enter(Call c, MeshAudio.Media media, Set<PeerId> others) {
         c.media = new MeshAudio(media, c.id);
         c.stats.clear();
+        c.speaker = null;
         anyJoined = true;
         publish(new ParleyEvent.GroupCallParticipantJoined(Ids.app(c.group), new CallId(c.id), Ids.app(me)));
         GroupCallState state = new GroupCallState(c.group, c.id, c.startedAtMs, true);
@@ -332,6 +338,19 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
             m.liveAudio().forEach((peer, audio) -> audio.stats().whenComplete((s, err) -> {
                 if (s != null) later(() -> onStats(c, m, peer, s)); // a WebRTC thread: hand off at once
             }));
+        }
+    }
+
+    /** Worker: publishes a change of the active speaker of each call this member is in. */
+    private void checkSpeakers() {
+        for (Call c : calls.values()) {
+            if (c.media == null) continue;
+            PeerId now = c.media.levels().speaker();
+            if (java.util.Objects.equals(now, c.speaker)) continue;
+            c.speaker = now;
+            double level = now == null ? 0 : c.media.levels().level(now);
+            publish(new ParleyEvent.GroupCallSpeaker(Ids.app(c.group), new CallId(c.id), now == null ? null : Ids.app(now),
+                    now == null ? Double.NEGATIVE_INFINITY : 20 * Math.log10(level)));
         }
     }
 

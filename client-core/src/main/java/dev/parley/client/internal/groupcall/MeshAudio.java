@@ -88,6 +88,11 @@ final class MeshAudio implements AutoCloseable {
         return Map.copyOf(live);
     }
 
+    /** Smoothed levels of the participants heard, and the active speaker. */
+    SpeakerLevels levels() {
+        return mixer.levels();
+    }
+
     Set<PeerId> livePeers() {
         return Set.copyOf(live.keySet());
     }
