@@ -40,6 +40,16 @@ abstract class Connection {
     volatile long stalledSinceMs;
     /** The close code the server sent; the socket stays open until the client answers or the sweep gives up. */
     volatile int closeSent;
+    /**
+     * Clustered: this connection waits for the directory (its login's claim, or a watch); its later
+     * messages are held in {@link #held} until the answer is in ({@link DirectoryWait}). Volatile: the sweep
+     * reads it (a login waiting for its claim is not timed out for auth; the directory's timeout bounds it).
+     */
+    volatile boolean waiting;
+    /** Reading thread only: messages received while {@link #waiting}, oldest first (null: none yet). */
+    java.util.ArrayDeque<DirectoryWait.Held> held;
+    /** Reading thread only: the characters in {@link #held}. */
+    long heldChars;
 
     /** Token bucket, reading thread only: true if one more message fits in the rate. */
     final boolean takeToken(long now, int perSecond, int burst) {
@@ -58,6 +68,12 @@ abstract class Connection {
     final boolean closing() {
         return closingSinceMs != 0;
     }
+
+    /**
+     * Runs {@code task} on the thread that reads this connection, after whatever it is doing now (dropped
+     * if that thread is shutting down). Any thread.
+     */
+    abstract void execute(Runnable task);
 
     /** Queues text if the WebSocket is open; false (never an exception) otherwise. Any thread. */
     abstract boolean deliver(String text);

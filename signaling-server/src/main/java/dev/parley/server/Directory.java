@@ -6,17 +6,21 @@ import dev.parley.protocol.signal.ErrorCode;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where peers are, beyond this node. A single server uses {@link #LOCAL}: nobody is elsewhere, every login
  * is fenced locally, and none of the methods does anything, so the single-node paths are exactly as
  * before. {@link RedisDirectory} makes this node one of a cluster (docs/server.md § Running a cluster).
  *
- * <p>Only {@link #claim} and {@link #watch} block (bounded by the directory's timeout); everything else
- * is asynchronous and reports failures through the callbacks it was given.
+ * <p>Nothing here blocks. {@link #claim} and {@link #watch} answer with a stage that completes on the
+ * directory's threads (failed with {@link Unavailable} when the directory cannot answer, bounded by its
+ * timeout); the caller continues on the connection's own thread ({@link DirectoryWait}). Everything else
+ * reports failures through the callbacks it was given.
  */
 interface Directory extends AutoCloseable {
-    /** The directory cannot answer now (Redis unreachable): the caller refuses with a retry hint. */
+    /** The directory cannot answer now (Redis unreachable or too slow): the caller refuses with a retry hint. */
     final class Unavailable extends Exception {
         Unavailable(String message) {
             super(message, null, false, false);
@@ -67,8 +71,11 @@ interface Directory extends AutoCloseable {
 
     void start(Node node, Metrics metrics);
 
-    /** Fences a login of {@code id} on this node: newest login wins across the cluster. */
-    Claim claim(PeerId id) throws Unavailable;
+    /**
+     * Fences a login of {@code id} on this node: newest login wins across the cluster. The stage fails with
+     * {@link Unavailable} if the directory cannot answer; it is already complete when no round trip is needed.
+     */
+    CompletionStage<Claim> claim(PeerId id);
 
     /**
      * Relays {@code text} (stamped with the sender) to {@code to}, which is not bound on this node;
@@ -78,9 +85,9 @@ interface Directory extends AutoCloseable {
 
     /**
      * Publishes {@code id}'s watch set and answers which of {@code remote} (peers not bound here) are
-     * bound elsewhere and watch {@code id}.
+     * bound elsewhere and watch {@code id}; fails with {@link Unavailable} like {@link #claim}.
      */
-    Set<PeerId> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote) throws Unavailable;
+    CompletionStage<Set<PeerId>> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote);
 
     /** Tells the nodes of {@code to} that {@code about} came or went (they check who watches it). */
     void presence(PeerId about, boolean online, Collection<PeerId> to);
@@ -96,12 +103,12 @@ interface Directory extends AutoCloseable {
         @Override public boolean clustered() { return false; }
         @Override public boolean ready() { return true; }
         @Override public void start(Node node, Metrics metrics) {}
-        @Override public Claim claim(PeerId id) { return new Claim(0, null); }
+        @Override public CompletionStage<Claim> claim(PeerId id) { return CompletableFuture.completedFuture(new Claim(0, null)); }
         @Override public void relay(PeerId from, PeerId to, String ref, String text, int hops, String replyNode, RelayFailure onFail) {
             onFail.failed(ErrorCode.PEER_OFFLINE, "peer is offline");
         }
-        @Override public Set<PeerId> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote) {
-            return Set.of();
+        @Override public CompletionStage<Set<PeerId>> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote) {
+            return CompletableFuture.completedFuture(Set.of());
         }
         @Override public void presence(PeerId about, boolean online, Collection<PeerId> to) {}
         @Override public void ended(PeerId id, long epoch) {}

@@ -249,6 +249,15 @@ final class NettyTransport implements Transport {
             ch.writeAndFlush(new CloseWebSocketFrame(code, null)).addListener((ChannelFutureListener) this::afterCloseFrame);
         }
 
+        @Override
+        void execute(Runnable task) {
+            try {
+                ch.eventLoop().execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.atDebug().log("event loop shutting down; task dropped");
+            }
+        }
+
         private void halfClose() {
             ch.shutdownOutput();
         }

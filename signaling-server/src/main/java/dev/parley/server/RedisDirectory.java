@@ -30,11 +30,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * This node as one of a cluster coordinated through Redis (docs/server.md § Running a cluster). Each
@@ -51,8 +49,8 @@ import java.util.concurrent.TimeoutException;
 @Slf4j
 final class RedisDirectory implements Directory {
     static final long HEARTBEAT_MS = 500, ALIVE_MS = 2_000, SWEEP_LOCK_MS = 2_000;
-    /** How long a blocking call (claim, watch) waits for Redis before giving up. */
-    static final Duration TIMEOUT = Duration.ofMillis(1_000);
+    /** How long any command waits for Redis before giving up (ServerConfig.redisTimeout, 1 s by default). */
+    private final Duration timeout;
     private static final long BLOCK_MS = 1_000;
 
     private final String nodeId;
@@ -76,16 +74,17 @@ final class RedisDirectory implements Directory {
     /** Set when Redis may have lost the inbox: the reader checks its position before the next read. */
     private volatile boolean recheckInbox;
 
-    RedisDirectory(String redisUrl, String nodeId) {
+    RedisDirectory(String redisUrl, String nodeId, Duration timeout) {
         this.nodeId = nodeId;
+        this.timeout = timeout;
         RedisURI uri = RedisURI.create(redisUrl);
-        uri.setTimeout(TIMEOUT);
+        uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // Disconnected: fail at once (an explicit error to the client), never queue blindly.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
         for (var e : scripts().entrySet()) shas.put(e.getKey(), sha1(e.getValue()));
     }
@@ -165,30 +164,32 @@ final class RedisDirectory implements Directory {
         });
     }
 
-    private Object evalSync(String name, ScriptOutputType type, String... args) throws Unavailable {
-        if (!ready()) throw new Unavailable("cluster directory unreachable");
-        try {
-            return eval(name, type, args).toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new Unavailable("cluster directory unreachable");
-        }
+    /**
+     * A script whose answer a connection waits for (claim, watch): fails at once with {@link Unavailable}
+     * while the node is not ready, and with it after at most {@link #timeout} (Lettuce's command timeout).
+     */
+    private CompletionStage<Object> evalAwaited(String name, ScriptOutputType type, String... args) {
+        if (!ready()) return CompletableFuture.failedFuture(new Unavailable("cluster directory unreachable"));
+        return eval(name, type, args).handle((v, e) -> {
+            if (e != null) throw new java.util.concurrent.CompletionException(new Unavailable("cluster directory did not answer"));
+            return v;
+        });
     }
 
     // ---- Directory -------------------------------------------------------------------------------
 
     @Override
-    public Claim claim(PeerId id) throws Unavailable {
-        List<?> r = (List<?>) evalSync("claim", ScriptOutputType.MULTI, id.value(), nodeId);
-        long epoch = (Long) r.get(0);
-        metrics.cluster("claims");
-        if ((Long) r.get(1) == 0) return new Claim(epoch, null);
-        metrics.cluster("taken_over");
-        Set<PeerId> watch = new HashSet<>();
-        for (int i = 2; i < r.size(); i++) watch.add(PeerId.of((String) r.get(i)));
-        return new Claim(epoch, watch);
+    public CompletionStage<Claim> claim(PeerId id) {
+        return evalAwaited("claim", ScriptOutputType.MULTI, id.value(), nodeId).thenApply(v -> {
+            List<?> r = (List<?>) v;
+            long epoch = (Long) r.get(0);
+            metrics.cluster("claims");
+            if ((Long) r.get(1) == 0) return new Claim(epoch, null);
+            metrics.cluster("taken_over");
+            Set<PeerId> watch = new HashSet<>();
+            for (int i = 2; i < r.size(); i++) watch.add(PeerId.of((String) r.get(i)));
+            return new Claim(epoch, watch);
+        });
     }
 
     /** A route learned from a relay, reused for {@link #ROUTE_CACHE_MS}: the next relays are one XADD each. */
@@ -272,7 +273,7 @@ final class RedisDirectory implements Directory {
     }
 
     @Override
-    public Set<PeerId> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote) throws Unavailable {
+    public CompletionStage<Set<PeerId>> watch(PeerId id, long epoch, Set<PeerId> watch, Collection<PeerId> remote) {
         List<String> args = new ArrayList<>(4 + watch.size() + remote.size());
         args.add(id.value());
         args.add(nodeId);
@@ -280,10 +281,11 @@ final class RedisDirectory implements Directory {
         args.add(Integer.toString(watch.size()));
         for (PeerId p : watch) args.add(p.value());
         for (PeerId p : remote) args.add(p.value());
-        List<?> r = (List<?>) evalSync("watch", ScriptOutputType.MULTI, args.toArray(String[]::new));
-        Set<PeerId> out = new HashSet<>();
-        for (Object o : r) out.add(PeerId.of((String) o));
-        return out;
+        return evalAwaited("watch", ScriptOutputType.MULTI, args.toArray(String[]::new)).thenApply(v -> {
+            Set<PeerId> out = new HashSet<>();
+            for (Object o : (List<?>) v) out.add(PeerId.of((String) o));
+            return out;
+        });
     }
 
     @Override
@@ -390,7 +392,7 @@ final class RedisDirectory implements Directory {
                             io.lettuce.core.Limit.from(1));
                     if (newest.isEmpty() || compare(newest.get(0).getId(), lastId) < 0) lastId = "0-0";
                 }
-                r.setTimeout(Duration.ofMillis(BLOCK_MS + TIMEOUT.toMillis()));
+                r.setTimeout(Duration.ofMillis(BLOCK_MS + timeout.toMillis()));
                 List<StreamMessage<String, String>> batch = sync.xread(XReadArgs.Builder.block(BLOCK_MS).count(512),
                         XReadArgs.StreamOffset.from(stream, lastId));
                 metrics.cluster("redis_calls");

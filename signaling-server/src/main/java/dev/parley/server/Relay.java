@@ -56,6 +56,7 @@ final class Relay {
     private final FromOtherNodes fromOtherNodes;
     private final IceServerProvider ice;
     private final Admission admission;
+    private final DirectoryWait waits;
     private final AtomicInteger websockets = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private final Set<String> allowedOrigins;
@@ -82,6 +83,7 @@ final class Relay {
         this.fromOtherNodes = new FromOtherNodes(this, registry, directory, metrics);
         this.ice = new IceServerProvider(cfg, clock);
         this.admission = new Admission(cfg, clock, metrics);
+        this.waits = new DirectoryWait(this, this::dispatch, cfg.maxQueuedBytes());
         this.allowedOrigins = new HashSet<>(cfg.allowedOrigins());
         this.limits = new Welcome.Limits(cfg.maxMessageBytes(), cfg.messagesPerSecond(), cfg.burst(), cfg.maxWatch());
         double bps = cfg.bytesPerSecond(), cps = cfg.controlFramesPerSecond();
@@ -98,6 +100,7 @@ final class Relay {
         metrics.gauge("authenticated", registry::liveCount);
         metrics.gauge("grace", registry::graceCount);
         metrics.gauge("draining", () -> draining ? 1 : 0);
+        metrics.gauge("cluster_waiting", waits::waiting);
     }
 
     /** What other nodes of the cluster hand to this one. */
@@ -188,7 +191,7 @@ final class Relay {
 
     /** The largest message this connection may send now: much smaller before login. */
     int maxMessageBytes(Connection c) {
-        return c.session == null ? Math.min(PRE_AUTH_MAX_MESSAGE_BYTES, cfg.maxMessageBytes()) : cfg.maxMessageBytes();
+        return c.session == null && !c.waiting ? Math.min(PRE_AUTH_MAX_MESSAGE_BYTES, cfg.maxMessageBytes()) : cfg.maxMessageBytes();
     }
 
     /** The handshake's Origin header (null: none, as from non-browser clients); false: refuse the handshake. */
@@ -223,16 +226,22 @@ final class Relay {
 
     // ---- messages ----------------------------------------------------------------------------
 
-    /** One complete text message. */
+    /** One complete text message: charged now; processed now, or after the directory answers ({@link DirectoryWait}). */
     void text(Connection c, String text) {
         long t0 = System.nanoTime();
-        Session s = c.session; // read before the flags: login writes them in the other order
         if (c.closing() || c.replaced) return;
         metrics.received();
         if (!c.takeToken(clock.millis(), cfg.messagesPerSecond(), cfg.burst())) {
             fail(c, ErrorCode.RATE_LIMITED, "over " + cfg.messagesPerSecond() + " messages/s", null);
             return;
         }
+        if (!waits.hold(c, text, t0)) dispatch(c, text, t0);
+    }
+
+    /** A message, charged already, processed in its turn. */
+    private void dispatch(Connection c, String text, long t0) {
+        Session s = c.session; // read before the flags: login writes them in the other order
+        if (c.closing() || c.replaced) return;
         try {
             ClientMessage m;
             try {
@@ -308,16 +317,25 @@ final class Relay {
             return;
         }
         PeerId id = key.peerId();
-        Directory.Claim claim;
-        try {
-            claim = directory.claim(id);
-        } catch (Directory.Unavailable e) {
+        c.frames.phase(postAuth, now); // verified: what it sends while the claim is pending is charged as logged in
+        waits.then(c, directory.claim(id), (claim, e) -> bind(c, id, claim, e));
+    }
+
+    /** The login's claim is in (or failed): binds the connection, on its own thread. */
+    private void bind(Connection c, PeerId id, Directory.Claim claim, Throwable e) {
+        if (e != null) {
+            if (!(e instanceof Directory.Unavailable)) log.atWarn().addKeyValue("error", e.toString()).log("claim failed");
             metrics.login("unavailable");
-            fail(c, ErrorCode.UNAVAILABLE, "cannot log in on this node now (" + e.getMessage() + "); retry in "
+            fail(c, ErrorCode.UNAVAILABLE, "cannot log in on this node now (" + (e instanceof Directory.Unavailable
+                    ? e.getMessage() : "cluster directory error") + "); retry in "
                     + cfg.reconnectAfter().toMillis() + " ms, or on another node", null);
             return;
         }
-        c.frames.phase(postAuth, now);
+        if (c.closing() || !c.isOpen()) {
+            // Gone while the claim was pending: the route it took goes again (no-op if superseded).
+            if (claim.epoch() != 0) directory.ended(id, claim.epoch());
+            return;
+        }
         Registry.Login l = registry.login(id, c, claim, resumed -> welcome(id, resumed));
         if (l == null) {
             metrics.login("superseded");
@@ -431,13 +449,11 @@ final class Relay {
         }
         List<PeerId> remote = new java.util.ArrayList<>();
         for (PeerId x : next) if (registry.get(x) == null) remote.add(x);
-        Set<PeerId> mutual;
-        try {
-            mutual = directory.watch(s.id, s.epoch, next, remote);
-        } catch (Directory.Unavailable e) {
-            mutual = Set.of(); // the picture shows remote peers offline until the directory is back
-        }
-        registry.watch(s, next, mutual);
+        waits.then(c, directory.watch(s.id, s.epoch, next, remote), (mutual, e) -> {
+            if (c.session != s) return; // replaced or logged out meanwhile
+            // Unavailable: the picture shows remote peers offline until the directory is back.
+            registry.watch(s, next, e == null ? mutual : Set.of());
+        });
     }
 
     // ---- errors and closing ------------------------------------------------------------------
@@ -509,7 +525,7 @@ final class Relay {
                     c.cut(c.closeSent != 0 ? c.closeSent : ABNORMAL_CLOSE, "close timed out");
                 }
             } else if (c.session == null) {
-                if (c.replaced || now <= c.authDeadlineMs) continue;
+                if (c.replaced || c.waiting || now <= c.authDeadlineMs) continue; // waiting: bounded by the directory
                 if (c.handshaking()) {
                     c.closingSinceMs = now;
                     metrics.reject("handshake_timeout");

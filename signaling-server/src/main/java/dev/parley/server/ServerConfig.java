@@ -135,6 +135,11 @@ public final class ServerConfig {
     private final String redis;
     /** Clustered: this node's name (null: a random one at start). */
     private final String nodeId;
+    /**
+     * Clustered: how long a Redis command may take before it counts as failed (a login waiting for its
+     * claim is then refused with a retry hint; the heartbeat marks the node not ready).
+     */
+    @Builder.Default private final Duration redisTimeout = Duration.ofSeconds(1);
 
     public boolean tls() {
         return tlsPkcs12 != null || tlsCert != null;
@@ -170,6 +175,7 @@ public final class ServerConfig {
                 + " it could not meet the server's framing limits; see docs/server.md)");
         require(workerThreads >= 0, "worker-threads must not be negative");
         require(redis == null || redis.startsWith("redis://"), "redis must be a redis://HOST:PORT[/DB] URL");
+        require(positive(redisTimeout), "redis-timeout must be positive");
         require(nodeId == null || nodeId.matches("[A-Za-z0-9._-]{1,64}"), "node-id must be 1-64 of letters, digits, - _ .");
         return this;
     }

@@ -37,10 +37,15 @@ abstract class ClusterSupport {
     }
 
     SignalingServer node(String id) throws Exception {
+        return node(id, c -> c);
+    }
+
+    /** A node whose test configuration {@code tweak} adjusts. */
+    SignalingServer node(String id, java.util.function.UnaryOperator<ServerConfig.ServerConfigBuilder> tweak) throws Exception {
         // The race test's probe relays once per round, faster than the default 50/s.
-        SignalingServer s = new SignalingServer(ServerTestSupport.testConfig().redis(redis.url()).nodeId(id)
+        SignalingServer s = new SignalingServer(tweak.apply(ServerTestSupport.testConfig().redis(redis.url()).nodeId(id)
                 .messagesPerSecond(1000).burst(1000)
-                .drainDelay(Duration.ZERO).shutdownTimeout(Duration.ofMillis(500)).build());
+                .drainDelay(Duration.ZERO).shutdownTimeout(Duration.ofMillis(500))).build());
         s.start();
         nodes.add(s);
         return s;
