@@ -131,7 +131,7 @@ final class ThinMessage {
         Optional<DaemonEndpoint> daemon;
         try {
             profile = Profile.resolve(profileOption, serverOption, false, System.getenv());
-            daemon = profile.daemon();
+            daemon = daemon(profile.dir());
         } catch (RuntimeException e) {
             return null;
         }
@@ -225,6 +225,22 @@ final class ThinMessage {
         }
         throw new CliException(ExitCodes.PEER_UNREACHABLE, contact.label() + " is online but did not acknowledge within "
                 + timeoutSeconds + " s (no direct connection?)" + queued);
+    }
+
+    /**
+     * {@link DaemonEndpoint#find} without Jackson (creating its mapper alone costs this path ~60 ms):
+     * the {@code daemon.json} a live process wrote, and a valid token.
+     */
+    static Optional<DaemonEndpoint> daemon(Path dir) {
+        try {
+            Map<String, Object> f = ThinJson.object(ThinJson.parse(java.nio.file.Files.readString(
+                    dir.resolve(dev.parley.daemon.DaemonFile.FILE), java.nio.charset.StandardCharsets.UTF_8)), "daemon.json");
+            if (!(f.get("pid") instanceof Long pid) || ThinJson.text(f, "url") == null) return Optional.empty();
+            if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return Optional.empty();
+            return Optional.of(new DaemonEndpoint(pid, java.net.URI.create(ThinJson.text(f, "url")), dev.parley.daemon.ApiToken.read(dir)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // none, damaged, half-written, or no usable token: as DaemonEndpoint.find
+        }
     }
 
     private static Map<String, Object> answer(ThinHttp.Answer a, String what) throws IOException {
