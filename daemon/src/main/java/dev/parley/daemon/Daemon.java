@@ -3,6 +3,7 @@ package dev.parley.daemon;
 import dev.parley.client.ParleyClient;
 import dev.parley.daemon.http.ApiServer;
 import dev.parley.daemon.http.Router;
+import dev.parley.daemon.http.ServerTls;
 import dev.parley.daemon.routes.CallRoutes;
 import dev.parley.daemon.routes.ContactRoutes;
 import dev.parley.daemon.routes.FileRoutes;
@@ -15,7 +16,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,9 +45,14 @@ public final class Daemon implements AutoCloseable {
     private final ApiServer server;
     private final URI url;
     private final CompletableFuture<Void> shutdown = new CompletableFuture<>();
+    private final ServerTls tls;
     private volatile boolean closed;
 
-    private Daemon(ParleyClient client, DaemonEvents events, ApiServer server, URI url) {
+    /** The API's UNIX socket in the profile (docs/api.md § UNIX socket). */
+    public static final String SOCKET = "api.sock";
+
+    private Daemon(ParleyClient client, DaemonEvents events, ApiServer server, URI url, ServerTls tls) {
+        this.tls = tls;
         this.client = client;
         this.events = events;
         this.server = server;
@@ -49,10 +60,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Serves the API. Refuses a non-loopback address: with {@code allowNonLoopback} it would need TLS,
-     * which is not implemented yet, so it is refused too (with what to do instead).
+     * Serves the API on the configured address, and on {@code <profile>/api.sock}. A non-loopback address
+     * needs {@code allowNonLoopback} and TLS; refused otherwise, with what to do instead.
      *
      * @throws IOException if the address cannot be bound (port in use: the message says so)
+     * @throws IllegalArgumentException for an address that may not be served, or unusable TLS files
      */
     public static Daemon start(ParleyClient client, DaemonEvents events, ApiToken token, DaemonConfig config) throws IOException {
         InetAddress address;
@@ -61,13 +73,23 @@ public final class Daemon implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("cannot bind the API to '" + config.bindAddress() + "': unknown address");
         }
-        if (!address.isLoopbackAddress()) {
-            throw new IllegalArgumentException(config.allowNonLoopback()
-                    ? "refusing to serve the API on " + address.getHostAddress() + ": a non-loopback address needs TLS, which this version "
-                    + "does not offer yet; keep it on 127.0.0.1 and reach it through an SSH tunnel (ssh -L)"
-                    : "refusing to serve the API on " + address.getHostAddress() + ": it would be reachable from the network; "
-                    + "the API serves 127.0.0.1 only (non-loopback needs an explicit flag and TLS)");
+        boolean loopback = address.isLoopbackAddress();
+        if (!loopback && !config.allowNonLoopback()) {
+            throw new IllegalArgumentException("refusing to serve the API on " + address.getHostAddress() + ": it would be reachable from the network; "
+                    + "the API serves 127.0.0.1 unless asked with --allow-remote, and then only over TLS (--tls-cert, --tls-key)");
         }
+        if (!loopback && config.tlsCertificate() == null) {
+            throw new IllegalArgumentException("refusing to serve the API on " + address.getHostAddress() + ": a non-loopback address needs TLS: give --tls-cert FILE "
+                    + "--tls-key FILE (PEM), or keep it on 127.0.0.1 and reach it through an SSH tunnel (ssh -L)");
+        }
+        ServerTls tls = config.tlsCertificate() == null ? null : ServerTls.load(config.tlsCertificate(), config.tlsKey());
+        String literal = address.getHostAddress();
+        if (literal.equals("0:0:0:0:0:0:0:1")) literal = "::1";
+        List<String> names = new ArrayList<>();
+        names.add(literal);
+        if (loopback) names.addAll(List.of("127.0.0.1", "localhost", "::1"));
+        if (tls != null) names.addAll(tls.names());
+        names = List.copyOf(new LinkedHashSet<>(names));
         Daemon[] self = new Daemon[1];
         Router router = new Router();
         ApiContext ctx = new ApiContext(client, events, config.version(), () -> self[0].shutdown.complete(null));
@@ -79,8 +101,9 @@ public final class Daemon implements AutoCloseable {
         GroupRoutes.register(router, ctx);
         ApiServer server;
         try {
-            server = new ApiServer(address, config.port(), token, router, events.log(), config.maxBodyBytes(), config.eventQueue(),
-                    config.apiThreads(), events::receivedFile, client.config().profileDir().resolve("uploads"));
+            server = new ApiServer(address, config.port(), tls, names, config.unixSocket() ? client.config().profileDir().resolve(SOCKET) : null,
+                    token, router, events.log(), config.maxBodyBytes(), config.eventQueue(), config.apiThreads(), events::receivedFile,
+                    client.config().profileDir().resolve("uploads"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding the API");
@@ -92,17 +115,26 @@ public final class Daemon implements AutoCloseable {
             if (e instanceof RuntimeException r) throw r;
             throw new IOException("cannot serve the API on " + address.getHostAddress() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-        if (host.equals("[0:0:0:0:0:0:0:1]")) host = "[::1]";
-        URI url = URI.create("http://" + host + ":" + server.port());
-        self[0] = new Daemon(client, events, server, url);
-        log.info("API serving on {} (epoch {})", url, events.log().epoch());
+        String host = literal.contains(":") ? "[" + literal + "]" : literal;
+        URI url = URI.create((tls != null ? "https://" : "http://") + host + ":" + server.port());
+        self[0] = new Daemon(client, events, server, url, tls);
+        log.info("API serving on {}{} (epoch {})", url, server.socket().map(p -> " and " + p).orElse(""), events.log().epoch());
         return self[0];
     }
 
-    /** {@code http://127.0.0.1:PORT}. */
+    /** {@code http://127.0.0.1:PORT}, or {@code https://ADDRESS:PORT} with TLS. */
     public URI url() {
         return url;
+    }
+
+    /** The UNIX socket the API is served on too, if there is one. */
+    public Optional<Path> socket() {
+        return server.socket();
+    }
+
+    /** The certificate served with TLS, if any (absolute). */
+    public Optional<Path> tlsCertificate() {
+        return Optional.ofNullable(tls).map(ServerTls::certificate);
     }
 
     /** A new one-time login link for the web interface ({@code parley web}, docs/web.md). */

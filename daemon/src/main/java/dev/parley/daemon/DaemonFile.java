@@ -13,15 +13,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * {@code <profile>/daemon.json}, {@code {"pid":N,"url":"http://127.0.0.1:P","epoch":"…"}}, mode 0600:
- * written once the daemon serves, deleted when it exits. How local commands and apps find the daemon
- * of a profile (with the token in {@code <profile>/api-token}).
+ * {@code <profile>/daemon.json}, {@code {"pid":N,"url":"http://127.0.0.1:P","epoch":"…","socket":"/…/api.sock",
+ * "tlsCertificate":null}}, mode 0600: written once the daemon serves, deleted when it exits. How local
+ * commands and apps find the daemon of a profile (with the token in {@code <profile>/api-token}):
+ * {@code socket} is the API's UNIX socket if it has one, {@code tlsCertificate} the certificate an
+ * {@code https} URL is served with (for clients to trust).
  */
 public final class DaemonFile {
     public static final String FILE = "daemon.json";
 
     /** What the file says; {@link #alive()} checks that its process still exists. */
-    public record Info(long pid, URI url, String epoch) {
+    public record Info(long pid, URI url, String epoch, Path socket, Path tlsCertificate) {
+        public Info(long pid, URI url, String epoch) {
+            this(pid, url, epoch, null, null);
+        }
+
         public boolean alive() {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
@@ -34,7 +40,8 @@ public final class DaemonFile {
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, ApiJson.write(ApiJson.object().put("pid", info.pid()).put("url", info.url().toString())
-                .put("epoch", info.epoch())) + "\n", StandardCharsets.UTF_8);
+                .put("epoch", info.epoch()).put("socket", info.socket() == null ? null : info.socket().toString())
+                .put("tlsCertificate", info.tlsCertificate() == null ? null : info.tlsCertificate().toString())) + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, profileDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -42,7 +49,10 @@ public final class DaemonFile {
     public static Optional<Info> read(Path profileDir) {
         try {
             JsonNode n = ApiJson.parse(Files.readString(profileDir.resolve(FILE), StandardCharsets.UTF_8));
-            return Optional.of(new Info(n.path("pid").asLong(), URI.create(ApiJson.requireText(n, "url")), n.path("epoch").asText(null)));
+            String socket = n.path("socket").asText(null);
+            String cert = n.path("tlsCertificate").asText(null);
+            return Optional.of(new Info(n.path("pid").asLong(), URI.create(ApiJson.requireText(n, "url")), n.path("epoch").asText(null),
+                    socket == null ? null : Path.of(socket), cert == null ? null : Path.of(cert)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {

@@ -38,10 +38,19 @@ final class ApiHttp {
     private final HttpClient http;
 
     ApiHttp(URI base, String token) {
+        this(base, token, null);
+    }
+
+    /**
+     * {@code trusted}: for an {@code https} daemon, the certificate it serves (daemon.json says which),
+     * the only one trusted; null: the system's CAs.
+     */
+    ApiHttp(URI base, String token, java.nio.file.Path trusted) {
         this.base = base;
         this.token = token;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
         if ("http".equals(base.getScheme())) b.sslContext(NoTls.CONTEXT);
+        else if (trusted != null) b.sslContext(DaemonTrust.trusting(trusted));
         this.http = b.build();
     }
 

@@ -74,7 +74,7 @@ public final class RemoteParley implements Parley {
 
     /** Connects to the daemon at {@code endpoint}; events go to {@code listener} once {@link #start()}ed. */
     public static RemoteParley connect(DaemonEndpoint endpoint, ParleyListener listener) {
-        return new RemoteParley(new ApiHttp(endpoint.url(), endpoint.token()), listener);
+        return new RemoteParley(new ApiHttp(endpoint.url(), endpoint.token(), endpoint.tlsCertificate()), listener);
     }
 
     /** The daemon's API address. */

@@ -24,9 +24,16 @@ public final class WebSessions {
     private final Map<String, Long> logins = new ConcurrentHashMap<>(); // token -> expiry (nanoTime)
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
     private final String cookie;
+    private final boolean secure;
 
     public WebSessions(int port) {
+        this(port, false);
+    }
+
+    /** {@code secure}: the daemon serves HTTPS, so the cookie is marked {@code Secure}. */
+    public WebSessions(int port, boolean secure) {
         this.cookie = "parley_" + port;
+        this.secure = secure;
     }
 
     public String cookieName() {
@@ -71,7 +78,7 @@ public final class WebSessions {
 
     /** The {@code Set-Cookie} value for a session. */
     public String setCookie(String session) {
-        return cookie + "=" + session + "; Path=/; HttpOnly; SameSite=Strict";
+        return cookie + "=" + session + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
     private String sessionIn(String header) {

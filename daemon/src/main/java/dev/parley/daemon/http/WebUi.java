@@ -68,6 +68,10 @@ final class WebUi {
         return guard.web().newLogin();
     }
 
+    String base() {
+        return guard.base();
+    }
+
     /** Whether this is one of the paths served here (not a JSON API route). */
     static boolean serves(String path) {
         return !path.startsWith("/v1/") || path.startsWith("/v1/web/");
@@ -136,7 +140,7 @@ final class WebUi {
         HttpMethod m = req.method();
         if (path.equals("/v1/web/login-link") && m.equals(HttpMethod.POST)) {
             if (auth != Guard.Auth.BEARER) throw new ApiError(403, "forbidden", "login links are made with the API token (parley web), not from a page");
-            String url = "http://127.0.0.1:" + guard.port() + "/login?t=" + guard.web().newLogin();
+            String url = guard.base() + "/login?t=" + guard.web().newLogin();
             ApiHandler.respond(ctx, keepAlive, Response.ok(ApiJson.object().put("url", url)));
         } else if (path.equals("/v1/web/uploads") && m.equals(HttpMethod.POST)) {
             ApiHandler.respond(ctx, keepAlive, Response.ok(upload(req, qs)));
