@@ -38,11 +38,20 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Port on 127.0.0.1 (default 0: any free port; daemon.json and --json say which).")
     int port;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to serve on (default 127.0.0.1). Only loopback addresses are served.")
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to serve on (default 127.0.0.1). A non-loopback address needs --allow-remote and TLS.")
     String bind = "127.0.0.1";
 
-    @Option(names = "--allow-remote", description = "Ask to serve a non-loopback --bind address. Refused in this version: it needs TLS, not implemented yet.")
+    @Option(names = "--allow-remote", description = "Serve a non-loopback --bind address (reachable from the network: HTTPS only, with --tls-cert and --tls-key).")
     boolean allowRemote;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (chain); Host must be a name it is for.")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The certificate's private key, PEM PKCS#8 ('BEGIN PRIVATE KEY'), unencrypted.")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--detach", description = "Start the daemon in the background, wait until it serves, print what it printed, and exit (0) leaving it running.")
+    boolean detach;
 
     @Option(names = "--audio-devices", description = "Use the microphone and speaker for calls (default: headless audio: silence, or WAV/tone per call).")
     boolean audioDevices;
@@ -60,9 +69,15 @@ final class DaemonCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (status && stop) throw new CliException(ExitCodes.USAGE, "give --status or --stop, not both");
         if (port < 0 || port > 65535) throw new CliException(ExitCodes.USAGE, "--port must be 0..65535");
+        if ((tlsCert == null) != (tlsKey == null)) throw new CliException(ExitCodes.USAGE, "give --tls-cert and --tls-key together");
+        if (detach && (status || stop)) throw new CliException(ExitCodes.USAGE, "--detach starts a daemon: not with --status or --stop");
         Profile profile = context.profile();
         if (status) return status(profile);
         if (stop) return stop(profile);
+        if (detach) {
+            refuseIfRunning(profile);
+            return DaemonDetach.start(profile, context, jsonOutput.on);
+        }
         return serve(profile, this::printReady);
     }
 
@@ -74,17 +89,14 @@ final class DaemonCommand implements Callable<Integer> {
         } else {
             out.println("Parley daemon for " + daemon.client().peerId().value() + " serving " + daemon.url() + " (pid " + pid + ")");
             out.println("Token: " + context.profile().dir().resolve(ApiToken.FILE) + "   API: docs/api.md   Stop: Ctrl-C or 'parley daemon --stop'");
+            daemon.socket().ifPresent(s -> out.println("Also on the UNIX socket " + s + " (curl --unix-socket " + s + " http://localhost/v1/check)"));
         }
     }
 
     /** Serves the profile in this process until asked to stop; {@code ready} prints what the command says once it serves. */
     int serve(Profile profile, java.util.function.Consumer<Daemon> ready) throws InterruptedException {
         PrintWriter out = context.out();
-        Optional<DaemonFile.Info> running = DaemonFile.read(profile.dir()).filter(DaemonFile.Info::alive);
-        if (running.isPresent()) {
-            throw new CliException(ExitCodes.CONFIG, "a daemon already serves " + profile.dir() + " (pid " + running.get().pid() + ", "
-                    + running.get().url() + "); stop it with 'parley daemon --stop'");
-        }
+        refuseIfRunning(profile);
         DaemonEvents events = new DaemonEvents();
         ParleyClient client = profile.openHere(events, b -> {
             if (audioDevices) b.audioDevices(null, null);
@@ -94,8 +106,9 @@ final class DaemonCommand implements Callable<Integer> {
         try {
             client.start();
             ApiToken token = ApiToken.loadOrCreate(profile.dir());
-            daemon = Daemon.start(client, events, token, DaemonConfig.loopback(port).withBind(bind, allowRemote));
-            DaemonFile.write(profile.dir(), new DaemonFile.Info(pid, daemon.url(), daemon.epoch()));
+            daemon = Daemon.start(client, events, token, DaemonConfig.loopback(port).withBind(bind, allowRemote).withTls(tlsCert, tlsKey));
+            DaemonFile.write(profile.dir(), new DaemonFile.Info(pid, daemon.url(), daemon.epoch(), daemon.socket().orElse(null),
+                    daemon.tlsCertificate().orElse(null)));
         } catch (IOException | IllegalArgumentException e) {
             client.close();
             throw new CliException(ExitCodes.CONFIG, e.getMessage(), e);
@@ -118,6 +131,14 @@ final class DaemonCommand implements Callable<Integer> {
         if (jsonOutput.on) out.println(Json.object().put("event", "stopped").put("pid", pid));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private static void refuseIfRunning(Profile profile) {
+        Optional<DaemonFile.Info> running = DaemonFile.read(profile.dir()).filter(DaemonFile.Info::alive);
+        if (running.isPresent()) {
+            throw new CliException(ExitCodes.CONFIG, "a daemon already serves " + profile.dir() + " (pid " + running.get().pid() + ", "
+                    + running.get().url() + "); stop it with 'parley daemon --stop'");
+        }
     }
 
     private int status(Profile profile) {
@@ -189,6 +210,8 @@ final class DaemonCommand implements Callable<Integer> {
         HttpRequest.Builder b = HttpRequest.newBuilder(info.url().resolve(path)).timeout(Duration.ofSeconds(5))
                 .header("Authorization", "Bearer " + token);
         b = post ? b.POST(HttpRequest.BodyPublishers.noBody()) : b.GET();
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient.Builder c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (info.tlsCertificate() != null) c.sslContext(dev.parley.daemon.client.DaemonTrust.trusting(info.tlsCertificate()));
+        return c.build().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -11,13 +11,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 to the daemon's local API on loopback over a plain socket, for the thin {@code parley
- * message} path: one request per connection, and the event stream as Server-Sent Events (docs/api.md
- * § Events). The JDK's HttpClient and its WebSocket cost a one-shot command tens of milliseconds of
- * class loading and threads; the daemon only ever speaks plain HTTP on loopback here.
+ * HTTP/1.1 to the daemon's local API, over its UNIX socket in the profile when it has one, else over
+ * a plain TCP socket on loopback, for the thin {@code parley message} path: one request per connection,
+ * and the event stream as Server-Sent Events (docs/api.md § Events). The JDK's HttpClient and its
+ * WebSocket cost a one-shot command tens of milliseconds of class loading and threads; the daemon only
+ * ever speaks plain HTTP here.
  */
 final class ThinHttp {
     record Answer(int status, String body) {}
@@ -25,12 +27,21 @@ final class ThinHttp {
     private final String host;
     private final int port;
     private final String token;
+    private final Path socket;
+
+    /** {@code socket}: the API's UNIX socket, used if not null; else {@code base} must be {@code http://HOST:PORT}. */
+    ThinHttp(URI base, String token, Path socket) {
+        if (socket == null && (!"http".equals(base.getScheme()) || base.getPort() < 0)) {
+            throw new IllegalArgumentException("not a plain http://HOST:PORT API: " + base);
+        }
+        this.host = socket != null ? "localhost" : base.getHost();
+        this.port = socket != null ? -1 : base.getPort();
+        this.token = token;
+        this.socket = socket;
+    }
 
     ThinHttp(URI base, String token) {
-        if (!"http".equals(base.getScheme()) || base.getPort() < 0) throw new IllegalArgumentException("not a plain http://HOST:PORT API: " + base);
-        this.host = base.getHost();
-        this.port = base.getPort();
-        this.token = token;
+        this(base, token, null);
     }
 
     Answer get(String path) throws IOException {
@@ -41,18 +52,23 @@ final class ThinHttp {
         return call("POST", path, json);
     }
 
-    private Socket open(int readTimeoutMs) throws IOException {
+    private ThinLink open(int readTimeoutMs) throws IOException {
+        if (socket != null) {
+            ThinLink l = ThinLink.unix(socket);
+            l.timeout(readTimeoutMs);
+            return l;
+        }
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(host, port), 5_000);
         s.setSoTimeout(readTimeoutMs);
-        return s;
+        return ThinLink.tcp(s);
     }
 
     private void request(OutputStream out, String method, String path, String accept, String json) throws IOException {
         byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append("\r\n")
+                .append("Host: ").append(host.contains(":") ? "[" + host + "]" : host).append(port < 0 ? "" : ":" + port).append("\r\n")
                 .append("Authorization: Bearer ").append(token).append("\r\n")
                 .append("Accept: ").append(accept).append("\r\n")
                 .append("Connection: close\r\n");
@@ -64,9 +80,9 @@ final class ThinHttp {
     }
 
     private Answer call(String method, String path, String json) throws IOException {
-        try (Socket s = open(30_000)) {
-            request(s.getOutputStream(), method, path, "application/json", json);
-            InputStream in = new BufferedInputStream(s.getInputStream());
+        try (ThinLink s = open(30_000)) {
+            request(s.out(), method, path, "application/json", json);
+            InputStream in = new BufferedInputStream(s.in());
             Head head = head(in);
             byte[] body;
             if (head.chunked) body = chunks(in);
@@ -133,11 +149,11 @@ final class ThinHttp {
 
     /** {@code GET /v1/events} as Server-Sent Events: open (the daemon has subscribed us) once this returns. */
     Events events(long since, String epoch) throws IOException {
-        Socket s = open(0);
+        ThinLink s = open(0);
         try {
-            request(s.getOutputStream(), "GET", "/v1/events?since=" + since
+            request(s.out(), "GET", "/v1/events?since=" + since
                     + (epoch == null ? "" : "&epoch=" + java.net.URLEncoder.encode(epoch, StandardCharsets.UTF_8)), "text/event-stream", null);
-            InputStream in = new BufferedInputStream(s.getInputStream());
+            InputStream in = new BufferedInputStream(s.in());
             Head head = head(in);
             if (head.status != 200 || !head.chunked) throw new IOException("the daemon did not open the event stream (HTTP " + head.status + ")");
             return new Events(s, in);
@@ -149,11 +165,11 @@ final class ThinHttp {
 
     /** The events of an open stream, each a JSON text, read with a deadline. */
     static final class Events implements Closeable {
-        private final Socket socket;
+        private final ThinLink socket;
         private final InputStream in;
         private final StringBuilder pending = new StringBuilder();
 
-        private Events(Socket socket, InputStream in) {
+        private Events(ThinLink socket, InputStream in) {
             this.socket = socket;
             this.in = in;
         }
@@ -177,7 +193,7 @@ final class ThinHttp {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return null;
-                socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+                socket.timeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
                 byte[] c;
                 try {
                     c = chunk(in);

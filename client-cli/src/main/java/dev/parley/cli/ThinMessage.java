@@ -142,7 +142,7 @@ final class ThinMessage {
         Contact contact;
         boolean online;
         try {
-            http = new ThinHttp(daemon.get().url(), daemon.get().token());
+            http = new ThinHttp(daemon.get().url(), daemon.get().token(), daemon.get().socket());
             Map<String, Object> check = answer(http.get("/v1/check"), "/v1/check");
             long since = check.get("lastSeq") instanceof Long l ? l : 0;
             events = http.events(since, ThinJson.text(check, "epoch"));
@@ -237,7 +237,10 @@ final class ThinMessage {
                     dir.resolve(dev.parley.daemon.DaemonFile.FILE), java.nio.charset.StandardCharsets.UTF_8)), "daemon.json");
             if (!(f.get("pid") instanceof Long pid) || ThinJson.text(f, "url") == null) return Optional.empty();
             if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return Optional.empty();
-            return Optional.of(new DaemonEndpoint(pid, java.net.URI.create(ThinJson.text(f, "url")), dev.parley.daemon.ApiToken.read(dir)));
+            String socket = ThinJson.text(f, "socket");
+            Path sock = socket == null ? null : Path.of(socket);
+            if (sock != null && !java.nio.file.Files.exists(sock)) sock = null;
+            return Optional.of(new DaemonEndpoint(pid, java.net.URI.create(ThinJson.text(f, "url")), dev.parley.daemon.ApiToken.read(dir), sock, null));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // none, damaged, half-written, or no usable token: as DaemonEndpoint.find
         }

@@ -109,14 +109,14 @@ class DaemonCommandTest {
     }
 
     @Test
-    void aNonLoopbackAddressIsRefusedEvenWhenAskedFor() throws Exception {
+    void aNonLoopbackAddressIsRefusedWithoutTheFlagAndWithoutTls() throws Exception {
         Path profile = tmp.resolve("p");
         CliProcess open = CliProcess.run(60, as(profile, "daemon", "--bind", "0.0.0.0"));
         assertThat(open.exitCode()).as(open.toString()).isEqualTo(ExitCodes.CONFIG);
         assertThat(String.join("\n", open.err())).contains("reachable from the network");
         CliProcess asked = CliProcess.run(60, as(profile, "daemon", "--bind", "0.0.0.0", "--allow-remote"));
         assertThat(asked.exitCode()).as(asked.toString()).isEqualTo(ExitCodes.CONFIG);
-        assertThat(String.join("\n", asked.err())).contains("needs TLS");
+        assertThat(String.join("\n", asked.err())).contains("needs TLS").contains("--tls-cert");
         assertThat(profile.resolve("daemon.json")).doesNotExist();
     }
 
