@@ -2,13 +2,10 @@ package dev.parley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.server.ServerConfig;
-import dev.parley.server.SignalingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -29,23 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("native")
 class DaemonCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SignalingServer server;
-    private static String url;
+    @RegisterExtension
+    static final LocalServer server = new LocalServer();
 
     @TempDir
     Path tmp;
     CliProcess daemon;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new SignalingServer(ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1).build());
-        url = "ws://127.0.0.1:" + server.start().wsPort();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) server.close();
-    }
 
     @AfterEach
     void kill() {
@@ -53,7 +39,7 @@ class DaemonCommandTest {
     }
 
     private String[] as(Path profile, String... args) {
-        return CliProcess.as(profile, url, args);
+        return CliProcess.as(profile, server.url(), args);
     }
 
     JsonNode startDaemon(Path profile) throws Exception {

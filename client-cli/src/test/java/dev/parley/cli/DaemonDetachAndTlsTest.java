@@ -2,21 +2,15 @@ package dev.parley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.server.ServerConfig;
-import dev.parley.server.SignalingServer;
-import org.junit.jupiter.api.AfterAll;
+import dev.parley.testing.LocalMachine;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,24 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("native")
 class DaemonDetachAndTlsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SignalingServer server;
-    private static String url;
+    @RegisterExtension
+    static final LocalServer server = new LocalServer();
 
     @TempDir
     Path tmp;
     final List<Long> started = new ArrayList<>();
     CliProcess foreground;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new SignalingServer(ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1).build());
-        url = "ws://127.0.0.1:" + server.start().wsPort();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) server.close();
-    }
 
     @AfterEach
     void killWhatWeStarted() {
@@ -59,7 +42,7 @@ class DaemonDetachAndTlsTest {
     }
 
     private String[] as(Path profile, String... args) {
-        return CliProcess.as(profile, url, args);
+        return CliProcess.as(profile, server.url(), args);
     }
 
     @Test
@@ -126,15 +109,10 @@ class DaemonDetachAndTlsTest {
     @Test
     void onTheMachinesOwnAddressTheDaemonServesHttpsAndItsOwnCommandsTrustItsCertificate() throws Exception {
         Path profile = tmp.resolve("p");
-        InetAddress own = ownIpv4();
+        InetAddress own = LocalMachine.ownIpv4();
         Path cert = tmp.resolve("cert.pem");
         Path key = tmp.resolve("key.pem");
-        Process p = new ProcessBuilder(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                "-nodes", "-days", "2", "-subj", "/CN=parley-test", "-addext", "subjectAltName=IP:" + own.getHostAddress(),
-                "-keyout", key.toString(), "-out", cert.toString())).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(said).isZero();
+        LocalMachine.selfSignedCertificate(cert, key, "IP:" + own.getHostAddress());
 
         CliProcess half = CliProcess.run(60, as(profile, "daemon", "--bind", own.getHostAddress(), "--allow-remote", "--tls-cert", cert.toString()));
         assertThat(half.exitCode()).as(half.toString()).isEqualTo(ExitCodes.USAGE);
@@ -156,14 +134,4 @@ class DaemonDetachAndTlsTest {
         assertThat(foreground.awaitExit(20)).isZero();
     }
 
-    static InetAddress ownIpv4() throws IOException {
-        for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
-            if (ni.isUp() && !ni.isLoopback()) {
-                for (InetAddress a : ni.inetAddresses().toList()) {
-                    if (a instanceof Inet4Address) return a;
-                }
-            }
-        }
-        throw new IOException("no non-loopback IPv4 address on this machine");
-    }
 }

@@ -2,12 +2,9 @@ package dev.parley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.server.ServerConfig;
-import dev.parley.server.SignalingServer;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
@@ -22,25 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("native")
 class OneShotCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SignalingServer server;
-    private static String url;
+    @RegisterExtension
+    static final LocalServer server = new LocalServer();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new SignalingServer(ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1).build());
-        url = "ws://127.0.0.1:" + server.start().wsPort();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) server.close();
-    }
-
     private String[] as(Path profile, String... args) {
-        return CliProcess.as(profile, url, args);
+        return CliProcess.as(profile, server.url(), args);
     }
 
     private JsonNode id(Path profile) throws Exception {

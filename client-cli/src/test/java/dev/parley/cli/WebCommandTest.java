@@ -2,13 +2,10 @@ package dev.parley.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.server.ServerConfig;
-import dev.parley.server.SignalingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -27,23 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("native")
 class WebCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SignalingServer server;
-    private static String url;
+    @RegisterExtension
+    static final LocalServer server = new LocalServer();
 
     @TempDir
     Path tmp;
     CliProcess web;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new SignalingServer(ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1).build());
-        url = "ws://127.0.0.1:" + server.start().wsPort();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) server.close();
-    }
 
     @AfterEach
     void kill() {
@@ -59,7 +45,7 @@ class WebCommandTest {
     @Test
     void printsOneLoginUrlKeepsServingAndASecondCallUsesTheRunningDaemon() throws Exception {
         Path profile = tmp.resolve("p");
-        web = CliProcess.start(CliProcess.as(profile, url, "web", "--no-open", "--json"));
+        web = CliProcess.start(CliProcess.as(profile, server.url(), "web", "--no-open", "--json"));
         JsonNode line = JSON.readTree(web.awaitLine(l -> l.startsWith("{"), 60));
         assertThat(line.size()).isEqualTo(1);
         String login = line.get("url").asText();
@@ -74,7 +60,7 @@ class WebCommandTest {
         assertThat(get(login, null).statusCode()).as("used once").isEqualTo(401);
         assertThat(get(base + "/app/", null).body()).contains("parley web");
 
-        CliProcess again = CliProcess.run(60, CliProcess.as(profile, url, "web", "--no-open", "--json"));
+        CliProcess again = CliProcess.run(60, CliProcess.as(profile, server.url(), "web", "--no-open", "--json"));
         assertThat(again.exitCode()).as(again.toString()).isZero();
         String second = JSON.readTree(again.out().get(0)).get("url").asText();
         assertThat(second).startsWith(base + "/login?t=").isNotEqualTo(login);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.daemon.client.DaemonEndpoint;
 import dev.parley.daemon.client.DaemonTrust;
 import dev.parley.daemon.client.RemoteParley;
+import dev.parley.testing.LocalMachine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,9 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
@@ -29,8 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -91,10 +88,10 @@ class ApiTransportTest {
     @Test
     void aNonLoopbackAddressIsServedOverHttpsOnlyWithTheCertificatesNames() throws Exception {
         f = new DaemonFixture(dir);
-        InetAddress own = ownIpv4();
+        InetAddress own = LocalMachine.ownIpv4();
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        openssl(cert, key, "IP:" + own.getHostAddress() + ",DNS:parley.test");
+        LocalMachine.selfSignedCertificate(cert, key, "IP:" + own.getHostAddress() + ",DNS:parley.test");
         f.startDaemon(DaemonConfig.loopback(0).withBind(own.getHostAddress(), true).withTls(cert, key), EventLog.DEFAULT_CAPACITY);
         URI url = f.daemon.url();
         assertThat(url.toString()).isEqualTo("https://" + own.getHostAddress() + ":" + f.daemon.port());
@@ -147,10 +144,10 @@ class ApiTransportTest {
         f.startDaemon();
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        openssl(cert, key, "DNS:localhost");
+        LocalMachine.selfSignedCertificate(cert, key, "DNS:localhost");
         Path otherCert = dir.resolve("other-cert.pem");
         Path otherKey = dir.resolve("other-key.pem");
-        openssl(otherCert, otherKey, "DNS:localhost");
+        LocalMachine.selfSignedCertificate(otherCert, otherKey, "DNS:localhost");
         DaemonConfig c = DaemonConfig.loopback(0).withUnixSocket(false);
         assertThatThrownBy(() -> Daemon.start(f.daemon.client(), f.events, f.token, c.withTls(dir.resolve("missing.pem"), key)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read the TLS certificate").hasMessageContaining("missing.pem");
@@ -160,16 +157,6 @@ class ApiTransportTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("matching the certificate");
         assertThatThrownBy(() -> Daemon.start(f.daemon.client(), f.events, f.token, c.withTls(cert, cert)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BEGIN PRIVATE KEY");
-    }
-
-    /** A self-signed EC certificate for {@code san}, and its key in PKCS#8 PEM, by the openssl command. */
-    static void openssl(Path cert, Path key, String san) throws Exception {
-        Process p = new ProcessBuilder(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                "-nodes", "-days", "2", "-subj", "/CN=parley-test", "-addext", "subjectAltName=" + san,
-                "-keyout", key.toString(), "-out", cert.toString())).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
     }
 
     private static String unixRequest(Path socket, String request) throws IOException {
@@ -191,14 +178,4 @@ class ApiTransportTest {
         }
     }
 
-    static InetAddress ownIpv4() throws IOException {
-        for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
-            if (ni.isUp() && !ni.isLoopback()) {
-                for (InetAddress a : ni.inetAddresses().toList()) {
-                    if (a instanceof Inet4Address) return a;
-                }
-            }
-        }
-        throw new IOException("no non-loopback IPv4 address on this machine");
-    }
 }

@@ -5,10 +5,8 @@ import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,16 +104,7 @@ public final class Coturn implements AutoCloseable {
     }
 
     static InetAddress ownIpv4() throws IOException {
-        for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
-            if (ni.isUp() && !ni.isLoopback()) {
-                for (InetAddress a : ni.inetAddresses().toList()) {
-                    if (a instanceof Inet4Address) {
-                        return a;
-                    }
-                }
-            }
-        }
-        throw new IOException("no non-loopback IPv4 address: webrtc needs one");
+        return dev.parley.testing.LocalMachine.ownIpv4();
     }
 
     private static int freeUdpPort() throws IOException {
