@@ -6,6 +6,7 @@ import dev.parley.daemon.http.Router;
 import dev.parley.daemon.routes.CallRoutes;
 import dev.parley.daemon.routes.ContactRoutes;
 import dev.parley.daemon.routes.FileRoutes;
+import dev.parley.daemon.routes.GroupCallRoutes;
 import dev.parley.daemon.routes.GroupRoutes;
 import dev.parley.daemon.routes.MessageRoutes;
 import dev.parley.daemon.routes.StateRoutes;
@@ -77,6 +78,7 @@ public final class Daemon implements AutoCloseable {
         FileRoutes.register(router, ctx);
         CallRoutes.register(router, ctx);
         GroupRoutes.register(router, ctx);
+        GroupCallRoutes.register(router, ctx);
         ApiServer server;
         try {
             server = new ApiServer(address, config.port(), token, router, events.log(), config.maxBodyBytes(), config.eventQueue(),

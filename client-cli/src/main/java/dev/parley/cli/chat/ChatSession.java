@@ -9,6 +9,7 @@ import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupCallRecord;
 import dev.parley.client.GroupId;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
@@ -323,5 +324,10 @@ public final class ChatSession implements ParleyListener {
     @Override
     public void onGroupTyping(GroupId group, PeerId peer, boolean typing) {
         groups.onGroupTyping(group, peer, typing);
+    }
+
+    @Override
+    public void onGroupCallRecorded(GroupCallRecord record) {
+        groups.onGroupCallRecorded(record);
     }
 }
