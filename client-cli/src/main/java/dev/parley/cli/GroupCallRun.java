@@ -40,6 +40,10 @@ final class GroupCallRun {
             if (!waitForCall) {
                 id = join(client, g, audio, false);
                 if (!json) err.println("In the call of " + g.name() + (talk == null ? "; Ctrl-C leaves." : "; leaving in " + LocalFiles.clock(talk) + "."));
+            } else if (client.groupCall(g.id()).isPresent()) {
+                // A call runs already (a daemon knew of it before this command connected): join it now.
+                id = join(client, g, audio, true);
+                if (!json) err.println("Joined the running call of " + g.name() + (talk == null ? "; Ctrl-C leaves." : "; leaving in " + LocalFiles.clock(talk) + "."));
             } else if (!json) {
                 err.println("Waiting for a call in " + g.name() + (timeoutSeconds == null ? " until Ctrl-C" : " for " + timeoutSeconds + " s") + ".");
             }

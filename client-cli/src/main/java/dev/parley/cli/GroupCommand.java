@@ -299,8 +299,7 @@ final class GroupCommand implements Runnable {
             PrintWriter out = context.out();
             try (Parley client = context.profile().open(null)) {
                 GroupInfo g = Groups.resolve(client, group);
-                List<GroupPost> posts = client.groupHistory(g.id(), null, 100_000);
-                posts = posts.subList(Math.max(0, posts.size() - limit), posts.size());
+                List<GroupPost> posts = Groups.lastPosts(client, g.id(), limit);
                 List<Object> all = GroupCallText.merge(posts, client.groupCallHistory(g.id(), limit));
                 if (jsonOutput.on) {
                     List<Json> items = new ArrayList<>();

@@ -63,6 +63,11 @@ final class GroupView {
         return current != null;
     }
 
+    /** The open group, or null. */
+    GroupInfo current() {
+        return current;
+    }
+
     String prompt() {
         GroupInfo g = current;
         return g == null ? null : "[" + g.name() + "]> ";
@@ -112,8 +117,8 @@ final class GroupView {
         refreshNames(g.id());
         screen.print(new AttributedStringBuilder().style(ChatScreen.DIM).append("-- group ").style(ChatScreen.THEM).append(g.name())
                 .style(ChatScreen.DIM).append(" (" + g.members() + " members: /members) --").toAttributedString());
-        List<GroupPost> all = client.groupHistory(g.id(), null, 10_000);
-        List<Object> shown = GroupCallText.merge(all.subList(Math.max(0, all.size() - 20), all.size()), client.groupCallHistory(g.id(), 5));
+        List<GroupPost> all = Groups.lastPosts(client, g.id(), 20); // paged: a daemon answers at most 1000 at a time
+        List<Object> shown = GroupCallText.merge(all, client.groupCallHistory(g.id(), 5));
         for (Object o : shown) screen.print(o instanceof GroupPost p ? line(p) : callLine((GroupCallRecord) o));
         if (!all.isEmpty()) client.markGroupRead(g.id(), null);
         screen.refreshStatus();
