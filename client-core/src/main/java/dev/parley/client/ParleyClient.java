@@ -400,37 +400,29 @@ public final class ParleyClient implements Parley, ParleySwarm {
         return rtc.audioNotice().or(() -> Optional.ofNullable(detectionNotice));
     }
 
-    // ------------------------------------------------------------------ group calls (docs/library.md § Group calls)
+    // ------------------------------------------------------------------ group calls (ParleyGroupCalls; docs/library.md § Group calls)
 
-    /**
-     * Joins the group's call, starting one if it has none (members are told; those not busy see
-     * {@link ParleyEvent.GroupCallStarted}). Returns the call's id; everything after that arrives as
-     * {@code GroupCall*} events.
-     *
-     * @throws IllegalStateException not a member, already in a call (1:1 or another group's), or the
-     *                               call is full ({@value GroupCallInfo#MAX_PARTICIPANTS} participants)
-     * @throws IllegalArgumentException the media's files cannot be used
-     */
+    @Override
     public CallId startGroupCall(GroupId group, CallMedia media) {
         return groupCalls.start(group, media);
     }
 
-    /** Joins the group's running call; fails if there is none (or as {@link #startGroupCall}). */
+    @Override
     public CallId joinGroupCall(GroupId group, CallMedia media) {
         return groupCalls.join(group, media);
     }
 
-    /** Leaves the group's call (the call goes on for the others; it ends with its last participant). */
+    @Override
     public void leaveGroupCall(GroupId group) {
         groupCalls.leave(group);
     }
 
-    /** Mutes or unmutes this member in the group's call. */
+    @Override
     public void muteGroupCall(GroupId group, boolean muted) {
         groupCalls.setMuted(group, muted);
     }
 
-    /** The group's call as this member knows it (participants, joined, muted), if one is running. */
+    @Override
     public Optional<GroupCallInfo> groupCall(GroupId group) {
         return groupCalls.info(group);
     }
