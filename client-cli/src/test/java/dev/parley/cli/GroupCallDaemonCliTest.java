@@ -106,6 +106,21 @@ class GroupCallDaemonCliTest {
         CliProcess text = CliProcess.run(60, CliProcess.as(alice, url, "group", "history", "Duo"));
         assertThat(text.exitCode()).as(text.toString()).isZero();
         assertThat(text.out()).as(text.toString()).singleElement().asString().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  · call, \\d+ s, with Bob");
+
+        // Bob starts the next call; Alice answers it through the daemon (which may know of it already: then at once).
+        CliProcess b2 = startCli(bob, "call", "--group", "Duo", "--play", bobTone.toString(), "--duration", "20s", "--json");
+        b2.awaitLine(l -> l.contains("\"participant-joined\"") && l.contains("\"you\":true"), 60);
+        CliProcess a2 = startCli(alice, "answer", "--group", "Duo", "--record", aliceHeard.resolveSibling("alice-heard-2.wav").toString(),
+                "--duration", "3s", "--timeout", "60", "--json");
+        assertThat(a2.awaitExit(120)).as(a2.toString()).isZero();
+        assertThat(b2.awaitExit(120)).as("Bob leaves after his 20 s: %s", b2).isZero();
+        List<String> a2Events = a2.out().stream().map(l -> event(l)).toList();
+        assertThat(a2Events).as(a2.toString()).startsWith("online").contains("participant-joined").endsWith("ended");
+        JsonNode again = history(alice);
+        assertThat(again).as("%s", again).hasSize(2);
+        assertThat(again.get(1).get("joined").asBoolean()).isTrue();
+        assertThat(again.get(1).get("callId").asText()).isNotEqualTo(aHist.get(0).get("callId").asText());
+        heardOnly("alice answering through the daemon", aliceHeard.resolveSibling("alice-heard-2.wav"), 900, 600);
     }
 
     private static String event(String line) {
