@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.client.CallEndReason;
 import dev.parley.client.CallId;
+import dev.parley.client.GroupId;
 import dev.parley.client.Parley;
 
 import java.io.PrintWriter;
@@ -20,6 +21,8 @@ final class CallSession implements AutoCloseable {
     final boolean json;
     private final Thread hook;
     private volatile CallId live;
+    /** The group whose call this command is in: left on Ctrl-C or any exit (a daemon would stay in it otherwise). */
+    private volatile GroupId liveGroup;
     private boolean statsShown;
 
     CallSession(SharedOptions.Context context, SharedOptions.Audio audio, boolean json, String name) {
@@ -53,6 +56,11 @@ final class CallSession implements AutoCloseable {
         live = id;
     }
 
+    /** The group call Ctrl-C (or the command ending any way) must leave; null once left. */
+    void liveGroup(GroupId group) {
+        liveGroup = group;
+    }
+
     /** Shows the statistics of call {@code id}; false if {@code e} is not about them. */
     boolean showStats(EventRecorder.Event e, CallId id) {
         if (!(e instanceof EventRecorder.CallStatsEvent s) || !s.stats().callId().equals(id)) return false;
@@ -84,7 +92,14 @@ final class CallSession implements AutoCloseable {
 
     private void hangUpAndClose() {
         CallId id = live;
+        GroupId group = liveGroup;
+        liveGroup = null;
         if (id != null) client.hangUp(id);
+        try {
+            if (group != null) client.leaveGroupCall(group); // a no-op when not in it
+        } catch (RuntimeException e) {
+            // the client or the daemon is gone already: nothing left to leave
+        }
         client.close();
     }
 

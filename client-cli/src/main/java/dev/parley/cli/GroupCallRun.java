@@ -3,7 +3,7 @@ package dev.parley.cli;
 import dev.parley.client.CallId;
 import dev.parley.client.GroupCallInfo;
 import dev.parley.client.GroupInfo;
-import dev.parley.client.ParleyClient;
+import dev.parley.client.Parley;
 import dev.parley.client.PeerId;
 
 import java.io.PrintWriter;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@code parley call --group G} and {@code parley answer --group G}: start or join the group's call
  * (answer: wait for one to begin, then join it), show who joins and leaves, leave after
  * {@code --duration} or once every other participant has left, and exit 0 after a call this member was
- * in. Group calls are in-process only: the daemon API has none yet (docs/cli.md § Group calls).
+ * in. In process or through the profile's daemon alike (docs/cli.md § Group calls).
  */
 final class GroupCallRun {
     private GroupCallRun() {}
@@ -29,19 +29,21 @@ final class GroupCallRun {
                    Duration talk, Integer timeoutSeconds, boolean json) throws InterruptedException {
         String name = waitForCall ? "answer" : "call";
         try (CallSession session = new CallSession(context, audio, json, name)) {
-            if (!(session.client instanceof ParleyClient client)) {
-                throw new CliException(ExitCodes.USAGE, "group calls need the profile in this process (the daemon API has no group calls yet): "
-                        + "stop 'parley daemon' for it first");
-            }
+            Parley client = session.client; // in process, or through the profile's daemon (which plays and records the WAVs)
             PrintWriter out = session.out;
             PrintWriter err = session.err;
             GroupInfo g = Groups.resolve(client, groupQuery);
             PeerId me = client.peerId();
             session.goOnline();
             CallId id = null;
+            session.liveGroup(g.id()); // from here on, any exit leaves the group's call (if this member is in it)
             if (!waitForCall) {
                 id = join(client, g, audio, false);
                 if (!json) err.println("In the call of " + g.name() + (talk == null ? "; Ctrl-C leaves." : "; leaving in " + LocalFiles.clock(talk) + "."));
+            } else if (client.groupCall(g.id()).isPresent()) {
+                // A call runs already (a daemon knew of it before this command connected): join it now.
+                id = join(client, g, audio, true);
+                if (!json) err.println("Joined the running call of " + g.name() + (talk == null ? "; Ctrl-C leaves." : "; leaving in " + LocalFiles.clock(talk) + "."));
             } else if (!json) {
                 err.println("Waiting for a call in " + g.name() + (timeoutSeconds == null ? " until Ctrl-C" : " for " + timeoutSeconds + " s") + ".");
             }
@@ -137,7 +139,7 @@ final class GroupCallRun {
     }
 
     /** Starts or joins (answer: joins) the group's call; exit codes as 1:1 calls for busy, files and refusals. */
-    private static CallId join(ParleyClient client, GroupInfo g, SharedOptions.Audio audio, boolean joinOnly) {
+    private static CallId join(Parley client, GroupInfo g, SharedOptions.Audio audio, boolean joinOnly) {
         try {
             return joinOnly ? client.joinGroupCall(g.id(), audio.media()) : client.startGroupCall(g.id(), audio.media());
         } catch (IllegalArgumentException e) {
@@ -151,7 +153,7 @@ final class GroupCallRun {
         }
     }
 
-    private static Json participant(String event, ParleyClient client, GroupInfo g, CallId call, PeerId peer, boolean self) {
+    private static Json participant(String event, Parley client, GroupInfo g, CallId call, PeerId peer, boolean self) {
         return Json.object().put("event", event).put("group", g.id().value()).put("groupName", g.name()).put("callId", call.toString())
                 .put("peer", peer.value()).put("name", Groups.label(client, peer)).put("you", self);
     }

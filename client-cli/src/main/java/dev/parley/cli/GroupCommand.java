@@ -1,6 +1,9 @@
 package dev.parley.cli;
 
 import dev.parley.client.Contact;
+import dev.parley.client.Direction;
+import dev.parley.client.GroupCallRecord;
+import dev.parley.client.GroupPost;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
 import dev.parley.client.Parley;
@@ -8,17 +11,20 @@ import dev.parley.client.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code parley group create|invite|remove|leave|accept|decline|list|members}: group conversations of
+ * {@code parley group create|invite|remove|leave|accept|decline|list|members|history}: group conversations of
  * up to 16 members (docs/cli.md § Groups). A change is stored at once; with a daemon serving the profile
  * it goes out to the members at once, otherwise the next time this profile is online.
  */
@@ -27,7 +33,8 @@ import java.util.concurrent.Callable;
                 + "GROUP is a group id, a group name or a unique prefix of either. A change is stored at once and reaches the "
                 + "members when this profile is online (at once while 'parley daemon', 'parley receive' or 'parley chat' runs)."},
         subcommands = {GroupCommand.Create.class, GroupCommand.Invite.class, GroupCommand.Remove.class, GroupCommand.Leave.class,
-                GroupCommand.Accept.class, GroupCommand.Decline.class, GroupCommand.ListGroups.class, GroupCommand.Members.class},
+                GroupCommand.Accept.class, GroupCommand.Decline.class, GroupCommand.ListGroups.class, GroupCommand.Members.class,
+                GroupCommand.History.class},
         footer = {"", "Example: parley group create Family --json | jq -r .group",
                 "         parley group invite Family Bob Carol && parley message --group Family \"dinner at 8\""})
 final class GroupCommand implements Runnable {
@@ -269,6 +276,60 @@ final class GroupCommand implements Runnable {
             return client.contact(m.peer()).filter(Contact::verified)
                     .map(c -> m.key() == null || c.pinnedKey() == null || c.pinnedKey().equals(m.key())).orElse(false);
         }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true,
+            description = "A group's conversation: its last posts and, among them, its calls (joined: how long and with whom; missed).")
+    static final class History implements Callable<Integer> {
+        @Mixin
+        SharedOptions.Context context;
+
+        @Parameters(index = "0", paramLabel = "GROUP", description = "Group id, name or unique prefix.")
+        String group;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many posts and how many calls, each (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Mixin
+        SharedOptions.JsonOutput jsonOutput;
+
+        @Override
+        public Integer call() {
+            if (limit < 1 || limit > 1000) throw new CliException(ExitCodes.USAGE, "--limit must be 1..1000, not " + limit);
+            PrintWriter out = context.out();
+            try (Parley client = context.profile().open(null)) {
+                GroupInfo g = Groups.resolve(client, group);
+                List<GroupPost> posts = Groups.lastPosts(client, g.id(), limit);
+                List<Object> all = GroupCallText.merge(posts, client.groupCallHistory(g.id(), limit));
+                if (jsonOutput.on) {
+                    List<Json> items = new ArrayList<>();
+                    for (Object o : all) {
+                        if (o instanceof GroupCallRecord r) items.add(GroupCallText.json(r));
+                        else if (o instanceof GroupPost p) {
+                            items.add(Json.object().put("kind", "message").put("id", p.id().value()).put("author", p.author().value())
+                                    .put("direction", p.direction().name().toLowerCase(Locale.ROOT)).put("sentAt", p.sentAt().toString())
+                                    .put("text", p.text()));
+                        }
+                    }
+                    out.println(Json.array(items));
+                } else if (all.isEmpty()) {
+                    out.println(g.name() + ": nothing yet");
+                } else {
+                    for (Object o : all) {
+                        if (o instanceof GroupCallRecord r) {
+                            out.println(TIME.format(r.startedAt()) + "  · " + GroupCallText.describe(r, p -> Groups.label(client, p)));
+                        } else if (o instanceof GroupPost p) {
+                            out.println(TIME.format(p.sentAt()) + "  " + (p.direction() == Direction.OUTGOING ? "me" : Groups.label(client, p.author()))
+                                    + ": " + p.text());
+                        }
+                    }
+                }
+                out.flush();
+                return ExitCodes.OK;
+            }
+        }
+
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneId.systemDefault());
     }
 
     static String quoteIfNeeded(String s) {

@@ -3,6 +3,9 @@ package dev.parley.cli;
 import dev.parley.client.Contact;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
+import dev.parley.client.GroupId;
+import dev.parley.client.GroupMessageId;
+import dev.parley.client.GroupPost;
 import dev.parley.client.Parley;
 import dev.parley.client.PeerId;
 
@@ -73,6 +76,24 @@ public final class Groups {
             r.run();
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.GROUP, e.getMessage());
+        }
+    }
+
+    /**
+     * The group's last {@code n} posts in display order, read in pages of 1000 (the daemon API's most
+     * per request), so a long history works through a daemon as in process.
+     */
+    public static List<GroupPost> lastPosts(Parley client, GroupId group, int n) {
+        java.util.ArrayDeque<GroupPost> last = new java.util.ArrayDeque<>();
+        GroupMessageId after = null;
+        while (true) {
+            List<GroupPost> page = client.groupHistory(group, after, 1000);
+            for (GroupPost p : page) {
+                last.addLast(p);
+                if (last.size() > n) last.removeFirst();
+            }
+            if (page.size() < 1000) return List.copyOf(last);
+            after = page.get(page.size() - 1).id();
         }
     }
 }

@@ -23,12 +23,13 @@ final class CliProcess {
     private final Thread outPump;
     private final Thread errPump;
 
-    private CliProcess(List<String> args) throws IOException {
+    private CliProcess(List<String> args, Path workDir) throws IOException {
         this.args = args;
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (workDir != null) pb.directory(workDir.toFile());
         pb.environment().remove("PARLEY_HOME");
         pb.environment().remove("PARLEY_SERVER");
         process = pb.start();
@@ -47,7 +48,12 @@ final class CliProcess {
     }
 
     static CliProcess start(String... args) throws IOException {
-        return new CliProcess(List.of(args));
+        return new CliProcess(List.of(args), null);
+    }
+
+    /** As {@link #start}, in {@code workDir} (relative paths in the arguments resolve there). */
+    static CliProcess startIn(Path workDir, String... args) throws IOException {
+        return new CliProcess(List.of(args), workDir);
     }
 
     /** Runs to completion (bounded) and returns the finished process. */

@@ -19,11 +19,17 @@ final class Tmux implements AutoCloseable {
 
     /** Starts {@code parley --profile P --server URL chat [CONTACT]} in a new 160×40 session. */
     void startChat(String session, Path profile, String url, String contact) throws Exception {
+        startChat(session, profile, url, contact, new String[0]);
+    }
+
+    /** As above, with {@code options} after the contact (e.g. {@code --play a.wav --record b.wav}). */
+    void startChat(String session, Path profile, String url, String contact, String... options) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--profile", profile.toString(), "--server", url, "chat"));
         if (contact != null) cmd.add(contact);
+        cmd.addAll(List.of(options));
         StringBuilder b = new StringBuilder("exec");
         for (String c : cmd) b.append(" '").append(c.replace("'", "'\\''")).append('\'');
         if (sessions.isEmpty()) {

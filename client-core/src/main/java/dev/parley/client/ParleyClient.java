@@ -8,6 +8,7 @@ import dev.parley.client.internal.chat.ChatEngine;
 import dev.parley.client.internal.group.GroupEngine;
 import dev.parley.client.internal.group.GroupSignals;
 import dev.parley.client.internal.groupcall.GroupCallEngine;
+import dev.parley.client.internal.groupcall.GroupCallHistory;
 import dev.parley.client.internal.groupcall.GroupCalls;
 import dev.parley.client.internal.event.EventStream;
 import dev.parley.client.internal.identity.IdentityStore;
@@ -86,10 +87,11 @@ public final class ParleyClient implements Parley, ParleySwarm {
         this.groupSignals = new GroupSignals(identity.publicKey().peerId(), store.groupReceipts(),
                 groups::joinedMembers, events, config.clock(), scheduler);
         sessions.addFeature(groupSignals);
-        this.groupCallEngine = new GroupCallEngine(identity.publicKey().peerId(), groups::joinedMembers, calls::inCall, events,
+        GroupCallHistory callLog = new GroupCallHistory(Ids.app(identity.publicKey().peerId()), store.groupCalls(), events, config.clock());
+        this.groupCallEngine = new GroupCallEngine(identity.publicKey().peerId(), groups::joinedMembers, calls::inCall, callLog,
                 config.clock(), GroupCallInfo.MAX_PARTICIPANTS);
         calls.setOtherCall(groupCallEngine::inCall);
-        this.groupCalls = new GroupCalls(groupCallEngine);
+        this.groupCalls = new GroupCalls(groupCallEngine, callLog, store.groupCalls());
         sessions.addFeature(groupCallEngine);
         this.swarm = new SwarmEngine(identity.publicKey().peerId(), config.profileDir().resolve("swarm"), config.downloadDir(),
                 groups::joinedMembers, (g, body) -> Ids.wire(groups.send(g, body).id()), scheduler);
@@ -398,37 +400,29 @@ public final class ParleyClient implements Parley, ParleySwarm {
         return rtc.audioNotice().or(() -> Optional.ofNullable(detectionNotice));
     }
 
-    // ------------------------------------------------------------------ group calls (docs/library.md § Group calls)
+    // ------------------------------------------------------------------ group calls (ParleyGroupCalls; docs/library.md § Group calls)
 
-    /**
-     * Joins the group's call, starting one if it has none (members are told; those not busy see
-     * {@link ParleyEvent.GroupCallStarted}). Returns the call's id; everything after that arrives as
-     * {@code GroupCall*} events.
-     *
-     * @throws IllegalStateException not a member, already in a call (1:1 or another group's), or the
-     *                               call is full ({@value GroupCallInfo#MAX_PARTICIPANTS} participants)
-     * @throws IllegalArgumentException the media's files cannot be used
-     */
+    @Override
     public CallId startGroupCall(GroupId group, CallMedia media) {
         return groupCalls.start(group, media);
     }
 
-    /** Joins the group's running call; fails if there is none (or as {@link #startGroupCall}). */
+    @Override
     public CallId joinGroupCall(GroupId group, CallMedia media) {
         return groupCalls.join(group, media);
     }
 
-    /** Leaves the group's call (the call goes on for the others; it ends with its last participant). */
+    @Override
     public void leaveGroupCall(GroupId group) {
         groupCalls.leave(group);
     }
 
-    /** Mutes or unmutes this member in the group's call. */
+    @Override
     public void muteGroupCall(GroupId group, boolean muted) {
         groupCalls.setMuted(group, muted);
     }
 
-    /** The group's call as this member knows it (participants, joined, muted), if one is running. */
+    @Override
     public Optional<GroupCallInfo> groupCall(GroupId group) {
         return groupCalls.info(group);
     }
@@ -539,6 +533,12 @@ public final class ParleyClient implements Parley, ParleySwarm {
     }
 
     @Override
+    public List<GroupCallRecord> groupCallHistory(GroupId group, int limit) {
+        if (group(group).isEmpty()) throw new IllegalArgumentException("no group " + group.shortForm());
+        return groupCalls.history(group, limit);
+    }
+
+    @Override
     public String groupSafetyNumber(GroupId group, PeerId member) {
         return groups.safetyNumber(Ids.wire(group), Ids.wire(member));
     }
@@ -618,6 +618,7 @@ public final class ParleyClient implements Parley, ParleySwarm {
             closed = true;
         }
         groupCallEngine.close(); // first: the other participants hear that we left
+        groupCalls.close(); // the calls we were in go into the history
         sessions.close(); // logs out and ends every session's timers
         rtc.close(); // closes and awaits every peer session before disposing the factory
         calls.close();

@@ -215,6 +215,15 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupCallEnded(group, call); }
     }
 
+    /**
+     * A group call went into the group's history (stored, exactly once like chat): after its
+     * {@link GroupCallEnded}, or when this client closed while it was in the call. Missed or joined:
+     * {@link GroupCallRecord#missed()}.
+     */
+    record GroupCallRecorded(long seq, GroupCallRecord record) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupCallRecorded(record); }
+    }
+
     // ---------------------------------------------------------------- end
     /** Terminal: nothing follows it. Only the client closing publishes it. */
     record Closed() implements ParleyEvent {

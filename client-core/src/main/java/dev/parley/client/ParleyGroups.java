@@ -53,6 +53,12 @@ public interface ParleyGroups {
     /** Shown messages in display order (Lamport clock, author, seq) after {@code after} (null: from the start). */
     List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit);
 
+    /**
+     * The group's calls this member joined or missed, newest first, at most {@code limit}: each one
+     * recorded once, when it ended ({@link ParleyEvent.GroupCallRecorded}); local to this member.
+     */
+    List<GroupCallRecord> groupCallHistory(GroupId group, int limit);
+
     /** The safety number with a member, from the key the group's roster names for them (compare it to verify that key). */
     String groupSafetyNumber(GroupId group, PeerId member);
 

@@ -127,6 +127,9 @@ public interface ParleyListener {
 
     default void onGroupCallEnded(GroupId group, CallId call) {}
 
+    /** A joined or missed group call was stored in the group's history ({@link ParleyEvent.GroupCallRecorded}). */
+    default void onGroupCallRecorded(GroupCallRecord record) {}
+
     /** The active speaker changed (null: nobody speaks); see {@link ParleyEvent.GroupCallSpeaker}. */
     default void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {}
 

@@ -19,7 +19,7 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
             FileOffered, FileStarted, FileProgress, FileCompleted, FileFailed, FileCancelled, FileDeclined,
             CallDialing, CallRinging, CallAnswered, CallMuted, CallStats, CallEnded, Closed,
             GroupInvited, GroupMessage, GroupMemberChanged, GroupDelivered, GroupRead, GroupTyping,
-            GroupCallStarted, GroupCallJoined, GroupCallLeft, GroupCallEnded { }
+            GroupCallStarted, GroupCallJoined, GroupCallLeft, GroupCallEnded, GroupCallRecorded { }
 
     record Message(ChatMessage message) implements Event { }
 
@@ -84,6 +84,8 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     record GroupCallLeft(GroupId group, CallId call, PeerId participant, String reason) implements Event { }
 
     record GroupCallEnded(GroupId group, CallId call) implements Event { }
+
+    record GroupCallRecorded(GroupCallRecord record) implements Event { }
 
     /** Group receipts and typing are recorded only by tests that ask for them ({@link #recordingGroupReceipts()}). */
     private volatile boolean groupReceipts;
@@ -278,6 +280,11 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     @Override
     public void onGroupCallEnded(GroupId group, CallId call) {
         record(new GroupCallEnded(group, call));
+    }
+
+    @Override
+    public void onGroupCallRecorded(GroupCallRecord record) {
+        record(new GroupCallRecorded(record));
     }
 
     @Override

@@ -110,6 +110,7 @@ class GroupCallTest {
         for (ClientEvents r : all) {
             assertThat(r.next(GroupCallLeft.class)).isEqualTo(new GroupCallLeft(g, id, c.peerId(), "left"));
             assertThat(r.next(GroupCallEnded.class)).isEqualTo(new GroupCallEnded(g, id));
+            assertThat(r.next(ClientEvents.GroupCallRecorded.class).record().call()).isEqualTo(id); // GroupCallHistoryTest looks closer
         }
         for (ParleyClient p : List.of(a, b, c)) assertThat(p.groupCall(g)).isEmpty();
         assertThatThrownBy(() -> a.joinGroupCall(g, CallMedia.devices()))
@@ -180,6 +181,7 @@ class GroupCallTest {
         }
         for (ClientEvents r : all) {
             assertThat(r.next(GroupCallEnded.class)).isEqualTo(new GroupCallEnded(g, id));
+            assertThat(r.next(ClientEvents.GroupCallRecorded.class).record().call()).isEqualTo(id); // GroupCallHistoryTest looks closer
             r.assertExhausted();
         }
     }

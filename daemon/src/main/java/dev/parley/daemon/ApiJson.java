@@ -545,7 +545,8 @@ public final class ApiJson {
             case "group-invite", "group-message", "group-member", "group-delivered", "group-read", "group-typing",
                  "group-visibility", "group-renamed" ->
                     GroupJson.parleyEvent(type, ss, n).orElseThrow();
-            case "group-call-started", "participant-joined", "participant-left", "participant-stats", "speaker", "group-call-ended" ->
+            case "group-call-started", "participant-joined", "participant-left", "participant-stats", "speaker", "group-call-ended",
+                 "group-call-recorded" ->
                     GroupCallJson.parleyEvent(type, n).orElseThrow();
             default -> null;
         };

@@ -7,6 +7,7 @@ import dev.parley.daemon.http.ServerTls;
 import dev.parley.daemon.routes.CallRoutes;
 import dev.parley.daemon.routes.ContactRoutes;
 import dev.parley.daemon.routes.FileRoutes;
+import dev.parley.daemon.routes.GroupCallRoutes;
 import dev.parley.daemon.routes.GroupRoutes;
 import dev.parley.daemon.routes.MessageRoutes;
 import dev.parley.daemon.routes.StateRoutes;
@@ -99,6 +100,7 @@ public final class Daemon implements AutoCloseable {
         FileRoutes.register(router, ctx);
         CallRoutes.register(router, ctx);
         GroupRoutes.register(router, ctx);
+        GroupCallRoutes.register(router, ctx);
         ApiServer server;
         try {
             server = new ApiServer(address, config.port(), tls, names, config.unixSocket() ? client.config().profileDir().resolve(SOCKET) : null,

@@ -2,7 +2,13 @@ package dev.parley.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.parley.client.GroupCallInfo;
+import dev.parley.client.GroupCallRecord;
 import dev.parley.client.ParleyEvent;
+
+import java.time.Duration;
+import java.time.Instant;
 
 import java.util.Optional;
 
@@ -13,10 +19,10 @@ import static dev.parley.daemon.GroupJson.groupId;
 
 /**
  * Group-call events on the local API (docs/api.md): {@code group-call-started}, {@code participant-joined},
- * {@code participant-left}, {@code participant-stats}, {@code speaker}, {@code group-call-ended}. The daemon has no group-call routes yet; the
- * events are written so every {@link ParleyEvent} has a JSON form.
+ * {@code participant-left}, {@code participant-stats}, {@code speaker}, {@code group-call-ended}, and the stored
+ * {@code group-call-recorded}; the history entries of {@code GET /v1/groups/{group}/calls}.
  */
-final class GroupCallJson {
+public final class GroupCallJson {
     private GroupCallJson() {}
 
     static boolean event(ObjectNode o, ParleyEvent e) {
@@ -43,10 +49,52 @@ final class GroupCallJson {
         } else if (e instanceof ParleyEvent.GroupCallEnded x) {
             o.put("type", "group-call-ended");
             o.put("group", x.group().value()).put("callId", x.call().toString());
+        } else if (e instanceof ParleyEvent.GroupCallRecorded x) {
+            o.put("type", "group-call-recorded").put("storedSeq", x.seq());
+            o.set("record", record(x.record()));
         } else {
             return false;
         }
         return true;
+    }
+
+    /** {@code GET /v1/groups/{group}/call}: the group's running call as this member knows it. */
+    public static ObjectNode info(GroupCallInfo i) {
+        ObjectNode o = ApiJson.object();
+        o.put("group", i.group().value()).put("callId", i.call().toString()).put("startedAt", i.startedAt().toString());
+        ArrayNode ps = o.putArray("participants");
+        i.participants().forEach(p -> ps.add(p.value()));
+        o.put("joined", i.joined()).put("muted", i.muted());
+        return o;
+    }
+
+    public static GroupCallInfo info(JsonNode n) {
+        JsonNode ps = n.get("participants");
+        if (ps == null || !ps.isArray()) throw new IllegalArgumentException("missing field 'participants' (an array of peer ids)");
+        return new GroupCallInfo(groupId(requireText(n, "group")), callId(requireText(n, "callId")), Instant.parse(requireText(n, "startedAt")),
+                ApiJson.list(ps, p -> peer(p.isTextual() ? p.asText() : null)), n.path("joined").asBoolean(), n.path("muted").asBoolean());
+    }
+
+    /** One entry of a group's call history: {@code GET /v1/groups/{group}/calls} and the {@code group-call-recorded} event. */
+    public static ObjectNode record(GroupCallRecord r) {
+        ObjectNode o = ApiJson.object();
+        o.put("group", r.group().value()).put("callId", r.call().toString());
+        o.put("startedAt", r.startedAt().toString()).put("endedAt", r.endedAt().toString());
+        o.put("joined", r.joined()).put("missed", r.missed()).put("inCallMs", r.inCall().toMillis());
+        ArrayNode with = o.putArray("with");
+        r.with().forEach(p -> with.add(p.value()));
+        return o;
+    }
+
+    public static GroupCallRecord record(JsonNode n) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("missing field 'record'");
+        JsonNode with = n.get("with");
+        if (with == null || !with.isArray()) throw new IllegalArgumentException("missing field 'with' (an array of peer ids)");
+        if (!n.path("joined").isBoolean()) throw new IllegalArgumentException("missing field 'joined' (true or false)");
+        if (!n.path("inCallMs").isIntegralNumber()) throw new IllegalArgumentException("missing field 'inCallMs' (an integer)");
+        return new GroupCallRecord(groupId(requireText(n, "group")), callId(requireText(n, "callId")),
+                Instant.parse(requireText(n, "startedAt")), Instant.parse(requireText(n, "endedAt")), n.get("joined").asBoolean(),
+                Duration.ofMillis(n.get("inCallMs").asLong()), ApiJson.list(with, p -> peer(p.isTextual() ? p.asText() : null)));
     }
 
     static Optional<ParleyEvent> parleyEvent(String type, JsonNode n) {
@@ -63,6 +111,7 @@ final class GroupCallJson {
                     n.path("peerId").isTextual() ? peer(n.get("peerId").asText()) : null,
                     n.path("levelDbfs").isNumber() ? n.get("levelDbfs").asDouble() : Double.NEGATIVE_INFINITY);
             case "group-call-ended" -> new ParleyEvent.GroupCallEnded(groupId(requireText(n, "group")), callId(requireText(n, "callId")));
+            case "group-call-recorded" -> new ParleyEvent.GroupCallRecorded(n.path("storedSeq").asLong(0), record(n.get("record")));
             default -> null;
         });
     }

@@ -184,7 +184,9 @@ class ApiJsonTest {
                 new ParleyEvent.GroupCallSpeaker(GROUP, call, PEER, -21.5),
                 new ParleyEvent.GroupCallParticipantStats(GROUP, call, PEER,
                         new CallStats(call, T, java.time.Duration.ofMillis(12), java.time.Duration.ofMillis(3), 0.01, 33_000, 31_000, "audio/opus", 50, 49, 1)),
-                new ParleyEvent.GroupCallEnded(GROUP, call));
+                new ParleyEvent.GroupCallEnded(GROUP, call),
+                new ParleyEvent.GroupCallRecorded(18, new dev.parley.client.GroupCallRecord(GROUP, call, T, T, true,
+                        java.time.Duration.ofMillis(184_023), java.util.List.of(PEER))));
         Set<Class<?>> covered = all.stream().map(Object::getClass).collect(Collectors.toSet());
         Set<Class<?>> records = Arrays.stream(ParleyEvent.class.getPermittedSubclasses()).filter(Class::isRecord).collect(Collectors.toSet());
         records.addAll(Arrays.stream(ParleyEvent.Stored.class.getPermittedSubclasses()).collect(Collectors.toSet()));
@@ -198,6 +200,9 @@ class ApiJsonTest {
             assertThat(n.get("type").asText()).isNotEqualTo("unknown");
             assertThat(ApiJson.parleyEvent(n)).as("%s", n).hasValue(e);
         }
+        ParleyEvent missed = new ParleyEvent.GroupCallRecorded(19, new dev.parley.client.GroupCallRecord(GROUP, call, T, T, false,
+                java.time.Duration.ZERO, java.util.List.of()));
+        assertThat(ApiJson.parleyEvent(ApiJson.parse(ApiJson.write(ApiJson.event(missed))))).hasValue(missed);
         assertThat(ApiJson.event(new ParleyEvent.Closed()).get("type").asText()).isEqualTo("closed");
         assertThat(ApiJson.parleyEvent(ApiJson.parse("{\"seq\":3,\"type\":\"resync\"}"))).isEmpty();
     }

@@ -144,8 +144,12 @@ final class CallView {
         client.setMuted(c, !muted);
     }
 
-    /** Headless (--play/--record) or the devices; each call gets its own recording file. */
     private CallMedia media() {
+        return media(play, record);
+    }
+
+    /** Headless (--play/--record) or the devices; each call (1:1 or a group's) gets its own recording file. */
+    static CallMedia media(Path play, Path record) {
         Path rec = null;
         if (record != null) {
             Path base = record.toAbsolutePath();

@@ -9,6 +9,7 @@ import dev.parley.client.CallRecord;
 import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupCallRecord;
 import dev.parley.client.GroupId;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
@@ -65,6 +66,7 @@ public final class ChatSession implements ParleyListener {
     private GroupView groups;
     private Transfers files;
     private CallView calls;
+    private GroupCallView groupCalls;
     private SlashCommands commands;
     private ChatCompleter completer;
     private volatile boolean quit;
@@ -96,7 +98,8 @@ public final class ChatSession implements ParleyListener {
                 groups = new GroupView(client, screen, chat::close);
                 files = new Transfers(client, screen, chat::current);
                 calls = new CallView(client, screen, chat::current, play, record);
-                commands = new SlashCommands(screen, chat, groups, files, calls, () -> quit = true);
+                groupCalls = new GroupCallView(client, screen, groups::current, play, record);
+                commands = new SlashCommands(screen, chat, groups, files, calls, groupCalls, () -> quit = true);
                 completer = new ChatCompleter(commands, client);
                 screen.statusArea(this::statusArea);
                 PeerId first = null;
@@ -122,6 +125,7 @@ public final class ChatSession implements ParleyListener {
             } finally {
                 if (chat != null) chat.leave();
                 if (groups != null) groups.leave();
+                if (groupCalls != null) groupCalls.quit();
                 client.close();
             }
             return 0;
@@ -175,6 +179,8 @@ public final class ChatSession implements ParleyListener {
         List<AttributedString> lines = new ArrayList<>(files.statusLines());
         AttributedString c = calls.statusLine();
         if (c != null) lines.add(c);
+        AttributedString gc = groupCalls.statusLine();
+        if (gc != null) lines.add(gc);
         AttributedString g = groups.statusLine();
         if (g != null) lines.add(g);
         lines.add(chat.statusLine());
@@ -323,5 +329,35 @@ public final class ChatSession implements ParleyListener {
     @Override
     public void onGroupTyping(GroupId group, PeerId peer, boolean typing) {
         groups.onGroupTyping(group, peer, typing);
+    }
+
+    @Override
+    public void onGroupCallRecorded(GroupCallRecord record) {
+        groups.onGroupCallRecorded(record);
+    }
+
+    @Override
+    public void onGroupCallStarted(GroupId group, CallId call, PeerId by) {
+        groupCalls.onStarted(group, call, by);
+    }
+
+    @Override
+    public void onGroupCallParticipantJoined(GroupId group, CallId call, PeerId participant) {
+        groupCalls.onJoined(group, call, participant);
+    }
+
+    @Override
+    public void onGroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) {
+        groupCalls.onLeft(group, call, participant, reason);
+    }
+
+    @Override
+    public void onGroupCallEnded(GroupId group, CallId call) {
+        groupCalls.onEnded(group, call);
+    }
+
+    @Override
+    public void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {
+        groupCalls.onSpeaker(group, call, speaker);
     }
 }

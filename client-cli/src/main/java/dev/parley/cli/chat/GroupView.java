@@ -1,9 +1,11 @@
 package dev.parley.cli.chat;
 
 import dev.parley.cli.Contacts;
+import dev.parley.cli.GroupCallText;
 import dev.parley.cli.Groups;
 import dev.parley.client.Contact;
 import dev.parley.client.Direction;
+import dev.parley.client.GroupCallRecord;
 import dev.parley.client.GroupId;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
@@ -61,6 +63,11 @@ final class GroupView {
         return current != null;
     }
 
+    /** The open group, or null. */
+    GroupInfo current() {
+        return current;
+    }
+
     String prompt() {
         GroupInfo g = current;
         return g == null ? null : "[" + g.name() + "]> ";
@@ -110,8 +117,9 @@ final class GroupView {
         refreshNames(g.id());
         screen.print(new AttributedStringBuilder().style(ChatScreen.DIM).append("-- group ").style(ChatScreen.THEM).append(g.name())
                 .style(ChatScreen.DIM).append(" (" + g.members() + " members: /members) --").toAttributedString());
-        List<GroupPost> all = client.groupHistory(g.id(), null, 10_000);
-        for (GroupPost p : all.subList(Math.max(0, all.size() - 20), all.size())) screen.print(line(p));
+        List<GroupPost> all = Groups.lastPosts(client, g.id(), 20); // paged: a daemon answers at most 1000 at a time
+        List<Object> shown = GroupCallText.merge(all, client.groupCallHistory(g.id(), 5));
+        for (Object o : shown) screen.print(o instanceof GroupPost p ? line(p) : callLine((GroupCallRecord) o));
         if (!all.isEmpty()) client.markGroupRead(g.id(), null);
         screen.refreshStatus();
     }
@@ -286,6 +294,16 @@ final class GroupView {
         screen.refreshStatus();
     }
 
+    /** A call of the open group went into its history: "call, 3 min, with Bob" or "missed call". */
+    void onGroupCallRecorded(GroupCallRecord r) {
+        GroupInfo g = current;
+        if (g != null && g.id().equals(r.group())) screen.print(callLine(r));
+        else if (r.missed()) {
+            String name = client.group(r.group()).map(GroupInfo::name).orElse(r.group().shortForm());
+            screen.print(new AttributedStringBuilder().style(ChatScreen.DIM).append("[" + name + "] ").append(callLine(r)).toAttributedString());
+        }
+    }
+
     void onGroupDelivered(GroupId group, GroupMessageId message) {
         if (message.equals(lastSent)) screen.refreshStatus();
     }
@@ -312,6 +330,11 @@ final class GroupView {
     /** An author's name: the contact's label, else the roster's name for them, else the short peer id. */
     private String author(PeerId peer) {
         return client.contact(peer).map(Contact::label).orElseGet(() -> rosterNames.getOrDefault(peer, peer.shortForm() + "…"));
+    }
+
+    private AttributedString callLine(GroupCallRecord r) {
+        return new AttributedStringBuilder().style(ChatScreen.DIM).append(TIME.format(r.startedAt())).append("  · ")
+                .style(r.missed() ? AttributedStyle.BOLD : ChatScreen.DIM).append(GroupCallText.describe(r, this::author)).toAttributedString();
     }
 
     private AttributedString line(GroupPost p) {

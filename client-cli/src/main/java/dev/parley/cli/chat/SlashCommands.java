@@ -20,7 +20,8 @@ final class SlashCommands {
     private final Map<String, String> aliases = Map.of("exit", "quit", "chat", "open", "contacts", "peers", "?", "help", "hang", "hangup", "refuse", "reject");
     private final ChatScreen screen;
 
-    SlashCommands(ChatScreen screen, Conversation chat, GroupView groups, Transfers files, CallView calls, Runnable quit) {
+    SlashCommands(ChatScreen screen, Conversation chat, GroupView groups, Transfers files, CallView calls, GroupCallView groupCalls,
+                  Runnable quit) {
         this.screen = screen;
         add(new Slash("open", "CONTACT", "open the conversation with a contact (shows recent history)", Completion.CONTACT, a -> {
             chat.open(a);
@@ -30,21 +31,32 @@ final class SlashCommands {
         add(new Slash("history", "[N]", "the last N messages of this conversation (default 20), with receipts", Completion.NONE, chat::history));
         add(new Slash("verify", "[CONTACT]", "show the safety number and mark the contact verified after comparing", Completion.CONTACT, chat::verify));
         add(new Slash("group", "[GROUP]", "open a group (typed lines go to it); without GROUP, your groups", Completion.NONE, groups::open));
-        add(new Slash("join", "GROUP", "accept an invitation to a group and open it", Completion.NONE, groups::join));
+        add(new Slash("join", "[GROUP]", "accept an invitation to a group and open it; without GROUP, join the open group's call",
+                Completion.NONE, a -> {
+            if (!groupCalls.join(a)) groups.join(a);
+        }));
         add(new Slash("members", "", "the open group's members: admin, online, verified", Completion.NONE, groups::members));
         add(new Slash("invite", "CONTACT...", "invite contacts to the open group (admins only)", Completion.CONTACT, groups::invite));
         add(new Slash("remove", "MEMBER", "remove a member from the open group (admins only)", Completion.NONE, groups::remove));
-        add(new Slash("leave", "", "leave the open group (the others are told)", Completion.NONE, groups::leaveGroup));
+        add(new Slash("leave", "", "leave the group call you are in; else leave the open group (the others are told)", Completion.NONE, a -> {
+            if (!groupCalls.leave()) groups.leaveGroup(a);
+        }));
         add(new Slash("send", "PATH", "offer a file to the open contact (Tab completes paths)", Completion.PATH, files::send));
         add(new Slash("accept", "[N]", "accept the latest file offer, or offer #N", Completion.NONE, files::accept));
         add(new Slash("reject", "[N]", "refuse the latest file offer, or offer #N", Completion.NONE, files::reject));
         add(new Slash("cancel", "[N]", "stop a file transfer in either direction (the latest, or #N)", Completion.NONE, files::cancel));
-        add(new Slash("call", "[CONTACT]", "call the open contact (or CONTACT)", Completion.CONTACT, calls::call));
+        add(new Slash("call", "[CONTACT]", "call the open contact (or CONTACT); in an open group, start or join its call", Completion.CONTACT, a -> {
+            if (!groupCalls.call(a)) calls.call(a);
+        }));
         add(new Slash("answer", "", "answer the ringing call", Completion.NONE, a -> calls.answer()));
         add(new Slash("decline", "[N]", "refuse the ringing call; with no call ringing, the latest file offer (like /reject)", Completion.NONE,
                 a -> decline(calls, files, a)));
-        add(new Slash("hangup", "", "end the call (or give up while it rings)", Completion.NONE, a -> calls.hangUp()));
-        add(new Slash("mute", "", "mute or unmute your microphone during a call", Completion.NONE, a -> calls.mute()));
+        add(new Slash("hangup", "", "end the call (or give up while it rings); leave a group call", Completion.NONE, a -> {
+            if (!groupCalls.leave()) calls.hangUp();
+        }));
+        add(new Slash("mute", "", "mute or unmute your microphone during a call (a group's too)", Completion.NONE, a -> {
+            if (!groupCalls.mute()) calls.mute();
+        }));
         add(new Slash("help", "", "this list", Completion.NONE, a -> help()));
         add(new Slash("quit", "", "leave (Ctrl-D does too)", Completion.NONE, a -> quit.run()));
     }

@@ -9,6 +9,8 @@ import dev.parley.client.CallStats;
 import dev.parley.client.ChatMessage;
 import dev.parley.client.Contact;
 import dev.parley.client.ContactString;
+import dev.parley.client.GroupCallInfo;
+import dev.parley.client.GroupCallRecord;
 import dev.parley.client.GroupId;
 import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
@@ -25,6 +27,7 @@ import dev.parley.client.ParleyListener;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.daemon.ApiJson;
+import dev.parley.daemon.GroupCallJson;
 import dev.parley.daemon.GroupJson;
 import dev.parley.client.PeerId;
 import dev.parley.client.PeerKey;
@@ -453,6 +456,39 @@ public final class RemoteParley implements Parley {
     public List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit) {
         String q = "?limit=" + limit + (after == null ? "" : "&after=" + after.value());
         return ApiJson.list(http.get(g(group) + "/messages" + q), GroupJson::post);
+    }
+
+    // ------------------------------------------------------------------ group calls (docs/api.md § Group calls)
+
+    @Override
+    public CallId startGroupCall(GroupId group, CallMedia media) {
+        return GroupCallJson.info(must(http.post(g(group) + "/call", media(absolute(media))), "no group " + group)).call();
+    }
+
+    @Override
+    public CallId joinGroupCall(GroupId group, CallMedia media) {
+        return GroupCallJson.info(must(http.post(g(group) + "/call/join", media(absolute(media))), "no group " + group)).call();
+    }
+
+    @Override
+    public void leaveGroupCall(GroupId group) {
+        must(http.post(g(group) + "/call/leave", null), "no group " + group);
+    }
+
+    @Override
+    public void muteGroupCall(GroupId group, boolean muted) {
+        must(http.post(g(group) + "/call/mute", ApiJson.object().put("muted", muted)), "no group " + group);
+    }
+
+    @Override
+    public Optional<GroupCallInfo> groupCall(GroupId group) {
+        JsonNode n = http.get(g(group) + "/call");
+        return n == ApiHttp.NOT_FOUND ? Optional.empty() : Optional.of(GroupCallJson.info(n));
+    }
+
+    @Override
+    public List<GroupCallRecord> groupCallHistory(GroupId group, int limit) {
+        return ApiJson.list(http.get(g(group) + "/calls?limit=" + limit), GroupCallJson::record);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.parley.client.PeerId;
 import dev.parley.daemon.ApiContext;
 import dev.parley.daemon.ApiError;
 import dev.parley.daemon.ApiJson;
+import dev.parley.daemon.GroupCallJson;
 import dev.parley.daemon.GroupJson;
 import dev.parley.daemon.http.Request;
 import dev.parley.daemon.http.Response;
@@ -36,6 +37,8 @@ public final class GroupRoutes {
             return ApiJson.array(c.groupHistory(group(q), after == null ? null : GroupJson.groupMessageId(after),
                     q.intQuery("limit", 100, 1, 1000)), GroupJson::post);
         });
+        r.get("/v1/groups/{group}/calls", q ->
+                ApiJson.array(c.groupCallHistory(group(q), q.intQuery("limit", 50, 1, 1000)), GroupCallJson::record));
         r.post("/v1/groups/{group}/messages", q ->
                 Response.created(GroupJson.post(c.sendToGroup(group(q), ApiJson.requireText(q.body(), "text")))));
         r.post("/v1/groups/{group}/invite", q -> {

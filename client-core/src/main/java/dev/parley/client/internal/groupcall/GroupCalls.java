@@ -3,14 +3,17 @@ package dev.parley.client.internal.groupcall;
 import dev.parley.client.CallId;
 import dev.parley.client.CallMedia;
 import dev.parley.client.GroupCallInfo;
+import dev.parley.client.GroupCallRecord;
 import dev.parley.client.GroupId;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.audio.PcmSource;
 import dev.parley.client.internal.audio.ToneSource;
 import dev.parley.client.internal.audio.WavRecorder;
 import dev.parley.client.internal.audio.WavSource;
+import dev.parley.client.internal.store.GroupCallStore;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,9 +22,24 @@ import java.util.Optional;
  */
 public final class GroupCalls {
     private final GroupCallEngine engine;
+    private final GroupCallHistory history;
+    private final GroupCallStore store;
 
-    public GroupCalls(GroupCallEngine engine) {
+    public GroupCalls(GroupCallEngine engine, GroupCallHistory history, GroupCallStore store) {
         this.engine = engine;
+        this.history = history;
+        this.store = store;
+    }
+
+    /** The group's recorded calls, newest first (the caller has checked that the group exists). */
+    public List<GroupCallRecord> history(GroupId group, int limit) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
+        return store.list(group, limit);
+    }
+
+    /** After the engine closed (every call left): records the calls this member was in as far as they went. */
+    public void close() {
+        history.close();
     }
 
     public CallId start(GroupId group, CallMedia media) {

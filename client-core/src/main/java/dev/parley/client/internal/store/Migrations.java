@@ -168,7 +168,21 @@ final class Migrations {
                       message_id TEXT    NOT NULL CHECK (length(message_id) = 43),
                       updated_at INTEGER NOT NULL,
                       PRIMARY KEY (group_id, peer_id)
-                    ) STRICT""")));
+                    ) STRICT""")),
+            // Group calls in the group's history (docs/library.md § Group calls): local to this
+            // member, never synced; with_peers is the space-separated peer ids met in the call.
+            new Migration(6, "group call history", List.of(
+                    """
+                    CREATE TABLE group_calls (
+                      call_id    TEXT    PRIMARY KEY CHECK (length(call_id) = 36),
+                      group_id   TEXT    NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                      started_at INTEGER NOT NULL,
+                      ended_at   INTEGER NOT NULL,
+                      joined     INTEGER NOT NULL CHECK (joined IN (0, 1)),
+                      in_call_ms INTEGER NOT NULL CHECK (in_call_ms >= 0),
+                      with_peers TEXT    NOT NULL
+                    ) STRICT""",
+                    "CREATE INDEX group_calls_group ON group_calls (group_id, started_at)")));
 
     static int latest() {
         return ALL.get(ALL.size() - 1).version();

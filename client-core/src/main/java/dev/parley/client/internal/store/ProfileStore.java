@@ -17,6 +17,7 @@ public final class ProfileStore implements AutoCloseable {
     private final CallStore calls;
     private final GroupStore groups;
     private final GroupReceiptStore groupReceipts;
+    private final GroupCallStore groupCalls;
     private final EventLog events;
 
     private ProfileStore(Database db, IdentityKey myKey) {
@@ -27,6 +28,7 @@ public final class ProfileStore implements AutoCloseable {
         this.calls = new CallStore(db);
         this.groups = new GroupStore(db, myKey);
         this.groupReceipts = new GroupReceiptStore(db, myKey);
+        this.groupCalls = new GroupCallStore(db);
         this.events = new EventLog(db);
     }
 
@@ -60,6 +62,10 @@ public final class ProfileStore implements AutoCloseable {
 
     public GroupReceiptStore groupReceipts() {
         return groupReceipts;
+    }
+
+    public GroupCallStore groupCalls() {
+        return groupCalls;
     }
 
     public CallStore calls() {
