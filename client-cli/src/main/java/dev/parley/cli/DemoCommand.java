@@ -417,6 +417,18 @@ public final class DemoCommand implements Callable<Integer> {
 
         final Map<GroupId, Integer> invites = new ConcurrentHashMap<>();
         final Map<GroupId, Integer> groupPosts = new ConcurrentHashMap<>();
+        final Map<GroupId, dev.parley.client.GroupCallRecord> groupCalls = new ConcurrentHashMap<>();
+
+        @Override
+        public synchronized void onGroupCallRecorded(dev.parley.client.GroupCallRecord record) {
+            groupCalls.put(record.group(), record);
+            notifyAll();
+        }
+
+        /** Waits until a call of the group is in this member's history, and returns the entry. */
+        synchronized dev.parley.client.GroupCallRecord awaitGroupCallRecord(GroupId group, int seconds) throws InterruptedException, TimeoutException {
+            return awaitValue(() -> groupCalls.get(group), seconds, "no group-call history entry");
+        }
 
         @Override
         public synchronized void onGroupInvited(GroupId group, String name, PeerId from) {

@@ -61,7 +61,19 @@ final class GroupCallDemo {
             say.accept(events.get(i).who, line + " (3 s with everyone in; its own tone is not played back to it)");
         }
         say.accept("group", "all left: the last one out ended the call");
+        for (int i = 0; i < members.size(); i++) {
+            ParleyClient m = members.get(i);
+            dev.parley.client.GroupCallRecord r = events.get(i).awaitGroupCallRecord(group, 20);
+            say.accept(events.get(i).who, "history: · " + GroupCallText.describe(r,
+                    p -> m.contact(p).map(dev.parley.client.Contact::label).orElseGet(() -> memberName(m, group, p))));
+        }
         return fractions;
+    }
+
+    /** A member who is not a contact is named as the group's roster names it. */
+    private static String memberName(ParleyClient m, GroupId group, dev.parley.client.PeerId p) {
+        return m.members(group).stream().filter(x -> x.peer().equals(p) && x.name() != null).map(dev.parley.client.GroupMember::name).findFirst()
+                .orElse(p.shortForm());
     }
 
     /** In a mix of the others' equal tones, each carries about 1/(n-1) of the energy: 0.3 of it counts as heard. */

@@ -49,6 +49,10 @@ class DemoCommandTest {
                 .containsPattern("bob    hears alice's 600 Hz in ([5-9][0-9]|100) %; carol's 1200 Hz in ([5-9][0-9]|100) %")
                 .containsPattern("carol  hears alice's 600 Hz in ([5-9][0-9]|100) %; bob's 900 Hz in ([5-9][0-9]|100) %")
                 .contains("group  all left: the last one out ended the call")
+                // Each member's group history holds the call once it ended (Bob and Carol are not each other's contacts).
+                .containsPattern("alice  history: · call, [0-9]+ s, with Bob, Carol")
+                .containsPattern("bob    history: · call, [0-9]+ s, with Alice, [a-z2-7]{8}")
+                .containsPattern("carol  history: · call, [0-9]+ s, with Alice, [a-z2-7]{8}")
                 .containsPattern("alice  opens her web interface \\('parley web'\\): the one-time login link gives a session cookie; "
                         + "the page \\([0-9]+ bytes, nothing from outside this machine\\) lists Bob, Carol and the group Weekend")
                 .contains("Demo finished")
