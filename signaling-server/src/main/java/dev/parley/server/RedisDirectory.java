@@ -51,7 +51,11 @@ final class RedisDirectory implements Directory {
     static final long HEARTBEAT_MS = 500, ALIVE_MS = 2_000, SWEEP_LOCK_MS = 2_000;
     /** How long any command waits for Redis before giving up (ServerConfig.redisTimeout, 1 s by default). */
     private final Duration timeout;
+    /** How long the peers of a dead node stay parked (this cluster's resume grace; the same on every node). */
+    private final long graceMs;
     private static final long BLOCK_MS = 1_000;
+    /** The consumer group each node reads its own inbox through (ClusterScripts' rescue reads its position). */
+    static final String GROUP = "parley";
 
     private final String nodeId;
     private final RedisClient client;
@@ -69,14 +73,11 @@ final class RedisDirectory implements Directory {
     private volatile boolean ready;
     private volatile boolean everBeat;
     private volatile boolean closed;
-    /** The inbox is read after this id (emptied at start, so from the beginning). */
-    private volatile String lastId = "0-0";
-    /** Set when Redis may have lost the inbox: the reader checks its position before the next read. */
-    private volatile boolean recheckInbox;
 
-    RedisDirectory(String redisUrl, String nodeId, Duration timeout) {
+    RedisDirectory(String redisUrl, String nodeId, Duration timeout, Duration resumeGrace) {
         this.nodeId = nodeId;
         this.timeout = timeout;
+        this.graceMs = resumeGrace.toMillis();
         RedisURI uri = RedisURI.create(redisUrl);
         uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
@@ -183,12 +184,20 @@ final class RedisDirectory implements Directory {
         return evalAwaited("claim", ScriptOutputType.MULTI, id.value(), nodeId).thenApply(v -> {
             List<?> r = (List<?>) v;
             long epoch = (Long) r.get(0);
+            long moved = (Long) r.get(1);
             metrics.cluster("claims");
-            if ((Long) r.get(1) == 0) return new Claim(epoch, null);
-            metrics.cluster("taken_over");
+            if (moved == 0) return new Claim(epoch, null);
+            metrics.cluster(moved == 2 ? "unparked" : "taken_over");
+            int n = ((Long) r.get(2)).intValue();
             Set<PeerId> watch = new HashSet<>();
-            for (int i = 2; i < r.size(); i++) watch.add(PeerId.of((String) r.get(i)));
-            return new Claim(epoch, watch);
+            for (int i = 3; i < 3 + n; i++) watch.add(PeerId.of((String) r.get(i)));
+            if (moved == 1) return new Claim(epoch, watch);
+            List<Parked> parked = new ArrayList<>();
+            for (int i = 3 + n; i + 3 < r.size(); i += 4) {
+                String ref = (String) r.get(i + 1);
+                parked.add(new Parked(PeerId.of((String) r.get(i)), ref.isEmpty() ? null : ref, (String) r.get(i + 2), (String) r.get(i + 3)));
+            }
+            return new Claim(epoch, watch, parked);
         });
     }
 
@@ -248,6 +257,11 @@ final class RedisDirectory implements Directory {
                 node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1);
             } else if (verdict == 2) {
                 onFail.failed(ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
+            } else if (verdict == 3) {
+                metrics.cluster("parked"); // its node died; delivered when it logs in again within its grace
+            } else if (verdict == 4) {
+                metrics.cluster("relay_refused");
+                onFail.failed(ErrorCode.RECIPIENT_BUSY, "the peer is away and too many messages wait for it; retry later");
             } else {
                 routes.remove(to);
                 onFail.failed(ErrorCode.PEER_OFFLINE, "peer is offline");
@@ -326,21 +340,24 @@ final class RedisDirectory implements Directory {
                 for (var e : scripts().entrySet()) b.scriptLoad(e.getValue());
                 everBeat = true;
             } else if (had == 0 || !ready) {
-                recheckInbox = true;
                 reassert(b);
                 log.atInfo().addKeyValue("node", nodeId).addKeyValue("had_heartbeat", had == 1).log("cluster directory back; bindings re-asserted");
             }
             ready = true;
             metrics.cluster("redis_calls");
-            long swept = b.eval(ClusterScripts.SWEEP, ScriptOutputType.INTEGER, new String[0], nodeId, Long.toString(SWEEP_LOCK_MS));
+            List<Object> sweep = b.eval(ClusterScripts.SWEEP, ScriptOutputType.MULTI, new String[0], nodeId,
+                    Long.toString(SWEEP_LOCK_MS), Long.toString(graceMs));
+            long swept = (Long) sweep.get(0), rescued = (Long) sweep.get(1);
+            for (long i = 0; i < rescued; i++) metrics.cluster("rescued");
             metrics.cluster("redis_calls");
             Set<String> alive = new HashSet<>();
             for (String n : b.smembers("parley:nodes")) alive.add(n);
             aliveNodes = alive;
             if (routes.size() > 100_000) routes.clear();
-            if (swept > 0) {
-                metrics.cluster("nodes_swept");
-                log.atInfo().addKeyValue("node", nodeId).addKeyValue("swept", swept).log("swept dead nodes");
+            if (swept > 0 || rescued > 0) {
+                for (long i = 0; i < swept; i++) metrics.cluster("nodes_swept");
+                log.atInfo().addKeyValue("node", nodeId).addKeyValue("swept", swept).addKeyValue("rescued", rescued)
+                        .log("swept dead nodes; their peers are parked for the resume grace");
             }
         } catch (RuntimeException e) {
             if (ready) log.atWarn().addKeyValue("node", nodeId).addKeyValue("error", e.toString()).log("cluster directory unreachable");
@@ -375,8 +392,15 @@ final class RedisDirectory implements Directory {
 
     // ---- inbox ---------------------------------------------------------------------------------
 
+    /**
+     * Reads this node's inbox through the consumer group {@value #GROUP} (NOACK: nothing to acknowledge),
+     * so Redis itself records how far this node has read, in the same command: when the node dies, the
+     * sweep rescues exactly the entries after that. A lost group (Redis restarted empty, or this node was
+     * swept while cut off) is made again from the start of whatever the stream holds now.
+     */
     private void readInbox() {
         String stream = "parley:inbox:" + nodeId;
+        io.lettuce.core.Consumer<String> me = io.lettuce.core.Consumer.from(GROUP, nodeId);
         while (!closed) {
             StatefulRedisConnection<String, String> r = reader;
             if (r == null || !ready()) {
@@ -385,26 +409,36 @@ final class RedisDirectory implements Directory {
             }
             try {
                 RedisCommands<String, String> sync = r.sync();
-                if (recheckInbox) {
-                    recheckInbox = false;
-                    // Redis may have restarted empty: a stream whose newest id is below ours would stall us.
-                    List<StreamMessage<String, String>> newest = sync.xrevrange(stream, io.lettuce.core.Range.create("-", "+"),
-                            io.lettuce.core.Limit.from(1));
-                    if (newest.isEmpty() || compare(newest.get(0).getId(), lastId) < 0) lastId = "0-0";
-                }
                 r.setTimeout(Duration.ofMillis(BLOCK_MS + timeout.toMillis()));
-                List<StreamMessage<String, String>> batch = sync.xread(XReadArgs.Builder.block(BLOCK_MS).count(512),
-                        XReadArgs.StreamOffset.from(stream, lastId));
+                List<StreamMessage<String, String>> batch = sync.xreadgroup(me, XReadArgs.Builder.block(BLOCK_MS).count(512).noack(true),
+                        XReadArgs.StreamOffset.lastConsumed(stream));
                 metrics.cluster("redis_calls");
-                for (StreamMessage<String, String> m : batch) {
-                    lastId = m.getId();
-                    handle(m.getBody());
+                for (StreamMessage<String, String> m : batch) handle(m.getBody());
+            } catch (io.lettuce.core.RedisCommandExecutionException e) {
+                if (closed) return;
+                metrics.cluster("redis_calls");
+                if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                    createGroup(r.sync(), stream);
+                } else {
+                    metrics.cluster("redis_errors");
+                    pause(100);
                 }
             } catch (RuntimeException e) {
                 if (closed) return;
                 metrics.cluster("redis_errors");
                 pause(100);
             }
+        }
+    }
+
+    private void createGroup(RedisCommands<String, String> sync, String stream) {
+        try {
+            metrics.cluster("redis_calls");
+            sync.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP, io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
+        } catch (RuntimeException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP")) return; // made meanwhile: fine
+            metrics.cluster("redis_errors");
+            pause(100);
         }
     }
 
@@ -430,12 +464,6 @@ final class RedisDirectory implements Directory {
         } catch (RuntimeException e) {
             log.atError().setCause(e).log("bad inbox entry");
         }
-    }
-
-    static int compare(String a, String b) {
-        String[] x = a.split("-"), y = b.split("-");
-        int c = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
-        return c != 0 ? c : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
     }
 
     private static void pause(long ms) {
