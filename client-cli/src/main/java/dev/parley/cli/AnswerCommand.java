@@ -6,6 +6,7 @@ import dev.parley.client.Parley;
 import dev.parley.client.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
         description = {"Wait for one incoming call, answer it, and exit when it ends (either side hangs up, or Ctrl-C). "
                 + "Uses the microphone and speaker; with --play and/or --record it runs without audio devices "
                 + "(a WAV file as your voice, the caller recorded to a WAV file: 16-bit, 48 kHz mono)."},
-        footer = {"", "Example: parley answer --record voicemail.wav --timeout 300"})
+        footer = {"", "Example: parley answer --record voicemail.wav --timeout 300",
+                "         parley answer --group Family --play hello.wav --duration 30s --json"})
 final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     SharedOptions.Context context;
@@ -29,6 +31,14 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     SharedOptions.Timeout timeout;
 
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Wait for a call in this group (id, name or unique prefix) and join it; leave after --duration, "
+                    + "when every other participant has left, or on Ctrl-C.")
+    String group;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "With --group: leave this long after joining: 10s, 500ms, 2m.")
+    String duration;
+
     @Mixin
     SharedOptions.JsonOutput jsonOutput;
 
@@ -36,6 +46,18 @@ final class AnswerCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws InterruptedException {
         Integer timeoutSeconds = timeout.seconds();
         boolean json = jsonOutput.on;
+        if (duration != null && group == null) throw new CliException(ExitCodes.USAGE, "--duration only makes sense with --group (a 1:1 call ends when either side hangs up)");
+        if (group != null) {
+            java.time.Duration talk = null;
+            if (duration != null) {
+                try {
+                    talk = LocalFiles.parseDuration(duration);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCodes.USAGE, "--duration: " + e.getMessage());
+                }
+            }
+            return GroupCallRun.run(context, audio, group, true, talk, timeoutSeconds, json);
+        }
         try (CallSession session = new CallSession(context, audio, json, "answer")) {
             Parley client = session.client;
             PrintWriter out = session.out;

@@ -4,6 +4,7 @@ import dev.parley.client.CallId;
 import dev.parley.client.CallMedia;
 import dev.parley.client.Contact;
 import dev.parley.client.Parley;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,12 +18,14 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@code parley call --to X}: dials, talks (microphone, or {@code --play WAV}), hangs up after
  * {@code --duration}, exit 0 after a completed call; 9 declined, 11 busy, 6 no answer or unreachable.
+ * With {@code --group}: the group's call ({@link GroupCallRun}).
  */
 @Command(name = "call", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Call a contact and exit when the call ends: after --duration of talk, when they hang up, or on Ctrl-C. "
                 + "Uses the microphone and speaker; with --play and/or --record it runs without audio devices "
                 + "(a WAV file as your voice, theirs recorded to a WAV file: 16-bit, 48 kHz mono)."},
-        footer = {"", "Example: parley call --to Bob --play greeting.wav --duration 10s --json"})
+        footer = {"", "Example: parley call --to Bob --play greeting.wav --duration 10s --json",
+                "         parley call --group Family --record family.wav --duration 1m"})
 final class CallCommand implements java.util.concurrent.Callable<Integer> {
     /** The callee rings for 45 s; connecting first may take up to 20 s. */
     private static final long DIAL_TIMEOUT_SECONDS = 40;
@@ -30,13 +33,24 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     SharedOptions.Context context;
 
-    @Mixin
-    SharedOptions.To to;
+    /** Exactly one of {@code --to CONTACT} and {@code --group GROUP}. */
+    static final class Target {
+        @Option(names = "--to", required = true, paramLabel = "CONTACT", description = "Peer id, contact name, or a unique prefix of either.")
+        String contact;
+
+        @Option(names = "--group", required = true, paramLabel = "GROUP",
+                description = "Start the group's call, or join it if one runs (id, name or unique prefix); leave after --duration, "
+                        + "when every other participant has left, or on Ctrl-C.")
+        String group;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target to;
 
     @Mixin
     SharedOptions.Audio audio;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Hang up this long after they answer: 10s, 500ms, 2m (default: when they hang up or Ctrl-C).")
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Hang up this long after they answer (a group call: leave this long after joining): 10s, 500ms, 2m (default: when they hang up or Ctrl-C).")
     String duration;
 
     @Mixin
@@ -53,6 +67,7 @@ final class CallCommand implements java.util.concurrent.Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "--duration: " + e.getMessage());
             }
         }
+        if (to.group != null) return GroupCallRun.run(context, audio, to.group, false, talk, null, json);
         try (CallSession session = new CallSession(context, audio, json, "call")) {
             Parley client = session.client;
             PrintWriter out = session.out;

@@ -16,7 +16,11 @@ public final class Contacts {
 
     /** The matching contact; a {@link CliException} ({@link ExitCodes#CONTACT}) when none or several match. */
     public static Contact resolve(Parley client, String query) {
-        List<Contact> all = client.contacts();
+        return resolve(client.contacts(), query);
+    }
+
+    /** As {@link #resolve(Parley, String)} among {@code all}. */
+    public static Contact resolve(List<Contact> all, String query) {
         String q = query == null ? "" : query.trim();
         if (q.isEmpty()) throw new CliException(ExitCodes.CONTACT, "no contact given: name one from 'parley contacts list'");
         if (PeerId.isValid(q)) {

@@ -193,12 +193,12 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> roster = alice.members(g.id()).stream().map(m -> m.peer().shortForm() + (m.admin() ? " (admin)" : "")).toList();
             say("group", "members: " + String.join(", ", roster));
 
-            // A group call, each "microphone" a tone of its own: Bob and Carol, who are not each other's
-            // contacts. (Not Alice yet: a second call on a session that already carried one, hers with
-            // Bob above, has no audio today — a known defect, docs/calls.md § Known defects.)
+            // A group call among all three, each "microphone" a tone of its own. Bob and Carol are not each
+            // other's contacts; Alice and Bob's session already carried their 1:1 call above, so it is that
+            // session's second call (docs/calls.md § Later calls on one session).
             long gcStart = System.nanoTime();
-            Map<String, Double> heardFractions = GroupCallDemo.run(root, g.id(), List.of(bob, carol), List.of(eb, ec),
-                    List.of(900, 1200), (who, what) -> say(who, what));
+            Map<String, Double> heardFractions = GroupCallDemo.run(root, g.id(), List.of(alice, bob, carol), List.of(ea, eb, ec),
+                    List.of(600, 900, 1200), (who, what) -> say(who, what));
             double gcS = (System.nanoTime() - gcStart) / 1e9;
             if (heardFractions.values().stream().anyMatch(f -> f < 0.5)) {
                 return fail("a member of the group call did not hear another one: " + heardFractions);

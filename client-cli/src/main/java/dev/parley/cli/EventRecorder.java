@@ -78,6 +78,18 @@ final class EventRecorder implements ParleyListener {
 
     record GroupTyping(GroupId group, PeerId peer, boolean typing) implements Event {}
 
+    record GroupCallStarted(GroupId group, CallId call, PeerId by) implements Event {}
+
+    record GroupCallJoined(GroupId group, CallId call, PeerId participant) implements Event {}
+
+    record GroupCallLeft(GroupId group, CallId call, PeerId participant, String reason) implements Event {}
+
+    record GroupCallEnded(GroupId group, CallId call) implements Event {}
+
+    record GroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) implements Event {}
+
+    record GroupCallStats(GroupId group, CallId call, PeerId participant, CallStats stats) implements Event {}
+
     /** A group file's event ({@link dev.parley.client.ParleySwarm}; in-process clients only). */
     record GroupFile(dev.parley.client.GroupFileEvent event) implements Event {}
 
@@ -212,5 +224,35 @@ final class EventRecorder implements ParleyListener {
     @Override
     public void onClosed() {
         queue.add(new Closed());
+    }
+
+    @Override
+    public void onGroupCallStarted(GroupId group, CallId call, PeerId by) {
+        queue.add(new GroupCallStarted(group, call, by));
+    }
+
+    @Override
+    public void onGroupCallParticipantJoined(GroupId group, CallId call, PeerId participant) {
+        queue.add(new GroupCallJoined(group, call, participant));
+    }
+
+    @Override
+    public void onGroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) {
+        queue.add(new GroupCallLeft(group, call, participant, reason));
+    }
+
+    @Override
+    public void onGroupCallEnded(GroupId group, CallId call) {
+        queue.add(new GroupCallEnded(group, call));
+    }
+
+    @Override
+    public void onGroupCallParticipantStats(GroupId group, CallId call, PeerId participant, CallStats stats) {
+        queue.add(new GroupCallStats(group, call, participant, stats));
+    }
+
+    @Override
+    public void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {
+        queue.add(new GroupCallSpeaker(group, call, speaker, levelDbfs));
     }
 }

@@ -3,6 +3,7 @@ package dev.parley.cli;
 import dev.parley.client.CallMedia;
 import dev.parley.client.GroupId;
 import dev.parley.client.ParleyClient;
+import dev.parley.client.ToneAnalysis;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,11 @@ final class GroupCallDemo {
             say.accept(events.get(i).who, (i == 0 ? "starts a group call" : "joins the call") + ", playing a " + tonesHz.get(i) + " Hz tone");
         }
         say.accept("group", "in call: " + members.size() + " members, a full mesh of Opus streams over their verified pairwise sessions");
-        for (Path wav : heard) awaitSize(wav, 3 * BYTES_PER_S);
+        // Judge the three seconds after the last join, when everyone is in the call (before it, the first
+        // members heard fewer others).
+        List<Long> from = new ArrayList<>();
+        for (Path wav : heard) from.add(Files.exists(wav) ? Files.size(wav) : 44L);
+        for (int i = 0; i < heard.size(); i++) awaitSize(heard.get(i), from.get(i) + 3 * BYTES_PER_S);
         for (int i = members.size() - 1; i >= 0; i--) members.get(i).leaveGroupCall(group);
         for (DemoCommand.Events e : events) e.await("group-call-ended", 20);
 
@@ -48,15 +53,26 @@ final class GroupCallDemo {
             StringBuilder line = new StringBuilder("hears");
             for (int j = 0; j < members.size(); j++) {
                 if (i == j) continue;
-                double f = DemoCommand.toneFraction(heard.get(i), tonesHz.get(j));
+                double f = fraction(heard.get(i), from.get(i), tonesHz.get(j));
                 fractions.put(events.get(i).who + " hears " + events.get(j).who, f);
                 line.append(String.format(" %s's %d Hz in %.0f %%;", events.get(j).who, tonesHz.get(j), f * 100));
             }
             line.setLength(line.length() - 1);
-            say.accept(events.get(i).who, line + " (its own tone is not played back to it)");
+            say.accept(events.get(i).who, line + " (3 s with everyone in; its own tone is not played back to it)");
         }
         say.accept("group", "all left: the last one out ended the call");
         return fractions;
+    }
+
+    /** In a mix of the others' equal tones, each carries about 1/(n-1) of the energy: 0.3 of it counts as heard. */
+    static final ToneAnalysis.Threshold IN_MIX = new ToneAnalysis.Threshold(Math.pow(10, -70 / 20.0), 0.3);
+
+    /** The fraction of the 3 s after byte {@code fromByte} of the recording in which the tone is heard. */
+    private static double fraction(Path wav, long fromByte, double hz) throws IOException {
+        ToneAnalysis t = ToneAnalysis.read(wav, IN_MIX);
+        int windowBytes = (int) (BYTES_PER_S * ToneAnalysis.WINDOW_MS / 1000);
+        int first = (int) (Math.max(0, fromByte - 44) / windowBytes);
+        return t.coverage(hz, first, 3_000 / ToneAnalysis.WINDOW_MS).fraction();
     }
 
     /** Waits (bounded) until the recording holds {@code bytes} of audio. */

@@ -15,7 +15,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = run(args);
+        // A message through a running daemon needs none of picocli's model (docs/benchmarks.md, daemon).
+        Integer thin = ThinMessage.tryRun(args, System.out, System.err);
+        int code = thin != null ? thin : run(args);
         System.out.flush();
         System.err.flush();
         // webrtc-java's native destructors print "VM attach current thread failed" to stdout at exit.
@@ -26,9 +28,16 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        return run(args, null, null);
+    }
+
+    /** Through picocli, printing to {@code out} and {@code err} (null: stdout and stderr). */
+    static int run(String[] args, PrintWriter stdout, PrintWriter stderr) {
         ParleyCommand root = new ParleyCommand();
         CommandLine cl = new CommandLine(root);
         addSubcommands(cl, args);
+        if (stdout != null) cl.setOut(stdout); // after the subcommands: picocli hands the streams down to those it has
+        if (stderr != null) cl.setErr(stderr);
         cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.exitCode()
                 : t instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.INTERNAL);
         cl.setParameterExceptionHandler((ex, args1) -> {

@@ -192,6 +192,24 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupCallParticipantLeft(group, call, participant, reason); }
     }
 
+    /**
+     * Statistics of this member's audio with one other participant of the group's call (its pair's
+     * session), about once a second while both are in it: as a 1:1 call's {@link CallStatsUpdated}, with
+     * {@code stats.callId()} the group call's id.
+     */
+    record GroupCallParticipantStats(GroupId group, CallId call, PeerId participant, CallStats stats) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallParticipantStats(group, call, participant, stats); }
+    }
+
+    /**
+     * The active speaker of the group's call this member is in changed: the participant heard loudest
+     * (smoothed over about 300 ms, above -40 dBFS, with hysteresis), or null when nobody speaks;
+     * {@code levelDbfs} its smoothed level (-Infinity for nobody). This member's own voice is not counted.
+     */
+    record GroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallSpeaker(group, call, speaker, levelDbfs); }
+    }
+
     /** The group's call is over: nobody is in it any more (as far as this member knows). */
     record GroupCallEnded(GroupId group, CallId call) implements ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupCallEnded(group, call); }

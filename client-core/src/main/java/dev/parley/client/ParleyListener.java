@@ -126,4 +126,10 @@ public interface ParleyListener {
     default void onGroupCallParticipantLeft(GroupId group, CallId call, PeerId participant, String reason) {}
 
     default void onGroupCallEnded(GroupId group, CallId call) {}
+
+    /** The active speaker changed (null: nobody speaks); see {@link ParleyEvent.GroupCallSpeaker}. */
+    default void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {}
+
+    /** Audio statistics with one other participant of the group's call, about once a second. */
+    default void onGroupCallParticipantStats(GroupId group, CallId call, PeerId participant, CallStats stats) {}
 }

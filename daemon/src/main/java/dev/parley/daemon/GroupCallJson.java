@@ -13,7 +13,7 @@ import static dev.parley.daemon.GroupJson.groupId;
 
 /**
  * Group-call events on the local API (docs/api.md): {@code group-call-started}, {@code participant-joined},
- * {@code participant-left}, {@code group-call-ended}. The daemon has no group-call routes yet; the
+ * {@code participant-left}, {@code participant-stats}, {@code speaker}, {@code group-call-ended}. The daemon has no group-call routes yet; the
  * events are written so every {@link ParleyEvent} has a JSON form.
  */
 final class GroupCallJson {
@@ -30,6 +30,16 @@ final class GroupCallJson {
             o.put("type", "participant-left");
             o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
                     .put("reason", x.reason());
+        } else if (e instanceof ParleyEvent.GroupCallParticipantStats x) {
+            o.put("type", "participant-stats");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
+                    .set("stats", ApiJson.callStats(x.stats()));
+        } else if (e instanceof ParleyEvent.GroupCallSpeaker x) {
+            o.put("type", "speaker");
+            o.put("group", x.group().value()).put("callId", x.call().toString())
+                    .put("peerId", x.speaker() == null ? null : x.speaker().value());
+            if (Double.isInfinite(x.levelDbfs())) o.putNull("levelDbfs");
+            else o.put("levelDbfs", x.levelDbfs());
         } else if (e instanceof ParleyEvent.GroupCallEnded x) {
             o.put("type", "group-call-ended");
             o.put("group", x.group().value()).put("callId", x.call().toString());
@@ -47,6 +57,11 @@ final class GroupCallJson {
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")));
             case "participant-left" -> new ParleyEvent.GroupCallParticipantLeft(groupId(requireText(n, "group")),
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")), requireText(n, "reason"));
+            case "participant-stats" -> new ParleyEvent.GroupCallParticipantStats(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")), ApiJson.callStats(n.get("stats")));
+            case "speaker" -> new ParleyEvent.GroupCallSpeaker(groupId(requireText(n, "group")), callId(requireText(n, "callId")),
+                    n.path("peerId").isTextual() ? peer(n.get("peerId").asText()) : null,
+                    n.path("levelDbfs").isNumber() ? n.get("levelDbfs").asDouble() : Double.NEGATIVE_INFINITY);
             case "group-call-ended" -> new ParleyEvent.GroupCallEnded(groupId(requireText(n, "group")), callId(requireText(n, "callId")));
             default -> null;
         });

@@ -22,6 +22,7 @@ final class AudioMixer {
     static final int MAX_QUEUED = 5;
 
     private final RemoteAudioSink out;
+    private final SpeakerLevels levels = new SpeakerLevels();
     private final Map<PeerId, ArrayDeque<byte[]>> queues = new HashMap<>();
     private int sampleRate;
     private int channels;
@@ -35,12 +36,15 @@ final class AudioMixer {
     synchronized RemoteAudioSink input(PeerId peer) {
         queues.put(peer, new ArrayDeque<>());
         ArrayDeque<byte[]> mine = queues.get(peer);
-        return (pcm, rate, ch, frames) -> onFrame(mine, pcm, rate, ch);
+        return (pcm, rate, ch, frames) -> {
+            if (onFrame(mine, pcm, rate, ch)) levels.frame(peer, pcm, rate, ch);
+        };
     }
 
     /** Stops mixing {@code peer} (its queued audio is dropped). */
     synchronized void remove(PeerId peer) {
         queues.remove(peer);
+        levels.remove(peer);
         drain();
     }
 
@@ -48,15 +52,22 @@ final class AudioMixer {
         return mixed;
     }
 
-    private synchronized void onFrame(ArrayDeque<byte[]> q, byte[] pcm, int rate, int ch) {
-        if (!queues.containsValue(q)) return; // a removed input still draining on the playout thread
+    /** Each participant's smoothed level and the active speaker. */
+    SpeakerLevels levels() {
+        return levels;
+    }
+
+    /** False if the frame was dropped (a removed input, another format). */
+    private synchronized boolean onFrame(ArrayDeque<byte[]> q, byte[] pcm, int rate, int ch) {
+        if (!queues.containsValue(q)) return false; // a removed input still draining on the playout thread
         if (sampleRate == 0) {
             sampleRate = rate;
             channels = ch;
         }
-        if (rate != sampleRate || ch != channels) return;
+        if (rate != sampleRate || ch != channels) return false;
         q.addLast(pcm);
         drain();
+        return true;
     }
 
     private void drain() {

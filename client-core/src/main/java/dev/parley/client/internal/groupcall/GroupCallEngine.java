@@ -1,10 +1,12 @@
 package dev.parley.client.internal.groupcall;
 
 import dev.parley.client.CallId;
+import dev.parley.client.CallStats;
 import dev.parley.client.GroupCallInfo;
 import dev.parley.client.ParleyEvent;
 import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.Ids;
+import dev.parley.client.internal.audio.AudioStatsSample;
 import dev.parley.client.internal.event.EventSink;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -59,6 +62,11 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
     private final Clock clock;
     private volatile int maxParticipants;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-group-call"));
+    /** Only ticks: every {@link #STATS_INTERVAL_MS} the worker polls each pair's statistics. */
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("parley-group-call-stats"));
+    static final long STATS_INTERVAL_MS = 1_000;
+    /** How often the active speaker is looked at (its levels are smoothed over 300 ms: SpeakerLevels). */
+    static final long SPEAKER_INTERVAL_MS = 200;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     /** Read by {@link #inCall()} from other threads (the 1:1 engine's busy check). */
     private volatile boolean anyJoined;
@@ -79,6 +87,8 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.maxParticipants = maxParticipants;
+        ticker.scheduleAtFixedRate(() -> later(this::pollStats), STATS_INTERVAL_MS, STATS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(() -> later(this::checkSpeakers), SPEAKER_INTERVAL_MS, SPEAKER_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     /** One group's call; worker thread only. */
@@ -90,6 +100,10 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         final Set<PeerId> in = new LinkedHashSet<>();
         /** Non-null while this member is in the call. */
         MeshAudio media;
+        /** The last statistics sample of each pair's audio (rates come from two). */
+        final ParticipantStats stats = new ParticipantStats();
+        /** The active speaker last published (null: nobody). */
+        PeerId speaker;
 
         Call(GroupId group, UUID id, long startedAtMs) {
             this.group = group;
@@ -204,6 +218,8 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
 
     private void enter(Call c, MeshAudio.Media media, Set<PeerId> others) {
         c.media = new MeshAudio(media, c.id);
+        c.stats.clear();
+        c.speaker = null;
         anyJoined = true;
         publish(new ParleyEvent.GroupCallParticipantJoined(Ids.app(c.group), new CallId(c.id), Ids.app(me)));
         GroupCallState state = new GroupCallState(c.group, c.id, c.startedAtMs, true);
@@ -272,6 +288,7 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
             }
         } else if (c.in.remove(peer)) {
             if (c.media != null) c.media.remove(peer);
+            c.stats.remove(peer);
             publish(new ParleyEvent.GroupCallParticipantLeft(Ids.app(c.group), id, Ids.app(peer), LEFT));
             endIfEmpty(c);
         }
@@ -305,11 +322,42 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
     private void onLinkGone(PeerId peer) {
         for (Call c : List.copyOf(calls.values())) {
             if (c.media != null) c.media.remove(peer);
+            c.stats.remove(peer);
             if (c.in.remove(peer)) {
                 publish(new ParleyEvent.GroupCallParticipantLeft(Ids.app(c.group), new CallId(c.id), Ids.app(peer), CONNECTION_LOST));
                 endIfEmpty(c);
             }
         }
+    }
+
+    /** Worker: asks every live pair of every call this member is in for its statistics; answers come back here. */
+    private void pollStats() {
+        for (Call c : calls.values()) {
+            if (c.media == null) continue;
+            MeshAudio m = c.media;
+            m.liveAudio().forEach((peer, audio) -> audio.stats().whenComplete((s, err) -> {
+                if (s != null) later(() -> onStats(c, m, peer, s)); // a WebRTC thread: hand off at once
+            }));
+        }
+    }
+
+    /** Worker: publishes a change of the active speaker of each call this member is in. */
+    private void checkSpeakers() {
+        for (Call c : calls.values()) {
+            if (c.media == null) continue;
+            PeerId now = c.media.levels().speaker();
+            if (java.util.Objects.equals(now, c.speaker)) continue;
+            c.speaker = now;
+            double level = now == null ? 0 : c.media.levels().level(now);
+            publish(new ParleyEvent.GroupCallSpeaker(Ids.app(c.group), new CallId(c.id), now == null ? null : Ids.app(now),
+                    now == null ? Double.NEGATIVE_INFINITY : 20 * Math.log10(level)));
+        }
+    }
+
+    private void onStats(Call c, MeshAudio m, PeerId peer, AudioStatsSample s) {
+        if (calls.get(c.group) != c || c.media != m || !m.livePeers().contains(peer)) return; // left or gone meanwhile
+        CallStats stats = c.stats.next(new CallId(c.id), peer, s, clock.instant());
+        publish(new ParleyEvent.GroupCallParticipantStats(Ids.app(c.group), new CallId(c.id), Ids.app(peer), stats));
     }
 
     private GroupCallInfo info(Call c) {
@@ -416,6 +464,7 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         } catch (IllegalStateException e) {
             log.debug("group call close", e);
         }
+        ticker.shutdownNow();
         worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

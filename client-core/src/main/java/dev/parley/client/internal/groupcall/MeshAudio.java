@@ -83,6 +83,16 @@ final class MeshAudio implements AutoCloseable {
         }
     }
 
+    /** The sessions whose audio is negotiated, by participant (for their statistics). */
+    Map<PeerId, PeerAudio> liveAudio() {
+        return Map.copyOf(live);
+    }
+
+    /** Smoothed levels of the participants heard, and the active speaker. */
+    SpeakerLevels levels() {
+        return mixer.levels();
+    }
+
     Set<PeerId> livePeers() {
         return Set.copyOf(live.keySet());
     }

@@ -29,6 +29,14 @@ import java.util.function.Supplier;
  * later calls; the send gate around every native step that can restart the headless recorder; the
  * remote audio sink; audio statistics. Changes run on the session loop; {@link #push} runs on the
  * caller's pump thread, the remote sink on WebRTC's playout thread.
+ *
+ * <p>Between calls the m=audio section stays {@code sendrecv} and only our track is detached
+ * ({@code replaceTrack(null)}), which stops the native send stream: no RTP, and with a device ADM no
+ * microphone. It is never made {@code inactive}: an inactive description removes the channel's send and
+ * receive streams, and re-activating it re-creates them with the same SSRCs, which the native
+ * sender and receiver take for "unchanged" — the new send stream gets no source and the new receive
+ * stream no sink, so a second call on the session would carry no audio either way
+ * (docs/calls.md § Later calls on one session). So only the first call renegotiates.
  */
 @Slf4j
 final class SessionAudio implements PeerAudio {
@@ -126,16 +134,12 @@ final class SessionAudio implements PeerAudio {
             }
             audioWanted = false;
             gate.around(() -> {
-                audioSender.replaceTrack(null);
-                if (!audioTransceiver.stopped()) { // setDirection on a stopped one segfaults (notes §3)
-                    audioTransceiver.setDirection(RTCRtpTransceiverDirection.INACTIVE);
-                }
+                audioSender.replaceTrack(null); // stops the send stream; the direction stays (see class doc)
                 return null;
             });
             IllegalStateException stopped = new IllegalStateException("audio stopped");
             audioWaiters.forEach(w -> w.completeExceptionally(stopped));
             audioWaiters.clear();
-            negotiation.renegotiate();
         });
     }
 
@@ -159,9 +163,12 @@ final class SessionAudio implements PeerAudio {
 
     // ---- negotiation hooks (on the loop) ----
 
-    /** Audio's reason to negotiate: the local description does not (or no longer should) send our audio. */
+    /**
+     * Audio's reason to negotiate: we want audio and the local description does not send it (the first
+     * call, or a peer that made the section inactive). Ending a call never renegotiates (class doc).
+     */
     boolean needsNegotiation(String localSdp) {
-        return audioTransceiver != null && audioSends(localSdp) != audioWanted;
+        return audioTransceiver != null && audioWanted && !audioSends(localSdp);
     }
 
     /** Completes the callers of {@link #start} once a settled negotiation sends our audio. */
@@ -241,7 +248,9 @@ final class SessionAudio implements PeerAudio {
             }
         } else {
             audioSender.replaceTrack(localAudioTrack);
-            audioTransceiver.setDirection(RTCRtpTransceiverDirection.SEND_RECV);
+            if (audioTransceiver.getDirection() != RTCRtpTransceiverDirection.SEND_RECV) {
+                audioTransceiver.setDirection(RTCRtpTransceiverDirection.SEND_RECV);
+            }
         }
         if (remoteAudioTrack == null) {
             // The receiver's track lives as long as the transceiver; keep this wrapper, removeSink

@@ -133,7 +133,7 @@ class CallEngineTest {
         assertThat(b.endedLocally()).isTrue();
         assertThat(a.endedLocally()).isFalse();
 
-        // Second call: the audio transceiver goes inactive -> sendrecv (a direction change, notes §2).
+        // Second call on the same session: the track is attached again, no renegotiation (docs/calls.md).
         LevelProbe atB = new LevelProbe(1000);
         CallId second = dialAndRing(tone(1000, null));
         engineB.accept(second, new CallAudio(null, atB));
