@@ -7,13 +7,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import lombok.extern.slf4j.Slf4j;
 
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * This node as one of a cluster coordinated through Redis (docs/server.md § Running a cluster). Each
  * operation is one Lua script, so one round trip and atomic ({@link ClusterScripts}). Three connections:
  * one for commands (asynchronous, pipelined), one for the blocking read of this node's inbox stream
- * (read from the last id, so a blip loses nothing), one for the heartbeat and sweep.
+ * ({@link InboxReader}: a read that failed is never retried on its connection, so a blip loses nothing),
+ * one for the heartbeat and sweep.
  *
  * <p>Liveness is proven through Redis itself: a node is alive while its heartbeat key (written every
  * {@link #HEARTBEAT_MS}, expiring after {@link #ALIVE_MS}) exists. While the heartbeat fails the node is
@@ -47,13 +48,12 @@ import java.util.concurrent.TimeUnit;
  * swept while cut off) the node re-asserts every binding it holds.
  */
 @Slf4j
-final class RedisDirectory implements Directory {
+final class RedisDirectory implements Directory, InboxReader.Owner {
     static final long HEARTBEAT_MS = 500, ALIVE_MS = 2_000, SWEEP_LOCK_MS = 2_000;
     /** How long any command waits for Redis before giving up (ServerConfig.redisTimeout, 1 s by default). */
     private final Duration timeout;
     /** How long the peers of a dead node stay parked (this cluster's resume grace; the same on every node). */
     private final long graceMs;
-    private static final long BLOCK_MS = 1_000;
     /** The consumer group each node reads its own inbox through (ClusterScripts' rescue reads its position). */
     static final String GROUP = "parley";
 
@@ -63,7 +63,6 @@ final class RedisDirectory implements Directory {
     /** Bindings that ended while Redis was unreachable: their routes are removed when it is back. */
     private final java.util.concurrent.ConcurrentLinkedQueue<String[]> pendingEnds = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private StatefulRedisConnection<String, String> commands;
-    private StatefulRedisConnection<String, String> reader;
     private StatefulRedisConnection<String, String> beat;
     private RedisAsyncCommands<String, String> async;
     private ScheduledExecutorService scheduler;
@@ -85,7 +84,18 @@ final class RedisDirectory implements Directory {
                 .autoReconnect(true)
                 // Disconnected: fail at once (an explicit error to the client), never queue blindly.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands().timeoutSource(new TimeoutOptions.TimeoutSource() {
+                    // A blocking read waits in Redis for InboxReader.BLOCK_MS by design: it gets the timeout on top.
+                    @Override
+                    public long getTimeout(RedisCommand<?, ?, ?> command) {
+                        return timeout.toMillis() + (command.getType() == CommandType.XREADGROUP ? InboxReader.BLOCK_MS : 0);
+                    }
+
+                    @Override
+                    public TimeUnit getTimeUnit() {
+                        return TimeUnit.MILLISECONDS;
+                    }
+                }).build())
                 .build());
         for (var e : scripts().entrySet()) shas.put(e.getKey(), sha1(e.getValue()));
     }
@@ -98,6 +108,7 @@ final class RedisDirectory implements Directory {
 
     @Override public boolean clustered() { return true; }
     @Override public boolean ready() { return ready && !closed; }
+    @Override public boolean closed() { return closed; }
     @Override public String nodeId() { return nodeId; }
 
     @Override
@@ -109,7 +120,6 @@ final class RedisDirectory implements Directory {
         metrics.gauge("cluster_routes", () -> node.bindings().size());
         // Connecting may fail (Redis down at start): the node starts anyway, not ready, and keeps trying.
         commands = connectOrNull();
-        reader = connectOrNull();
         beat = connectOrNull();
         async = commands == null ? null : commands.async();
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
@@ -121,7 +131,7 @@ final class RedisDirectory implements Directory {
         scheduler = s;
         heartbeat(); // the first one right away, so a node with Redis is ready when start() returns
         scheduler.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
-        inboxThread = new Thread(this::readInbox, "parley-inbox-" + nodeId);
+        inboxThread = new Thread(new InboxReader(client, nodeId, this, metrics), "parley-inbox-" + nodeId);
         inboxThread.setDaemon(true);
         inboxThread.start();
     }
@@ -141,9 +151,8 @@ final class RedisDirectory implements Directory {
             commands = connectOrNull();
             if (commands != null) async = commands.async();
         }
-        if (reader == null) reader = connectOrNull();
         if (beat == null) beat = connectOrNull();
-        return commands != null && reader != null && beat != null;
+        return commands != null && beat != null;
     }
 
     // ---- scripts ---------------------------------------------------------------------------------
@@ -392,57 +401,9 @@ final class RedisDirectory implements Directory {
 
     // ---- inbox ---------------------------------------------------------------------------------
 
-    /**
-     * Reads this node's inbox through the consumer group {@value #GROUP} (NOACK: nothing to acknowledge),
-     * so Redis itself records how far this node has read, in the same command: when the node dies, the
-     * sweep rescues exactly the entries after that. A lost group (Redis restarted empty, or this node was
-     * swept while cut off) is made again from the start of whatever the stream holds now.
-     */
-    private void readInbox() {
-        String stream = "parley:inbox:" + nodeId;
-        io.lettuce.core.Consumer<String> me = io.lettuce.core.Consumer.from(GROUP, nodeId);
-        while (!closed) {
-            StatefulRedisConnection<String, String> r = reader;
-            if (r == null || !ready()) {
-                pause(100);
-                continue;
-            }
-            try {
-                RedisCommands<String, String> sync = r.sync();
-                r.setTimeout(Duration.ofMillis(BLOCK_MS + timeout.toMillis()));
-                List<StreamMessage<String, String>> batch = sync.xreadgroup(me, XReadArgs.Builder.block(BLOCK_MS).count(512).noack(true),
-                        XReadArgs.StreamOffset.lastConsumed(stream));
-                metrics.cluster("redis_calls");
-                for (StreamMessage<String, String> m : batch) handle(m.getBody());
-            } catch (io.lettuce.core.RedisCommandExecutionException e) {
-                if (closed) return;
-                metrics.cluster("redis_calls");
-                if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
-                    createGroup(r.sync(), stream);
-                } else {
-                    metrics.cluster("redis_errors");
-                    pause(100);
-                }
-            } catch (RuntimeException e) {
-                if (closed) return;
-                metrics.cluster("redis_errors");
-                pause(100);
-            }
-        }
-    }
-
-    private void createGroup(RedisCommands<String, String> sync, String stream) {
-        try {
-            metrics.cluster("redis_calls");
-            sync.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP, io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
-        } catch (RuntimeException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP")) return; // made meanwhile: fine
-            metrics.cluster("redis_errors");
-            pause(100);
-        }
-    }
-
-    private void handle(Map<String, String> m) {
+    /** One entry of this node's inbox (read by {@link InboxReader}, once each, in order). */
+    @Override
+    public void handle(Map<String, String> m) {
         try {
             PeerId to = PeerId.of(m.get("to"));
             switch (m.get("k")) {
@@ -463,14 +424,6 @@ final class RedisDirectory implements Directory {
             }
         } catch (RuntimeException e) {
             log.atError().setCause(e).log("bad inbox entry");
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
