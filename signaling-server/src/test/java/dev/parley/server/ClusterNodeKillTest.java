@@ -22,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("native")
 class ClusterNodeKillTest extends ClusterSupport {
+    /** How long the first answers of a freshly spawned node JVM may take on a busy box. */
+    private static final Duration COLD_JVM = Duration.ofSeconds(20);
+
     /** Starts {@code parley serve --redis ... --node-id id} in a JVM of its own; returns its WebSocket URI. */
     static URI spawn(Process[] holder, String redisUrl, String id) throws Exception {
         Process p = ServerJvm.start("--redis", redisUrl, "--node-id", id, "--max-connections-per-ip", "1000");
@@ -39,7 +42,7 @@ class ClusterNodeKillTest extends ClusterSupport {
             IdentityKeyPair xKey = IdentityKeyPair.generate();
             TestPeer x = TestPeer.connect(n3uri, xKey, null);
             cleanup.add(x);
-            x.login();
+            x.login(COLD_JVM); // n3's JVM has just started: cold, on a busy box
             x.ws.send(new Watch(List.of(y.id())));
             expectPresence(x, y.id(), false);
             y.ws.send(new Watch(List.of(x.id())));
@@ -103,7 +106,7 @@ class ClusterNodeKillTest extends ClusterSupport {
             IdentityKeyPair xKey = IdentityKeyPair.generate();
             TestPeer x = TestPeer.connect(n3uri, xKey, null);
             cleanup.add(x);
-            x.login();
+            x.login(COLD_JVM); // n3's JVM has just started: cold, on a busy box
             Process k = new ProcessBuilder("kill", "-9", Long.toString(n3[0].pid())).start();
             assertThat(k.waitFor(5, TimeUnit.SECONDS)).isTrue();
             assertThat(n3[0].waitFor(10, TimeUnit.SECONDS)).isTrue();
