@@ -4,7 +4,7 @@ package dev.parley.server;
  * The Lua scripts that make each cluster operation one atomic Redis round trip. Keys (prefix
  * {@code parley:}): {@code epoch:<peer>} the fencing counter, {@code route:<peer>} = {@code <node>|<epoch>},
  * {@code watch:<peer>} the peer's watch set, {@code peers:<node>} who a node has bound, {@code alive:<node>}
- * the heartbeat (expires), {@code nodes} every node, {@code inbox:<node>} a node's stream, {@code sweeper}
+ * the heartbeat (expires), {@code url:<node>} its public URL (expires with it), {@code nodes} every node, {@code inbox:<node>} a node's stream, {@code sweeper}
  * the lock of the one node that sweeps dead nodes. Inbox entries: {@code k} = r (relay), k (kick),
  * p (presence), e (relay error); each node reads its inbox through the consumer group {@code parley}, so the
  * group's last-delivered id is where the node had read to when it died.
@@ -228,13 +228,26 @@ final class ClusterScripts {
             return out
             """;
 
-    /** ARGV: me, ttl ms. -> 1 if this node's heartbeat was still there (0: expired, swept, or Redis lost it). */
+    /**
+     * ARGV: me, ttl ms, public URL ('' for none). -> {1 if this node's heartbeat was still there (0: expired,
+     * swept, or Redis lost it), then the public URLs of the other live nodes that have one}. A URL lives
+     * as long as its node's heartbeat ({@code url:<node>}, same expiry).
+     */
     static final String HEARTBEAT = PRELUDE + """
-            local had = redis.call('EXISTS', P..'alive:'..ARGV[1])
-            redis.call('SET', P..'alive:'..ARGV[1], '1', 'PX', ARGV[2])
-            redis.call('SADD', P..'nodes', ARGV[1])
-            redis.call('ZREM', P..'buried', ARGV[1])
-            return had
+            local me = ARGV[1]
+            local had = redis.call('EXISTS', P..'alive:'..me)
+            redis.call('SET', P..'alive:'..me, '1', 'PX', ARGV[2])
+            if ARGV[3] ~= '' then redis.call('SET', P..'url:'..me, ARGV[3], 'PX', ARGV[2]) else redis.call('DEL', P..'url:'..me) end
+            redis.call('SADD', P..'nodes', me)
+            redis.call('ZREM', P..'buried', me)
+            local out = {had}
+            for _, n in ipairs(redis.call('SMEMBERS', P..'nodes')) do
+              if n ~= me and alive(n) then
+                local u = redis.call('GET', P..'url:'..n)
+                if u then out[#out + 1] = u end
+              end
+            end
+            return out
             """;
 
     /**

@@ -45,6 +45,11 @@ interface Directory extends AutoCloseable {
     /** A live binding, as re-asserted after the directory lost its data. */
     record Binding(PeerId id, long epoch, Set<PeerId> watch) {}
 
+    /** The public URLs of the cluster's other live nodes, for {@code welcome.nodes} (none: empty). */
+    default List<String> otherNodeUrls() {
+        return List.of();
+    }
+
     /** What other nodes ask of this one ({@link Relay} implements it). Called from the directory's threads. */
     interface Node {
         /** A relay from another node for {@code to}'s binding {@code epoch}; {@code text} is stamped already. */

@@ -58,6 +58,11 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
     static final String GROUP = "parley";
 
     private final String nodeId;
+    /** This node's URL for clients, advertised by the other nodes (null: none). */
+    private final String publicUrl;
+    /** Other live nodes' public URLs, as the last heartbeat saw them; at most {@link #MAX_ADVERTISED}. */
+    private volatile List<String> otherNodeUrls = List.of();
+    static final int MAX_ADVERTISED = 16;
     private final RedisClient client;
     private final Map<String, String> shas = new HashMap<>();
     /** Bindings that ended while Redis was unreachable: their routes are removed when it is back. */
@@ -73,8 +78,9 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
     private volatile boolean everBeat;
     private volatile boolean closed;
 
-    RedisDirectory(String redisUrl, String nodeId, Duration timeout, Duration resumeGrace) {
+    RedisDirectory(String redisUrl, String nodeId, Duration timeout, Duration resumeGrace, String publicUrl) {
         this.nodeId = nodeId;
+        this.publicUrl = publicUrl;
         this.timeout = timeout;
         this.graceMs = resumeGrace.toMillis();
         RedisURI uri = RedisURI.create(redisUrl);
@@ -110,6 +116,7 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
     @Override public boolean ready() { return ready && !closed; }
     @Override public boolean closed() { return closed; }
     @Override public String nodeId() { return nodeId; }
+    @Override public List<String> otherNodeUrls() { return ready() ? otherNodeUrls : List.of(); }
 
     @Override
     public void start(Node node, Metrics metrics) {
@@ -342,7 +349,13 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
             if (!connected()) throw new IllegalStateException("not connected");
             RedisCommands<String, String> b = beat.sync();
             metrics.cluster("redis_calls");
-            long had = b.eval(ClusterScripts.HEARTBEAT, ScriptOutputType.INTEGER, new String[0], nodeId, Long.toString(ALIVE_MS));
+            List<Object> hb = b.eval(ClusterScripts.HEARTBEAT, ScriptOutputType.MULTI, new String[0], nodeId, Long.toString(ALIVE_MS),
+                    publicUrl == null ? "" : publicUrl);
+            long had = (Long) hb.get(0);
+            List<String> urls = new ArrayList<>(hb.size() - 1);
+            for (int i = 1; i < hb.size() && urls.size() < MAX_ADVERTISED; i++) urls.add((String) hb.get(i));
+            urls.sort(null);
+            otherNodeUrls = List.copyOf(urls);
             if (!everBeat) {
                 // A fresh start: anything in an inbox of this node id is for an earlier run of it.
                 b.del("parley:inbox:" + nodeId);

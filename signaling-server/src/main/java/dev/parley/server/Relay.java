@@ -366,7 +366,7 @@ final class Relay {
     private String welcome(PeerId id, boolean resumed) {
         IceServerProvider.Offer o = ice.forPeer(id);
         return codec.write(new Welcome(id, resumed, cfg.heartbeat().toMillis(), cfg.idleTimeout().toMillis(),
-                cfg.resumeGrace().toMillis(), o.servers(), o.ttlSeconds(), limits));
+                cfg.resumeGrace().toMillis(), o.servers(), o.ttlSeconds(), limits, directory.otherNodeUrls()));
     }
 
     /** {@code kind}: 0 offer, 1 answer, 2 candidate (for the metrics). The codec has checked the schema. */
