@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Cluster benchmark: relay latency same-node vs cross-node, Redis commands per relayed message,
-# presence convergence after kill -9 of a node (docs/benchmarks.md § Signaling cluster).
-#   bench/cluster.sh [--rates 1000,5000] [--seconds 5] [--kills 3]
+# presence convergence after kill -9 of a node, msgs/s per node at saturation with 1, 2, 3 nodes
+# (docs/benchmarks.md § Signaling cluster).
+#   bench/cluster.sh [--rates 1000,5000] [--seconds 5] [--kills 3] [--saturation 1,2,3|none]
+#                    [--saturation-only] [--sat-seconds 5] [--sat-runs 3] [--senders-per-node 2] [--window 256]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -4,21 +4,92 @@ package dev.parley.server;
  * The Lua scripts that make each cluster operation one atomic Redis round trip. Keys (prefix
  * {@code parley:}): {@code epoch:<peer>} the fencing counter, {@code route:<peer>} = {@code <node>|<epoch>},
  * {@code watch:<peer>} the peer's watch set, {@code peers:<node>} who a node has bound, {@code alive:<node>}
- * the heartbeat (expires), {@code nodes} every node, {@code inbox:<node>} a node's stream, {@code sweeper}
+ * the heartbeat (expires), {@code url:<node>} its public URL (expires with it), {@code nodes} every node, {@code inbox:<node>} a node's stream, {@code sweeper}
  * the lock of the one node that sweeps dead nodes. Inbox entries: {@code k} = r (relay), k (kick),
- * p (presence), e (relay error). Scripts name keys they build (single-instance Redis, not Redis Cluster).
+ * p (presence), e (relay error); each node reads its inbox through the consumer group {@code parley}, so the
+ * group's last-delivered id is where the node had read to when it died.
+ *
+ * <p>Parking (docs/server.md § Resume on another node): a dead node's peers get the route
+ * {@code ~|<epoch>} ({@code ~} is never a node id) for the resume grace, listed in the sorted set
+ * {@code parked} by deadline; relays to them go to {@code park:<peer>}, a stream of at most {@link #PARK_CAP}
+ * entries, and so do the relays the dead node had not read yet. The peer's next login (on any node) takes
+ * the parked relays with its claim; when the grace runs out their senders get {@code peer_offline}.
+ * {@code buried} (sorted set, by time) holds nodes swept in the last {@link #BURIED_MS}: a relay posted to one
+ * of them through a route cached before the sweep is rescued the same way.
+ * Scripts name keys they build (single-instance Redis, not Redis Cluster).
  */
 final class ClusterScripts {
     private ClusterScripts() {}
 
+    /** Parked relays one peer may have waiting; past it, senders get {@code recipient_busy}. */
+    static final int PARK_CAP = 100;
+    /** How long a swept node's inbox is still watched for relays sent through a cached route. */
+    static final long BURIED_MS = 5_000;
+
     static final String PRELUDE = """
-            local P = 'parley:'
+            local P, PARKED = 'parley:', '~'
             local function split(r) local n, e = string.match(r, '^(.*)|(%d+)$'); return n, e end
             local function post(node, ...) redis.call('XADD', P..'inbox:'..node, 'MAXLEN', '~', '100000', '*', ...) end
             local function alive(node) return redis.call('EXISTS', P..'alive:'..node) == 1 end
+            local function fields(l) local t = {}; for i = 1, #l, 2 do t[l[i]] = l[i + 1] end; return t end
+            local function now() local t = redis.call('TIME'); return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+            -- a relay error for the sender `to` on node rn (nobody to tell if that node is gone)
+            local function tell(rn, to, ref, code, msg)
+              if rn ~= PARKED and alive(rn) then post(rn, 'k', 'e', 'to', to, 'ref', ref, 'c', code, 'm', msg) end
+            end
+            -- parks a stamped relay for `to`; false if its park is full
+            local function park(to, f, ref, rn, m)
+              local k = P..'park:'..to
+              if redis.call('XLEN', k) >= PARK_CAP then return false end
+              redis.call('XADD', k, '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m)
+              return true
+            end
+            """.replace("PARK_CAP", Integer.toString(PARK_CAP));
+
+    /**
+     * The relays in a dead node's inbox after {@code after} (exclusive id, or '-'): parked for peers in their
+     * grace, forwarded to a peer's live node, else their senders hear peer_offline. Returns how many.
+     */
+    static final String RESCUE = """
+            local function rescue(node, after)
+              local n = 0
+              for _, en in ipairs(redis.call('XRANGE', P..'inbox:'..node, after, '+')) do
+                local m = fields(en[2])
+                if m.k == 'r' then
+                  n = n + 1
+                  local r = redis.call('GET', P..'route:'..m.to)
+                  local rn, e = nil, nil
+                  if r then rn, e = split(r) end
+                  if rn == PARKED then
+                    if not park(m.to, m.f, m.ref, m.rn, m.m) then
+                      tell(m.rn, m.f, m.ref, 'recipient_busy', 'the peer is away and too many messages wait for it; retry later')
+                    end
+                  elseif rn and rn ~= node and alive(rn) then
+                    post(rn, 'k', 'r', 'to', m.to, 'e', e, 'f', m.f, 'ref', m.ref, 'rn', m.rn, 'h', '1', 'm', m.m)
+                  else
+                    tell(m.rn, m.f, m.ref, 'peer_offline', 'peer is offline')
+                  end
+                end
+              end
+              return n
+            end
+            -- where the dead node had read its inbox to (nil: no inbox)
+            local function unread(node)
+              local g = redis.pcall('XINFO', 'GROUPS', P..'inbox:'..node)
+              if g.err then return nil end
+              for _, x in ipairs(g) do
+                local t = fields(x)
+                if t.name == 'parley' then return '(' .. t['last-delivered-id'] end
+              end
+              return '-'
+            end
             """;
 
-    /** ARGV: peer, me. A new epoch; the route is ours; an older binding elsewhere is kicked. -> {epoch, moved, watch...} */
+    /**
+     * ARGV: peer, me. A new epoch; the route is ours; an older binding elsewhere is kicked; a parked peer
+     * takes its parked relays. -> {epoch, moved (0 no, 1 from another node, 2 from a park), watch count,
+     * watch..., then per parked relay (oldest first): from, ref, reply node, stamped text}
+     */
     static final String CLAIM = PRELUDE + """
             local id, me = ARGV[1], ARGV[2]
             local e = redis.call('INCR', P..'epoch:'..id)
@@ -28,25 +99,44 @@ final class ClusterScripts {
             if old then
               local on = split(old)
               if on and on ~= me then
-                if alive(on) then post(on, 'k', 'k', 'to', id, 'e', tostring(e - 1)) end
                 local out = {e, 1}
-                for _, w in ipairs(redis.call('SMEMBERS', P..'watch:'..id)) do out[#out + 1] = w end
+                if on == PARKED then
+                  out[2] = 2
+                  redis.call('ZREM', P..'parked', id)
+                elseif alive(on) then
+                  post(on, 'k', 'k', 'to', id, 'e', tostring(e - 1))
+                end
+                local ws = redis.call('SMEMBERS', P..'watch:'..id)
+                out[3] = #ws
+                for _, w in ipairs(ws) do out[#out + 1] = w end
+                if on == PARKED then
+                  for _, en in ipairs(redis.call('XRANGE', P..'park:'..id, '-', '+')) do
+                    local m = fields(en[2])
+                    out[#out + 1] = m.f; out[#out + 1] = m.ref; out[#out + 1] = m.rn; out[#out + 1] = m.m
+                  end
+                  redis.call('DEL', P..'park:'..id)
+                end
                 return out
               end
             end
-            return {e, 0}
+            return {e, 0, 0}
             """;
 
     /**
      * ARGV: to, me, from, ref, text, hops, reply node. Hands the stamped text to the node holding {@code to}'s route.
-     * -> {1, node, epoch} posted, {0} no route, {-1} its node is dead, {2, epoch} the route is here (deliver locally).
+     * -> {1, node, epoch} posted, {0} no route, {2, epoch} the route is here (deliver locally), {3} parked
+     * (the peer's node died; it may resume elsewhere), {4} its park is full. A node whose heartbeat has
+     * expired but that is not swept yet still gets the post: the sweep rescues what it did not read.
      */
     static final String RELAY = PRELUDE + """
             local r = redis.call('GET', P..'route:'..ARGV[1])
             if not r then return {0} end
             local n, e = split(r)
             if n == ARGV[2] then return {2, tonumber(e)} end
-            if not alive(n) then return {-1} end
+            if n == PARKED then
+              if park(ARGV[1], ARGV[3], ARGV[4], ARGV[7], ARGV[5]) then return {3} end
+              return {4}
+            end
             post(n, 'k', 'r', 'to', ARGV[1], 'e', e, 'f', ARGV[3], 'ref', ARGV[4], 'rn', ARGV[7], 'h', ARGV[6], 'm', ARGV[5])
             return {1, n, tonumber(e)}
             """;
@@ -57,7 +147,7 @@ final class ClusterScripts {
               local r = redis.call('GET', P..'route:'..ARGV[i])
               if r then
                 local n = split(r)
-                if n ~= ARGV[3] then post(n, 'k', 'p', 'to', ARGV[i], 'a', ARGV[1], 'o', ARGV[2]) end
+                if n ~= ARGV[3] and n ~= PARKED then post(n, 'k', 'p', 'to', ARGV[i], 'a', ARGV[1], 'o', ARGV[2]) end
               end
             end
             return 1
@@ -95,7 +185,7 @@ final class ClusterScripts {
               local r = redis.call('GET', P..'route:'..x)
               if r then
                 local xn = split(r)
-                if xn ~= me then post(xn, 'k', 'p', 'to', x, 'a', id, 'o', '0') end
+                if xn ~= me and xn ~= PARKED then post(xn, 'k', 'p', 'to', x, 'a', id, 'o', '0') end
               end
             end
             redis.call('DEL', P..'watch:'..id)
@@ -119,6 +209,15 @@ final class ClusterScripts {
                 out[#out + 1] = re - 1
               else
                 if cur < e then redis.call('SET', P..'epoch:'..id, e) end
+                if r and split(r) == PARKED then
+                  -- this node was swept while cut off, and is back: what was parked for the binding is its own
+                  for _, en in ipairs(redis.call('XRANGE', P..'park:'..id, '-', '+')) do
+                    local m = fields(en[2])
+                    post(me, 'k', 'r', 'to', id, 'e', tostring(e), 'f', m.f, 'ref', m.ref, 'rn', m.rn, 'h', '1', 'm', m.m)
+                  end
+                  redis.call('DEL', P..'park:'..id)
+                  redis.call('ZREM', P..'parked', id)
+                end
                 redis.call('SET', P..'route:'..id, me..'|'..e)
                 redis.call('SADD', P..'peers:'..me, id)
                 redis.call('DEL', P..'watch:'..id)
@@ -129,45 +228,85 @@ final class ClusterScripts {
             return out
             """;
 
-    /** ARGV: me, ttl ms. -> 1 if this node's heartbeat was still there (0: expired, swept, or Redis lost it). */
+    /**
+     * ARGV: me, ttl ms, public URL ('' for none). -> {1 if this node's heartbeat was still there (0: expired,
+     * swept, or Redis lost it), then the public URLs of the other live nodes that have one}. A URL lives
+     * as long as its node's heartbeat ({@code url:<node>}, same expiry).
+     */
     static final String HEARTBEAT = PRELUDE + """
-            local had = redis.call('EXISTS', P..'alive:'..ARGV[1])
-            redis.call('SET', P..'alive:'..ARGV[1], '1', 'PX', ARGV[2])
-            redis.call('SADD', P..'nodes', ARGV[1])
-            return had
+            local me = ARGV[1]
+            local had = redis.call('EXISTS', P..'alive:'..me)
+            redis.call('SET', P..'alive:'..me, '1', 'PX', ARGV[2])
+            if ARGV[3] ~= '' then redis.call('SET', P..'url:'..me, ARGV[3], 'PX', ARGV[2]) else redis.call('DEL', P..'url:'..me) end
+            redis.call('SADD', P..'nodes', me)
+            redis.call('ZREM', P..'buried', me)
+            local out = {had}
+            for _, n in ipairs(redis.call('SMEMBERS', P..'nodes')) do
+              if n ~= me and alive(n) then
+                local u = redis.call('GET', P..'url:'..n)
+                if u then out[#out + 1] = u end
+              end
+            end
+            return out
             """;
 
     /**
-     * ARGV: me, lock ms. Only the holder of the sweeper lock sweeps: every node whose heartbeat expired
-     * loses its routes, and the watchers of its peers on live nodes hear offline. -> nodes swept.
+     * ARGV: me, lock ms, resume grace ms. Only the holder of the sweeper lock sweeps. Every node whose
+     * heartbeat expired loses its routes: its peers are parked for the grace (watch sets kept, watchers on
+     * live nodes hear offline), and the relays it had not read are rescued. Relays posted to nodes buried
+     * in the last {@link #BURIED_MS} are rescued too; parks whose grace ran out end, and their senders hear
+     * peer_offline. -> {nodes swept, relays rescued}
      */
-    static final String SWEEP = PRELUDE + """
-            local me = ARGV[1]
+    static final String SWEEP = PRELUDE + RESCUE + """
+            local me, grace = ARGV[1], tonumber(ARGV[3])
             local holder = redis.call('GET', P..'sweeper')
-            if holder and holder ~= me then return -1 end
+            if holder and holder ~= me then return {-1, 0} end
             redis.call('SET', P..'sweeper', me, 'PX', ARGV[2])
-            local swept = 0
+            local t, swept, rescued = now(), 0, 0
             for _, dead in ipairs(redis.call('SMEMBERS', P..'nodes')) do
               if not alive(dead) then
                 for _, id in ipairs(redis.call('SMEMBERS', P..'peers:'..dead)) do
                   local r = redis.call('GET', P..'route:'..id)
                   if r and split(r) == dead then
-                    redis.call('DEL', P..'route:'..id)
+                    local _, e = split(r)
+                    redis.call('SET', P..'route:'..id, PARKED..'|'..e)
+                    redis.call('ZADD', P..'parked', t + grace, id)
                     for _, x in ipairs(redis.call('SMEMBERS', P..'watch:'..id)) do
                       local xr = redis.call('GET', P..'route:'..x)
                       if xr then
                         local xn = split(xr)
-                        if xn ~= dead and alive(xn) then post(xn, 'k', 'p', 'to', x, 'a', id, 'o', '0') end
+                        if xn ~= dead and xn ~= PARKED and alive(xn) then post(xn, 'k', 'p', 'to', x, 'a', id, 'o', '0') end
                       end
                     end
-                    redis.call('DEL', P..'watch:'..id)
                   end
                 end
+                local after = unread(dead)
+                if after then rescued = rescued + rescue(dead, after) end
                 redis.call('DEL', P..'peers:'..dead, P..'inbox:'..dead)
                 redis.call('SREM', P..'nodes', dead)
+                redis.call('ZADD', P..'buried', t, dead)
                 swept = swept + 1
               end
             end
-            return swept
-            """;
+            redis.call('ZREMRANGEBYSCORE', P..'buried', '-inf', t - BURIED_MS)
+            for _, b in ipairs(redis.call('ZRANGE', P..'buried', 0, -1)) do
+              local after = unread(b)
+              if after then
+                rescued = rescued + rescue(b, after)
+                redis.call('DEL', P..'inbox:'..b)
+              end
+            end
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', P..'parked', '-inf', t)) do
+              local r = redis.call('GET', P..'route:'..id)
+              if r and split(r) == PARKED then redis.call('DEL', P..'route:'..id, P..'watch:'..id) end
+              for _, en in ipairs(redis.call('XRANGE', P..'park:'..id, '-', '+')) do
+                local m = fields(en[2])
+                tell(m.rn, m.f, m.ref, 'peer_offline', 'peer did not come back within its resume grace')
+              end
+              redis.call('DEL', P..'park:'..id)
+              redis.call('ZREM', P..'parked', id)
+            end
+            return {swept, rescued}
+            """.replace("BURIED_MS", Long.toString(BURIED_MS));
+
 }

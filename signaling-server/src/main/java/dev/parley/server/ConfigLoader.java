@@ -111,7 +111,9 @@ public final class ConfigLoader {
             new Key("redis", "run as one node of a cluster coordinated through this Redis (redis://HOST:PORT[/DB]); unset: a single server", "",
                     (b, v) -> b.redis(v.trim().isEmpty() ? null : v.trim())),
             new Key("node-id", "this node's name in the cluster (letters, digits, - _ .); default: random", "",
-                    (b, v) -> b.nodeId(v.trim())));
+                    (b, v) -> b.nodeId(v.trim())),
+            new Key("public-url", "clustered: the ws:// or wss:// URL clients reach this node at, advertised by the other nodes in welcome; unset: not advertised", "",
+                    (b, v) -> b.publicUrl(v.trim().isEmpty() ? null : v.trim())));
 
     private ConfigLoader() {}
 

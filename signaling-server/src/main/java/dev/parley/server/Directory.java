@@ -30,12 +30,25 @@ interface Directory extends AutoCloseable {
     /**
      * A login's fence: {@code epoch} orders the logins of one key across the cluster (0: single node, no
      * order needed); {@code watch} is the watch set of a binding this login takes over from another node
-     * (null: none was held elsewhere).
+     * (null: none was held elsewhere); {@code parked}: the binding was parked after its node died, and
+     * these relays (oldest first) waited for it (null: not parked).
      */
-    record Claim(long epoch, Set<PeerId> watch) {}
+    record Claim(long epoch, Set<PeerId> watch, List<Parked> parked) {
+        Claim(long epoch, Set<PeerId> watch) {
+            this(epoch, watch, null);
+        }
+    }
+
+    /** A relay that waited for a parked peer: its sender, {@code ref}, the sender's node, the stamped text. */
+    record Parked(PeerId from, String ref, String replyNode, String text) {}
 
     /** A live binding, as re-asserted after the directory lost its data. */
     record Binding(PeerId id, long epoch, Set<PeerId> watch) {}
+
+    /** The public URLs of the cluster's other live nodes, for {@code welcome.nodes} (none: empty). */
+    default List<String> otherNodeUrls() {
+        return List.of();
+    }
 
     /** What other nodes ask of this one ({@link Relay} implements it). Called from the directory's threads. */
     interface Node {

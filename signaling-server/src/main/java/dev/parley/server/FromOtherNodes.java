@@ -4,6 +4,7 @@ import dev.parley.protocol.PeerId;
 import dev.parley.protocol.signal.ErrorCode;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * What other nodes of a cluster hand to this one ({@link Directory.Node}): relays for peers bound here
@@ -49,6 +50,28 @@ final class FromOtherNodes implements Directory.Node {
             metrics.recipientBusy(verdict - 1);
             remoteError(replyNode, from, ref, ErrorCode.RECIPIENT_BUSY, "the recipient is receiving too much; retry later");
         }
+    }
+
+    /**
+     * A login that took over a parked binding (its node died): the relays that waited for it follow the
+     * welcome, oldest first, each once (the claim took them out of Redis); then its watch set is applied
+     * as a fresh watch, so its mutual watchers, who heard it go offline, hear it come back, and it gets
+     * the picture. On the connection's own thread.
+     */
+    void unpark(Connection c, Session s, Directory.Claim claim) {
+        for (Directory.Parked p : claim.parked()) {
+            if (c.deliver(p.text())) {
+                metrics.cluster("relay_in");
+            } else {
+                remoteError(p.replyNode(), p.from(), p.ref(), ErrorCode.PEER_OFFLINE, "peer is offline");
+            }
+        }
+        relay.watch(c, s, Set.copyOf(claim.watch()));
+    }
+
+    /** Parked relays whose login went away before it was bound: their senders hear peer_offline. */
+    void undeliverable(List<Directory.Parked> parked) {
+        for (Directory.Parked p : parked) remoteError(p.replyNode(), p.from(), p.ref(), ErrorCode.PEER_OFFLINE, "peer is offline");
     }
 
     private void remoteError(String replyNode, PeerId to, String ref, ErrorCode code, String message) {

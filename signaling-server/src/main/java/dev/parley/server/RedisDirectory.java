@@ -7,13 +7,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import lombok.extern.slf4j.Slf4j;
 
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * This node as one of a cluster coordinated through Redis (docs/server.md § Running a cluster). Each
  * operation is one Lua script, so one round trip and atomic ({@link ClusterScripts}). Three connections:
  * one for commands (asynchronous, pipelined), one for the blocking read of this node's inbox stream
- * (read from the last id, so a blip loses nothing), one for the heartbeat and sweep.
+ * ({@link InboxReader}: a read that failed is never retried on its connection, so a blip loses nothing),
+ * one for the heartbeat and sweep.
  *
  * <p>Liveness is proven through Redis itself: a node is alive while its heartbeat key (written every
  * {@link #HEARTBEAT_MS}, expiring after {@link #ALIVE_MS}) exists. While the heartbeat fails the node is
@@ -47,19 +48,26 @@ import java.util.concurrent.TimeUnit;
  * swept while cut off) the node re-asserts every binding it holds.
  */
 @Slf4j
-final class RedisDirectory implements Directory {
+final class RedisDirectory implements Directory, InboxReader.Owner {
     static final long HEARTBEAT_MS = 500, ALIVE_MS = 2_000, SWEEP_LOCK_MS = 2_000;
     /** How long any command waits for Redis before giving up (ServerConfig.redisTimeout, 1 s by default). */
     private final Duration timeout;
-    private static final long BLOCK_MS = 1_000;
+    /** How long the peers of a dead node stay parked (this cluster's resume grace; the same on every node). */
+    private final long graceMs;
+    /** The consumer group each node reads its own inbox through (ClusterScripts' rescue reads its position). */
+    static final String GROUP = "parley";
 
     private final String nodeId;
+    /** This node's URL for clients, advertised by the other nodes (null: none). */
+    private final String publicUrl;
+    /** Other live nodes' public URLs, as the last heartbeat saw them; at most {@link #MAX_ADVERTISED}. */
+    private volatile List<String> otherNodeUrls = List.of();
+    static final int MAX_ADVERTISED = 16;
     private final RedisClient client;
     private final Map<String, String> shas = new HashMap<>();
     /** Bindings that ended while Redis was unreachable: their routes are removed when it is back. */
     private final java.util.concurrent.ConcurrentLinkedQueue<String[]> pendingEnds = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private StatefulRedisConnection<String, String> commands;
-    private StatefulRedisConnection<String, String> reader;
     private StatefulRedisConnection<String, String> beat;
     private RedisAsyncCommands<String, String> async;
     private ScheduledExecutorService scheduler;
@@ -69,14 +77,12 @@ final class RedisDirectory implements Directory {
     private volatile boolean ready;
     private volatile boolean everBeat;
     private volatile boolean closed;
-    /** The inbox is read after this id (emptied at start, so from the beginning). */
-    private volatile String lastId = "0-0";
-    /** Set when Redis may have lost the inbox: the reader checks its position before the next read. */
-    private volatile boolean recheckInbox;
 
-    RedisDirectory(String redisUrl, String nodeId, Duration timeout) {
+    RedisDirectory(String redisUrl, String nodeId, Duration timeout, Duration resumeGrace, String publicUrl) {
         this.nodeId = nodeId;
+        this.publicUrl = publicUrl;
         this.timeout = timeout;
+        this.graceMs = resumeGrace.toMillis();
         RedisURI uri = RedisURI.create(redisUrl);
         uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
@@ -84,7 +90,18 @@ final class RedisDirectory implements Directory {
                 .autoReconnect(true)
                 // Disconnected: fail at once (an explicit error to the client), never queue blindly.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands().timeoutSource(new TimeoutOptions.TimeoutSource() {
+                    // A blocking read waits in Redis for InboxReader.BLOCK_MS by design: it gets the timeout on top.
+                    @Override
+                    public long getTimeout(RedisCommand<?, ?, ?> command) {
+                        return timeout.toMillis() + (command.getType() == CommandType.XREADGROUP ? InboxReader.BLOCK_MS : 0);
+                    }
+
+                    @Override
+                    public TimeUnit getTimeUnit() {
+                        return TimeUnit.MILLISECONDS;
+                    }
+                }).build())
                 .build());
         for (var e : scripts().entrySet()) shas.put(e.getKey(), sha1(e.getValue()));
     }
@@ -97,7 +114,9 @@ final class RedisDirectory implements Directory {
 
     @Override public boolean clustered() { return true; }
     @Override public boolean ready() { return ready && !closed; }
+    @Override public boolean closed() { return closed; }
     @Override public String nodeId() { return nodeId; }
+    @Override public List<String> otherNodeUrls() { return ready() ? otherNodeUrls : List.of(); }
 
     @Override
     public void start(Node node, Metrics metrics) {
@@ -108,7 +127,6 @@ final class RedisDirectory implements Directory {
         metrics.gauge("cluster_routes", () -> node.bindings().size());
         // Connecting may fail (Redis down at start): the node starts anyway, not ready, and keeps trying.
         commands = connectOrNull();
-        reader = connectOrNull();
         beat = connectOrNull();
         async = commands == null ? null : commands.async();
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
@@ -120,7 +138,7 @@ final class RedisDirectory implements Directory {
         scheduler = s;
         heartbeat(); // the first one right away, so a node with Redis is ready when start() returns
         scheduler.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
-        inboxThread = new Thread(this::readInbox, "parley-inbox-" + nodeId);
+        inboxThread = new Thread(new InboxReader(client, nodeId, this, metrics), "parley-inbox-" + nodeId);
         inboxThread.setDaemon(true);
         inboxThread.start();
     }
@@ -140,9 +158,8 @@ final class RedisDirectory implements Directory {
             commands = connectOrNull();
             if (commands != null) async = commands.async();
         }
-        if (reader == null) reader = connectOrNull();
         if (beat == null) beat = connectOrNull();
-        return commands != null && reader != null && beat != null;
+        return commands != null && beat != null;
     }
 
     // ---- scripts ---------------------------------------------------------------------------------
@@ -183,12 +200,20 @@ final class RedisDirectory implements Directory {
         return evalAwaited("claim", ScriptOutputType.MULTI, id.value(), nodeId).thenApply(v -> {
             List<?> r = (List<?>) v;
             long epoch = (Long) r.get(0);
+            long moved = (Long) r.get(1);
             metrics.cluster("claims");
-            if ((Long) r.get(1) == 0) return new Claim(epoch, null);
-            metrics.cluster("taken_over");
+            if (moved == 0) return new Claim(epoch, null);
+            metrics.cluster(moved == 2 ? "unparked" : "taken_over");
+            int n = ((Long) r.get(2)).intValue();
             Set<PeerId> watch = new HashSet<>();
-            for (int i = 2; i < r.size(); i++) watch.add(PeerId.of((String) r.get(i)));
-            return new Claim(epoch, watch);
+            for (int i = 3; i < 3 + n; i++) watch.add(PeerId.of((String) r.get(i)));
+            if (moved == 1) return new Claim(epoch, watch);
+            List<Parked> parked = new ArrayList<>();
+            for (int i = 3 + n; i + 3 < r.size(); i += 4) {
+                String ref = (String) r.get(i + 1);
+                parked.add(new Parked(PeerId.of((String) r.get(i)), ref.isEmpty() ? null : ref, (String) r.get(i + 2), (String) r.get(i + 3)));
+            }
+            return new Claim(epoch, watch, parked);
         });
     }
 
@@ -248,6 +273,11 @@ final class RedisDirectory implements Directory {
                 node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1);
             } else if (verdict == 2) {
                 onFail.failed(ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
+            } else if (verdict == 3) {
+                metrics.cluster("parked"); // its node died; delivered when it logs in again within its grace
+            } else if (verdict == 4) {
+                metrics.cluster("relay_refused");
+                onFail.failed(ErrorCode.RECIPIENT_BUSY, "the peer is away and too many messages wait for it; retry later");
             } else {
                 routes.remove(to);
                 onFail.failed(ErrorCode.PEER_OFFLINE, "peer is offline");
@@ -319,28 +349,37 @@ final class RedisDirectory implements Directory {
             if (!connected()) throw new IllegalStateException("not connected");
             RedisCommands<String, String> b = beat.sync();
             metrics.cluster("redis_calls");
-            long had = b.eval(ClusterScripts.HEARTBEAT, ScriptOutputType.INTEGER, new String[0], nodeId, Long.toString(ALIVE_MS));
+            List<Object> hb = b.eval(ClusterScripts.HEARTBEAT, ScriptOutputType.MULTI, new String[0], nodeId, Long.toString(ALIVE_MS),
+                    publicUrl == null ? "" : publicUrl);
+            long had = (Long) hb.get(0);
+            List<String> urls = new ArrayList<>(hb.size() - 1);
+            for (int i = 1; i < hb.size() && urls.size() < MAX_ADVERTISED; i++) urls.add((String) hb.get(i));
+            urls.sort(null);
+            otherNodeUrls = List.copyOf(urls);
             if (!everBeat) {
                 // A fresh start: anything in an inbox of this node id is for an earlier run of it.
                 b.del("parley:inbox:" + nodeId);
                 for (var e : scripts().entrySet()) b.scriptLoad(e.getValue());
                 everBeat = true;
             } else if (had == 0 || !ready) {
-                recheckInbox = true;
                 reassert(b);
                 log.atInfo().addKeyValue("node", nodeId).addKeyValue("had_heartbeat", had == 1).log("cluster directory back; bindings re-asserted");
             }
             ready = true;
             metrics.cluster("redis_calls");
-            long swept = b.eval(ClusterScripts.SWEEP, ScriptOutputType.INTEGER, new String[0], nodeId, Long.toString(SWEEP_LOCK_MS));
+            List<Object> sweep = b.eval(ClusterScripts.SWEEP, ScriptOutputType.MULTI, new String[0], nodeId,
+                    Long.toString(SWEEP_LOCK_MS), Long.toString(graceMs));
+            long swept = (Long) sweep.get(0), rescued = (Long) sweep.get(1);
+            for (long i = 0; i < rescued; i++) metrics.cluster("rescued");
             metrics.cluster("redis_calls");
             Set<String> alive = new HashSet<>();
             for (String n : b.smembers("parley:nodes")) alive.add(n);
             aliveNodes = alive;
             if (routes.size() > 100_000) routes.clear();
-            if (swept > 0) {
-                metrics.cluster("nodes_swept");
-                log.atInfo().addKeyValue("node", nodeId).addKeyValue("swept", swept).log("swept dead nodes");
+            if (swept > 0 || rescued > 0) {
+                for (long i = 0; i < swept; i++) metrics.cluster("nodes_swept");
+                log.atInfo().addKeyValue("node", nodeId).addKeyValue("swept", swept).addKeyValue("rescued", rescued)
+                        .log("swept dead nodes; their peers are parked for the resume grace");
             }
         } catch (RuntimeException e) {
             if (ready) log.atWarn().addKeyValue("node", nodeId).addKeyValue("error", e.toString()).log("cluster directory unreachable");
@@ -375,40 +414,9 @@ final class RedisDirectory implements Directory {
 
     // ---- inbox ---------------------------------------------------------------------------------
 
-    private void readInbox() {
-        String stream = "parley:inbox:" + nodeId;
-        while (!closed) {
-            StatefulRedisConnection<String, String> r = reader;
-            if (r == null || !ready()) {
-                pause(100);
-                continue;
-            }
-            try {
-                RedisCommands<String, String> sync = r.sync();
-                if (recheckInbox) {
-                    recheckInbox = false;
-                    // Redis may have restarted empty: a stream whose newest id is below ours would stall us.
-                    List<StreamMessage<String, String>> newest = sync.xrevrange(stream, io.lettuce.core.Range.create("-", "+"),
-                            io.lettuce.core.Limit.from(1));
-                    if (newest.isEmpty() || compare(newest.get(0).getId(), lastId) < 0) lastId = "0-0";
-                }
-                r.setTimeout(Duration.ofMillis(BLOCK_MS + timeout.toMillis()));
-                List<StreamMessage<String, String>> batch = sync.xread(XReadArgs.Builder.block(BLOCK_MS).count(512),
-                        XReadArgs.StreamOffset.from(stream, lastId));
-                metrics.cluster("redis_calls");
-                for (StreamMessage<String, String> m : batch) {
-                    lastId = m.getId();
-                    handle(m.getBody());
-                }
-            } catch (RuntimeException e) {
-                if (closed) return;
-                metrics.cluster("redis_errors");
-                pause(100);
-            }
-        }
-    }
-
-    private void handle(Map<String, String> m) {
+    /** One entry of this node's inbox (read by {@link InboxReader}, once each, in order). */
+    @Override
+    public void handle(Map<String, String> m) {
         try {
             PeerId to = PeerId.of(m.get("to"));
             switch (m.get("k")) {
@@ -429,20 +437,6 @@ final class RedisDirectory implements Directory {
             }
         } catch (RuntimeException e) {
             log.atError().setCause(e).log("bad inbox entry");
-        }
-    }
-
-    static int compare(String a, String b) {
-        String[] x = a.split("-"), y = b.split("-");
-        int c = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
-        return c != 0 ? c : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

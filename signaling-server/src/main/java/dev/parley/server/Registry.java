@@ -64,7 +64,9 @@ final class Registry {
             Connection old = null;
             if (s == null) {
                 s = new Session(id);
-                if (claim.watch() != null) s.watch = Set.copyOf(claim.watch()); // taken over from another node
+                // Taken over from another node. From a park (its node died, its watchers heard offline) the set
+                // is applied afterwards as a fresh watch, so they hear it come back (FromOtherNodes.unpark).
+                if (claim.watch() != null && claim.parked() == null) s.watch = Set.copyOf(claim.watch());
                 sessions.put(id, s);
             } else {
                 old = s.conn;

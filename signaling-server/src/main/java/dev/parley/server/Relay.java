@@ -332,8 +332,10 @@ final class Relay {
             return;
         }
         if (c.closing() || !c.isOpen()) {
-            // Gone while the claim was pending: the route it took goes again (no-op if superseded).
+            // Gone while the claim was pending: the route it took goes again (no-op if superseded), and
+            // relays that were parked for it are answered (the claim took them out of Redis).
             if (claim.epoch() != 0) directory.ended(id, claim.epoch());
+            if (claim.parked() != null) fromOtherNodes.undeliverable(claim.parked());
             return;
         }
         Registry.Login l = registry.login(id, c, claim, resumed -> welcome(id, resumed));
@@ -348,6 +350,7 @@ final class Relay {
         }
         log.atInfo().addKeyValue("peer", id.shortForm()).addKeyValue("ip", c.ip.getHostAddress())
                 .addKeyValue("resumed", l.resumed()).addKeyValue("replaced", l.replaced() != null).log("login");
+        if (claim.parked() != null) fromOtherNodes.unpark(c, l.session(), claim);
     }
 
     /** Ends the binding now (no grace) and closes with 1000; the client closes its side too. */
@@ -363,7 +366,7 @@ final class Relay {
     private String welcome(PeerId id, boolean resumed) {
         IceServerProvider.Offer o = ice.forPeer(id);
         return codec.write(new Welcome(id, resumed, cfg.heartbeat().toMillis(), cfg.idleTimeout().toMillis(),
-                cfg.resumeGrace().toMillis(), o.servers(), o.ttlSeconds(), limits));
+                cfg.resumeGrace().toMillis(), o.servers(), o.ttlSeconds(), limits, directory.otherNodeUrls()));
     }
 
     /** {@code kind}: 0 offer, 1 answer, 2 candidate (for the metrics). The codec has checked the schema. */
@@ -442,7 +445,11 @@ final class Relay {
             error(c, ErrorCode.BAD_REQUEST, "watch at most " + cfg.maxWatch() + " peers", null);
             return;
         }
-        Set<PeerId> next = Set.copyOf(w.peers());
+        watch(c, s, Set.copyOf(w.peers()));
+    }
+
+    /** Replaces {@code s}'s watch set with {@code next} and answers with the picture (clustered: after the directory). */
+    void watch(Connection c, Session s, Set<PeerId> next) {
         if (!directory.clustered()) {
             registry.watch(s, next);
             return;

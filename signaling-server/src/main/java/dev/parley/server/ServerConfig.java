@@ -136,6 +136,11 @@ public final class ServerConfig {
     /** Clustered: this node's name (null: a random one at start). */
     private final String nodeId;
     /**
+     * Clustered: the ws:// or wss:// URL clients can reach this node at, advertised in the other nodes'
+     * {@code welcome.nodes} (null: not advertised).
+     */
+    private final String publicUrl;
+    /**
      * Clustered: how long a Redis command may take before it counts as failed (a login waiting for its
      * claim is then refused with a retry hint; the heartbeat marks the node not ready).
      */
@@ -177,7 +182,19 @@ public final class ServerConfig {
         require(redis == null || redis.startsWith("redis://"), "redis must be a redis://HOST:PORT[/DB] URL");
         require(positive(redisTimeout), "redis-timeout must be positive");
         require(nodeId == null || nodeId.matches("[A-Za-z0-9._-]{1,64}"), "node-id must be 1-64 of letters, digits, - _ .");
+        require(publicUrl == null || redis != null, "public-url is advertised to clients by the other nodes of a cluster: it needs redis");
+        require(publicUrl == null || validPublicUrl(publicUrl), "public-url must be a ws:// or wss:// URL with a host (at most 256 characters), was " + publicUrl);
         return this;
+    }
+
+    static boolean validPublicUrl(String url) {
+        if (url.length() > 256) return false;
+        try {
+            java.net.URI u = new java.net.URI(url);
+            return ("ws".equals(u.getScheme()) || "wss".equals(u.getScheme())) && u.getHost() != null && u.getRawUserInfo() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean positive(Duration d) {

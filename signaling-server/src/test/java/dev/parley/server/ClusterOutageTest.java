@@ -104,8 +104,14 @@ class ClusterOutageTest extends ClusterSupport {
         // The pause ends by itself: the nodes come back without anyone touching them.
         await("n1 recovers", Duration.ofSeconds(10), n1::clusterReady);
         await("n2 recovers", Duration.ofSeconds(10), n2::clusterReady);
-        a.ws.send(ClusterSupport.offer(c.id(), "after-pause"));
-        assertThat(c.ws.expect(Offer.class).id()).isEqualTo("after-pause");
+        // The pause outlasted n2's inbox read (block + timeout): that read got no answer and may still run
+        // in Redis; the reader dropped its connection rather than trust it (the path under test).
+        assertThat(metric(n2, "parley_cluster_events_total{node=\"n2\",event=\"inbox_reconnects\"}")).isPositive();
+        // Relays right after the pause (when the held reads would run and swallow them) all arrive, in order, once.
+        for (int i = 0; i < 10; i++) a.ws.send(ClusterSupport.offer(c.id(), "after-pause-" + i));
+        for (int i = 0; i < 10; i++) assertThat(c.ws.expect(Offer.class).id()).isEqualTo("after-pause-" + i);
+        c.ws.send(ClusterSupport.offer(a.id(), "sentinel"));
+        assertThat(a.ws.expect(Offer.class).id()).isEqualTo("sentinel");
         a.ws.assertExhausted();
         c.ws.assertExhausted();
     }

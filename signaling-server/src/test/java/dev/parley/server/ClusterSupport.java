@@ -4,6 +4,7 @@ import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Presence;
+import dev.parley.testing.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 

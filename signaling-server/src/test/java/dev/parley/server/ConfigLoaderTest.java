@@ -36,6 +36,12 @@ class ConfigLoaderTest {
                 .hasMessageContaining("PARLEY_MAX_WATCH").hasMessageContaining("lots");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("turn-urls", "turn:x"), Map.of(), Map.of()))
                 .hasMessageContaining("turn-secret");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("public-url", "wss://sig-1.example/"), Map.of(), Map.of()))
+                .hasMessageContaining("public-url").hasMessageContaining("needs redis");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("public-url", "https://sig-1.example/", "redis", "redis://127.0.0.1:6379"), Map.of(), Map.of()))
+                .hasMessageContaining("public-url must be a ws:// or wss:// URL").hasMessageContaining("https://sig-1.example/");
+        assertThat(ConfigLoader.load(Map.of("public-url", "wss://sig-1.example:8443/", "redis", "redis://127.0.0.1:6379"), Map.of(), Map.of())
+                .publicUrl()).isEqualTo("wss://sig-1.example:8443/");
     }
 
     @Test

@@ -80,6 +80,13 @@ final class RecordingClient extends WebSocketClient {
         return CODEC.decodeServerStrict(nextText());
     }
 
+    /** As {@link #expect}, for an event that comes after a known longer delay (a grace period ending). */
+    <T extends ServerMessage> T expectWithin(Class<T> type, java.time.Duration wait) throws Exception {
+        ServerMessage m = CODEC.decodeServerStrict(received.next(wait));
+        assertThat(m).isInstanceOf(type);
+        return type.cast(m);
+    }
+
     <T extends ServerMessage> T expect(Class<T> type) throws Exception {
         ServerMessage m = next();
         assertThat(m).isInstanceOf(type);

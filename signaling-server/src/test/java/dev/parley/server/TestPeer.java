@@ -44,6 +44,13 @@ final class TestPeer implements AutoCloseable {
         return ws.expect(Welcome.class);
     }
 
+    /** A login to a node that may be slow to answer (a JVM just spawned on a busy box, still cold). */
+    Welcome login(java.time.Duration wait) throws Exception {
+        Challenge ch = ws.expectWithin(Challenge.class, wait);
+        ws.send(authFor(ch));
+        return ws.expectWithin(Welcome.class, wait);
+    }
+
     @Override
     public void close() {
         ws.close();

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * {@code ./parley bench cluster}: two in-process nodes and one real redis-server (started here on a free
  * loopback port, own temp dir). Relay latency same-node vs cross-node at the given rates, Redis commands
  * per relayed message (INFO commandstats deltas), and presence convergence after {@code kill -9} of a
- * third node in its own JVM. Prints raw numbers for docs/benchmarks.md.
+ * third node in its own JVM; then msgs/s per node at saturation with 1, 2 and 3 nodes ({@link ClusterSaturation};
+ * {@code --saturation 1,2,3|none}, {@code --saturation-only}). Prints raw numbers for docs/benchmarks.md.
  */
 public final class ClusterBench {
     private static final WireCodec CODEC = WireCodec.standard();
@@ -50,33 +51,46 @@ public final class ClusterBench {
         int seconds = intArg(args, "--seconds", 5), kills = intArg(args, "--kills", 3);
         List<Integer> rates = new ArrayList<>();
         for (String r : strArg(args, "--rates", "1000,5000").split(",")) rates.add(Integer.parseInt(r.trim()));
+        List<Integer> sizes = new ArrayList<>();
+        String sat = strArg(args, "--saturation", "1,2,3");
+        if (!sat.equals("none")) for (String r : sat.split(",")) sizes.add(Integer.parseInt(r.trim()));
+        boolean onlySaturation = List.of(args).contains("--saturation-only");
         System.out.println("cluster bench " + Instant.now() + " java " + System.getProperty("java.version")
-                + " cpus " + Runtime.getRuntime().availableProcessors() + " rates " + rates + " seconds " + seconds);
+                + " cpus " + Runtime.getRuntime().availableProcessors() + " rates " + rates + " seconds " + seconds
+                + " saturation nodes " + sizes);
         try (RedisProc redis = new RedisProc()) {
-            SignalingServer n1 = node(redis.url(), "n1"), n2 = node(redis.url(), "n2");
-            try {
-                Client sender = Client.login(uri(n1), IdentityKeyPair.generate());
-                Client same = Client.login(uri(n1), IdentityKeyPair.generate());
-                Client cross = Client.login(uri(n2), IdentityKeyPair.generate());
-                run("warmup same", sender, same, 1000, 2, redis); // JIT: not part of the results
-                run("warmup cross", sender, cross, 1000, 2, redis);
-                for (int rate : rates) {
-                    run("same-node ", sender, same, rate, seconds, redis);
-                    run("cross-node", sender, cross, rate, seconds, redis);
-                }
-                Map<String, Long> idle0 = redis.commandstats();
-                long t0 = System.nanoTime();
-                Thread.sleep(seconds * 1000L); // idle baseline: what heartbeats and sweeps cost per second
-                double idlePerSec = delta(idle0, redis.commandstats()).values().stream().mapToLong(Long::longValue).sum()
-                        / ((System.nanoTime() - t0) / 1e9);
-                System.out.printf("idle redis commands/s (2 nodes: heartbeat, sweep, inbox reads): %.1f%n", idlePerSec);
-                for (int i = 0; i < kills; i++) presenceAfterKill(redis.url(), n1, i);
-            } finally {
-                n1.close();
-                n2.close();
+            if (!onlySaturation) latencyAndKills(redis, rates, seconds, kills);
+            if (!sizes.isEmpty()) {
+                ClusterSaturation.run(redis, sizes, intArg(args, "--sat-seconds", 5), intArg(args, "--sat-runs", 3),
+                        intArg(args, "--senders-per-node", 2), intArg(args, "--window", 256));
             }
         }
         System.exit(0);
+    }
+
+    private static void latencyAndKills(RedisProc redis, List<Integer> rates, int seconds, int kills) throws Exception {
+        SignalingServer n1 = node(redis.url(), "n1"), n2 = node(redis.url(), "n2");
+        try {
+            Client sender = Client.login(uri(n1), IdentityKeyPair.generate());
+            Client same = Client.login(uri(n1), IdentityKeyPair.generate());
+            Client cross = Client.login(uri(n2), IdentityKeyPair.generate());
+            run("warmup same", sender, same, 1000, 2, redis); // JIT: not part of the results
+            run("warmup cross", sender, cross, 1000, 2, redis);
+            for (int rate : rates) {
+                run("same-node ", sender, same, rate, seconds, redis);
+                run("cross-node", sender, cross, rate, seconds, redis);
+            }
+            Map<String, Long> idle0 = redis.commandstats();
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L); // idle baseline: what heartbeats and sweeps cost per second
+            double idlePerSec = delta(idle0, redis.commandstats()).values().stream().mapToLong(Long::longValue).sum()
+                    / ((System.nanoTime() - t0) / 1e9);
+            System.out.printf("idle redis commands/s (2 nodes: heartbeat, sweep, inbox reads): %.1f%n", idlePerSec);
+            for (int i = 0; i < kills; i++) presenceAfterKill(redis.url(), n1, i);
+        } finally {
+            n1.close();
+            n2.close();
+        }
     }
 
     private static void run(String label, Client from, Client to, int rate, int seconds, RedisProc redis) throws Exception {
@@ -141,8 +155,13 @@ public final class ClusterBench {
     static final String SESSION = Base64Url.encode(new byte[16]);
 
     private static SignalingServer node(String redis, String id) throws Exception {
+        return node(redis, id, 20_000);
+    }
+
+    /** A node in this JVM whose rate limits ({@code rate} msgs/s per connection and per recipient) stay out of the way. */
+    static SignalingServer node(String redis, String id, int rate) throws Exception {
         SignalingServer s = new SignalingServer(ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1)
-                .redis(redis).nodeId(id).messagesPerSecond(20_000).burst(20_000).recipientMessagesPerSecond(20_000)
+                .redis(redis).nodeId(id).messagesPerSecond(rate).burst(rate).recipientMessagesPerSecond(rate)
                 .maxQueuedMessages(100_000).maxQueuedBytes(256L << 20).drainDelay(Duration.ZERO)
                 .shutdownTimeout(Duration.ofMillis(500)).build());
         s.start();
@@ -153,7 +172,7 @@ public final class ClusterBench {
         return URI.create("ws://127.0.0.1:" + s.ports().wsPort() + "/");
     }
 
-    private static Map<String, Long> delta(Map<String, Long> a, Map<String, Long> b) {
+    static Map<String, Long> delta(Map<String, Long> a, Map<String, Long> b) {
         Map<String, Long> d = new TreeMap<>();
         b.forEach((k, v) -> {
             long x = v - a.getOrDefault(k, 0L);
@@ -162,7 +181,7 @@ public final class ClusterBench {
         return d;
     }
 
-    private static double pct(long[] sorted, int p) {
+    static double pct(long[] sorted, int p) {
         if (sorted.length == 0) return Double.NaN;
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
     }

@@ -99,6 +99,8 @@ final class Samples {
             new Welcome(A, false, 20_000, 60_000, 30_000,
                     List.of(new IceServer(List.of("turn:192.0.2.2:3478?transport=udp"), "1700000000:" + A, "cGFzcw")),
                     3600, new Welcome.Limits(65536, 50, 200, 1000)),
+            new Welcome(A, true, 20_000, 60_000, 30_000, List.of(), 0, new Welcome.Limits(65536, 50, 200, 1000),
+                    List.of("wss://sig-2.example:443/", "ws://192.0.2.7:7000/")),
             new Presence(List.of(new Presence.Entry(B, true), new Presence.Entry(A, false))),
             new Offer(A, B, "m1", "v=0\r\n", PROOF),
             new Answer(A, B, null, "v=0\r\n", PROOF),

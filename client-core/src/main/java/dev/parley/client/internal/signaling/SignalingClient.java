@@ -58,9 +58,11 @@ public final class SignalingClient implements AutoCloseable {
     /** The shared codec: unknown fields and types from the server ignored, as docs/protocol.md asks. */
     private static final WireCodec CODEC = WireCodec.standard();
 
-    /** Every URL this client may use (several nodes of one cluster); it moves to the next after a loss. */
-    private final List<URI> servers;
-    private volatile int serverAt;
+    /**
+     * Every URL this client may use (several nodes of one cluster); it moves to the next after a loss. The
+     * configured ones first, then those the servers advertised in {@code welcome.nodes} ({@link ServerList}).
+     */
+    private final ServerList servers;
     private final IdentityKeyPair identity;
     private final SignalingListener listener;
     private final SSLContext sslContext;
@@ -106,7 +108,7 @@ public final class SignalingClient implements AutoCloseable {
             }
             if (server.getHost() == null) throw new IllegalArgumentException("signaling server URL has no host: " + server);
         }
-        this.servers = List.copyOf(servers);
+        this.servers = new ServerList(servers);
         this.identity = identity;
         this.listener = listener;
         this.sslContext = sslContext;
@@ -117,11 +119,12 @@ public final class SignalingClient implements AutoCloseable {
 
     /** The URL in use now (or to be tried next). */
     public URI server() {
-        return servers.get(serverAt);
+        return servers.current();
     }
 
+    /** The failover list now: the configured URLs, then the ones learned from the servers. */
     public List<URI> servers() {
-        return servers;
+        return servers.all();
     }
 
     public SignalingState state() {
@@ -234,6 +237,8 @@ public final class SignalingClient implements AutoCloseable {
         @Override
         public void welcome(Welcome w) {
             welcome = w;
+            int learned = servers.learn(w.nodes());
+            if (learned > 0) log.info("learned {} more signaling server URL(s) from {}: {}", learned, server(), servers.all());
             state = SignalingState.ONLINE;
             backoff.reset();
             goingAwayDelayMs = -1;
@@ -299,7 +304,7 @@ public final class SignalingClient implements AutoCloseable {
         state = SignalingState.DISCONNECTED;
         String why = describeClose(code, reason);
         // Another node of the cluster next (one URL: the same again).
-        serverAt = (serverAt + 1) % servers.size();
+        servers.next();
         long delay = goingAwayDelayMs >= 0 ? Backoff.jitter(Math.max(goingAwayDelayMs, 100)) : backoff.nextDelayMs();
         goingAwayDelayMs = -1;
         emit(l -> l.onOffline(why, delay));

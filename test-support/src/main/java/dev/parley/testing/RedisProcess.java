@@ -1,4 +1,4 @@
-package dev.parley.server;
+package dev.parley.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,14 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} of the test's own: loopback, a free port, its own temp dir, no persistence
  * (so a restart comes back empty). Started and stopped by PID; ready once it says so on stdout.
+ * Used by the cluster tests of signaling-server and client-core.
  */
-final class RedisProcess implements AutoCloseable {
-    static final String BINARY = "/usr/bin/redis-server";
-    final int port;
+public final class RedisProcess implements AutoCloseable {
+    public static final String BINARY = "/usr/bin/redis-server";
+    public final int port;
     private final Path dir;
     private Process process;
 
-    RedisProcess() throws IOException {
+    public RedisProcess() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
@@ -28,16 +29,16 @@ final class RedisProcess implements AutoCloseable {
         start();
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Starts (again) on the same port, with no data. */
-    void start() throws IOException {
+    public void start() throws IOException {
         process = new ProcessBuilder(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no")
                 .redirectErrorStream(true).start();
@@ -73,19 +74,19 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
-    void signal(String sig) throws Exception {
+    public void signal(String sig) throws Exception {
         Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start();
         if (!k.waitFor(5, TimeUnit.SECONDS) || k.exitValue() != 0) throw new IllegalStateException("kill -" + sig + " failed");
     }
 
     /** SIGKILL and wait: the data is gone with it. */
-    void kill() throws Exception {
+    public void kill() throws Exception {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** One command through redis-cli-free RESP: {@code INFO commandstats} etc. (small, for tests and bench). */
-    String command(String... args) throws IOException {
+    public String command(String... args) throws IOException {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
             StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
             for (String a : args) b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
