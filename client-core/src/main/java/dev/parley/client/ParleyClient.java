@@ -606,6 +606,11 @@ public final class ParleyClient implements Parley, ParleySwarm {
         swarm.setUploadLimit(bytesPerSecond);
     }
 
+    /** Group-file piece bytes received, then thrown away and fetched again, so far (diagnostics and benches). */
+    public long groupFileDiscardedBytes() {
+        return swarm.discardedBytes();
+    }
+
     /** Swarm requests refused to non-members so far (diagnostics and tests). */
     public long groupFileRefusals() {
         return swarm.refusals();

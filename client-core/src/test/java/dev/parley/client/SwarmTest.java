@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("native")
 class SwarmTest {
-    static final int SIZE = 3 * 1024 * 1024 + 12_345; // 49 pieces of 64 KiB, the last one short
+    static final int SIZE = 3 * 1024 * 1024 + 12_345; // 25 pieces of 128 KiB (SwarmMerkle.pieceSizeFor), the last one short
 
     @TempDir
     Path dir;

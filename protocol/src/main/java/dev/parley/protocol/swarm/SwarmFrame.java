@@ -44,6 +44,20 @@ public record SwarmFrame(Type type, byte[] file, int piece, int offset, int reas
         return new SwarmFrame(Type.PIECE, file, piece, offset, 0, data);
     }
 
+    /** Bytes of a {@code piece} frame before its data. */
+    public static final int PIECE_HEADER = HEADER + 8;
+
+    /**
+     * The encoded {@code piece} frame for {@code length} bytes of {@code data} from {@code from}, in
+     * one copy (the same bytes as {@code piece(file, piece, offset, slice).encode()}).
+     */
+    public static byte[] encodePiece(byte[] file, int piece, int offset, byte[] data, int from, int length) {
+        byte[] out = new byte[PIECE_HEADER + length];
+        ByteBuffer.wrap(out).put((byte) Type.PIECE.code).put(file).putInt(piece).putInt(offset);
+        System.arraycopy(data, from, out, PIECE_HEADER, length);
+        return out;
+    }
+
     public static SwarmFrame hashes(byte[] file, byte[] layer) {
         return new SwarmFrame(Type.HASHES, file, 0, 0, 0, layer);
     }

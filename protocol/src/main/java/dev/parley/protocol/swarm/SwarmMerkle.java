@@ -70,11 +70,15 @@ public final class SwarmMerkle {
     }
 
     /**
-     * The piece size for a file of {@code size} bytes: the smallest power of two ≥ 64 KiB that keeps
-     * the file within {@link SwarmLimits#MAX_PIECES} pieces.
+     * The piece size a sharer picks for a file of {@code size} bytes: the largest power of two from
+     * 64 KiB up to {@link SwarmLimits#TARGET_PIECE_SIZE} that still gives at least
+     * {@link SwarmLimits#MIN_PIECES_WANTED} pieces (64 KiB when even that gives fewer), raised as far
+     * as needed to keep the file within {@link SwarmLimits#MAX_PIECES} pieces. Receivers take any
+     * valid size (a power of two from 64 KiB to 4 MiB); this is only the sharer's choice.
      */
     public static int pieceSizeFor(long size) {
         int p = SwarmLimits.MIN_PIECE_SIZE;
+        while (p < SwarmLimits.TARGET_PIECE_SIZE && size / (2L * p) >= SwarmLimits.MIN_PIECES_WANTED) p *= 2;
         while ((size + p - 1) / p > SwarmLimits.MAX_PIECES) p *= 2;
         if (p > SwarmLimits.MAX_PIECE_SIZE) throw new IllegalArgumentException("file too large for a swarm: " + size + " bytes");
         return p;

@@ -8,6 +8,7 @@ import java.util.BitSet;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Merkle test vector of docs/protocol.md § Swarm files and the frame layouts. */
 class SwarmMerkleTest {
@@ -39,6 +40,34 @@ class SwarmMerkleTest {
         assertThat(Hashes.hex(l[3])).isEqualTo("637c43b405318c1375cc744e79eca2e711290ed2b7eb44ecd44b9f31fcc3b6b0");
         assertThat(Base64Url.encode(SwarmMerkle.rootOfLayer(l, pieceSize))).isEqualTo("lKCuaQW5BNHu34Iw0yRaRnNbSkgAv6aCwP_KNKHkeGw");
         assertThat(Hashes.hex(Hashes.sha256(f))).isEqualTo("e24bc62381f1224fbbb74688663f8f9743b9680b193edd666835e97b06e730eb");
+    }
+
+    /** The sharer's piece size: up to 1 MiB while the file keeps 16 pieces, 64 KiB at least, ≤ 4,096 pieces. */
+    @Test
+    void pieceSizeForASharedFile() {
+        assertThat(SwarmMerkle.pieceSizeFor(1)).isEqualTo(64 * 1024);
+        assertThat(SwarmMerkle.pieceSizeFor(200_000)).isEqualTo(64 * 1024);
+        assertThat(SwarmMerkle.pieceSizeFor(2L * 1024 * 1024 - 1)).isEqualTo(64 * 1024); // 31.99 pieces: doubling gives < 16
+        assertThat(SwarmMerkle.pieceSizeFor(2L * 1024 * 1024)).isEqualTo(128 * 1024);
+        assertThat(SwarmMerkle.pieceSizeFor(3L * 1024 * 1024 + 12_345)).isEqualTo(128 * 1024);
+        assertThat(SwarmMerkle.pieceSizeFor(16L * 1024 * 1024)).isEqualTo(1024 * 1024);
+        assertThat(SwarmMerkle.pieceSizeFor(64L * 1024 * 1024)).isEqualTo(1024 * 1024);
+        assertThat(SwarmMerkle.pieceSizeFor(4L * 1024 * 1024 * 1024)).isEqualTo(1024 * 1024); // exactly 4,096 pieces
+        assertThat(SwarmMerkle.pieceSizeFor(4L * 1024 * 1024 * 1024 + 1)).isEqualTo(2 * 1024 * 1024);
+        assertThat(SwarmMerkle.pieceSizeFor(16L * 1024 * 1024 * 1024)).isEqualTo(4 * 1024 * 1024);
+        assertThatThrownBy(() -> SwarmMerkle.pieceSizeFor(16L * 1024 * 1024 * 1024 + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A piece frame of the largest data fills exactly one 256 KiB data-channel message. */
+    @Test
+    void theLargestPieceFrameFitsOneMessage() {
+        byte[] file = new byte[32];
+        assertThat(SwarmFrame.piece(file, 0, 0, new byte[SwarmLimits.MAX_BLOCK_DATA]).encode()).hasSize(SwarmLimits.MAX_MESSAGE);
+        byte[] data = new byte[100];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) i;
+        file[0] = 9;
+        assertThat(SwarmFrame.encodePiece(file, 7, 300, data, 10, 50))
+                .isEqualTo(SwarmFrame.piece(file, 7, 300, java.util.Arrays.copyOfRange(data, 10, 60)).encode());
     }
 
     /** The root over the piece layer equals the plain tree over all 16 KiB leaves padded with zero leaves. */

@@ -179,6 +179,7 @@ final class Fetcher {
     void piece(SwarmFile f, PeerId peer, SwarmFrame fr) {
         Holder h = f.holders.get(peer);
         int i = fr.piece();
+        if (f.status == SwarmStore.Status.ACCEPTED) f.received += fr.payload().length;
         if (f.status != SwarmStore.Status.ACCEPTED || h == null || h.dropped || !h.asked.containsKey(i)) return; // unasked or cancelled
         int length = f.offer.pieceLength(i);
         byte[] buf = h.buffers.computeIfAbsent(i, k -> new byte[length]);
@@ -220,7 +221,7 @@ final class Fetcher {
                 e.send(o, SwarmFrame.of(SwarmFrame.Type.CANCEL, f.key, i));
             }
         }
-        for (PeerId p : e.openChannels()) if (e.isMember(f.group, p)) e.send(p, SwarmFrame.of(SwarmFrame.Type.HAVE, f.key, i));
+        announceHave(f, i);
         if (f.have.cardinality() == f.pieces) {
             finish(f);
             return;
@@ -228,6 +229,23 @@ final class Fetcher {
         if (now - f.lastCheckpoint >= CHECKPOINT_MS) checkpoint(f);
         if (now - f.lastProgress >= PROGRESS_MS) progress(f, now);
         schedule(f);
+    }
+
+    /**
+     * {@code have} only to the members that announced a bitfield for this file on their channel and
+     * still lack pieces: a member that has not announced one gets our whole bitfield in answer when it
+     * does, and one that holds it all gets our full bitfield once we are done ({@link #finish}: how a
+     * sharer learns who holds the file). Each send is a blocking native call, so this keeps the
+     * per-piece work of a one-holder download at one request.
+     */
+    private void announceHave(SwarmFile f, int piece) {
+        Set<PeerId> open = e.openChannels();
+        for (Map.Entry<PeerId, Holder> en : f.holders.entrySet()) {
+            PeerId p = en.getKey();
+            if (en.getValue().bits.nextClearBit(0) < f.pieces && open.contains(p) && e.isMember(f.group, p)) {
+                e.send(p, SwarmFrame.of(SwarmFrame.Type.HAVE, f.key, piece));
+            }
+        }
     }
 
     /** Fills every usable holder's pipeline (after asking one of them for the piece layer, if we lack it). */
@@ -340,7 +358,14 @@ final class Fetcher {
             f.status = SwarmStore.Status.COMPLETED;
             e.store.dropPart(f.hex);
             e.persist(f);
-            log.info("group file {} complete: {} ({} sources)", f.id.shortForm(), target, sources.size());
+            long discarded = f.received - sources.values().stream().mapToLong(Long::longValue).sum();
+            e.discarded += discarded;
+            log.info("group file {} complete: {} ({} sources, {} bytes received and discarded)", f.id.shortForm(), target, sources.size(), discarded);
+            Set<PeerId> open = e.openChannels();
+            for (Map.Entry<PeerId, Holder> en : f.holders.entrySet()) {
+                PeerId p = en.getKey();
+                if (en.getValue().bits.nextClearBit(0) >= f.pieces && open.contains(p) && e.isMember(f.group, p)) e.announce(f, p);
+            }
             e.publish(SwarmEngine.completed(f, sources));
         } catch (IOException x) {
             log.warn("cannot complete group file {}: {}", f.id.shortForm(), x.getMessage());

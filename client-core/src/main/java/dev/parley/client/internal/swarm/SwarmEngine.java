@@ -30,7 +30,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,7 +60,10 @@ import java.util.function.Function;
 @Slf4j
 public final class SwarmEngine implements PeerFeature, AutoCloseable {
     public static final String CHANNEL = "swarm";
-    /** Above this many queued bytes on a holder's channel, serving waits (the channel closes beyond ~16 MiB; 1:1 keeps 4 MiB). */
+    /**
+     * Above this many queued bytes on a holder's channel, serving waits (the channel closes beyond ~16 MiB;
+     * 1:1 keeps 4 MiB). A whole piece (≤ 4 MiB) is queued at once, so the queue stays under 8 MiB.
+     */
     static final long MAX_BUFFERED = 4 << 20;
 
     private final PeerId me;
@@ -84,6 +86,8 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
     private final Set<PeerId> pumpScheduled = new HashSet<>();
     /** Frames refused because the asker was not a current member (diagnostics and tests). */
     private long refusals;
+    /** Worker only: see {@link #discardedBytes}. */
+    long discarded;
     /** Upload cap over all peers, bytes per second (0: none): a token bucket of one second's worth. */
     private long uploadCap;
     private double tokens;
@@ -178,6 +182,14 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
 
     public void addListener(Consumer<GroupFileEvent> l) {
         listeners.add(l);
+    }
+
+    /**
+     * Piece data received for files completed so far and thrown away (a blamed holder's pieces, a
+     * leaving holder's partial ones, endgame losers): what had to be fetched again.
+     */
+    public long discardedBytes() {
+        return call(() -> discarded);
     }
 
     /** Frames refused to non-members so far. */
@@ -356,8 +368,8 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
             try {
                 byte[] data = readPiece(f, u.piece());
                 for (int off = 0; off < data.length; off += SwarmLimits.MAX_BLOCK_DATA) {
-                    byte[] part = Arrays.copyOfRange(data, off, Math.min(data.length, off + SwarmLimits.MAX_BLOCK_DATA));
-                    l.sendBinary(CHANNEL, SwarmFrame.piece(f.key, u.piece(), off, part).encode());
+                    int n = Math.min(SwarmLimits.MAX_BLOCK_DATA, data.length - off);
+                    l.sendBinary(CHANNEL, SwarmFrame.encodePiece(f.key, u.piece(), off, data, off, n));
                 }
             } catch (IOException e) {
                 log.warn("cannot read piece {} of {}: {}", u.piece(), f.id.shortForm(), e.getMessage());

@@ -43,6 +43,8 @@ final class SwarmFile {
     final int[] tie;
     /** Verified bytes per sender in this run (kept when a holder leaves). */
     final Map<PeerId, Long> sources = new HashMap<>();
+    /** Piece data taken in during this run, useful or not (less the sources' sum: what was fetched twice). */
+    long received;
     PeerId hashesAskedOf;
     long lastCheckpoint, lastProgress, verifiedSinceCheckpoint;
     /** (time ms, verified bytes) at the start of the rate window. */
