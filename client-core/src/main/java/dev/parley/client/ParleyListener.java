@@ -127,6 +127,12 @@ public interface ParleyListener {
 
     default void onGroupCallEnded(GroupId group, CallId call) {}
 
+    /** A participant muted or unmuted; see {@link ParleyEvent.GroupCallParticipantMuted}. */
+    default void onGroupCallParticipantMuted(GroupId group, CallId call, PeerId participant, boolean muted) {}
+
+    /** A participant's path dropped or came back; see {@link ParleyEvent.GroupCallParticipantReconnecting}. */
+    default void onGroupCallParticipantReconnecting(GroupId group, CallId call, PeerId participant, boolean reconnecting) {}
+
     /** The active speaker changed (null: nobody speaks); see {@link ParleyEvent.GroupCallSpeaker}. */
     default void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {}
 

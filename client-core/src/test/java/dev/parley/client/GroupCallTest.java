@@ -3,6 +3,7 @@ package dev.parley.client;
 import dev.parley.client.ClientEvents.GroupCallEnded;
 import dev.parley.client.ClientEvents.GroupCallJoined;
 import dev.parley.client.ClientEvents.GroupCallLeft;
+import dev.parley.client.ClientEvents.GroupCallMuted;
 import dev.parley.client.ClientEvents.GroupCallStarted;
 import dev.parley.client.ClientEvents.GroupMemberChanged;
 import org.junit.jupiter.api.AfterEach;
@@ -181,6 +182,99 @@ class GroupCallTest {
         for (ClientEvents r : all) {
             assertThat(r.next(GroupCallEnded.class)).isEqualTo(new GroupCallEnded(g, id));
             r.assertExhausted();
+        }
+    }
+
+    @Test
+    void aParticipantsMuteIsHeardAsSilenceAndSeenByEveryMemberOncePerChange() throws Exception {
+        net = new TestNetwork(dir);
+        ClientEvents ra = new ClientEvents("alice").ignoringConnectivity(), rb = invitee("bob"), rc = invitee("carol");
+        ParleyClient a = net.client("alice", ra), b = net.client("bob", rb), c = net.client("carol", rc);
+        for (ClientEvents r : List.of(ra, rb, rc)) r.expectServer(true);
+        GroupTest.befriendAll(a, b, c);
+        GroupId g = GroupTest.family(a, ra, b, rb, c, rc);
+        List<ClientEvents> all = List.of(ra, rb, rc);
+        Path wa = dir.resolve("alice.wav"), wb = dir.resolve("bob.wav"), wc = dir.resolve("carol.wav"), wc2 = dir.resolve("carol2.wav");
+
+        CallId id = a.startGroupCall(g, CallMedia.tone(A_HZ, null).record(wa));
+        for (ClientEvents r : all) {
+            assertThat(r.next(GroupCallStarted.class)).isEqualTo(new GroupCallStarted(g, id, a.peerId()));
+            assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, a.peerId()));
+        }
+        b.joinGroupCall(g, CallMedia.tone(B_HZ, null).record(wb));
+        for (ClientEvents r : all) assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, b.peerId()));
+        c.joinGroupCall(g, CallMedia.tone(C_HZ, null).record(wc));
+        for (ClientEvents r : all) assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, c.peerId()));
+        awaitSize(wa, Files.size(wa) + 3L * BYTES_PER_S);
+        awaitSize(wc, Files.size(wc) + 3L * BYTES_PER_S);
+
+        // Bob mutes: every member (Bob too) hears of it once; muting again changes nothing.
+        b.muteGroupCall(g, true);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallMuted.class)).isEqualTo(new GroupCallMuted(g, id, b.peerId(), true));
+        b.muteGroupCall(g, true);
+        assertThat(b.groupCall(g)).hasValueSatisfying(i -> {
+            assertThat(i.muted()).isTrue();
+            assertThat(i.mutedParticipants()).isEmpty();
+        });
+        for (ParleyClient p : List.of(a, c)) {
+            assertThat(p.groupCall(g)).hasValueSatisfying(i -> {
+                assertThat(i.muted()).isFalse();
+                assertThat(i.mutedParticipants()).containsExactly(b.peerId());
+            });
+        }
+        long ma = Files.size(wa), mc = Files.size(wc);
+        awaitSize(wa, ma + 4L * BYTES_PER_S);
+        awaitSize(wc, mc + 4L * BYTES_PER_S);
+
+        // Carol leaves (the next event everywhere: no second "muted" came), then Bob unmutes: Carol, a
+        // member outside the call now, still hears of it.
+        c.leaveGroupCall(g);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallLeft.class)).isEqualTo(new GroupCallLeft(g, id, c.peerId(), "left"));
+        b.muteGroupCall(g, false);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallMuted.class)).isEqualTo(new GroupCallMuted(g, id, b.peerId(), false));
+        // Carol rejoins (it counts Bob unmuted: no event), and Alice mutes: Carol, in again, sees it.
+        c.joinGroupCall(g, CallMedia.tone(C_HZ, null).record(wc2));
+        for (ClientEvents r : all) assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, c.peerId()));
+        a.muteGroupCall(g, true);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallMuted.class)).isEqualTo(new GroupCallMuted(g, id, a.peerId(), true));
+        assertThat(c.groupCall(g)).hasValueSatisfying(i -> assertThat(i.mutedParticipants()).containsExactly(a.peerId()));
+        awaitSize(wc2, 44 + 4L * BYTES_PER_S);
+
+        for (ParleyClient p : List.of(a, b, c)) {
+            p.leaveGroupCall(g);
+            for (ClientEvents r : all) assertThat(r.next(GroupCallLeft.class)).isEqualTo(new GroupCallLeft(g, id, p.peerId(), "left"));
+        }
+        for (ClientEvents r : all) {
+            assertThat(r.next(GroupCallEnded.class)).isEqualTo(new GroupCallEnded(g, id));
+            r.assertExhausted();
+        }
+        assertThatThrownBy(() -> a.muteGroupCall(g, false)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not in a call");
+
+        // While Bob was muted, Alice and Carol heard each other and not Bob; after, Carol heard Bob and not muted Alice.
+        heardOnly("alice while bob muted", wa, ma, A_HZ, C_HZ, B_HZ);
+        heardOnly("carol while bob muted", wc, mc, C_HZ, A_HZ, B_HZ);
+        heardOnly("carol while alice muted", wc2, 0, C_HZ, B_HZ, A_HZ);
+    }
+
+    /**
+     * From 1 s after byte {@code fromByte} (what was on its way when the mute happened has played out),
+     * 2 s in which {@code heard} is in ≥ 90 % of windows and {@code own} and {@code muted} in ≤ 2 %.
+     * For a recording that starts after the mute ({@code fromByte} 0), from the first window with {@code heard}.
+     */
+    private static void heardOnly(String who, Path wav, long fromByte, double own, double heard, double muted) throws Exception {
+        ToneAnalysis t = ToneAnalysis.read(wav, IN_MIX);
+        int perS = 1_000 / ToneAnalysis.WINDOW_MS;
+        int first = fromByte > 0 ? (int) ((fromByte - 44) / (BYTES_PER_S * ToneAnalysis.WINDOW_MS / 1000)) + perS
+                : firstToneWindow(t, heard, 0);
+        assertThat(first).as("%s heard %.0f Hz at all: %s", who, heard, describe(t, own, heard, muted)).isGreaterThanOrEqualTo(0);
+        int n = 2 * perS;
+        assertThat(first + n).as("%s: 2 s recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
+        ToneAnalysis.Coverage cov = t.coverage(heard, first, n);
+        assertThat(cov.fraction()).as("%s hears %.0f Hz: %s", who, heard, cov).isGreaterThanOrEqualTo(0.9);
+        for (double hz : new double[] {own, muted}) {
+            int leaks = 0;
+            for (int w = first; w < first + n; w++) if (t.purity(w, hz) > 0.05) leaks++;
+            assertThat(leaks).as("%s: windows with %.0f Hz: %s", who, hz, describe(t, own, heard, muted)).isLessThanOrEqualTo(n / 50);
         }
     }
 

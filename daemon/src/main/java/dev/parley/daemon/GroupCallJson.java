@@ -13,7 +13,8 @@ import static dev.parley.daemon.GroupJson.groupId;
 
 /**
  * Group-call events on the local API (docs/api.md): {@code group-call-started}, {@code participant-joined},
- * {@code participant-left}, {@code participant-stats}, {@code speaker}, {@code group-call-ended}. The daemon has no group-call routes yet; the
+ * {@code participant-left}, {@code participant-muted},
+ * {@code participant-reconnecting}, {@code participant-stats}, {@code speaker}, {@code group-call-ended}. The daemon has no group-call routes yet; the
  * events are written so every {@link ParleyEvent} has a JSON form.
  */
 final class GroupCallJson {
@@ -30,6 +31,14 @@ final class GroupCallJson {
             o.put("type", "participant-left");
             o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
                     .put("reason", x.reason());
+        } else if (e instanceof ParleyEvent.GroupCallParticipantMuted x) {
+            o.put("type", "participant-muted");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
+                    .put("muted", x.muted());
+        } else if (e instanceof ParleyEvent.GroupCallParticipantReconnecting x) {
+            o.put("type", "participant-reconnecting");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
+                    .put("reconnecting", x.reconnecting());
         } else if (e instanceof ParleyEvent.GroupCallParticipantStats x) {
             o.put("type", "participant-stats");
             o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
@@ -57,6 +66,10 @@ final class GroupCallJson {
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")));
             case "participant-left" -> new ParleyEvent.GroupCallParticipantLeft(groupId(requireText(n, "group")),
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")), requireText(n, "reason"));
+            case "participant-muted" -> new ParleyEvent.GroupCallParticipantMuted(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")), Boolean.TRUE.equals(ApiJson.bool(n, "muted")));
+            case "participant-reconnecting" -> new ParleyEvent.GroupCallParticipantReconnecting(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")), Boolean.TRUE.equals(ApiJson.bool(n, "reconnecting")));
             case "participant-stats" -> new ParleyEvent.GroupCallParticipantStats(groupId(requireText(n, "group")),
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")), ApiJson.callStats(n.get("stats")));
             case "speaker" -> new ParleyEvent.GroupCallSpeaker(groupId(requireText(n, "group")), callId(requireText(n, "callId")),
