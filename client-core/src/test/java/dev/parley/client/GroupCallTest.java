@@ -291,8 +291,8 @@ class GroupCallTest {
         int n = 2_000 / ToneAnalysis.WINDOW_MS;
         assertThat(first + n).as("%s: 2 s of both others recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
         ToneAnalysis.Coverage cx = t.coverage(x, first, n), cy = t.coverage(y, first, n);
-        assertThat(cx.fraction()).as("%s hears %.0f Hz: %s", who, x, cx).isGreaterThanOrEqualTo(0.9);
-        assertThat(cy.fraction()).as("%s hears %.0f Hz: %s", who, y, cy).isGreaterThanOrEqualTo(0.9);
+        assertThat(cx.fraction()).as("%s hears %.0f Hz from window %d: %s%s", who, x, first, cx, describe(t, own, x, y)).isGreaterThanOrEqualTo(0.9);
+        assertThat(cy.fraction()).as("%s hears %.0f Hz from window %d: %s%s", who, y, first, cy, describe(t, own, x, y)).isGreaterThanOrEqualTo(0.9);
         int echo = 0;
         for (int w = first; w < first + n; w++) if (t.purity(w, own) > 0.05) echo++;
         assertThat(echo).as("%s: windows with its own %.0f Hz", who, own).isLessThanOrEqualTo(n / 50);
@@ -304,7 +304,7 @@ class GroupCallTest {
     }
 
     /** Per second of the recording: rms and the share of energy at each tone (for failure messages). */
-    private static String describe(ToneAnalysis t, double... hz) {
+    static String describe(ToneAnalysis t, double... hz) {
         StringBuilder b = new StringBuilder();
         int per = 1_000 / ToneAnalysis.WINDOW_MS;
         for (int s = 0; s * per < t.windows(); s++) {
