@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Group-call mesh benchmark: 3, 4, 6 participants; CPU per participant, up/down kbit/s, audible fraction per pair.
-# Usage: bench/group-calls.sh [counts=3,4,6] [callSeconds=20] [idleSeconds=5]
+# Group-call mesh benchmark: 3, 4, 6 participants; CPU per participant, up/down kbit/s, audible fraction and click latency per pair.
+# Usage: bench/group-calls.sh [counts=3,4,6] [callSeconds=20] [idleSeconds=5] [clicksPerSender=10]
 # Builds from the reactor (never `mvn install`: ~/.m2 is shared) and runs dev.parley.bench.groupcalls.GroupCallBench.
 set -euo pipefail
 cd "$(dirname "$0")/.."

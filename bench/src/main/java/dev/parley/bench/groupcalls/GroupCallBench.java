@@ -1,5 +1,6 @@
 package dev.parley.bench.groupcalls;
 
+import dev.parley.bench.calls.CallBench;
 import dev.parley.client.ToneAnalysis;
 import dev.parley.client.internal.audio.AudioPump;
 import dev.parley.client.internal.audio.AudioStatsSample;
@@ -35,17 +36,21 @@ import java.util.concurrent.TimeUnit;
  *       audio), divided by N (the process holds every participant);</li>
  *   <li>upload/download kbit/s per participant: the sum of bytesSent / bytesReceived deltas of its
  *       sessions' RTP stats over the call (payload + RTP headers, no UDP/IP).</li>
+ *   <li>mouth-to-ear latency per directed pair, after the tones: each participant in turn plays
+ *       CallBench's clicks (a 5 ms burst every 500 ms) to all others, whose pair sinks detect each onset;
+ *       latency = onset at the receiver's playout callback − the time the sender's pump pushed the frame.</li>
  * </ul>
- * Mouth-to-ear latency per pair is not measured here (CallBench measures it for one pair).
- * Usage: {@code GroupCallBench [counts=3,4,6] [callSeconds=20] [idleSeconds=5]}. Prints raw numbers.
+ * Usage: {@code GroupCallBench [counts=3,4,6] [callSeconds=20] [idleSeconds=5] [clicksPerSender=10]}. Prints raw numbers.
  */
 public final class GroupCallBench {
     static final ToneAnalysis.Threshold TONE = new ToneAnalysis.Threshold(0.05, 0.8);
+    private static int clicksPerSender;
 
     public static void main(String[] args) throws Exception {
         String[] counts = (args.length > 0 ? args[0] : "3,4,6").split(",");
         int callSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int idleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        clicksPerSender = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         System.out.println("date=" + Instant.now() + " cores=" + Runtime.getRuntime().availableProcessors()
                 + " java=" + System.getProperty("java.version"));
         for (String c : counts) run(Integer.parseInt(c.trim()), callSeconds, idleSeconds);
@@ -145,9 +150,60 @@ public final class GroupCallBench {
                 }
             }
             System.out.printf("participants=%d audible_fraction_worst_pair=%.5f%n", n, worst);
+            latencies(n, s, clicksPerSender);
         } finally {
             for (Pipe p : pipes) p.exec.shutdownNow();
             for (RtcRuntime r : runtimes) r.close();
+        }
+    }
+
+    /** Each participant in turn clicks to all others; prints each directed pair's latencies. */
+    private static void latencies(int n, PeerSession[][] s, int clicks) throws Exception {
+        List<Double> all = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            CallBench.Clicks[] at = new CallBench.Clicks[n];
+            for (int i = 0; i < n; i++) {
+                if (i == k) continue;
+                at[i] = new CallBench.Clicks();
+                s[i][k].startAudio(at[i]).toCompletableFuture().get(30, TimeUnit.SECONDS); // same transceiver: only the sink changes
+            }
+            ConcurrentLinkedQueue<Long> pushTimes = new ConcurrentLinkedQueue<>();
+            CountDownLatch done = new CountDownLatch(1);
+            PeerSession[] mine = s[k];
+            int me = k;
+            try (AudioPump p = new AudioPump(new CallBench.ClickSource(clicks), (pcm, rate, ch) -> {
+                boolean any = false;
+                for (int j = 0; j < n; j++) if (j != me) any |= mine[j].pushAudio(pcm, rate, ch);
+                return any;
+            }, (pcm, f, t) -> {
+                if (f % CallBench.ClickSource.PERIOD_FRAMES == CallBench.ClickSource.OFFSET_FRAMES
+                        && f / CallBench.ClickSource.PERIOD_FRAMES < clicks) pushTimes.add(t);
+            })) {
+                p.start();
+                p.sourceEnded().thenRun(done::countDown);
+                done.await(clicks + 30, TimeUnit.SECONDS);
+                Thread.sleep(1000); // the last click reaches the playout side (latency is far below 1 s)
+            }
+            List<Long> pushes = new ArrayList<>(pushTimes);
+            for (int i = 0; i < n; i++) {
+                if (i == k) continue;
+                List<Double> lat = new ArrayList<>();
+                for (long onset : new ArrayList<>(at[i].onsets)) {
+                    long best = -1;
+                    for (long t : pushes) if (t <= onset) best = t;
+                    if (best > 0 && onset - best < 400_000_000L) lat.add((onset - best) / 1e6);
+                }
+                lat.sort(null);
+                all.addAll(lat);
+                System.out.printf("participants=%d pair p%d->p%d latency_ms clicks=%d matched=%d median=%s max=%s%n", n, k, i,
+                        clicks, lat.size(), lat.isEmpty() ? "-" : String.format("%.1f", lat.get(lat.size() / 2)),
+                        lat.isEmpty() ? "-" : String.format("%.1f", lat.get(lat.size() - 1)));
+            }
+        }
+        all.sort(null);
+        if (!all.isEmpty()) {
+            System.out.printf("participants=%d latency_ms_all_pairs n=%d median=%.1f p90=%.1f max=%.1f%n", n, all.size(),
+                    all.get(all.size() / 2), all.get((int) (all.size() * 0.9)), all.get(all.size() - 1));
         }
     }
 
