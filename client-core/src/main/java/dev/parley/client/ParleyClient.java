@@ -417,6 +417,12 @@ public final class ParleyClient implements Parley, ParleySwarm {
         groupCalls.leave(group);
     }
 
+    /**
+     * Mutes or unmutes this member in the group's call: the others hear silence and get
+     * {@link ParleyEvent.GroupCallParticipantMuted} (so does this member); a no-op if already so.
+     *
+     * @throws IllegalStateException not in the group's call
+     */
     @Override
     public void muteGroupCall(GroupId group, boolean muted) {
         groupCalls.setMuted(group, muted);
@@ -430,6 +436,11 @@ public final class ParleyClient implements Parley, ParleySwarm {
     /** Tests: a lower participant limit, so "full" can be exercised without 7 real peers. */
     void groupCallLimit(int max) {
         groupCallEngine.setMaxParticipants(max);
+    }
+
+    /** Tests: a shorter wait for a participant whose path dropped before it is reported left. */
+    void groupCallReconnectBound(java.time.Duration bound) {
+        groupCallEngine.setReconnectBound(bound);
     }
 
     // ------------------------------------------------------------------ events

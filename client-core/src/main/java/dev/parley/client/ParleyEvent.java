@@ -193,6 +193,26 @@ public sealed interface ParleyEvent {
     }
 
     /**
+     * {@code participant} (this member too) muted ({@code muted} true) or unmuted its microphone in the
+     * group's call: once per change, as that participant says over its own session. A participant that
+     * joins muted is announced by {@link GroupCallParticipantJoined} then this event; joining unmuted
+     * publishes none.
+     */
+    record GroupCallParticipantMuted(GroupId group, CallId call, PeerId participant, boolean muted) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallParticipantMuted(group, call, participant, muted); }
+    }
+
+    /**
+     * The path to {@code participant} of the group's call dropped ({@code reconnecting} true: ICE
+     * disconnected or failed on that pair, or its session closed) or came back ({@code false}); the call
+     * goes on for the others meanwhile. A participant not back within the reconnect bound (docs/calls.md)
+     * is reported {@link GroupCallParticipantLeft} {@code connection-lost} instead of coming back.
+     */
+    record GroupCallParticipantReconnecting(GroupId group, CallId call, PeerId participant, boolean reconnecting) implements ParleyEvent {
+        public void deliverTo(ParleyListener l) { l.onGroupCallParticipantReconnecting(group, call, participant, reconnecting); }
+    }
+
+    /**
      * Statistics of this member's audio with one other participant of the group's call (its pair's
      * session), about once a second while both are in it: as a 1:1 call's {@link CallStatsUpdated}, with
      * {@code stats.callId()} the group call's id.

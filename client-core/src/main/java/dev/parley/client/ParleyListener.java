@@ -130,6 +130,12 @@ public interface ParleyListener {
     /** A joined or missed group call was stored in the group's history ({@link ParleyEvent.GroupCallRecorded}). */
     default void onGroupCallRecorded(GroupCallRecord record) {}
 
+    /** A participant muted or unmuted; see {@link ParleyEvent.GroupCallParticipantMuted}. */
+    default void onGroupCallParticipantMuted(GroupId group, CallId call, PeerId participant, boolean muted) {}
+
+    /** A participant's path dropped or came back; see {@link ParleyEvent.GroupCallParticipantReconnecting}. */
+    default void onGroupCallParticipantReconnecting(GroupId group, CallId call, PeerId participant, boolean reconnecting) {}
+
     /** The active speaker changed (null: nobody speaks); see {@link ParleyEvent.GroupCallSpeaker}. */
     default void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {}
 

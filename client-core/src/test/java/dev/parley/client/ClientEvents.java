@@ -19,7 +19,7 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
             FileOffered, FileStarted, FileProgress, FileCompleted, FileFailed, FileCancelled, FileDeclined,
             CallDialing, CallRinging, CallAnswered, CallMuted, CallStats, CallEnded, Closed,
             GroupInvited, GroupMessage, GroupMemberChanged, GroupDelivered, GroupRead, GroupTyping,
-            GroupCallStarted, GroupCallJoined, GroupCallLeft, GroupCallEnded, GroupCallRecorded { }
+            GroupCallStarted, GroupCallJoined, GroupCallLeft, GroupCallEnded, GroupCallRecorded, GroupCallMuted, GroupCallReconnecting { }
 
     record Message(ChatMessage message) implements Event { }
 
@@ -86,6 +86,10 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     record GroupCallEnded(GroupId group, CallId call) implements Event { }
 
     record GroupCallRecorded(GroupCallRecord record) implements Event { }
+
+    record GroupCallMuted(GroupId group, CallId call, PeerId participant, boolean muted) implements Event { }
+
+    record GroupCallReconnecting(GroupId group, CallId call, PeerId participant, boolean reconnecting) implements Event { }
 
     /** Group receipts and typing are recorded only by tests that ask for them ({@link #recordingGroupReceipts()}). */
     private volatile boolean groupReceipts;
@@ -285,6 +289,16 @@ final class ClientEvents extends EventRecorder<ClientEvents.Event> implements Pa
     @Override
     public void onGroupCallRecorded(GroupCallRecord record) {
         record(new GroupCallRecorded(record));
+    }
+
+    @Override
+    public void onGroupCallParticipantMuted(GroupId group, CallId call, PeerId participant, boolean muted) {
+        record(new GroupCallMuted(group, call, participant, muted));
+    }
+
+    @Override
+    public void onGroupCallParticipantReconnecting(GroupId group, CallId call, PeerId participant, boolean reconnecting) {
+        record(new GroupCallReconnecting(group, call, participant, reconnecting));
     }
 
     @Override

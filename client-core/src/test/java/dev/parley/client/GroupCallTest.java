@@ -3,6 +3,7 @@ package dev.parley.client;
 import dev.parley.client.ClientEvents.GroupCallEnded;
 import dev.parley.client.ClientEvents.GroupCallJoined;
 import dev.parley.client.ClientEvents.GroupCallLeft;
+import dev.parley.client.ClientEvents.GroupCallMuted;
 import dev.parley.client.ClientEvents.GroupCallStarted;
 import dev.parley.client.ClientEvents.GroupMemberChanged;
 import org.junit.jupiter.api.AfterEach;
@@ -186,11 +187,103 @@ class GroupCallTest {
         }
     }
 
+    @Test
+    void aParticipantsMuteIsHeardAsSilenceAndSeenByEveryMemberOncePerChange() throws Exception {
+        net = new TestNetwork(dir);
+        ClientEvents ra = new ClientEvents("alice").ignoringConnectivity(), rb = invitee("bob"), rc = invitee("carol");
+        ParleyClient a = net.client("alice", ra), b = net.client("bob", rb), c = net.client("carol", rc);
+        for (ClientEvents r : List.of(ra, rb, rc)) r.expectServer(true);
+        GroupTest.befriendAll(a, b, c);
+        GroupId g = GroupTest.family(a, ra, b, rb, c, rc);
+        List<ClientEvents> all = List.of(ra, rb, rc);
+        Path wa = dir.resolve("alice.wav"), wb = dir.resolve("bob.wav"), wc = dir.resolve("carol.wav"), wc2 = dir.resolve("carol2.wav");
+
+        CallId id = a.startGroupCall(g, CallMedia.tone(A_HZ, null).record(wa));
+        for (ClientEvents r : all) {
+            assertThat(r.next(GroupCallStarted.class)).isEqualTo(new GroupCallStarted(g, id, a.peerId()));
+            assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, a.peerId()));
+        }
+        b.joinGroupCall(g, CallMedia.tone(B_HZ, null).record(wb));
+        for (ClientEvents r : all) assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, b.peerId()));
+        c.joinGroupCall(g, CallMedia.tone(C_HZ, null).record(wc));
+        for (ClientEvents r : all) assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, c.peerId()));
+        awaitSize(wa, Files.size(wa) + 3L * BYTES_PER_S);
+        awaitSize(wc, Files.size(wc) + 3L * BYTES_PER_S);
+
+        // Bob mutes: every member (Bob too) hears of it once; muting again changes nothing.
+        b.muteGroupCall(g, true);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallMuted.class)).isEqualTo(new GroupCallMuted(g, id, b.peerId(), true));
+        b.muteGroupCall(g, true);
+        assertThat(b.groupCall(g)).hasValueSatisfying(i -> {
+            assertThat(i.muted()).isTrue();
+            assertThat(i.mutedParticipants()).isEmpty();
+        });
+        for (ParleyClient p : List.of(a, c)) {
+            assertThat(p.groupCall(g)).hasValueSatisfying(i -> {
+                assertThat(i.muted()).isFalse();
+                assertThat(i.mutedParticipants()).containsExactly(b.peerId());
+            });
+        }
+        long ma = Files.size(wa), mc = Files.size(wc);
+        awaitSize(wa, ma + 4L * BYTES_PER_S);
+        awaitSize(wc, mc + 4L * BYTES_PER_S);
+
+        // Carol leaves (the next event everywhere: no second "muted" came), then Bob unmutes: Carol, a
+        // member outside the call now, still hears of it.
+        c.leaveGroupCall(g);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallLeft.class)).isEqualTo(new GroupCallLeft(g, id, c.peerId(), "left"));
+        b.muteGroupCall(g, false);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallMuted.class)).isEqualTo(new GroupCallMuted(g, id, b.peerId(), false));
+        // Carol rejoins (it counts Bob unmuted: no event), and Alice mutes: Carol, in again, sees it.
+        c.joinGroupCall(g, CallMedia.tone(C_HZ, null).record(wc2));
+        for (ClientEvents r : all) assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, c.peerId()));
+        awaitSize(wc2, 44 + BYTES_PER_S);
+        a.muteGroupCall(g, true);
+        long mc2 = Files.size(wc2);
+        for (ClientEvents r : all) assertThat(r.next(GroupCallMuted.class)).isEqualTo(new GroupCallMuted(g, id, a.peerId(), true));
+        assertThat(c.groupCall(g)).hasValueSatisfying(i -> assertThat(i.mutedParticipants()).containsExactly(a.peerId()));
+        awaitSize(wc2, mc2 + 4L * BYTES_PER_S);
+
+        for (ParleyClient p : List.of(a, b, c)) {
+            p.leaveGroupCall(g);
+            for (ClientEvents r : all) assertThat(r.next(GroupCallLeft.class)).isEqualTo(new GroupCallLeft(g, id, p.peerId(), "left"));
+        }
+        for (ClientEvents r : all) {
+            assertThat(r.next(GroupCallEnded.class)).isEqualTo(new GroupCallEnded(g, id));
+            r.assertExhausted();
+        }
+        assertThatThrownBy(() -> a.muteGroupCall(g, false)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not in a call");
+
+        // While Bob was muted, Alice and Carol heard each other and not Bob; after, Carol heard Bob and not muted Alice.
+        heardOnly("alice while bob muted", wa, ma, A_HZ, C_HZ, B_HZ);
+        heardOnly("carol while bob muted", wc, mc, C_HZ, A_HZ, B_HZ);
+        heardOnly("carol while alice muted", wc2, mc2, C_HZ, B_HZ, A_HZ);
+    }
+
+    /**
+     * From 1 s after byte {@code fromByte} (what was on its way when the mute happened has played out),
+     * 2 s in which {@code heard} is in ≥ 90 % of windows and {@code own} and {@code muted} in ≤ 2 %.
+     */
+    static void heardOnly(String who, Path wav, long fromByte, double own, double heard, double muted) throws Exception {
+        ToneAnalysis t = ToneAnalysis.read(wav, IN_MIX);
+        int perS = 1_000 / ToneAnalysis.WINDOW_MS;
+        int first = (int) (Math.max(0, fromByte - 44) / (BYTES_PER_S * ToneAnalysis.WINDOW_MS / 1000)) + perS;
+        int n = 2 * perS;
+        assertThat(first + n).as("%s: 2 s recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
+        ToneAnalysis.Coverage cov = t.coverage(heard, first, n);
+        assertThat(cov.fraction()).as("%s hears %.0f Hz: %s", who, heard, cov).isGreaterThanOrEqualTo(0.9);
+        for (double hz : new double[] {own, muted}) {
+            int leaks = 0;
+            for (int w = first; w < first + n; w++) if (t.purity(w, hz) > 0.05) leaks++;
+            assertThat(leaks).as("%s: windows with %.0f Hz: %s", who, hz, describe(t, own, heard, muted)).isLessThanOrEqualTo(n / 50);
+        }
+    }
+
     /**
      * From the first window (at or after byte {@code fromByte} of the WAV) in which both others are heard,
      * 2 s: both tones in ≥ 90 % of windows, our own in ≤ 2 %.
      */
-    private static void heardTheOthersNotItself(String who, Path wav, long fromByte, double own, double x, double y) throws Exception {
+    static void heardTheOthersNotItself(String who, Path wav, long fromByte, double own, double x, double y) throws Exception {
         ToneAnalysis t = ToneAnalysis.read(wav, IN_MIX);
         int from = (int) (Math.max(0, fromByte - 44) / (BYTES_PER_S * ToneAnalysis.WINDOW_MS / 1000));
         int fx = firstToneWindow(t, x, from), fy = firstToneWindow(t, y, from);
@@ -200,8 +293,8 @@ class GroupCallTest {
         int n = 2_000 / ToneAnalysis.WINDOW_MS;
         assertThat(first + n).as("%s: 2 s of both others recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
         ToneAnalysis.Coverage cx = t.coverage(x, first, n), cy = t.coverage(y, first, n);
-        assertThat(cx.fraction()).as("%s hears %.0f Hz: %s", who, x, cx).isGreaterThanOrEqualTo(0.9);
-        assertThat(cy.fraction()).as("%s hears %.0f Hz: %s", who, y, cy).isGreaterThanOrEqualTo(0.9);
+        assertThat(cx.fraction()).as("%s hears %.0f Hz from window %d: %s%s", who, x, first, cx, describe(t, own, x, y)).isGreaterThanOrEqualTo(0.9);
+        assertThat(cy.fraction()).as("%s hears %.0f Hz from window %d: %s%s", who, y, first, cy, describe(t, own, x, y)).isGreaterThanOrEqualTo(0.9);
         int echo = 0;
         for (int w = first; w < first + n; w++) if (t.purity(w, own) > 0.05) echo++;
         assertThat(echo).as("%s: windows with its own %.0f Hz", who, own).isLessThanOrEqualTo(n / 50);
@@ -213,7 +306,7 @@ class GroupCallTest {
     }
 
     /** Per second of the recording: rms and the share of energy at each tone (for failure messages). */
-    private static String describe(ToneAnalysis t, double... hz) {
+    static String describe(ToneAnalysis t, double... hz) {
         StringBuilder b = new StringBuilder();
         int per = 1_000 / ToneAnalysis.WINDOW_MS;
         for (int s = 0; s * per < t.windows(); s++) {
@@ -230,7 +323,7 @@ class GroupCallTest {
         return b.toString();
     }
 
-    private static void awaitSize(Path wav, long bytes) throws Exception {
+    static void awaitSize(Path wav, long bytes) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (Files.size(wav) < bytes) {
             if (System.nanoTime() > deadline) {

@@ -479,7 +479,7 @@ public final class ApiJson {
         } else if (e instanceof ParleyEvent.Closed) {
             typed(o, "closed", null);
         } else if (GroupCallJson.event(o, e)) {
-            // group-call-started, participant-joined, participant-left, participant-stats, group-call-ended: GroupCallJson
+            // group-call-started, participant-*, speaker, group-call-ended: GroupCallJson
         } else if (GroupJson.event(o, e)) {
             // group-invite, group-message, group-member, group-delivered, group-read, group-typing, group-visibility, group-renamed: GroupJson
         } else {
@@ -545,8 +545,8 @@ public final class ApiJson {
             case "group-invite", "group-message", "group-member", "group-delivered", "group-read", "group-typing",
                  "group-visibility", "group-renamed" ->
                     GroupJson.parleyEvent(type, ss, n).orElseThrow();
-            case "group-call-started", "participant-joined", "participant-left", "participant-stats", "speaker", "group-call-ended",
-                 "group-call-recorded" ->
+            case "group-call-started", "participant-joined", "participant-left", "participant-muted",
+                 "participant-reconnecting", "participant-stats", "speaker", "group-call-ended", "group-call-recorded" ->
                     GroupCallJson.parleyEvent(type, n).orElseThrow();
             default -> null;
         };

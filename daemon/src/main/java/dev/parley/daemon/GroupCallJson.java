@@ -19,8 +19,9 @@ import static dev.parley.daemon.GroupJson.groupId;
 
 /**
  * Group-call events on the local API (docs/api.md): {@code group-call-started}, {@code participant-joined},
- * {@code participant-left}, {@code participant-stats}, {@code speaker}, {@code group-call-ended}, and the stored
- * {@code group-call-recorded}; the history entries of {@code GET /v1/groups/{group}/calls}.
+ * {@code participant-left}, {@code participant-muted}, {@code participant-reconnecting}, {@code participant-stats},
+ * {@code speaker}, {@code group-call-ended}, and the stored {@code group-call-recorded}; the history entries of
+ * {@code GET /v1/groups/{group}/calls}.
  */
 public final class GroupCallJson {
     private GroupCallJson() {}
@@ -36,6 +37,14 @@ public final class GroupCallJson {
             o.put("type", "participant-left");
             o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
                     .put("reason", x.reason());
+        } else if (e instanceof ParleyEvent.GroupCallParticipantMuted x) {
+            o.put("type", "participant-muted");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
+                    .put("muted", x.muted());
+        } else if (e instanceof ParleyEvent.GroupCallParticipantReconnecting x) {
+            o.put("type", "participant-reconnecting");
+            o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
+                    .put("reconnecting", x.reconnecting());
         } else if (e instanceof ParleyEvent.GroupCallParticipantStats x) {
             o.put("type", "participant-stats");
             o.put("group", x.group().value()).put("callId", x.call().toString()).put("peerId", x.participant().value())
@@ -65,6 +74,10 @@ public final class GroupCallJson {
         ArrayNode ps = o.putArray("participants");
         i.participants().forEach(p -> ps.add(p.value()));
         o.put("joined", i.joined()).put("muted", i.muted());
+        ArrayNode mp = o.putArray("mutedParticipants");
+        i.mutedParticipants().forEach(p -> mp.add(p.value()));
+        ArrayNode rc = o.putArray("reconnecting");
+        i.reconnecting().forEach(p -> rc.add(p.value()));
         return o;
     }
 
@@ -72,7 +85,15 @@ public final class GroupCallJson {
         JsonNode ps = n.get("participants");
         if (ps == null || !ps.isArray()) throw new IllegalArgumentException("missing field 'participants' (an array of peer ids)");
         return new GroupCallInfo(groupId(requireText(n, "group")), callId(requireText(n, "callId")), Instant.parse(requireText(n, "startedAt")),
-                ApiJson.list(ps, p -> peer(p.isTextual() ? p.asText() : null)), n.path("joined").asBoolean(), n.path("muted").asBoolean());
+                ApiJson.list(ps, p -> peer(p.isTextual() ? p.asText() : null)), n.path("joined").asBoolean(), n.path("muted").asBoolean(),
+                peers(n.get("mutedParticipants")), peers(n.get("reconnecting")));
+    }
+
+    /** An optional array of peer ids (absent: none, for a daemon that predates the field). */
+    private static java.util.List<dev.parley.client.PeerId> peers(JsonNode a) {
+        if (a == null || a.isNull()) return java.util.List.of();
+        if (!a.isArray()) throw new IllegalArgumentException("expected an array of peer ids");
+        return ApiJson.list(a, p -> peer(p.isTextual() ? p.asText() : null));
     }
 
     /** One entry of a group's call history: {@code GET /v1/groups/{group}/calls} and the {@code group-call-recorded} event. */
@@ -105,6 +126,10 @@ public final class GroupCallJson {
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")));
             case "participant-left" -> new ParleyEvent.GroupCallParticipantLeft(groupId(requireText(n, "group")),
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")), requireText(n, "reason"));
+            case "participant-muted" -> new ParleyEvent.GroupCallParticipantMuted(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")), Boolean.TRUE.equals(ApiJson.bool(n, "muted")));
+            case "participant-reconnecting" -> new ParleyEvent.GroupCallParticipantReconnecting(groupId(requireText(n, "group")),
+                    callId(requireText(n, "callId")), peer(requireText(n, "peerId")), Boolean.TRUE.equals(ApiJson.bool(n, "reconnecting")));
             case "participant-stats" -> new ParleyEvent.GroupCallParticipantStats(groupId(requireText(n, "group")),
                     callId(requireText(n, "callId")), peer(requireText(n, "peerId")), ApiJson.callStats(n.get("stats")));
             case "speaker" -> new ParleyEvent.GroupCallSpeaker(groupId(requireText(n, "group")), callId(requireText(n, "callId")),

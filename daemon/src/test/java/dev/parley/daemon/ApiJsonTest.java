@@ -181,6 +181,8 @@ class ApiJsonTest {
                 new ParleyEvent.GroupCallStarted(GROUP, call, PEER),
                 new ParleyEvent.GroupCallParticipantJoined(GROUP, call, PEER),
                 new ParleyEvent.GroupCallParticipantLeft(GROUP, call, PEER, "left"),
+                new ParleyEvent.GroupCallParticipantMuted(GROUP, call, PEER, true),
+                new ParleyEvent.GroupCallParticipantReconnecting(GROUP, call, PEER, true),
                 new ParleyEvent.GroupCallSpeaker(GROUP, call, PEER, -21.5),
                 new ParleyEvent.GroupCallParticipantStats(GROUP, call, PEER,
                         new CallStats(call, T, java.time.Duration.ofMillis(12), java.time.Duration.ofMillis(3), 0.01, 33_000, 31_000, "audio/opus", 50, 49, 1)),

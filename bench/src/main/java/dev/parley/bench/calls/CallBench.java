@@ -152,13 +152,13 @@ public final class CallBench {
     }
 
     /** Silence with a 5 ms, 2 kHz burst at 0.8 of full scale every 500 ms, starting at a frame boundary. */
-    static final class ClickSource implements PcmSource {
-        static final int PERIOD_FRAMES = 50;
-        static final int OFFSET_FRAMES = 20;
+    public static final class ClickSource implements PcmSource {
+        public static final int PERIOD_FRAMES = 50;
+        public static final int OFFSET_FRAMES = 20;
         private final int clicks;
         private long frame;
 
-        ClickSource(int clicks) {
+        public ClickSource(int clicks) {
             this.clicks = clicks;
         }
 
@@ -188,8 +188,8 @@ public final class CallBench {
     }
 
     /** Onset detector on the playout thread: a sample above 0.1 after ≥ 200 ms below it. */
-    static final class Clicks implements RemoteAudioSink {
-        final List<Long> onsets = java.util.Collections.synchronizedList(new ArrayList<>());
+    public static final class Clicks implements RemoteAudioSink {
+        public final List<Long> onsets = java.util.Collections.synchronizedList(new ArrayList<>());
         private long lastLoud = Long.MIN_VALUE / 2;
         volatile long callbacks;
         volatile long firstCallback;

@@ -142,6 +142,7 @@ final class Samples {
             new GroupTyping(GROUP_CREATE.group(), false),
             new GroupCallState(GROUP_CREATE.group(), ID, 1_700_000_000_000L, true),
             new GroupCallState(GROUP_CREATE.group(), ID, 1_700_000_000_000L, false),
+            new GroupCallState(GROUP_CREATE.group(), ID, 1_700_000_000_000L, true, true),
             new GroupCallRefused(GROUP_CREATE.group(), ID, GroupCallRefused.FULL));
 
     private Samples() {}

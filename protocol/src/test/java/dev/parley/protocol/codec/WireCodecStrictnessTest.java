@@ -143,6 +143,24 @@ class WireCodecStrictnessTest {
     }
 
     @Test
+    void aGroupCallStateWithoutMutedIsNotMutedAndNotMutedIsWrittenWithoutTheField() throws Exception {
+        String base = "{\"type\":\"group-call\",\"group\":\"" + Samples.GROUP_CREATE.group().value() + "\",\"callId\":\""
+                + Samples.ID + "\",\"startedAtMs\":1700000000000,\"in\":true";
+        var plain = (dev.parley.protocol.peer.GroupCallState) CODEC.decodePeerStrict(base + "}");
+        assertThat(plain.saysMuted()).isFalse();
+        var unmuted = (dev.parley.protocol.peer.GroupCallState) CODEC.decodePeerStrict(base + ",\"muted\":false}");
+        assertThat(unmuted).isEqualTo(plain);
+        assertThat(CODEC.encodePeer(unmuted)).isEqualTo(base + "}");
+        var muted = (dev.parley.protocol.peer.GroupCallState) CODEC.decodePeerStrict(base + ",\"muted\":true}");
+        assertThat(muted.saysMuted()).isTrue();
+        assertThat(CODEC.encodePeer(muted)).isEqualTo(base + ",\"muted\":true}");
+        // Leaving is never "muted".
+        assertThat(new dev.parley.protocol.peer.GroupCallState(plain.group(), plain.callId(), 1, false, true).saysMuted()).isFalse();
+        assertThatThrownBy(() -> CODEC.decodePeer((base + ",\"muted\":\"yes\"}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(WireException.class);
+    }
+
+    @Test
     void theDocumentedWireFormIsWhatIsWritten() {
         assertThat(CODEC.encodeClient(new Ping("7"))).isEqualTo("{\"type\":\"ping\",\"id\":\"7\"}");
         assertThat(CODEC.encodeClient(new dev.parley.protocol.signal.GetIceServers())).isEqualTo("{\"type\":\"get-ice-servers\"}");

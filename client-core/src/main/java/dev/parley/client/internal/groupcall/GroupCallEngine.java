@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -67,6 +69,13 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
     static final long STATS_INTERVAL_MS = 1_000;
     /** How often the active speaker is looked at (its levels are smoothed over 300 ms: SpeakerLevels). */
     static final long SPEAKER_INTERVAL_MS = 200;
+    /**
+     * How long a participant whose path dropped stays "reconnecting" before it is reported left
+     * ({@code connection-lost}): longer than a session's own recovery (3 s grace + 3 ICE restarts of
+     * 10 s) plus a redial, so a participant that can come back does.
+     */
+    public static final java.time.Duration RECONNECT_BOUND = java.time.Duration.ofSeconds(45);
+    private volatile java.time.Duration reconnectBound = RECONNECT_BOUND;
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     /** Read by {@link #inCall()} from other threads (the 1:1 engine's busy check). */
     private volatile boolean anyJoined;
@@ -98,6 +107,10 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         final long startedAtMs;
         /** Other members that said they are in, in the order we heard it. */
         final Set<PeerId> in = new LinkedHashSet<>();
+        /** Those of {@link #in} whose last {@code group-call} said muted. */
+        final Set<PeerId> muted = new HashSet<>();
+        /** Those of {@link #in} whose path is down, each with the timer that reports it left. */
+        final Map<PeerId, ScheduledFuture<?>> reconnecting = new HashMap<>();
         /** Non-null while this member is in the call. */
         MeshAudio media;
         /** The last statistics sample of each pair's audio (rates come from two). */
@@ -148,14 +161,27 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         });
     }
 
-    /** Mutes or unmutes this member in the group's call: the others hear silence. */
+    /**
+     * Mutes or unmutes this member in the group's call: the others hear silence, and each member is
+     * told ({@code group-call{in:true, muted}}); a no-op if it already is.
+     */
     public void setMuted(GroupId group, boolean muted) {
         call(() -> {
             Call c = calls.get(group);
             if (c == null || c.media == null) throw new IllegalStateException("not in a call in group " + group.shortForm());
+            if (c.media.muted() == muted) return null;
             c.media.setMuted(muted);
+            publish(new ParleyEvent.GroupCallParticipantMuted(Ids.app(c.group), new CallId(c.id), Ids.app(me), muted));
+            GroupCallState state = myState(c);
+            for (PeerId p : members.apply(c.group).orElse(Set.of())) send(p, state);
             return null;
         });
+    }
+
+    /** Shortens the reconnect bound ({@link #RECONNECT_BOUND} in production; tests). */
+    public void setReconnectBound(java.time.Duration bound) {
+        if (bound.isNegative() || bound.isZero()) throw new IllegalArgumentException("a positive bound");
+        this.reconnectBound = bound;
     }
 
     public Optional<GroupCallInfo> info(GroupId group) {
@@ -222,9 +248,14 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         c.speaker = null;
         anyJoined = true;
         publish(new ParleyEvent.GroupCallParticipantJoined(Ids.app(c.group), new CallId(c.id), Ids.app(me)));
-        GroupCallState state = new GroupCallState(c.group, c.id, c.startedAtMs, true);
+        GroupCallState state = myState(c);
         for (PeerId p : others) send(p, state);
         for (PeerId p : c.in) connect(c, p);
+    }
+
+    /** What this member says about itself while in {@code c}. */
+    private GroupCallState myState(Call c) {
+        return new GroupCallState(c.group, c.id, c.startedAtMs, true, c.media.muted());
     }
 
     private void leaveLocked(Call c, String reason, boolean tell) {
@@ -275,23 +306,70 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         }
         CallId id = new CallId(c.id);
         if (s.in()) {
-            if (c.in.contains(peer)) return; // a repeat (a session reopened): nothing changed
+            if (c.in.contains(peer)) { // a repeat: a session reopened, or a mute change
+                if (c.reconnecting.containsKey(peer)) { // it came back on a new session
+                    backFromReconnecting(c, peer);
+                    connect(c, peer);
+                }
+                setPeerMuted(c, peer, s.saysMuted());
+                return;
+            }
             if (c.media != null && c.participants() >= maxParticipants) {
                 send(peer, new GroupCallRefused(c.group, c.id, GroupCallRefused.FULL));
                 return;
             }
             c.in.add(peer);
             publish(new ParleyEvent.GroupCallParticipantJoined(Ids.app(c.group), id, Ids.app(peer)));
+            setPeerMuted(c, peer, s.saysMuted());
             if (c.media != null) {
-                send(peer, new GroupCallState(c.group, c.id, c.startedAtMs, true));
+                send(peer, myState(c));
                 connect(c, peer);
             }
-        } else if (c.in.remove(peer)) {
-            if (c.media != null) c.media.remove(peer);
-            c.stats.remove(peer);
-            publish(new ParleyEvent.GroupCallParticipantLeft(Ids.app(c.group), id, Ids.app(peer), LEFT));
-            endIfEmpty(c);
+        } else if (c.in.contains(peer)) {
+            dropParticipant(c, peer, LEFT);
         }
+    }
+
+    /** Publishes {@code peer}'s mute flag if it changed (a participant counts as unmuted when it joins). */
+    private void setPeerMuted(Call c, PeerId peer, boolean muted) {
+        if (muted ? c.muted.add(peer) : c.muted.remove(peer)) {
+            publish(new ParleyEvent.GroupCallParticipantMuted(Ids.app(c.group), new CallId(c.id), Ids.app(peer), muted));
+        }
+    }
+
+    /** {@code peer} is out of {@code c}: its audio stops, and everyone hears why. */
+    private void dropParticipant(Call c, PeerId peer, String reason) {
+        c.in.remove(peer);
+        c.muted.remove(peer);
+        ScheduledFuture<?> timer = c.reconnecting.remove(peer);
+        if (timer != null) timer.cancel(false);
+        if (c.media != null) c.media.remove(peer);
+        c.stats.remove(peer);
+        publish(new ParleyEvent.GroupCallParticipantLeft(Ids.app(c.group), new CallId(c.id), Ids.app(peer), reason));
+        endIfEmpty(c);
+    }
+
+    /** The path to {@code peer} dropped: shown as reconnecting until it is back or {@link #reconnectBound} passes. */
+    private void startReconnecting(Call c, PeerId peer) {
+        if (!c.in.contains(peer) || c.reconnecting.containsKey(peer)) return;
+        long ms = reconnectBound.toMillis();
+        Object[] self = new Object[1];
+        ScheduledFuture<?> timer = ticker.schedule(() -> later(() -> {
+            if (calls.get(c.group) == c && c.reconnecting.get(peer) == self[0]) {
+                log.info("group call {}: {} not back within {} ms", c.id, peer.shortForm(), ms);
+                dropParticipant(c, peer, CONNECTION_LOST);
+            }
+        }), ms, TimeUnit.MILLISECONDS);
+        self[0] = timer;
+        c.reconnecting.put(peer, timer);
+        publish(new ParleyEvent.GroupCallParticipantReconnecting(Ids.app(c.group), new CallId(c.id), Ids.app(peer), true));
+    }
+
+    private void backFromReconnecting(Call c, PeerId peer) {
+        ScheduledFuture<?> timer = c.reconnecting.remove(peer);
+        if (timer == null) return;
+        timer.cancel(false);
+        publish(new ParleyEvent.GroupCallParticipantReconnecting(Ids.app(c.group), new CallId(c.id), Ids.app(peer), false));
     }
 
     /** A lower call id for the group arrived: ours ends here and, if we were in it, we move to theirs. */
@@ -301,10 +379,7 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
             old.media.detachMedia(); // the files go on with the surviving call
             leaveLocked(old, SUPERSEDED, true);
         }
-        for (PeerId p : List.copyOf(old.in)) {
-            old.in.remove(p);
-            publish(new ParleyEvent.GroupCallParticipantLeft(Ids.app(old.group), new CallId(old.id), Ids.app(p), SUPERSEDED));
-        }
+        for (PeerId p : List.copyOf(old.in)) dropParticipant(old, p, SUPERSEDED);
         endIfEmpty(old);
         Call c = new Call(s.group(), s.callId(), s.startedAtMs());
         calls.put(s.group(), c);
@@ -319,14 +394,29 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         leaveLocked(c, FULL, true);
     }
 
+    /**
+     * The session with {@code peer} closed: its audio with us is gone, but a participant is shown as
+     * reconnecting (not left) until it is back on a new session or the bound passes.
+     */
     private void onLinkGone(PeerId peer) {
         for (Call c : List.copyOf(calls.values())) {
             if (c.media != null) c.media.remove(peer);
             c.stats.remove(peer);
-            if (c.in.remove(peer)) {
-                publish(new ParleyEvent.GroupCallParticipantLeft(Ids.app(c.group), new CallId(c.id), Ids.app(peer), CONNECTION_LOST));
-                endIfEmpty(c);
+            startReconnecting(c, peer);
+        }
+    }
+
+    /** The path of the live session with {@code peer} dropped or recovered (the same session: its audio resumes by itself). */
+    private void onLinkInterruptedLocked(PeerId peer, boolean interrupted) {
+        for (Call c : List.copyOf(calls.values())) {
+            if (interrupted) {
+                startReconnecting(c, peer);
+                continue;
             }
+            backFromReconnecting(c, peer);
+            // Either side may have given up on the other meanwhile: say we are in, as on a new session
+            // (step 6); one that still counts us ignores the repeat, one that gave up counts us again.
+            if (c.media != null && isMember(c.group, peer)) send(peer, myState(c));
         }
     }
 
@@ -364,8 +454,13 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         List<dev.parley.client.PeerId> ps = new ArrayList<>();
         if (c.media != null) ps.add(Ids.app(me));
         for (PeerId p : c.in) ps.add(Ids.app(p));
+        List<dev.parley.client.PeerId> muted = new ArrayList<>(), reconnecting = new ArrayList<>();
+        for (PeerId p : c.in) {
+            if (c.muted.contains(p)) muted.add(Ids.app(p));
+            if (c.reconnecting.containsKey(p)) reconnecting.add(Ids.app(p));
+        }
         return new GroupCallInfo(Ids.app(c.group), new CallId(c.id), Instant.ofEpochMilli(c.startedAtMs), ps,
-                c.media != null, c.media != null && c.media.muted());
+                c.media != null, c.media != null && c.media.muted(), muted, reconnecting);
     }
 
     private boolean isMember(GroupId group, PeerId peer) {
@@ -395,9 +490,7 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         later(() -> {
             if (links.get(link.peer()) != link) return;
             for (Call c : calls.values()) {
-                if (c.media != null && isMember(c.group, link.peer())) {
-                    link.sendControl(new GroupCallState(c.group, c.id, c.startedAtMs, true));
-                }
+                if (c.media != null && isMember(c.group, link.peer())) link.sendControl(myState(c));
             }
         });
     }
@@ -407,6 +500,13 @@ public final class GroupCallEngine implements PeerFeature, AutoCloseable {
         links.remove(peer);
         later(() -> {
             if (!links.containsKey(peer)) onLinkGone(peer);
+        });
+    }
+
+    @Override
+    public void onLinkInterrupted(PeerId peer, boolean interrupted) {
+        later(() -> {
+            if (links.containsKey(peer)) onLinkInterruptedLocked(peer, interrupted);
         });
     }
 

@@ -15,6 +15,13 @@ public interface PeerFeature {
     /** The session went away (it may come back with a new link). */
     default void onLinkDown(PeerId peer) {}
 
+    /**
+     * The live link's path dropped ({@code interrupted} true: ICE disconnected or failed; the session is
+     * trying to recover by ICE restarts and sends may not arrive) or recovered ({@code false}: connected
+     * again, the same link). Called only between {@link #onLinkUp} and {@link #onLinkDown}, once per change.
+     */
+    default void onLinkInterrupted(PeerId peer, boolean interrupted) {}
+
     /** A control message from the peer on the chat channel. Each feature sees every message and ignores others'. */
     default void onControl(PeerId peer, PeerMessage message) {}
 

@@ -4,6 +4,7 @@ import dev.parley.client.internal.audio.PeerAudio;
 import dev.parley.client.internal.rtc.CloseReason;
 import dev.parley.client.internal.rtc.PeerSession;
 import dev.parley.client.internal.rtc.PeerSessionListener;
+import dev.parley.client.internal.rtc.SessionState;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.codec.WireCodec;
 import dev.parley.protocol.codec.WireException;
@@ -30,6 +31,8 @@ public class SessionLink implements PeerLink, PeerSessionListener {
     private final PeerFeature feature;
     private volatile PeerSession session;
     private volatile boolean up;
+    /** Session thread only: whether {@link PeerFeature#onLinkInterrupted} last said the path is down. */
+    private boolean interrupted;
 
     public SessionLink(PeerId peer, PeerFeature feature) {
         this.peer = Objects.requireNonNull(peer, "peer");
@@ -91,6 +94,14 @@ public class SessionLink implements PeerLink, PeerSessionListener {
     // ------------------------------------------------------------------ PeerSessionListener (session thread)
 
     @Override
+    public void onStateChange(PeerSession s, SessionState state) {
+        boolean broken = state == SessionState.DISCONNECTED || state == SessionState.FAILED;
+        if (!up || (state != SessionState.CONNECTED && !broken) || broken == interrupted) return;
+        interrupted = broken;
+        feature.onLinkInterrupted(peer, broken);
+    }
+
+    @Override
     public void onChannelOpen(PeerSession s, String label) {
         if (PeerSession.CHAT.equals(label)) {
             up = true;
@@ -139,6 +150,7 @@ public class SessionLink implements PeerLink, PeerSessionListener {
     private void linkDown() {
         if (up) {
             up = false;
+            interrupted = false;
             feature.onLinkDown(peer);
         }
     }

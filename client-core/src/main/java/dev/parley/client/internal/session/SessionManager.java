@@ -536,6 +536,7 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         // PeerSessionListener additions: run on the session thread.
         @Override
         public void onStateChange(PeerSession session, SessionState state) {
+            super.onStateChange(session, state);
             SessionStatus status = switch (state) {
                 case CONNECTING -> SessionStatus.CONNECTING;
                 case CONNECTED -> SessionStatus.CONNECTED;
@@ -587,6 +588,11 @@ public final class SessionManager implements SignalingListener, AutoCloseable {
         public void onLinkDown(PeerId peer) {
             announced.remove(peer);
             fanOut(f -> f.onLinkDown(peer));
+        }
+
+        @Override
+        public void onLinkInterrupted(PeerId peer, boolean interrupted) {
+            fanOut(f -> f.onLinkInterrupted(peer, interrupted));
         }
 
         @Override
