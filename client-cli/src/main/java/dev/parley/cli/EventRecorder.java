@@ -88,6 +88,10 @@ final class EventRecorder implements ParleyListener {
 
     record GroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) implements Event {}
 
+    record GroupCallMuted(GroupId group, CallId call, PeerId participant, boolean muted) implements Event {}
+
+    record GroupCallReconnecting(GroupId group, CallId call, PeerId participant, boolean reconnecting) implements Event {}
+
     record GroupCallStats(GroupId group, CallId call, PeerId participant, CallStats stats) implements Event {}
 
     /** A group file's event ({@link dev.parley.client.ParleySwarm}; in-process clients only). */
@@ -254,5 +258,15 @@ final class EventRecorder implements ParleyListener {
     @Override
     public void onGroupCallSpeaker(GroupId group, CallId call, PeerId speaker, double levelDbfs) {
         queue.add(new GroupCallSpeaker(group, call, speaker, levelDbfs));
+    }
+
+    @Override
+    public void onGroupCallParticipantMuted(GroupId group, CallId call, PeerId participant, boolean muted) {
+        queue.add(new GroupCallMuted(group, call, participant, muted));
+    }
+
+    @Override
+    public void onGroupCallParticipantReconnecting(GroupId group, CallId call, PeerId participant, boolean reconnecting) {
+        queue.add(new GroupCallReconnecting(group, call, participant, reconnecting));
     }
 }

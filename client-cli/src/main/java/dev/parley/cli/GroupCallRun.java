@@ -116,6 +116,17 @@ final class GroupCallRun {
                         leaving = true; // everyone else left: as when the other side hangs up a 1:1 call
                         client.leaveGroupCall(g.id());
                     }
+                } else if (e instanceof EventRecorder.GroupCallMuted m && m.group().equals(g.id())) {
+                    boolean self = m.participant().equals(me);
+                    if (json) out.println(participant("participant-muted", client, g, m.call(), m.participant(), self).put("muted", m.muted()));
+                    else if (!self) err.println(Groups.label(client, m.participant()) + (m.muted() ? " muted." : " unmuted."));
+                } else if (e instanceof EventRecorder.GroupCallReconnecting r && r.group().equals(g.id())) {
+                    if (json) {
+                        out.println(participant("participant-reconnecting", client, g, r.call(), r.participant(), false)
+                                .put("reconnecting", r.reconnecting()));
+                    } else {
+                        err.println(Groups.label(client, r.participant()) + (r.reconnecting() ? " is reconnecting…" : " is back."));
+                    }
                 } else if (e instanceof EventRecorder.GroupCallSpeaker s && s.group().equals(g.id())) {
                     if (json) out.println(Json.object().put("event", "speaker").put("group", g.id().value()).put("groupName", g.name())
                             .put("callId", s.call().toString()).put("peer", s.speaker() == null ? null : s.speaker().value())
