@@ -8,6 +8,7 @@ import dev.parley.daemon.routes.CallRoutes;
 import dev.parley.daemon.routes.ContactRoutes;
 import dev.parley.daemon.routes.FileRoutes;
 import dev.parley.daemon.routes.GroupCallRoutes;
+import dev.parley.daemon.routes.GroupFileRoutes;
 import dev.parley.daemon.routes.GroupRoutes;
 import dev.parley.daemon.routes.MessageRoutes;
 import dev.parley.daemon.routes.StateRoutes;
@@ -100,6 +101,7 @@ public final class Daemon implements AutoCloseable {
         FileRoutes.register(router, ctx);
         CallRoutes.register(router, ctx);
         GroupRoutes.register(router, ctx);
+        GroupFileRoutes.register(router, ctx);
         GroupCallRoutes.register(router, ctx);
         ApiServer server;
         try {
@@ -119,6 +121,8 @@ public final class Daemon implements AutoCloseable {
         }
         String host = literal.contains(":") ? "[" + literal + "]" : literal;
         URI url = URI.create((tls != null ? "https://" : "http://") + host + ":" + server.port());
+        // Once served (a refused start adds no listener): group-file events are of the moment, not stored by the library.
+        client.addGroupFileListener(e -> events.log().append(GroupFileJson.event(e)));
         self[0] = new Daemon(client, events, server, url, tls);
         log.info("API serving on {}{} (epoch {})", url, server.socket().map(p -> " and " + p).orElse(""), events.log().epoch());
         return self[0];

@@ -43,8 +43,16 @@ final class RemoteEvents implements WebSocket.Listener {
     private volatile WebSocket socket;
     private volatile long lastSeq;
 
+    private final java.util.List<java.util.function.Consumer<dev.parley.client.GroupFileEvent>> groupFiles =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     RemoteEvents(ParleyListener listener) {
         this.listener = listener;
+    }
+
+    /** Group-file events ({@code group-file}) go to these, on the event thread, in stream order. */
+    void addGroupFileListener(java.util.function.Consumer<dev.parley.client.GroupFileEvent> l) {
+        groupFiles.add(l);
     }
 
     /** Connects, receiving events after {@code since} (the daemon's sequence numbers); waits until open. */
@@ -85,7 +93,10 @@ final class RemoteEvents implements WebSocket.Listener {
             try {
                 JsonNode n = ApiJson.parse(text);
                 lastSeq = Math.max(lastSeq, n.path("seq").asLong(lastSeq));
-                ApiJson.parleyEvent(n).ifPresentOrElse(this::deliver, () -> {
+                if ("group-file".equals(n.path("type").asText())) {
+                    dev.parley.client.GroupFileEvent g = dev.parley.daemon.GroupFileJson.event(n);
+                    if (!ended.get()) thread.execute(() -> groupFiles.forEach(l -> l.accept(g)));
+                } else ApiJson.parleyEvent(n).ifPresentOrElse(this::deliver, () -> {
                     String type = n.path("type").asText("");
                     if (type.equals("closed")) end("the daemon closed its profile");
                     else if (!type.equals("resync")) log.debug("ignoring daemon event of type {}", type);

@@ -55,7 +55,7 @@ import java.util.concurrent.CompletionStage;
  * routes; their events arrive as {@code group-invite}, {@code group-message}, {@code group-member},
  * {@code group-delivered}, {@code group-read} and {@code group-typing}.
  */
-public final class RemoteParley implements Parley {
+public final class RemoteParley implements Parley, dev.parley.client.ParleySwarm {
     private final ApiHttp http;
     private final RemoteEvents events;
     private final PeerId self;
@@ -516,5 +516,39 @@ public final class RemoteParley implements Parley {
     public List<PeerId> groupReadBy(GroupMessageId message) {
         JsonNode n = must(http.get("/v1/group-messages/" + message.value() + "/read"), "no group message " + message);
         return ApiJson.list(n.get("readBy"), x -> ApiJson.peer(x.asText()));
+    }
+
+    // ------------------------------------------------------------------ group files (ParleySwarm; docs/api.md § Group files)
+
+    @Override
+    public dev.parley.client.GroupFileOffer shareFileToGroup(GroupId group, java.nio.file.Path path) {
+        return dev.parley.daemon.GroupFileJson.offer(http.post("/v1/groups/" + group.value() + "/files",
+                ApiJson.object().put("path", path.toAbsolutePath().toString())));
+    }
+
+    @Override
+    public void acceptGroupFile(GroupMessageId file) {
+        http.post("/v1/group-files/" + file.value() + "/accept", ApiJson.object());
+    }
+
+    @Override
+    public void declineGroupFile(GroupMessageId file) {
+        http.post("/v1/group-files/" + file.value() + "/decline", ApiJson.object());
+    }
+
+    @Override
+    public List<dev.parley.client.GroupFileOffer> groupFiles() {
+        return ApiJson.list(http.get("/v1/group-files"), dev.parley.daemon.GroupFileJson::offer);
+    }
+
+    @Override
+    public void setGroupFileUploadLimit(long bytesPerSecond) {
+        http.post("/v1/group-files/upload-limit", ApiJson.object().put("bytesPerSecond", bytesPerSecond));
+    }
+
+    /** The daemon's {@code group-file} events, on the event thread, in stream order with the others. */
+    @Override
+    public void addGroupFileListener(java.util.function.Consumer<dev.parley.client.GroupFileEvent> listener) {
+        events.addGroupFileListener(listener);
     }
 }

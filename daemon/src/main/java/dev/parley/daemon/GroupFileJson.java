@@ -1,0 +1,88 @@
+package dev.parley.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.client.GroupFileEvent;
+import dev.parley.client.GroupFileOffer;
+import dev.parley.client.PeerId;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.parley.daemon.ApiJson.object;
+import static dev.parley.daemon.ApiJson.peer;
+import static dev.parley.daemon.ApiJson.requireText;
+import static dev.parley.daemon.GroupJson.groupId;
+import static dev.parley.daemon.GroupJson.groupMessageId;
+
+/**
+ * Group files in JSON (docs/api.md § Group files): the offer object, and the {@code group-file} event
+ * whose {@code kind} is one of {@link GroupFileEvent}'s records ({@code offered}, {@code progress},
+ * {@code completed}, {@code held}, {@code holder-dropped}, {@code refused}, {@code failed}); both ways,
+ * so that {@code RemoteParley} gives an app the same {@link GroupFileEvent}s as the library.
+ */
+public final class GroupFileJson {
+    private GroupFileJson() {}
+
+    public static ObjectNode offer(GroupFileOffer o) {
+        return object().put("id", o.id().value()).put("group", o.group().value()).put("from", o.from().value()).put("name", o.name())
+                .put("size", o.size()).put("mediaType", o.mediaType()).put("sha256", o.sha256Hex());
+    }
+
+    public static GroupFileOffer offer(JsonNode n) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("missing field 'offer'");
+        return new GroupFileOffer(groupMessageId(requireText(n, "id")), groupId(requireText(n, "group")), peer(requireText(n, "from")),
+                requireText(n, "name"), n.path("size").asLong(), requireText(n, "mediaType"), requireText(n, "sha256"));
+    }
+
+    /** The {@code group-file} event (not stored by the library: of the moment, like progress). */
+    public static ObjectNode event(GroupFileEvent e) {
+        ObjectNode o = object().put("type", "group-file").put("file", e.file().value());
+        if (e instanceof GroupFileEvent.Offered x) {
+            o.put("kind", "offered").set("offer", offer(x.offer()));
+        } else if (e instanceof GroupFileEvent.Progress x) {
+            o.put("kind", "progress").put("group", x.group().value()).put("bytes", x.bytes()).put("size", x.size())
+                    .put("bytesPerSecond", x.bytesPerSecond()).put("etaMs", x.eta() == null ? null : x.eta().toMillis())
+                    .put("holdersServing", x.holdersServing());
+        } else if (e instanceof GroupFileEvent.Completed x) {
+            o.put("kind", "completed").put("group", x.group().value()).put("path", x.path().toString()).put("sha256", x.sha256Hex());
+            ObjectNode s = o.putObject("sources");
+            x.sources().forEach((p, b) -> s.put(p.value(), b));
+        } else if (e instanceof GroupFileEvent.Held x) {
+            o.put("kind", "held").put("group", x.group().value()).put("peerId", x.member().value());
+        } else if (e instanceof GroupFileEvent.HolderDropped x) {
+            o.put("kind", "holder-dropped").put("group", x.group().value()).put("peerId", x.holder().value()).put("reason", x.reason());
+        } else if (e instanceof GroupFileEvent.Refused x) {
+            o.put("kind", "refused").put("group", x.group().value()).put("peerId", x.holder().value()).put("reason", x.reason());
+        } else if (e instanceof GroupFileEvent.Failed x) {
+            o.put("kind", "failed").put("group", x.group().value()).put("reason", x.reason());
+        }
+        return o;
+    }
+
+    public static GroupFileEvent event(JsonNode n) {
+        var file = groupMessageId(requireText(n, "file"));
+        String kind = requireText(n, "kind");
+        return switch (kind) {
+            case "offered" -> new GroupFileEvent.Offered(offer(n.get("offer")));
+            case "progress" -> new GroupFileEvent.Progress(file, groupId(requireText(n, "group")), n.path("bytes").asLong(), n.path("size").asLong(),
+                    n.path("bytesPerSecond").asLong(), n.path("etaMs").isNumber() ? Duration.ofMillis(n.path("etaMs").asLong()) : null,
+                    n.path("holdersServing").asInt());
+            case "completed" -> {
+                Map<PeerId, Long> sources = new LinkedHashMap<>();
+                n.path("sources").fields().forEachRemaining(f -> sources.put(peer(f.getKey()), f.getValue().asLong()));
+                yield new GroupFileEvent.Completed(file, groupId(requireText(n, "group")), Path.of(requireText(n, "path")),
+                        requireText(n, "sha256"), sources);
+            }
+            case "held" -> new GroupFileEvent.Held(file, groupId(requireText(n, "group")), peer(requireText(n, "peerId")));
+            case "holder-dropped" -> new GroupFileEvent.HolderDropped(file, groupId(requireText(n, "group")), peer(requireText(n, "peerId")),
+                    requireText(n, "reason"));
+            case "refused" -> new GroupFileEvent.Refused(file, groupId(requireText(n, "group")), peer(requireText(n, "peerId")),
+                    requireText(n, "reason"));
+            case "failed" -> new GroupFileEvent.Failed(file, groupId(requireText(n, "group")), requireText(n, "reason"));
+            default -> throw new IllegalArgumentException("unknown group-file kind '" + kind + "'");
+        };
+    }
+}

@@ -1,0 +1,132 @@
+package dev.parley.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.client.GroupFileEvent;
+import dev.parley.client.GroupFileOffer;
+import dev.parley.client.GroupInfo;
+import dev.parley.client.ParleyEvent;
+import dev.parley.client.ParleyListener;
+import dev.parley.daemon.client.DaemonEndpoint;
+import dev.parley.daemon.client.RemoteParley;
+import dev.parley.testing.EventRecorder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Group files through the daemon (docs/api.md § Group files) with a real peer: a file Bob shares is
+ * offered on the event stream, accepted by a route and completes verified in the daemon's download
+ * folder; a file shared through {@code RemoteParley} reaches Bob, and the daemon's side hears that he
+ * holds it; bad requests get 400 with what is wrong.
+ */
+@Tag("native")
+class GroupFileApiTest {
+    @TempDir
+    Path dir;
+    DaemonFixture f;
+    WsEvents ev;
+
+    @AfterEach
+    void stop() {
+        if (ev != null) ev.close();
+        if (f != null) f.close();
+    }
+
+    @Test
+    void groupFilesBothWaysThroughTheApi() throws Exception {
+        f = new DaemonFixture(dir);
+        f.startDaemon();
+        DaemonFixture.Peer bob = f.peer("bob", true);
+        bob.rec.expectNext("bob online", e -> e instanceof ParleyEvent.ServerStateChanged s && s.status().online());
+        EventRecorder<GroupFileEvent> bobFiles = new EventRecorder<GroupFileEvent>("bob files").timeout(Duration.ofSeconds(60))
+                .ignoring("progress", e -> e instanceof GroupFileEvent.Progress);
+        bob.client.addGroupFileListener(bobFiles::record);
+        String b = bob.client.peerId().value();
+        assertThat(f.api.post("/v1/contacts", "{\"contact\":\"" + bob.client.contactString("bob") + "\"}").status()).isEqualTo(201);
+        bob.client.addContact(f.api.get("/v1/identity?name=daemon").body().get("contactString").asText(), null);
+        bob.rec.next(ParleyEvent.ContactChanged.class);
+        bob.rec.next(ParleyEvent.ContactChanged.class); // the contact string's key pinned
+        bob.rec.ignoring(ParleyEvent.GroupMemberChanged.class, ParleyEvent.GroupMessageAdded.class, ParleyEvent.GroupMessageDelivered.class);
+        GroupInfo g = GroupJson.group(f.api.post("/v1/groups", "{\"name\":\"Files\"}").body());
+        String gp = "/v1/groups/" + g.id().value();
+        assertThat(f.api.post(gp + "/invite", "{\"peers\":[\"" + b + "\"]}").status()).isEqualTo(200);
+        bob.rec.expectNext(ParleyEvent.GroupInvited.class, "invitation", e -> e.group().equals(g.id()));
+        bob.client.acceptGroup(g.id());
+
+        // From here on only group-file events, and not their progress, matter on the API's stream.
+        long since = f.api.get("/v1/check").body().get("lastSeq").asLong();
+        ev = WsEvents.open(f.daemon.url(), f.token.value(), "since=" + since + "&epoch=" + f.daemon.epoch());
+        ev.rec.ignoring("other types and progress", n -> !"group-file".equals(n.path("type").asText()) || "progress".equals(n.path("kind").asText()));
+
+        byte[] data = new byte[1_500_000];
+        new Random(7).nextBytes(data);
+        Path shared = dir.resolve("report ✓.bin");
+        Files.write(shared, data);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        GroupFileOffer offer = bob.client.shareFileToGroup(g.id(), shared);
+        JsonNode offered = ev.expect("group-file");
+        assertThat(offered.get("kind").asText()).isEqualTo("offered");
+        assertThat(GroupFileJson.offer(offered.get("offer"))).isEqualTo(offer);
+        assertThat(offered.at("/offer/sha256").asText()).isEqualTo(sha);
+        assertThat(ApiJson.list(f.api.get("/v1/group-files").body(), GroupFileJson::offer)).contains(offer);
+
+        assertThat(f.api.post("/v1/group-files/" + offer.id().value() + "/accept", "{}").status()).isEqualTo(200);
+        JsonNode bobHas = ev.expect("group-file"); // his bitfield comes before any piece can be asked of him
+        assertThat(bobHas.get("kind").asText()).isEqualTo("held");
+        assertThat(bobHas.get("peerId").asText()).isEqualTo(b);
+        JsonNode done = ev.expect("group-file");
+        assertThat(done.get("kind").asText()).isEqualTo("completed");
+        assertThat(done.get("file").asText()).isEqualTo(offer.id().value());
+        assertThat(done.get("sha256").asText()).isEqualTo(sha);
+        assertThat(done.at("/sources/" + b).asLong()).isEqualTo(data.length);
+        assertThat(Files.readAllBytes(Path.of(done.get("path").asText()))).isEqualTo(data);
+        GroupFileEvent.Held held = bobFiles.expectNext(GroupFileEvent.Held.class, "the daemon holds it", h -> h.file().equals(offer.id()));
+        assertThat(held.member()).isEqualTo(f.daemon.client().peerId());
+
+        // The other way, through the Java client of the API: its listener hears Bob holding the file.
+        EventRecorder<GroupFileEvent> remoteFiles = new EventRecorder<GroupFileEvent>("remote files").timeout(Duration.ofSeconds(60))
+                .ignoring("progress", e -> e instanceof GroupFileEvent.Progress);
+        try (RemoteParley remote = RemoteParley.connect(new DaemonEndpoint(ProcessHandle.current().pid(), f.daemon.url(), f.token.value()),
+                new ParleyListener() { })) {
+            remote.addGroupFileListener(remoteFiles::record);
+            remote.start();
+            byte[] back = new byte[300_000];
+            new Random(8).nextBytes(back);
+            Path mine = dir.resolve("from-daemon.bin");
+            Files.write(mine, back);
+            GroupFileOffer o2 = remote.shareFileToGroup(g.id(), mine);
+            assertThat(o2.from()).isEqualTo(f.daemon.client().peerId());
+            assertThat(o2.size()).isEqualTo(back.length);
+            GroupFileEvent.Offered atBob = bobFiles.expectNext(GroupFileEvent.Offered.class, "the daemon's offer", x -> x.offer().id().equals(o2.id()));
+            assertThat(atBob.offer()).isEqualTo(o2);
+            bob.client.acceptGroupFile(o2.id());
+            assertThat(bobFiles.expectNext(GroupFileEvent.Held.class, "the daemon, its sharer, holds it", x -> x.file().equals(o2.id())).member())
+                    .isEqualTo(f.daemon.client().peerId());
+            GroupFileEvent.Completed got = bobFiles.expectNext(GroupFileEvent.Completed.class, "complete at Bob", x -> x.file().equals(o2.id()));
+            assertThat(Files.readAllBytes(got.path())).isEqualTo(back);
+            GroupFileEvent.Held bobHolds = remoteFiles.expectNext(GroupFileEvent.Held.class, "Bob holds it", h -> h.file().equals(o2.id()));
+            assertThat(bobHolds.member()).isEqualTo(bob.client.peerId());
+            assertThat(remote.groupFiles()).contains(offer, o2);
+            remote.setGroupFileUploadLimit(0);
+        }
+
+        // Refusals, with what is wrong.
+        assertThat(f.api.post(gp + "/files", "{\"path\":\"relative.bin\"}").status()).isEqualTo(400);
+        Api.Reply missing = f.api.post(gp + "/files", "{\"path\":\"" + dir.resolve("no-such-file") + "\"}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body().at("/error/message").asText()).contains("no-such-file");
+        assertThat(f.api.post("/v1/group-files/not-an-id/accept", "{}").status()).isEqualTo(400);
+        assertThat(f.api.post("/v1/group-files/upload-limit", "{\"bytesPerSecond\":-1}").status()).isEqualTo(400);
+        assertThat(f.api.post("/v1/group-files/upload-limit", "{\"bytesPerSecond\":1048576}").status()).isEqualTo(200);
+    }
+}
