@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code send-file --group} and the group-file events of {@code receive --auto-accept --json}, every
  * command its own JVM against a real server. The group is set up through daemons (as in
- * {@link GroupCliTest}); the file commands run the profiles in process (group files do not go through
- * the daemon yet), so the daemons are stopped first.
+ * {@link GroupCliTest}); the file commands run the profiles in process (the daemons stopped first),
+ * and then once more through the daemons.
  */
 @Tag("native")
 class GroupFileCliTest {
@@ -67,9 +67,10 @@ class GroupFileCliTest {
         return JSON.readTree(r.awaitLine(l -> l.contains("\"event\":\"" + event + "\"") && l.contains(mustContain), 90));
     }
 
-    @Test
-    void sendFileToAGroupExitsOnceAMemberHoldsItAndReceiveReportsGroupAndSources() throws Exception {
-        Path alice = tmp.resolve("alice"), bob = tmp.resolve("bob");
+    private record Family(String gid, String ap, String bp, CliProcess da, CliProcess db, CliProcess bobRx) {}
+
+    /** Alice and Bob, each other's contacts, their daemons running, in the group "Family" that Alice made; Bob's receive watching. */
+    private Family family(Path alice, Path bob) throws Exception {
         JsonNode a = JSON.readTree(ok(alice, "id", "--json").out().get(0)), b = JSON.readTree(ok(bob, "id", "--json").out().get(0));
         String ap = a.get("peerId").asText(), bp = b.get("peerId").asText();
         ok(alice, "contacts", "add", b.get("contact").asText(), "--name", "Bob");
@@ -83,7 +84,45 @@ class GroupFileCliTest {
         ok(alice, "group", "invite", "Family", "Bob");
         event(bobRx, "group-invite", gid);
         ok(bob, "group", "accept", "Family");
-        for (CliProcess p : List.of(bobRx, db, da)) {
+        return new Family(gid, ap, bp, da, db, bobRx);
+    }
+
+    @Test
+    void throughRunningDaemonsTheSameCommandsShareAndReceiveTheFile() throws Exception {
+        Path alice = tmp.resolve("alice"), bob = tmp.resolve("bob");
+        Family f = family(alice, bob);
+        f.bobRx.kill();
+        f.bobRx.awaitExitQuietly(20);
+        byte[] data = new byte[500_000];
+        new Random(4).nextBytes(data);
+        Path source = tmp.resolve("notes.bin");
+        Files.write(source, data);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        CliProcess rx = startCli(bob, "receive", "--auto-accept", "--json");
+        rx.awaitLine(l -> l.contains("\"online\""), 60);
+
+        CliProcess send = ok(alice, "send-file", "--group", "Family", "--json", "--timeout", "60", source.toString());
+        JsonNode s = JSON.readTree(send.out().get(0));
+        assertThat(s.get("group").asText()).isEqualTo(f.gid);
+        assertThat(s.get("state").asText()).isEqualTo("held");
+        assertThat(s.get("sha256").asText()).isEqualTo(sha);
+        assertThat(s.get("holders")).extracting(JsonNode::asText).containsExactly(f.bp);
+
+        JsonNode offer = event(rx, "offer", f.gid);
+        assertThat(offer.get("id").asText()).isEqualTo(s.get("id").asText());
+        assertThat(offer.get("action").asText()).isEqualTo("accepted");
+        JsonNode file = event(rx, "file", f.gid);
+        assertThat(file.get("sha256").asText()).isEqualTo(sha);
+        assertThat(file.get("sources").get(f.ap).asLong()).isEqualTo(data.length);
+        assertThat(Files.readAllBytes(Path.of(file.get("path").asText()))).as("in Bob's daemon's download folder").isEqualTo(data);
+    }
+
+    @Test
+    void sendFileToAGroupExitsOnceAMemberHoldsItAndReceiveReportsGroupAndSources() throws Exception {
+        Path alice = tmp.resolve("alice"), bob = tmp.resolve("bob");
+        Family f = family(alice, bob);
+        String gid = f.gid, ap = f.ap, bp = f.bp;
+        for (CliProcess p : List.of(f.bobRx, f.db, f.da)) {
             p.kill();
             p.awaitExitQuietly(20);
         }
