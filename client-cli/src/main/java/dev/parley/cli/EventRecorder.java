@@ -94,7 +94,7 @@ final class EventRecorder implements ParleyListener {
 
     record GroupCallStats(GroupId group, CallId call, PeerId participant, CallStats stats) implements Event {}
 
-    /** A group file's event ({@link dev.parley.client.ParleySwarm}; in-process clients only). */
+    /** A group file's event ({@link dev.parley.client.ParleySwarm}; in process or through the daemon). */
     record GroupFile(dev.parley.client.GroupFileEvent event) implements Event {}
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
