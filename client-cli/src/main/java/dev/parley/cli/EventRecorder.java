@@ -99,9 +99,9 @@ final class EventRecorder implements ParleyListener {
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
 
-    /** Also queues the client's group-file events, if it has them (an in-process client). */
+    /** Also queues the client's group-file events (in process or through the daemon). */
     void listenToGroupFiles(dev.parley.client.Parley client) {
-        if (client instanceof dev.parley.client.ParleySwarm s) s.addGroupFileListener(e -> queue.add(new GroupFile(e)));
+        client.addGroupFileListener(e -> queue.add(new GroupFile(e)));
     }
 
     /** The next event, or null once {@code deadlineNanos} (a {@link System#nanoTime()} value) has passed. */

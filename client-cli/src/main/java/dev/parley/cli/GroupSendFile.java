@@ -31,9 +31,7 @@ final class GroupSendFile {
         PrintWriter out = context.out();
         PrintWriter err = context.err();
         try (Parley client = profile.open(events)) {
-            if (!(client instanceof ParleySwarm swarm)) {
-                throw new CliException(ExitCodes.USAGE, "group files need the profile in this process: stop 'parley daemon' for it first");
-            }
+            ParleySwarm swarm = client;
             events.listenToGroupFiles(client);
             GroupInfo g = Groups.resolve(client, groupQuery);
             Online.start(client, profile, events, e -> { });

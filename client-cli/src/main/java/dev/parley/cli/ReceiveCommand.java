@@ -220,7 +220,7 @@ final class ReceiveCommand implements Callable<Integer> {
 
     /** Group files: offers accepted like 1:1 ones (--auto-accept, --max-size); completions with their sources. */
     private void groupFile(dev.parley.client.GroupFileEvent ev) {
-        dev.parley.client.ParleySwarm swarm = (dev.parley.client.ParleySwarm) client;
+        dev.parley.client.ParleySwarm swarm = client;
         if (ev instanceof dev.parley.client.GroupFileEvent.Offered of) {
             dev.parley.client.GroupFileOffer o = of.offer();
             String declined = !autoAccept ? "not accepting files: run with --auto-accept to receive them"

@@ -69,6 +69,23 @@ class GroupChatTmuxTest {
         tmux.awaitScreen("alice", "Bob: hi alice");
         tmux.awaitScreen("bob", "last: ✓ delivered 1/1, read by Alice");
 
+        // A file shared into the group: offered to Bob with a number, accepted, fetched and verified;
+        // Alice hears that Bob holds it.
+        byte[] photo = new byte[300_000];
+        new java.util.Random(5).nextBytes(photo);
+        Path source = tmp.resolve("photo.bin");
+        java.nio.file.Files.write(source, photo);
+        tmux.type("alice", "/send " + source);
+        tmux.enter("alice");
+        tmux.awaitScreen("alice", "#1 sharing photo.bin (293 KiB) into Family");
+        tmux.awaitScreen("bob", "⇣ #1 Alice shares photo.bin in Family");
+        tmux.type("bob", "/accept");
+        tmux.enter("bob");
+        tmux.awaitScreen("bob", "#1 fetching photo.bin in pieces from every member of Family");
+        tmux.awaitScreen("bob", "✓ #1 received photo.bin");
+        tmux.awaitScreen("alice", "#1 Bob has photo.bin (verified)");
+        assertThat(java.nio.file.Files.readAllBytes(bob.resolve("downloads").resolve("photo.bin"))).isEqualTo(photo);
+
         tmux.type("alice", "/members");
         tmux.enter("alice");
         tmux.awaitScreen("alice", "Family: 2 members");

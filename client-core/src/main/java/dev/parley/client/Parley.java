@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Events reach the listener given when the instance was opened, on one thread, in order.
  */
-public interface Parley extends AutoCloseable, ParleyGroups, ParleyGroupCalls {
+public interface Parley extends AutoCloseable, ParleyGroups, ParleyGroupCalls, ParleySwarm {
     /** Goes online (for a remote profile: starts receiving its events). */
     void start();
 

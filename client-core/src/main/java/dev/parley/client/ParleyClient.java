@@ -43,7 +43,7 @@ import java.util.concurrent.CompletionStage;
  * for the network). Events reach the {@link ParleyListener} on one event thread, in order.
  */
 @Slf4j
-public final class ParleyClient implements Parley, ParleySwarm {
+public final class ParleyClient implements Parley {
     private final ParleyConfig config;
     private final ProfileLock lock;
     private final IdentityKeyPair identity;

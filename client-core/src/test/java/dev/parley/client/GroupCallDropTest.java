@@ -155,6 +155,7 @@ class GroupCallDropTest {
         for (ClientEvents r : hosts) {
             assertThat(r.next(GroupCallLeft.class)).isEqualTo(new GroupCallLeft(g, id, bob.peerId(), "left"));
             assertThat(r.next(GroupCallEnded.class)).isEqualTo(new GroupCallEnded(g, id));
+            assertThat(r.next(ClientEvents.GroupCallRecorded.class).record().call()).isEqualTo(id); // the history entry, stored once
             r.assertExhausted();
         }
 

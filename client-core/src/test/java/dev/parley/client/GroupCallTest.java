@@ -250,6 +250,7 @@ class GroupCallTest {
         }
         for (ClientEvents r : all) {
             assertThat(r.next(GroupCallEnded.class)).isEqualTo(new GroupCallEnded(g, id));
+            assertThat(r.next(ClientEvents.GroupCallRecorded.class).record().call()).isEqualTo(id); // the history entry, stored once
             r.assertExhausted();
         }
         assertThatThrownBy(() -> a.muteGroupCall(g, false)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not in a call");

@@ -65,6 +65,7 @@ public final class ChatSession implements ParleyListener {
     private Conversation chat;
     private GroupView groups;
     private Transfers files;
+    private GroupFiles groupFiles;
     private CallView calls;
     private GroupCallView groupCalls;
     private SlashCommands commands;
@@ -97,9 +98,11 @@ public final class ChatSession implements ParleyListener {
                 chat = new Conversation(client, screen, profile.server());
                 groups = new GroupView(client, screen, chat::close);
                 files = new Transfers(client, screen, chat::current);
+                groupFiles = new GroupFiles(client, client, screen, groups::current, files::nextNumber);
+                client.addGroupFileListener(groupFiles::on);
                 calls = new CallView(client, screen, chat::current, play, record);
                 groupCalls = new GroupCallView(client, screen, groups::current, play, record);
-                commands = new SlashCommands(screen, chat, groups, files, calls, groupCalls, () -> quit = true);
+                commands = new SlashCommands(screen, chat, groups, files, groupFiles, calls, groupCalls, () -> quit = true);
                 completer = new ChatCompleter(commands, client);
                 screen.statusArea(this::statusArea);
                 PeerId first = null;
@@ -177,6 +180,7 @@ public final class ChatSession implements ParleyListener {
     /** Top to bottom: a line per transfer, the call's line, the status line. */
     private List<AttributedString> statusArea() {
         List<AttributedString> lines = new ArrayList<>(files.statusLines());
+        lines.addAll(groupFiles.statusLines());
         AttributedString c = calls.statusLine();
         if (c != null) lines.add(c);
         AttributedString gc = groupCalls.statusLine();

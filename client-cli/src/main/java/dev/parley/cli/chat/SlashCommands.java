@@ -20,8 +20,8 @@ final class SlashCommands {
     private final Map<String, String> aliases = Map.of("exit", "quit", "chat", "open", "contacts", "peers", "?", "help", "hang", "hangup", "refuse", "reject");
     private final ChatScreen screen;
 
-    SlashCommands(ChatScreen screen, Conversation chat, GroupView groups, Transfers files, CallView calls, GroupCallView groupCalls,
-                  Runnable quit) {
+    SlashCommands(ChatScreen screen, Conversation chat, GroupView groups, Transfers files, GroupFiles groupFiles, CallView calls,
+                  GroupCallView groupCalls, Runnable quit) {
         this.screen = screen;
         add(new Slash("open", "CONTACT", "open the conversation with a contact (shows recent history)", Completion.CONTACT, a -> {
             chat.open(a);
@@ -41,16 +41,28 @@ final class SlashCommands {
         add(new Slash("leave", "", "leave the group call you are in; else leave the open group (the others are told)", Completion.NONE, a -> {
             if (!groupCalls.leave()) groups.leaveGroup(a);
         }));
-        add(new Slash("send", "PATH", "offer a file to the open contact (Tab completes paths)", Completion.PATH, files::send));
-        add(new Slash("accept", "[N]", "accept the latest file offer, or offer #N", Completion.NONE, files::accept));
-        add(new Slash("reject", "[N]", "refuse the latest file offer, or offer #N", Completion.NONE, files::reject));
+        add(new Slash("send", "PATH", "offer a file to the open contact, or share it into the open group (Tab completes paths)", Completion.PATH,
+                a -> {
+            if (groupFiles.groupOpen()) groupFiles.send(a);
+            else files.send(a);
+        }));
+        add(new Slash("accept", "[N]", "accept the latest file offer (a group's too), or offer #N", Completion.NONE, a -> {
+            int n = groupOffer(files, groupFiles, a);
+            if (n > 0) groupFiles.accept(n);
+            else files.accept(a);
+        }));
+        add(new Slash("reject", "[N]", "refuse the latest file offer (a group's too), or offer #N", Completion.NONE, a -> {
+            int n = groupOffer(files, groupFiles, a);
+            if (n > 0) groupFiles.reject(n);
+            else files.reject(a);
+        }));
         add(new Slash("cancel", "[N]", "stop a file transfer in either direction (the latest, or #N)", Completion.NONE, files::cancel));
         add(new Slash("call", "[CONTACT]", "call the open contact (or CONTACT); in an open group, start or join its call", Completion.CONTACT, a -> {
             if (!groupCalls.call(a)) calls.call(a);
         }));
         add(new Slash("answer", "", "answer the ringing call", Completion.NONE, a -> calls.answer()));
         add(new Slash("decline", "[N]", "refuse the ringing call; with no call ringing, the latest file offer (like /reject)", Completion.NONE,
-                a -> decline(calls, files, a)));
+                a -> decline(calls, files, groupFiles, a)));
         add(new Slash("hangup", "", "end the call (or give up while it rings); leave a group call", Completion.NONE, a -> {
             if (!groupCalls.leave()) calls.hangUp();
         }));
@@ -75,9 +87,31 @@ final class SlashCommands {
         return byName.values();
     }
 
+    /**
+     * The group-file offer {@code /accept} or {@code /reject} with {@code args} means, or 0 for a 1:1 one:
+     * {@code #N} / {@code N} if it is a group file's number; no argument, the latest offer of either kind.
+     */
+    private static int groupOffer(Transfers files, GroupFiles groupFiles, String args) {
+        if (args.isBlank()) {
+            int g = groupFiles.latestOffer();
+            return g > files.latestOffer() ? g : 0;
+        }
+        try {
+            int n = Integer.parseInt(args.strip().replaceFirst("^#", ""));
+            return groupFiles.hasOffer(n) ? n : 0;
+        } catch (NumberFormatException e) {
+            return 0; // the 1:1 side says what is expected
+        }
+    }
+
     /** {@code /decline}: a ringing call first, else the latest file offer. */
-    private void decline(CallView calls, Transfers files, String args) {
+    private void decline(CallView calls, Transfers files, GroupFiles groupFiles, String args) {
         if (calls.declineRinging()) return;
+        int g = groupOffer(files, groupFiles, args);
+        if (g > 0) {
+            groupFiles.reject(g);
+            return;
+        }
         if (files.offerWaiting()) {
             files.reject(args);
             return;

@@ -121,6 +121,16 @@ final class Transfers {
         client.declineFile(v.id);
     }
 
+    /** The next number of the one sequence 1:1 transfers and group files share on this screen. */
+    int nextNumber() {
+        return fileNumbers.incrementAndGet();
+    }
+
+    /** The number of the latest 1:1 offer to us that waits for an answer, or 0. */
+    int latestOffer() {
+        return files.values().stream().filter(FileView::offeredToUs).mapToInt(f -> f.number).max().orElse(0);
+    }
+
     /** Whether an offer to us waits for {@code /accept} or {@code /reject}. */
     boolean offerWaiting() {
         return files.values().stream().anyMatch(FileView::offeredToUs);

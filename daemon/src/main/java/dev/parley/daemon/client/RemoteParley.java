@@ -55,7 +55,7 @@ import java.util.concurrent.CompletionStage;
  * routes; their events arrive as {@code group-invite}, {@code group-message}, {@code group-member},
  * {@code group-delivered}, {@code group-read} and {@code group-typing}.
  */
-public final class RemoteParley implements Parley, dev.parley.client.ParleySwarm {
+public final class RemoteParley implements Parley {
     private final ApiHttp http;
     private final RemoteEvents events;
     private final PeerId self;
