@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * loopback port, own temp dir). Relay latency same-node vs cross-node at the given rates, Redis commands
  * per relayed message (INFO commandstats deltas), and presence convergence after {@code kill -9} of a
  * third node in its own JVM; then msgs/s per node at saturation with 1, 2 and 3 nodes ({@link ClusterSaturation};
- * {@code --saturation 1,2,3|none}, {@code --saturation-only}). Prints raw numbers for docs/benchmarks.md.
+ * {@code --saturation 1,2,3|none}, {@code --saturation-only}); then the fault runs ({@link ClusterFaults};
+ * {@code --faults sigstop,pause,restart|none}, {@code --faults-only}). Prints raw numbers for docs/benchmarks.md.
  */
 public final class ClusterBench {
     private static final WireCodec CODEC = WireCodec.standard();
@@ -55,14 +56,21 @@ public final class ClusterBench {
         String sat = strArg(args, "--saturation", "1,2,3");
         if (!sat.equals("none")) for (String r : sat.split(",")) sizes.add(Integer.parseInt(r.trim()));
         boolean onlySaturation = List.of(args).contains("--saturation-only");
+        boolean onlyFaults = List.of(args).contains("--faults-only");
+        String faultArg = strArg(args, "--faults", "sigstop,pause,restart");
+        List<String> faults = faultArg.equals("none") ? List.of() : List.of(faultArg.split(","));
         System.out.println("cluster bench " + Instant.now() + " java " + System.getProperty("java.version")
                 + " cpus " + Runtime.getRuntime().availableProcessors() + " rates " + rates + " seconds " + seconds
                 + " saturation nodes " + sizes);
         try (RedisProc redis = new RedisProc()) {
-            if (!onlySaturation) latencyAndKills(redis, rates, seconds, kills);
-            if (!sizes.isEmpty()) {
+            if (!onlySaturation && !onlyFaults) latencyAndKills(redis, rates, seconds, kills);
+            if (!sizes.isEmpty() && !onlyFaults) {
                 ClusterSaturation.run(redis, sizes, intArg(args, "--sat-seconds", 5), intArg(args, "--sat-runs", 3),
                         intArg(args, "--senders-per-node", 2), intArg(args, "--window", 256));
+            }
+            if (!faults.isEmpty() && !onlySaturation) {
+                ClusterFaults.run(faults, intArg(args, "--fault-rate", 1000), intArg(args, "--fault-seconds", 10),
+                        intArg(args, "--fault-millis", 3000), intArg(args, "--fault-runs", 3));
             }
         }
         System.exit(0);
