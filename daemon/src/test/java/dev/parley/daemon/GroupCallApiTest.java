@@ -108,10 +108,20 @@ class GroupCallApiTest {
         assertThat(both.participants()).extracting(p -> p.value()).containsExactly(me, b);
         assertThat(f.api.post(gp + "/call", "{}").status()).as("a second start joins the same call").isEqualTo(200);
 
+        // Mute is seen by the others (and on the daemon's own stream), once per change.
         assertThat(f.api.post(gp + "/call/mute", "{\"muted\":true}").status()).isEqualTo(200);
         assertThat(GroupCallJson.info(f.api.get(gp + "/call").body()).muted()).isTrue();
+        JsonNode mutedEv = ev.expect("participant-muted");
+        assertThat(mutedEv.get("peerId").asText()).isEqualTo(me);
+        assertThat(mutedEv.get("muted").asBoolean()).isTrue();
+        ParleyEvent.GroupCallParticipantMuted atBob = bob.rec.next(ParleyEvent.GroupCallParticipantMuted.class);
+        assertThat(atBob.participant().value()).isEqualTo(me);
+        assertThat(atBob.muted()).isTrue();
+        assertThat(bob.client.groupCall(g.id()).orElseThrow().mutedParticipants()).extracting(p -> p.value()).containsExactly(me);
         assertThat(f.api.post(gp + "/call/mute", "{\"muted\":false}").status()).isEqualTo(200);
         assertThat(GroupCallJson.info(f.api.get(gp + "/call").body()).muted()).isFalse();
+        assertThat(ev.expect("participant-muted").get("muted").asBoolean()).isFalse();
+        assertThat(bob.rec.next(ParleyEvent.GroupCallParticipantMuted.class).muted()).isFalse();
 
         // Bob leaves, then the daemon: the call ends and goes into the history, once.
         bob.client.leaveGroupCall(g.id());
@@ -152,6 +162,7 @@ class GroupCallApiTest {
             assertThat(remote.groupCall(g.id())).isEqualTo(f.daemon.client().groupCall(g.id()));
             remote.muteGroupCall(g.id(), true);
             assertThat(remote.groupCall(g.id()).orElseThrow().muted()).isTrue();
+            assertThat(ev.expect("participant-muted").get("muted").asBoolean()).isTrue();
             remote.leaveGroupCall(g.id());
             assertThat(ev.expect("participant-left").get("peerId").asText()).isEqualTo(me);
             assertThat(remote.groupCallHistory(g.id(), 10)).isEqualTo(f.daemon.client().groupCallHistory(g.id(), 10));
