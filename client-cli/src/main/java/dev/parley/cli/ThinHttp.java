@@ -193,7 +193,7 @@ final class ThinHttp {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return null;
-                socket.timeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+                socket.timeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000))); // rounded up: never before the deadline
                 byte[] c;
                 try {
                     c = chunk(in);
