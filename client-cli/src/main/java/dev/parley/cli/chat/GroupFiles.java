@@ -77,10 +77,7 @@ final class GroupFiles {
             screen.notice("usage: /send PATH (Tab completes paths)");
             return;
         }
-        String p = Names.unquote(args);
-        if (p.equals("~") || p.startsWith("~/")) p = System.getProperty("user.home") + p.substring(1);
-        Path file = Path.of(p).toAbsolutePath().normalize();
-        LocalFiles.requireReadableFile(file, "file");
+        Path file = Transfers.readableFile(args);
         GroupFileOffer offer;
         try {
             offer = swarm.shareFileToGroup(g.id(), file);

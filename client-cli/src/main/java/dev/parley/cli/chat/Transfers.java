@@ -84,10 +84,7 @@ final class Transfers {
             screen.notice("usage: /send PATH (Tab completes paths)");
             return;
         }
-        String p = Names.unquote(args);
-        if (p.equals("~") || p.startsWith("~/")) p = System.getProperty("user.home") + p.substring(1);
-        Path file = Path.of(p).toAbsolutePath().normalize();
-        LocalFiles.requireReadableFile(file, "file");
+        Path file = readableFile(args);
         long size = sizeOf(file);
         String name = file.getFileName().toString();
         client.sendFile(to, file).whenComplete((id, ex) -> {
@@ -102,6 +99,15 @@ final class Transfers {
                     + " — waiting for them to accept (/cancel" + (v.number > 1 ? " " + v.number : "") + " withdraws it)");
             screen.refreshStatus();
         });
+    }
+
+    /** The file a {@code /send} argument names: unquoted, {@code ~} expanded, absolute; refused if not a readable file. */
+    static Path readableFile(String args) {
+        String p = Names.unquote(args);
+        if (p.equals("~") || p.startsWith("~/")) p = System.getProperty("user.home") + p.substring(1);
+        Path file = Path.of(p).toAbsolutePath().normalize();
+        LocalFiles.requireReadableFile(file, "file");
+        return file;
     }
 
     /** {@code /accept [N]}: the latest offer, or offer #N. */
