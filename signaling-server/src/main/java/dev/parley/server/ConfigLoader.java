@@ -106,7 +106,7 @@ public final class ConfigLoader {
                     ms(D.shutdownTimeout()), (b, v) -> b.shutdownTimeout(millis(v))),
             new Key("transport", "WebSocket transport: netty (the only one)", D.transport(),
                     (b, v) -> b.transport(v.trim().toLowerCase(Locale.ROOT))),
-            new Key("worker-threads", "event loops; 0: one per CPU", "" + D.workerThreads(),
+            new Key("worker-threads", "event loops; 0: one per four CPUs, at least one", "" + D.workerThreads(),
                     (b, v) -> b.workerThreads(integer(v))),
             new Key("redis", "run as one node of a cluster coordinated through this Redis (redis://HOST:PORT[/DB]); unset: a single server", "",
                     (b, v) -> b.redis(v.trim().isEmpty() ? null : v.trim())),

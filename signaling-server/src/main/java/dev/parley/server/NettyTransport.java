@@ -55,8 +55,8 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Netty transport ({@code --transport netty}): one event loop per core (or {@code worker-threads}),
- * each owning its connections. A frame is decoded, parsed and relayed on the thread that read it, and the
+ * The Netty transport ({@code --transport netty}): one event loop per four cores, at least one (or
+ * {@code worker-threads}), each owning its connections. A frame is decoded, parsed and relayed on the thread that read it, and the
  * relayed frame is written straight to the target channel: on the same loop that is a direct write, on
  * another loop one queued task, never a hand-off to a separate decoder or writer thread.
  *
@@ -93,9 +93,19 @@ final class NettyTransport implements Transport {
                 .build();
     }
 
+    /**
+     * Event loops when {@code worker-threads} is 0: one per four cores, at least one. A relay between two
+     * loops costs a queued task and a wake-up of the other loop; on two cores a second loop doubled the
+     * server's CPU per message at 5,000 msgs/s and raised p99, and one loop carries ~40,000 msgs/s
+     * (docs/benchmarks.md, issue 10). The cores left over serve the kernel's network stack, GC and the JIT.
+     */
+    static int defaultEventLoops(int cores) {
+        return Math.max(1, cores / 4);
+    }
+
     @Override
     public int bind() throws IOException {
-        int threads = cfg.workerThreads() > 0 ? cfg.workerThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = cfg.workerThreads() > 0 ? cfg.workerThreads() : defaultEventLoops(Runtime.getRuntime().availableProcessors());
         boolean epoll = Epoll.isAvailable();
         DefaultThreadFactory tf = new DefaultThreadFactory("parley-io", true);
         group = epoll ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);

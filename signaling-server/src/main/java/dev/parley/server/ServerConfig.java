@@ -128,7 +128,7 @@ public final class ServerConfig {
      * oversize frames with 1006 instead of 1009 and refused a character split across fragments.
      */
     @Builder.Default private final String transport = NETTY;
-    /** Netty event loops; 0: one per CPU. */
+    /** Netty event loops; 0: one per four CPUs, at least one (NettyTransport.defaultEventLoops). */
     @Builder.Default private final int workerThreads = 0;
 
     /** Clustered: the Redis coordinating the nodes ({@code redis://host:port[/db]}); null: a single server. */
