@@ -180,6 +180,8 @@ final class Metrics {
             b.append("parley_cluster_ready{node=\"").append(node).append("\"} ").append(gaugeValue("cluster_ready")).append('\n');
             header(b, "parley_cluster_routes", "gauge", "bindings this node holds (and has asserted in Redis)");
             b.append("parley_cluster_routes{node=\"").append(node).append("\"} ").append(gaugeValue("cluster_routes")).append('\n');
+            header(b, "parley_cluster_nodes", "gauge", "nodes whose heartbeat this node's last look saw, itself included");
+            b.append("parley_cluster_nodes{node=\"").append(node).append("\"} ").append(gaugeValue("cluster_nodes")).append('\n');
             header(b, "parley_cluster_waiting", "gauge", "connections waiting for the directory now (a login's claim, a watch)");
             b.append("parley_cluster_waiting{node=\"").append(node).append("\"} ").append(gaugeValue("cluster_waiting")).append('\n');
             header(b, "parley_cluster_events_total", "counter", "cross-node relays, Redis calls and errors, epoch conflicts, sweeps");

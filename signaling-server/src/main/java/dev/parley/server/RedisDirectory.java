@@ -78,8 +78,9 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
     private volatile boolean everBeat;
     private volatile boolean closed;
 
-    RedisDirectory(String redisUrl, String nodeId, Duration timeout, Duration resumeGrace, String publicUrl) {
+    RedisDirectory(String redisUrl, String nodeId, Duration timeout, Duration resumeGrace, String publicUrl, Duration routeCache) {
         this.nodeId = nodeId;
+        this.routeCacheNanos = routeCache.toNanos();
         this.publicUrl = publicUrl;
         this.timeout = timeout;
         this.graceMs = resumeGrace.toMillis();
@@ -125,6 +126,7 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
         metrics.clusterNode(nodeId);
         metrics.gauge("cluster_ready", () -> ready() ? 1 : 0);
         metrics.gauge("cluster_routes", () -> node.bindings().size());
+        metrics.gauge("cluster_nodes", () -> aliveNodes.size());
         // Connecting may fail (Redis down at start): the node starts anyway, not ready, and keeps trying.
         commands = connectOrNull();
         beat = connectOrNull();
@@ -217,13 +219,15 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
         });
     }
 
+    private final long routeCacheNanos;
+
     /**
-     * A route learned from a relay, reused for {@link #ROUTE_CACHE_MS}: the next relays are one XADD each.
+     * A route learned from a relay, reused for {@code route-cache} (2 s): the next relays are one XADD each.
      * Once it expires, one relay looks it up again ({@code refreshing} set) and the others keep using it
      * until the answer: without that, every relay sent while the lookup is in flight ran the script too,
      * so a slow Redis got more work exactly when it was slow (a bench run at 5,000 msgs/s that fell ~0.5 s
-     * behind ran 615 scripts instead of ~24). The far node checks the epoch, so a stale route still never delivers
-     * to an old binding.
+     * behind ran 615 scripts instead of ~24). The far node checks the epoch, so a stale route still never
+     * delivers to an old binding.
      */
     private record CachedRoute(String node, long epoch, long until, java.util.concurrent.atomic.AtomicBoolean refreshing) {
         CachedRoute(String node, long epoch, long until) {
@@ -231,7 +235,6 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
         }
     }
 
-    static final long ROUTE_CACHE_MS = 2_000;
     /** Inboxes are trimmed (approximately) to this many entries, like the scripts' posts. */
     private static final io.lettuce.core.XAddArgs INBOX_CAP = new io.lettuce.core.XAddArgs().maxlen(100_000).approximateTrimming();
     private final java.util.concurrent.ConcurrentHashMap<PeerId, CachedRoute> routes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -253,6 +256,7 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
             // The far node checks the epoch: if the route went stale it looks it up again, or answers
             // with an error; a stale cache never delivers to an old binding.
             metrics.cluster("redis_calls");
+            metrics.cluster("route_reused");
             Map<String, String> entry = Map.of("k", "r", "to", to.value(), "e", Long.toString(cached.epoch), "f", from.value(),
                     "ref", ref == null ? "" : ref, "rn", reply, "h", "0", "m", text);
             async.xadd("parley:inbox:" + cached.node, INBOX_CAP, entry).whenComplete((v, e) -> {
@@ -268,6 +272,7 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
             return;
         }
         CachedRoute expired = cached; // this relay's lookup refreshes it; any other answer forgets it
+        metrics.cluster("route_lookups");
         eval("relay", ScriptOutputType.MULTI, to.value(), nodeId, from.value(), ref == null ? "" : ref, text,
                 Integer.toString(hops), reply).whenComplete((v, e) -> {
             if (expired != null && (e != null || (Long) ((List<?>) v).get(0) != 1)) routes.remove(to, expired);
@@ -281,7 +286,7 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
             if (verdict == 1) {
                 metrics.cluster("relay_out");
                 routes.put(to, new CachedRoute((String) r.get(1), (Long) r.get(2),
-                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUTE_CACHE_MS)));
+                        System.nanoTime() + routeCacheNanos));
             } else if (verdict == 2 && hops < 2) {
                 // The route is on this node (the peer moved here, or logged in again here): deliver to
                 // that binding; deliver() refuses a second mismatch, so this cannot loop.

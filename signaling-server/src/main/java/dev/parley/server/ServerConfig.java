@@ -145,6 +145,12 @@ public final class ServerConfig {
      * claim is then refused with a retry hint; the heartbeat marks the node not ready).
      */
     @Builder.Default private final Duration redisTimeout = Duration.ofSeconds(1);
+    /**
+     * Clustered: how long a route learned from a relay is reused before it is looked up again (not a
+     * command-line setting: the far node checks the epoch, so this only trades Redis work for how soon a
+     * moved peer's route is relearnt without a detour; tests shorten it).
+     */
+    @Builder.Default private final Duration routeCache = Duration.ofSeconds(2);
 
     public boolean tls() {
         return tlsPkcs12 != null || tlsCert != null;
@@ -181,6 +187,7 @@ public final class ServerConfig {
         require(workerThreads >= 0, "worker-threads must not be negative");
         require(redis == null || redis.startsWith("redis://"), "redis must be a redis://HOST:PORT[/DB] URL");
         require(positive(redisTimeout), "redis-timeout must be positive");
+        require(!routeCache.isNegative(), "route-cache must not be negative");
         require(nodeId == null || nodeId.matches("[A-Za-z0-9._-]{1,64}"), "node-id must be 1-64 of letters, digits, - _ .");
         require(publicUrl == null || redis != null, "public-url is advertised to clients by the other nodes of a cluster: it needs redis");
         require(publicUrl == null || validPublicUrl(publicUrl), "public-url must be a ws:// or wss:// URL with a host (at most 256 characters), was " + publicUrl);

@@ -54,7 +54,8 @@ public final class SignalingServer implements AutoCloseable {
         if (config.redis() != null) {
             String node = config.nodeId() != null ? config.nodeId()
                     : "node-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffffL);
-            directory = new RedisDirectory(config.redis(), node, config.redisTimeout(), config.resumeGrace(), config.publicUrl());
+            directory = new RedisDirectory(config.redis(), node, config.redisTimeout(), config.resumeGrace(), config.publicUrl(),
+                    config.routeCache());
         }
         ws = new Relay(config, clock, metrics, directory);
         directory.start(ws.fromOtherNodes(), metrics);

@@ -96,4 +96,36 @@ class ClusterSlowRedisTest extends ClusterSupport {
         a.ws.assertExhausted();
         b.ws.assertExhausted();
     }
+
+    @Test
+    void whileAnExpiredRouteIsLookedUpAgainTheOtherRelaysUseItInsteadOfEachRunningTheLookup() throws Exception {
+        // route-cache 0: every route is expired as soon as it is learnt, so each relay below finds it expired.
+        SignalingServer n1 = node("n1", b -> b.redisTimeout(Duration.ofSeconds(30)).routeCache(Duration.ZERO));
+        SignalingServer n2 = node("n2");
+        // A route to a node not (yet) seen alive is always looked up: wait until n1 has seen n2's heartbeat.
+        await("n1 sees both nodes", Duration.ofSeconds(10), () -> metric(n1, "parley_cluster_nodes{node=\"n1\"}") == 2);
+        TestPeer a = loggedIn(n1), b = loggedIn(n2);
+        a.ws.send(ClusterSupport.offer(b.id(), "learn")); // the first lookup: the route is known (and expired)
+        assertThat(b.ws.expect(Offer.class).id()).isEqualTo("learn");
+        String lookups = "parley_cluster_events_total{node=\"n1\",event=\"route_lookups\"}";
+        String reused = "parley_cluster_events_total{node=\"n1\",event=\"route_reused\"}";
+        long lookupsBefore = metric(n1, lookups), reusedBefore = Math.max(0, metric(n1, reused));
+        assertThat(lookupsBefore).isEqualTo(1);
+
+        redis.signal("STOP"); // the lookup of the first relay below cannot be answered while the others arrive
+        try {
+            for (int i = 0; i < 20; i++) a.ws.send(ClusterSupport.offer(b.id(), "r-" + i));
+            await("n1 handed all 20 relays to redis", Duration.ofSeconds(10),
+                    () -> metric(n1, lookups) - lookupsBefore + Math.max(0, metric(n1, reused)) - reusedBefore == 20);
+            assertThat(metric(n1, lookups) - lookupsBefore).as("one lookup of the expired route, not one per relay").isEqualTo(1);
+        } finally {
+            redis.signal("CONT");
+        }
+        for (int i = 0; i < 20; i++) assertThat(b.ws.expect(Offer.class).id()).isEqualTo("r-" + i);
+        // Sentinel: nothing else arrived on the way (no duplicate from the lookup and the reuses).
+        a.ws.send(ClusterSupport.offer(b.id(), "sentinel"));
+        assertThat(b.ws.expect(Offer.class).id()).isEqualTo("sentinel");
+        a.ws.assertExhausted();
+        b.ws.assertExhausted();
+    }
 }
