@@ -90,9 +90,18 @@ final class Fetcher {
             log.warn("cannot record group file offer {}: {}", id.shortForm(), x.getMessage());
         }
         e.publish(new GroupFileEvent.Offered(f.toApp()));
+        // The group's rule, for an offer whose sharer is a member now (one removed since it posted gets no say).
+        if (e.autoAccept.accepts(group, offer.size()) && e.isMember(group, author)) {
+            try {
+                accept(f, true);
+            } catch (IOException | RuntimeException x) {
+                log.warn("cannot auto-accept group file {}: {}", id.shortForm(), x.getMessage());
+            }
+        }
     }
 
-    void accept(SwarmFile f) throws IOException {
+    /** {@code auto}: by the group's auto-accept rule rather than the app (said in the event). */
+    void accept(SwarmFile f, boolean auto) throws IOException {
         if (f.status == SwarmStore.Status.ACCEPTED) return;
         if (f.status != SwarmStore.Status.OFFERED && f.status != SwarmStore.Status.DECLINED) {
             throw new IllegalStateException("the file is " + f.status.name().toLowerCase());
@@ -103,6 +112,7 @@ final class Fetcher {
         f.status = SwarmStore.Status.ACCEPTED;
         f.windowStart = System.currentTimeMillis();
         e.persist(f);
+        e.publish(new GroupFileEvent.Accepted(Ids.app(f.id), Ids.app(f.group), auto));
         e.announceAll(f);
         schedule(f);
     }

@@ -6,6 +6,7 @@ import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
+import dev.parley.client.internal.transfer.AutoAcceptPolicy;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
@@ -77,6 +78,8 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
     private final List<Consumer<GroupFileEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     private final Fetcher fetcher = new Fetcher(this);
+    /** Per-group caps of offers accepted without asking (docs/library.md § Group files); set and read on the worker. */
+    final AutoAcceptPolicy<GroupId> autoAccept = new AutoAcceptPolicy<>();
     // Worker only:
     final Map<String, SwarmFile> files = new HashMap<>();
     private final Set<PeerId> channelOpen = new HashSet<>();
@@ -150,7 +153,18 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
 
     public void accept(GroupMessageId file) {
         call(() -> {
-            fetcher.accept(known(file));
+            fetcher.accept(known(file), false);
+            return null;
+        });
+    }
+
+    /**
+     * Later offers in {@code group} up to {@code maxBytes} are accepted on arrival when their sharer is a
+     * current member (0: none, a group file is never empty).
+     */
+    public void autoAccept(GroupId group, long maxBytes) {
+        call(() -> {
+            autoAccept.allow(group, maxBytes); // on the worker: offers handed in before this call are not touched
             return null;
         });
     }
