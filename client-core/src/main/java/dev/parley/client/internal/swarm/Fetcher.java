@@ -2,9 +2,9 @@ package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileEvent;
 import dev.parley.client.internal.Ids;
+import dev.parley.client.internal.transfer.FileHash;
 import dev.parley.client.internal.transfer.FileNames;
 import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.Hashes;
 import dev.parley.protocol.group.GroupId;
 import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.protocol.swarm.SwarmFrame;
@@ -13,13 +13,11 @@ import dev.parley.protocol.swarm.SwarmOffer;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -349,12 +347,8 @@ final class Fetcher {
         try {
             f.channel.force(true);
             f.channel.close();
-            MessageDigest d = SwarmEngine.sha256();
-            try (InputStream in = Files.newInputStream(f.path)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
-            }
-            if (!Hashes.hex(d.digest()).equals(f.offer.sha256())) {
+            // The part file is exactly the offer's length (pieces end at size), hashed as a whole like a 1:1 file.
+            if (Files.size(f.path) != f.offer.size() || !FileHash.sha256(f.path, f.offer.size()).equals(f.offer.sha256())) {
                 log.warn("group file {}: every piece matched the tree but the file's SHA-256 does not match the offer", f.id.shortForm());
                 f.status = SwarmStore.Status.FAILED;
                 e.store.dropPart(f.hex);

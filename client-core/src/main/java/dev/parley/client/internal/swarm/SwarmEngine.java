@@ -7,6 +7,7 @@ import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
 import dev.parley.client.internal.transfer.AutoAcceptPolicy;
+import dev.parley.client.internal.transfer.FileHash;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
@@ -125,7 +126,7 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         int pieceSize = SwarmMerkle.pieceSizeFor(size);
         int n = SwarmMerkle.pieceCount(size, pieceSize);
         byte[][] layer = new byte[n][];
-        MessageDigest whole = sha256();
+        MessageDigest whole = FileHash.newDigest();
         try (InputStream in = Files.newInputStream(source)) {
             byte[] buf = new byte[pieceSize];
             for (int i = 0; i < n; i++) {
@@ -471,14 +472,6 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
