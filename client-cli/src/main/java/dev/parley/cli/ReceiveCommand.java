@@ -225,16 +225,30 @@ final class ReceiveCommand implements Callable<Integer> {
             dev.parley.client.GroupFileOffer o = of.offer();
             String declined = !autoAccept ? "not accepting files: run with --auto-accept to receive them"
                     : o.size() > maxBytes ? "larger than --max-size " + maxSize : null;
-            if (declined == null) swarm.acceptGroupFile(o.id());
-            else swarm.declineGroupFile(o.id());
+            String reason = declined;
+            if (declined == null) {
+                swarm.acceptGroupFile(o.id()); // no-op if the profile's own rule took it already
+            } else {
+                try {
+                    swarm.declineGroupFile(o.id());
+                } catch (IllegalStateException taken) {
+                    // "the file is accepted" (or already "completed"): the profile's auto-accept rule for the group (set by an
+                    // app, e.g. through the daemon) took it before this offer reached us. Say so rather than "declined".
+                    String m = String.valueOf(taken.getMessage());
+                    if (!m.endsWith("accepted") && !m.endsWith("completed")) throw taken;
+                    declined = null;
+                    reason = "accepted by the profile's auto-accept rule for the group";
+                }
+            }
             if (json) {
                 out.println(Json.object().put("event", "offer").put("id", o.id().value()).put("group", o.group().value())
                         .put("groupName", groupName(o.group())).put("from", o.from().value()).put("name", name(o.from()))
                         .put("file", o.name()).put("size", o.size()).put("mediaType", o.mediaType()).put("sha256", o.sha256Hex())
-                        .put("action", declined == null ? "accepted" : "declined").put("reason", declined));
+                        .put("action", declined == null ? "accepted" : "declined").put("reason", reason));
             } else {
                 out.println(TIME.format(java.time.Instant.now()) + " [" + groupName(o.group()) + "] " + label(o.from()) + " shares " + o.name()
-                        + " (" + LocalFiles.size(o.size()) + "): " + (declined == null ? "accepted, receiving from every member that has it…" : "declined, " + declined));
+                        + " (" + LocalFiles.size(o.size()) + "): " + (declined == null ? "accepted" + (reason == null ? "" : " (" + reason + ")")
+                        + ", receiving from every member that has it…" : "declined, " + declined));
             }
         } else if (ev instanceof dev.parley.client.GroupFileEvent.Completed c) {
             received++;

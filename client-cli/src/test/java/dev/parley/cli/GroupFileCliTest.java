@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -115,6 +119,43 @@ class GroupFileCliTest {
         assertThat(file.get("sha256").asText()).isEqualTo(sha);
         assertThat(file.get("sources").get(f.ap).asLong()).isEqualTo(data.length);
         assertThat(Files.readAllBytes(Path.of(file.get("path").asText()))).as("in Bob's daemon's download folder").isEqualTo(data);
+    }
+
+    @Test
+    void receiveWithoutAutoAcceptReportsAFileTheDaemonsGroupRuleTookAsAcceptedOnce() throws Exception {
+        Path alice = tmp.resolve("alice"), bob = tmp.resolve("bob");
+        Family f = family(alice, bob);
+        f.bobRx.kill();
+        f.bobRx.awaitExitQuietly(20);
+        // An app gives Bob's daemon a rule for the group (docs/api.md § Group files): files up to 1 MB are taken.
+        String bobUrl = JSON.readTree(f.db.out().stream().filter(l -> l.contains("\"ready\"")).findFirst().orElseThrow()).get("url").asText();
+        HttpResponse<String> rule = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(bobUrl + "/v1/groups/" + f.gid + "/files/auto-accept"))
+                        .header("Authorization", "Bearer " + Files.readString(bob.resolve("api-token")).trim())
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"maxBytes\":1000000}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rule.statusCode()).as(rule.body()).isEqualTo(200);
+        byte[] data = new byte[300_000];
+        new Random(5).nextBytes(data);
+        Path source = tmp.resolve("agenda.bin");
+        Files.write(source, data);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        CliProcess rx = startCli(bob, "receive", "--json"); // by itself it would decline
+        rx.awaitLine(l -> l.contains("\"online\""), 60);
+
+        CliProcess send = ok(alice, "send-file", "--group", "Family", "--json", "--timeout", "60", source.toString());
+        assertThat(JSON.readTree(send.out().get(0)).get("holders")).extracting(JsonNode::asText).containsExactly(f.bp);
+        JsonNode offer = JSON.readTree(rx.awaitLine(l -> l.contains("\"event\":\"offer\""), 90));
+        assertThat(offer.get("group").asText()).isEqualTo(f.gid);
+        assertThat(offer.get("action").asText()).isEqualTo("accepted");
+        assertThat(offer.get("reason").asText()).contains("auto-accept rule");
+        // The next file event line is the file: nothing declined, failed or offered twice in between (the offer's
+        // group post is also a "message" line, in either order with the offer; presence and server lines are not about it).
+        JsonNode file = JSON.readTree(rx.awaitLine(l -> l.startsWith("{") && !l.contains("\"event\":\"presence\"")
+                && !l.contains("\"event\":\"server\"") && !l.contains("\"event\":\"message\""), 90));
+        assertThat(file.get("event").asText()).as(file.toString()).isEqualTo("file");
+        assertThat(file.get("sha256").asText()).isEqualTo(sha);
+        assertThat(Files.readAllBytes(Path.of(file.get("path").asText()))).isEqualTo(data);
     }
 
     @Test

@@ -18,6 +18,15 @@ public sealed interface GroupFileEvent {
     }
 
     /**
+     * This member accepted the file and starts fetching it: by {@link ParleySwarm#acceptGroupFile}
+     * ({@code automatically} false) or by the group's rule of {@link ParleySwarm#autoAcceptGroupFiles}
+     * (true: it follows that file's {@link Offered} at once). Once per acceptance; accepting an accepted
+     * file again says nothing.
+     */
+    record Accepted(GroupMessageId file, GroupId group, boolean automatically) implements GroupFileEvent {
+    }
+
+    /**
      * At most every 250 ms while downloading: verified bytes, rate over the last seconds, the time left at
      * that rate (null while the rate is 0), holders that delivered lately.
      */

@@ -19,6 +19,7 @@ import dev.parley.client.internal.session.SessionManager;
 import dev.parley.client.internal.store.KeyCheck;
 import dev.parley.client.internal.store.ProfileLock;
 import dev.parley.client.internal.store.ProfileStore;
+import dev.parley.client.internal.swarm.GroupFiles;
 import dev.parley.client.internal.swarm.SwarmEngine;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.client.internal.transfer.TransferConfig;
@@ -59,6 +60,7 @@ public final class ParleyClient implements Parley {
     private final GroupCallEngine groupCallEngine;
     private final GroupCalls groupCalls;
     private final SwarmEngine swarm;
+    private final GroupFiles files;
     /** Why devices were not even tried (no audio server), when they were asked for. */
     private final String detectionNotice;
     private volatile boolean closed;
@@ -97,6 +99,7 @@ public final class ParleyClient implements Parley {
                 groups::joinedMembers, (g, body) -> Ids.wire(groups.send(g, body).id()), scheduler);
         groups.setPostListener(swarm::posts);
         sessions.addFeature(swarm);
+        this.files = new GroupFiles(swarm, g -> groups.group(Ids.wire(g)).isPresent());
         transfers.start();
         events.start(); // stored events the app has not acknowledged yet come first
     }
@@ -585,46 +588,51 @@ public final class ParleyClient implements Parley {
 
     /** Stops everything in dependency order and then calls {@link ParleyListener#onClosed()}. Idempotent. */
 
-    // ------------------------------------------------------------------ group files (ParleySwarm)
+    // ------------------------------------------------------------------ group files (ParleySwarm, behaviour in GroupFiles)
 
     @Override
-    public GroupFileOffer shareFileToGroup(GroupId group, java.nio.file.Path path) throws IOException {
-        return swarm.share(Ids.wire(group), path);
+    public GroupFileOffer shareFileToGroup(GroupId group, Path path) throws IOException {
+        return files.shareFileToGroup(group, path);
     }
 
     @Override
     public void acceptGroupFile(GroupMessageId file) {
-        swarm.accept(Ids.wire(file));
+        files.acceptGroupFile(file);
     }
 
     @Override
     public void declineGroupFile(GroupMessageId file) {
-        swarm.decline(Ids.wire(file));
+        files.declineGroupFile(file);
+    }
+
+    @Override
+    public void autoAcceptGroupFiles(GroupId group, long maxBytes) {
+        files.autoAcceptGroupFiles(group, maxBytes);
     }
 
     @Override
     public List<GroupFileOffer> groupFiles() {
-        return swarm.files();
+        return files.groupFiles();
     }
 
     @Override
     public void addGroupFileListener(java.util.function.Consumer<GroupFileEvent> listener) {
-        swarm.addListener(listener);
+        files.addGroupFileListener(listener);
     }
 
     @Override
     public void setGroupFileUploadLimit(long bytesPerSecond) {
-        swarm.setUploadLimit(bytesPerSecond);
+        files.setGroupFileUploadLimit(bytesPerSecond);
     }
 
     /** Group-file piece bytes received, then thrown away and fetched again, so far (diagnostics and benches). */
     public long groupFileDiscardedBytes() {
-        return swarm.discardedBytes();
+        return files.discardedBytes();
     }
 
     /** Swarm requests refused to non-members so far (diagnostics and tests). */
     public long groupFileRefusals() {
-        return swarm.refusals();
+        return files.refusals();
     }
 
     @Override

@@ -24,6 +24,18 @@ public interface ParleySwarm {
 
     void declineGroupFile(GroupMessageId file);
 
+    /**
+     * Accepts later offers in {@code group} of at most {@code maxBytes} without asking, as
+     * {@code autoAcceptFiles} does for a contact's 1:1 files (this run only; a later call replaces the
+     * cap, {@code 0} turns it off since a group file is never empty). Only offers whose sharer is a
+     * current member when the offer arrives count; the app still sees {@link GroupFileEvent.Offered},
+     * then {@link GroupFileEvent.Accepted} with {@code automatically} true. The rule is per group:
+     * a contact's 1:1 rule does not reach into groups, and offers already waiting stay waiting.
+     *
+     * @throws IllegalArgumentException for a negative cap or a group this member does not know
+     */
+    void autoAcceptGroupFiles(GroupId group, long maxBytes);
+
     /** Every group file this member knows of (offered, shared, accepted, done). */
     List<GroupFileOffer> groupFiles();
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Group files between three real clients (real server, real WebRTC sessions, real profiles): pieces
@@ -113,6 +114,16 @@ class SwarmTest {
         return o.offer();
     }
 
+    /** The member accepts the file; each of its recorders hears so once, as the app's own acceptance. */
+    @SafeVarargs
+    static void accept(ParleyClient member, GroupFileOffer file, EventRecorder<GroupFileEvent>... recorders) {
+        member.acceptGroupFile(file.id());
+        for (EventRecorder<GroupFileEvent> r : recorders) {
+            r.expectNext(GroupFileEvent.Accepted.class, r.name() + " accepted " + file.name(),
+                    e -> e.file().equals(file.id()) && e.group().equals(file.group()) && !e.automatically());
+        }
+    }
+
     @Test
     void aSecondHolderServesTheThirdMemberAlongsideTheSharer() throws Exception {
         threeMembers();
@@ -124,13 +135,13 @@ class SwarmTest {
         offered(fb, shared);
         offered(fc, shared);
 
-        b.acceptGroupFile(shared.id());
+        accept(b, shared, fb);
         GroupFileEvent.Completed atBob = fb.expectNext(GroupFileEvent.Completed.class, "bob has it", e -> e.file().equals(shared.id()));
         assertThat(atBob.sources()).isEqualTo(Map.of(a.peerId(), (long) SIZE));
         assertThat(sha256(atBob.path())).isEqualTo(shared.sha256Hex());
         assertThat(atBob.path().getFileName().toString()).isEqualTo("holiday ✓.bin");
 
-        c.acceptGroupFile(shared.id());
+        accept(c, shared, fc);
         GroupFileEvent.Completed atCarol = fc.expectNext(GroupFileEvent.Completed.class, "carol has it", e -> e.file().equals(shared.id()));
         assertThat(atCarol.sources().keySet()).as("pieces from both holders").containsExactlyInAnyOrder(a.peerId(), b.peerId());
         assertThat(atCarol.sources().values()).allSatisfy(v -> assertThat(v).isPositive());
@@ -145,13 +156,50 @@ class SwarmTest {
     }
 
     @Test
+    void anAutoAcceptRuleTakesTheGroupsOffersUpToItsCapAndNothingElse() throws Exception {
+        threeMembers();
+        c.autoAcceptGroupFiles(group, SIZE);
+        b.autoAcceptFiles(a.peerId(), Long.MAX_VALUE); // Bob's 1:1 rule for Alice does not reach into the group
+        assertThatThrownBy(() -> c.autoAcceptGroupFiles(group, -1)).isInstanceOf(IllegalArgumentException.class);
+        GroupId unknown = GroupId.of(dev.parley.protocol.crypto.Base64Url.encode(new byte[32]));
+        assertThatThrownBy(() -> c.autoAcceptGroupFiles(unknown, SIZE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no group");
+
+        GroupFileOffer shared = a.shareFileToGroup(group, sourceFile());
+        offered(fc, shared);
+        fc.expectNext(GroupFileEvent.Accepted.class, "carol's rule takes it", e -> e.file().equals(shared.id()) && e.automatically());
+        GroupFileEvent.Completed atCarol = fc.expectNext(GroupFileEvent.Completed.class, "carol has it", e -> e.file().equals(shared.id()));
+        assertThat(atCarol.sources()).isEqualTo(Map.of(a.peerId(), (long) SIZE));
+        assertThat(sha256(atCarol.path())).isEqualTo(shared.sha256Hex());
+        offered(fb, shared); // and nothing more at Bob: he has no rule for the group
+
+        byte[] big = new byte[SIZE + 1];
+        new Random(5).nextBytes(big);
+        GroupFileOffer over = a.shareFileToGroup(group, Files.write(dir.resolve("src").resolve("over the cap.bin"), big));
+        offered(fc, over);
+        offered(fb, over);
+        // The sentinel: Bob's small file is taken by Carol's rule; nothing was accepted in between.
+        byte[] small = new byte[200_000];
+        new Random(6).nextBytes(small);
+        GroupFileOffer fromBob = b.shareFileToGroup(group, Files.write(dir.resolve("src").resolve("small.bin"), small));
+        offered(fc, fromBob);
+        fc.expectNext(GroupFileEvent.Accepted.class, "carol's rule takes bob's", e -> e.file().equals(fromBob.id()) && e.automatically());
+        GroupFileEvent.Completed second = fc.expectNext(GroupFileEvent.Completed.class, "carol has bob's", e -> e.file().equals(fromBob.id()));
+        assertThat(Files.readAllBytes(second.path())).isEqualTo(small);
+        fc.assertExhausted();
+        fb.assertExhausted();
+        // The file over the cap still waits for Carol's answer.
+        c.declineGroupFile(over.id());
+    }
+
+    @Test
     void aHolderServingCorruptedDataIsBlamedAndDroppedAndTheFileStillArrivesWhole() throws Exception {
         threeMembers();
         Path src = sourceFile();
         GroupFileOffer shared = a.shareFileToGroup(group, src);
         offered(fb, shared);
         offered(fc, shared);
-        b.acceptGroupFile(shared.id());
+        accept(b, shared, fb);
         Path atBob = fb.expectNext(GroupFileEvent.Completed.class, "bob has it", e -> e.file().equals(shared.id())).path();
         // Bob's copy rots on disk (same length, every piece wrong): he still announces every piece.
         byte[] junk = new byte[SIZE];
@@ -160,7 +208,7 @@ class SwarmTest {
             f.write(junk);
         }
 
-        c.acceptGroupFile(shared.id());
+        accept(c, shared, fc);
         GroupFileEvent.HolderDropped dropped = fc.expectNext(GroupFileEvent.HolderDropped.class, "bob blamed", e -> e.file().equals(shared.id()));
         assertThat(dropped.holder()).isEqualTo(b.peerId());
         assertThat(dropped.reason()).isEqualTo("bad-piece");
@@ -177,7 +225,7 @@ class SwarmTest {
         GroupFileOffer shared = a.shareFileToGroup(group, src);
         offered(fb, shared);
         offered(fc, shared);
-        b.acceptGroupFile(shared.id());
+        accept(b, shared, fb);
         fb.expectNext(GroupFileEvent.Completed.class, "bob has it", e -> e.file().equals(shared.id()));
 
         a.removeFromGroup(group, c.peerId());
@@ -186,7 +234,7 @@ class SwarmTest {
         rb.expectNext(GroupMemberChanged.class, "bob hears carol was removed",
                 e -> e.member().equals(c.peerId()) && e.change() == GroupMember.Change.REMOVED);
 
-        c.acceptGroupFile(shared.id());
+        accept(c, shared, fc);
         List<GroupFileEvent> refusals = fc.expectInAnyOrder(
                 EventRecorder.event("alice refuses", e -> e instanceof GroupFileEvent.Refused r && r.holder().equals(a.peerId())),
                 EventRecorder.event("bob refuses", e -> e instanceof GroupFileEvent.Refused r && r.holder().equals(b.peerId())));
@@ -203,13 +251,13 @@ class SwarmTest {
         GroupFileOffer shared = a.shareFileToGroup(group, src);
         offered(fb, shared);
         offered(fc, shared);
-        b.acceptGroupFile(shared.id());
+        accept(b, shared, fb);
         fb.expectNext(GroupFileEvent.Completed.class, "bob has it", e -> e.file().equals(shared.id()));
         // Capped holders, so Carol is mid-transfer when Bob goes: 3 MiB at 2 × 512 KiB/s takes about 3 s.
         a.setGroupFileUploadLimit(512 * 1024);
         b.setGroupFileUploadLimit(512 * 1024);
         EventRecorder<GroupFileEvent> carol = withProgress("carol-progress", c);
-        c.acceptGroupFile(shared.id());
+        accept(c, shared, fc, carol);
         GroupFileEvent.Progress mid = progressAtLeast(carol, 256 * 1024);
         assertThat(mid.bytes()).isLessThan(SIZE);
         b.close();
@@ -230,7 +278,7 @@ class SwarmTest {
         b.declineGroupFile(shared.id());
         a.setGroupFileUploadLimit(1024 * 1024);
         EventRecorder<GroupFileEvent> carol = withProgress("carol-progress", c);
-        c.acceptGroupFile(shared.id());
+        accept(c, shared, fc, carol);
         long before = progressAtLeast(carol, 1024 * 1024).bytes();
         assertThat(before).isLessThan(SIZE);
         c.close();

@@ -19,7 +19,7 @@ import static dev.parley.daemon.GroupJson.groupMessageId;
 
 /**
  * Group files in JSON (docs/api.md § Group files): the offer object, and the {@code group-file} event
- * whose {@code kind} is one of {@link GroupFileEvent}'s records ({@code offered}, {@code progress},
+ * whose {@code kind} is one of {@link GroupFileEvent}'s records ({@code offered}, {@code accepted}, {@code progress},
  * {@code completed}, {@code held}, {@code holder-dropped}, {@code refused}, {@code failed}); both ways,
  * so that {@code RemoteParley} gives an app the same {@link GroupFileEvent}s as the library.
  */
@@ -42,6 +42,8 @@ public final class GroupFileJson {
         ObjectNode o = object().put("type", "group-file").put("file", e.file().value());
         if (e instanceof GroupFileEvent.Offered x) {
             o.put("kind", "offered").set("offer", offer(x.offer()));
+        } else if (e instanceof GroupFileEvent.Accepted x) {
+            o.put("kind", "accepted").put("group", x.group().value()).put("automatically", x.automatically());
         } else if (e instanceof GroupFileEvent.Progress x) {
             o.put("kind", "progress").put("group", x.group().value()).put("bytes", x.bytes()).put("size", x.size())
                     .put("bytesPerSecond", x.bytesPerSecond()).put("etaMs", x.eta() == null ? null : x.eta().toMillis())
@@ -67,6 +69,7 @@ public final class GroupFileJson {
         String kind = requireText(n, "kind");
         return switch (kind) {
             case "offered" -> new GroupFileEvent.Offered(offer(n.get("offer")));
+            case "accepted" -> new GroupFileEvent.Accepted(file, groupId(requireText(n, "group")), n.path("automatically").asBoolean());
             case "progress" -> new GroupFileEvent.Progress(file, groupId(requireText(n, "group")), n.path("bytes").asLong(), n.path("size").asLong(),
                     n.path("bytesPerSecond").asLong(), n.path("etaMs").isNumber() ? Duration.ofMillis(n.path("etaMs").asLong()) : null,
                     n.path("holdersServing").asInt());

@@ -141,6 +141,11 @@ final class GroupFiles {
                             ? "/accept or /reject" : "/accept " + n.number + " or /reject " + n.number).toAttributedString());
         } else if (v == null) {
             return; // a file this screen did not offer or show (e.g. accepted in an earlier run): nothing to update
+        } else if (e instanceof GroupFileEvent.Accepted a) {
+            if (!a.automatically() || !v.awaitingAnswer) return; // our own /accept said so already
+            v.awaitingAnswer = false;
+            screen.notice("#" + v.number + " " + v.offer.name() + " accepted by the auto-accept rule for " + groupName(v.offer.group())
+                    + ": fetching it into " + client.downloadDir());
         } else if (e instanceof GroupFileEvent.Progress p) {
             v.progress = p;
         } else if (e instanceof GroupFileEvent.Completed c) {

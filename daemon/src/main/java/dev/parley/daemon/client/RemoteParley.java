@@ -537,6 +537,11 @@ public final class RemoteParley implements Parley {
     }
 
     @Override
+    public void autoAcceptGroupFiles(GroupId group, long maxBytes) {
+        http.post("/v1/groups/" + group.value() + "/files/auto-accept", ApiJson.object().put("maxBytes", maxBytes));
+    }
+
+    @Override
     public List<dev.parley.client.GroupFileOffer> groupFiles() {
         return ApiJson.list(http.get("/v1/group-files"), dev.parley.daemon.GroupFileJson::offer);
     }

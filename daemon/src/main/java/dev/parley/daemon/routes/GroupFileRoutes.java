@@ -41,6 +41,12 @@ public final class GroupFileRoutes {
             c.declineGroupFile(id(q.param("id")));
             return ok();
         });
+        r.post("/v1/groups/{group}/files/auto-accept", q -> {
+            Long max = q.body().path("maxBytes").isIntegralNumber() ? q.body().get("maxBytes").asLong() : null;
+            if (max == null || max < 0) throw ApiError.badRequest("missing field 'maxBytes' (0 or more; 0: no auto-accept)");
+            c.autoAcceptGroupFiles(GroupRoutes.group(q), max);
+            return ok();
+        });
         r.post("/v1/group-files/upload-limit", q -> {
             Long bps = q.body().path("bytesPerSecond").isIntegralNumber() ? q.body().get("bytesPerSecond").asLong() : null;
             if (bps == null || bps < 0) throw ApiError.badRequest("missing field 'bytesPerSecond' (0 or more; 0: no cap)");

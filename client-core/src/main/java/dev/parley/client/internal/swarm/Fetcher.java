@@ -2,9 +2,9 @@ package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileEvent;
 import dev.parley.client.internal.Ids;
+import dev.parley.client.internal.transfer.FileHash;
 import dev.parley.client.internal.transfer.FileNames;
 import dev.parley.protocol.PeerId;
-import dev.parley.protocol.crypto.Hashes;
 import dev.parley.protocol.group.GroupId;
 import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.protocol.swarm.SwarmFrame;
@@ -13,13 +13,11 @@ import dev.parley.protocol.swarm.SwarmOffer;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -90,9 +88,18 @@ final class Fetcher {
             log.warn("cannot record group file offer {}: {}", id.shortForm(), x.getMessage());
         }
         e.publish(new GroupFileEvent.Offered(f.toApp()));
+        // The group's rule, for an offer whose sharer is a member now (one removed since it posted gets no say).
+        if (e.autoAccept.accepts(group, offer.size()) && e.isMember(group, author)) {
+            try {
+                accept(f, true);
+            } catch (IOException | RuntimeException x) {
+                log.warn("cannot auto-accept group file {}: {}", id.shortForm(), x.getMessage());
+            }
+        }
     }
 
-    void accept(SwarmFile f) throws IOException {
+    /** {@code auto}: by the group's auto-accept rule rather than the app (said in the event). */
+    void accept(SwarmFile f, boolean auto) throws IOException {
         if (f.status == SwarmStore.Status.ACCEPTED) return;
         if (f.status != SwarmStore.Status.OFFERED && f.status != SwarmStore.Status.DECLINED) {
             throw new IllegalStateException("the file is " + f.status.name().toLowerCase());
@@ -103,6 +110,7 @@ final class Fetcher {
         f.status = SwarmStore.Status.ACCEPTED;
         f.windowStart = System.currentTimeMillis();
         e.persist(f);
+        e.publish(new GroupFileEvent.Accepted(Ids.app(f.id), Ids.app(f.group), auto));
         e.announceAll(f);
         schedule(f);
     }
@@ -339,12 +347,8 @@ final class Fetcher {
         try {
             f.channel.force(true);
             f.channel.close();
-            MessageDigest d = SwarmEngine.sha256();
-            try (InputStream in = Files.newInputStream(f.path)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
-            }
-            if (!Hashes.hex(d.digest()).equals(f.offer.sha256())) {
+            // The part file is exactly the offer's length (pieces end at size), hashed as a whole like a 1:1 file.
+            if (Files.size(f.path) != f.offer.size() || !FileHash.sha256(f.path, f.offer.size()).equals(f.offer.sha256())) {
                 log.warn("group file {}: every piece matched the tree but the file's SHA-256 does not match the offer", f.id.shortForm());
                 f.status = SwarmStore.Status.FAILED;
                 e.store.dropPart(f.hex);

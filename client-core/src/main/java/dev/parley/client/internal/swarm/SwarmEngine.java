@@ -6,6 +6,8 @@ import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
+import dev.parley.client.internal.transfer.AutoAcceptPolicy;
+import dev.parley.client.internal.transfer.FileHash;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
@@ -77,6 +79,8 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
     private final List<Consumer<GroupFileEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<PeerId, PeerLink> links = new ConcurrentHashMap<>();
     private final Fetcher fetcher = new Fetcher(this);
+    /** Per-group caps of offers accepted without asking (docs/library.md § Group files); set and read on the worker. */
+    final AutoAcceptPolicy<GroupId> autoAccept = new AutoAcceptPolicy<>();
     // Worker only:
     final Map<String, SwarmFile> files = new HashMap<>();
     private final Set<PeerId> channelOpen = new HashSet<>();
@@ -122,7 +126,7 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         int pieceSize = SwarmMerkle.pieceSizeFor(size);
         int n = SwarmMerkle.pieceCount(size, pieceSize);
         byte[][] layer = new byte[n][];
-        MessageDigest whole = sha256();
+        MessageDigest whole = FileHash.newDigest();
         try (InputStream in = Files.newInputStream(source)) {
             byte[] buf = new byte[pieceSize];
             for (int i = 0; i < n; i++) {
@@ -150,7 +154,18 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
 
     public void accept(GroupMessageId file) {
         call(() -> {
-            fetcher.accept(known(file));
+            fetcher.accept(known(file), false);
+            return null;
+        });
+    }
+
+    /**
+     * Later offers in {@code group} up to {@code maxBytes} are accepted on arrival when their sharer is a
+     * current member (0: none, a group file is never empty).
+     */
+    public void autoAccept(GroupId group, long maxBytes) {
+        call(() -> {
+            autoAccept.allow(group, maxBytes); // on the worker: offers handed in before this call are not touched
             return null;
         });
     }
@@ -457,14 +472,6 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -13,17 +13,18 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The whole-file SHA-256 that decides whether a received file is kept, and the re-hash of a part
- * file's trusted prefix when a transfer resumes. Stateless; safe from any thread (blocking I/O).
+ * The whole-file SHA-256 that decides whether a received file is kept (1:1 transfers and group files
+ * alike), and the re-hash of a part file's trusted prefix when a transfer resumes. Stateless; safe
+ * from any thread (blocking I/O).
  */
-final class FileHash {
+public final class FileHash {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final int BUFFER = 1 << 20;
 
     private FileHash() {
     }
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -41,8 +42,12 @@ final class FileHash {
         return SHA256_HEX.matcher(sha).matches() ? sha : null;
     }
 
-    /** Hex SHA-256 of the first {@code size} bytes of {@code file}, streamed (1 MiB buffer). */
-    static String sha256(Path file, long size) throws IOException {
+    /**
+     * Hex SHA-256 (lowercase) of the first {@code size} bytes of {@code file}, streamed (1 MiB buffer).
+     *
+     * @throws IOException if the file cannot be read or is shorter than {@code size}
+     */
+    public static String sha256(Path file, long size) throws IOException {
         MessageDigest d = newDigest();
         byte[] buf = new byte[BUFFER];
         long left = size;

@@ -57,7 +57,7 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
 
     private final TransferStore store;
     private final Path downloadDir;
-    private final AutoAcceptPolicy autoAccept = new AutoAcceptPolicy();
+    private final AutoAcceptPolicy<PeerId> autoAccept = new AutoAcceptPolicy<>();
 
     private final ExecutorService control = Executors.newSingleThreadExecutor(named("parley-transfer-control"));
     private final ExecutorService senders;
@@ -87,7 +87,7 @@ public final class TransferEngine implements PeerFeature, AutoCloseable {
                 });
     }
 
-    public AutoAcceptPolicy autoAccept() {
+    public AutoAcceptPolicy<PeerId> autoAccept() {
         return autoAccept;
     }
 
