@@ -114,6 +114,8 @@ final class ClusterFaults {
                 Thread.sleep(1000); // late duplicates / late errors: counted, not waited for
                 report(fault, round, "A n1->" + (kill9 ? "n3->n2" : "n2"), a, recvA, moveA, perSender, sentAt, start, window);
                 report(fault, round, "B n2->" + (kill9 ? "n3->n1" : "n1"), b, recvB, moveB, perSender, sentAt, start, window);
+                System.out.printf("fault %-7s run %d retries dropped by the receiving nodes (parley_relay_retries_dropped_total):"
+                        + " f1 %d, f2 %d%n", fault, round, dropped(n1), dropped(n2));
                 for (Peer p : List.of(a, b)) p.close();
                 for (Mover m : new Mover[] {moveA, moveB}) if (m != null) m.close();
                 ra.close();
@@ -124,6 +126,14 @@ final class ClusterFaults {
                 n2.close();
             }
         }
+    }
+
+    private static long dropped(SignalingServer s) {
+        long n = 0;
+        for (String l : s.metricsText().split("\n")) {
+            if (l.startsWith("parley_relay_retries_dropped_total{")) n += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+        }
+        return n;
     }
 
     /** A node in a JVM of its own ({@code ServerMain}), with the in-process nodes' raised limits. */
@@ -216,13 +226,19 @@ final class ClusterFaults {
         Tally t = tally(sender, r, sent, sentAt);
         double recovery = t.lastBad() < window[1] ? 0 : (t.lastBad() - window[1]) / 1e6;
         long resends = sender.resends.values().stream().mapToLong(AtomicInteger::get).sum();
+        StringBuilder lostAt = new StringBuilder(); // when the first lost ones were sent, from the fault's start
+        for (int i = 0, shown = 0; i < sent && shown < 5; i++) {
+            if (r.count.get(i) == 0 && !sender.refused.containsKey(i)) {
+                lostAt.append(shown++ == 0 ? " lost-at" : ",").append(String.format(" %+.0f ms", (sentAt[i] - window[0]) / 1e6));
+            }
+        }
         String moved = mover == null ? "" : String.format(" resumed %s reconnect %s", mover.resumed,
                 mover.welcomeAt == 0 ? "none" : String.format("%.0f ms", (mover.welcomeAt - window[0]) / 1e6));
         System.out.printf("fault %-7s run %d %s sent %d delivered %d resends %d refused-finally %d %s lost %d duplicated %d"
-                        + " reordered %d (resent %d) refused-but-delivered %d errored-then-delivered %d gap %.0f ms%s"
+                        + "%s reordered %d (resent %d) refused-but-delivered %d errored-then-delivered %d gap %.0f ms%s"
                         + " fault %.0f ms (from %.2f s) recovery %.0f ms other-errors %d%n",
                 fault, round, dir, sent, t.delivered(), resends, t.refusedFinally(), t.byCode(), t.lost(), t.duplicated(),
-                t.reordered(), t.reorderedResent(), t.refusedButDelivered(), t.erroredThenDelivered(), r.maxGapNanos.get() / 1e6,
+                lostAt, t.reordered(), t.reorderedResent(), t.refusedButDelivered(), t.erroredThenDelivered(), r.maxGapNanos.get() / 1e6,
                 moved, (window[1] - window[0]) / 1e6, (window[0] - start) / 1e9, recovery, sender.otherErrors.get());
     }
 
