@@ -14,12 +14,14 @@ import java.util.Set;
  */
 final class FromOtherNodes implements Directory.Node {
     private final Relay relay;
+    private final Delivery delivery;
     private final Registry registry;
     private final Directory directory;
     private final Metrics metrics;
 
-    FromOtherNodes(Relay relay, Registry registry, Directory directory, Metrics metrics) {
+    FromOtherNodes(Relay relay, Delivery delivery, Registry registry, Directory directory, Metrics metrics) {
         this.relay = relay;
+        this.delivery = delivery;
         this.registry = registry;
         this.directory = directory;
         this.metrics = metrics;
@@ -41,28 +43,30 @@ final class FromOtherNodes implements Directory.Node {
             }
             return;
         }
-        int verdict = relay.offer(ts, ts.conn, from, text, text.length());
-        if (verdict == 0) {
+        int verdict = delivery.offer(ts, ts.conn, from, ref, text, text.length(), Delivery.CROSS_NODE);
+        if (verdict == Delivery.DELIVERED) {
             metrics.cluster("relay_in");
-        } else if (verdict < 0) {
+        } else if (verdict == Delivery.OFFLINE) {
             remoteError(replyNode, from, ref, ErrorCode.PEER_OFFLINE, "peer is offline");
-        } else {
+        } else if (verdict > 0) {
             metrics.recipientBusy(verdict - 1);
             remoteError(replyNode, from, ref, ErrorCode.RECIPIENT_BUSY, "the recipient is receiving too much; retry later");
-        }
+        } // DROPPED: a retry of a relay delivered to this binding already; its sender needs no answer
     }
 
     /**
      * A login that took over a parked binding (its node died): the relays that waited for it follow the
-     * welcome, oldest first, each once (the claim took them out of Redis); then its watch set is applied
+     * welcome, oldest first, each once (the claim took them out of Redis, and a retry of one delivered
+     * before is dropped, {@link RetryFilter}); then its watch set is applied
      * as a fresh watch, so its mutual watchers, who heard it go offline, hear it come back, and it gets
      * the picture. On the connection's own thread.
      */
     void unpark(Connection c, Session s, Directory.Claim claim) {
         for (Directory.Parked p : claim.parked()) {
-            if (c.deliver(p.text())) {
+            int verdict = delivery.parked(s, c, p.from(), p.ref(), p.text());
+            if (verdict == Delivery.DELIVERED) {
                 metrics.cluster("relay_in");
-            } else {
+            } else if (verdict == Delivery.OFFLINE) {
                 remoteError(p.replyNode(), p.from(), p.ref(), ErrorCode.PEER_OFFLINE, "peer is offline");
             }
         }

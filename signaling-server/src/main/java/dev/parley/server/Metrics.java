@@ -29,6 +29,8 @@ final class Metrics {
     static final List<String> RELAYED_TYPES = List.of("offer", "answer", "candidate");
     /** Whose budget refused a relay with recipient_busy: this sender's, all strangers', the recipient's queue. */
     static final List<String> BUSY_BUDGETS = List.of("sender", "strangers", "queue");
+    /** How a relay dropped as a retry came (index: {@link Delivery#SAME_NODE} etc.). */
+    static final List<String> RETRY_PATHS = List.of("same_node", "cross_node", "parked");
     /** Relay latency bucket bounds in seconds (receive to enqueue is microseconds when healthy). */
     private static final double[] BOUNDS = {
             2e-6, 5e-6, 10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2e-3, 5e-3, 10e-3, 50e-3, 0.25, 1};
@@ -48,6 +50,7 @@ final class Metrics {
     private final Map<String, LongAdder> cluster = new ConcurrentSkipListMap<>();
     private volatile String nodeId;
     private final LongAdder[] busy = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] retriesDropped = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final ConcurrentHashMap<String, IntSupplier> gauges = new ConcurrentHashMap<>();
     private final long startMillis = System.currentTimeMillis();
 
@@ -87,6 +90,15 @@ final class Metrics {
 
     long recipientBusy(String budget) {
         return busy[BUSY_BUDGETS.indexOf(budget)].sum();
+    }
+
+    /** A relay dropped as a retry of one its recipient got already ({@link RetryFilter}); {@code path}: {@link #RETRY_PATHS}. */
+    void retryDropped(int path) {
+        retriesDropped[path].increment();
+    }
+
+    long retriesDropped(String path) {
+        return retriesDropped[RETRY_PATHS.indexOf(path)].sum();
     }
 
     /** An ops HTTP connection cut: no complete request by its deadline, or evicted for a newer one. */
@@ -156,6 +168,14 @@ final class Metrics {
             b.append("parley_recipient_busy_total{budget=\"").append(BUSY_BUDGETS.get(i)).append("\"} ")
                     .append(busy[i].sum()).append('\n');
         }
+        header(b, "parley_relay_retries_dropped_total", "counter",
+                "relays dropped because their recipient got the same sender's relay with the same id within the retry window, by how they came");
+        for (int i = 0; i < retriesDropped.length; i++) {
+            b.append("parley_relay_retries_dropped_total{path=\"").append(RETRY_PATHS.get(i)).append("\"} ")
+                    .append(retriesDropped[i].sum()).append('\n');
+        }
+        header(b, "parley_relay_retry_window_entries", "gauge", "(sender, id) pairs remembered to drop retries, over all recipients");
+        b.append("parley_relay_retry_window_entries ").append(gaugeValue("retry_entries")).append('\n');
         labelled(b, "parley_ops_http_dropped_total", "ops HTTP connections cut (no request in time, or evicted)",
                 "reason", opsDropped);
         header(b, "parley_logouts_total", "counter", "clean logouts (binding ended without resume grace)");

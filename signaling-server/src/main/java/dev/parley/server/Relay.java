@@ -54,6 +54,7 @@ final class Relay {
     private final Registry registry;
     private final Directory directory;
     private final FromOtherNodes fromOtherNodes;
+    private final Delivery delivery;
     private final IceServerProvider ice;
     private final Admission admission;
     private final DirectoryWait waits;
@@ -64,8 +65,6 @@ final class Relay {
     private volatile List<String> publicHosts = List.of();
     private final Welcome.Limits limits;
     private final FrameBudget.Limits postAuth;
-    private final InboundBudget.Rates perSender;
-    private final InboundBudget.Rates strangers;
     private volatile boolean draining;
     private int sweeps;
 
@@ -80,7 +79,8 @@ final class Relay {
         this.codec = new Codec(cfg.maxMessageBytes(), cfg.maxWatch());
         this.directory = directory;
         this.registry = new Registry(codec, directory);
-        this.fromOtherNodes = new FromOtherNodes(this, registry, directory, metrics);
+        this.delivery = new Delivery(cfg, clock, metrics);
+        this.fromOtherNodes = new FromOtherNodes(this, delivery, registry, directory, metrics);
         this.ice = new IceServerProvider(cfg, clock);
         this.admission = new Admission(cfg, clock, metrics);
         this.waits = new DirectoryWait(this, this::dispatch, cfg.maxQueuedBytes());
@@ -89,12 +89,6 @@ final class Relay {
         double bps = cfg.bytesPerSecond(), cps = cfg.controlFramesPerSecond();
         this.postAuth = new FrameBudget.Limits(4.0 * cfg.messagesPerSecond(), 4.0 * cfg.burst(),
                 bps, Math.max(4 * bps, 2.0 * cfg.maxMessageBytes()), cps, 4 * cps);
-        double msgs = cfg.recipientMessagesPerSecond(), bytes = cfg.recipientBytesPerSecond();
-        this.perSender = InboundBudget.Rates.perSecond(msgs, bytes, 4 * msgs, Math.max(4 * bytes, cfg.maxMessageBytes()));
-        // Strangers together: four senders' worth, but never more than half the outbound queue.
-        this.strangers = InboundBudget.Rates.perSecond(4 * msgs, 4 * bytes,
-                Math.max(1, Math.min(16 * msgs, cfg.maxQueuedMessages() / 2)),
-                Math.max(cfg.maxMessageBytes(), Math.min(16 * bytes, cfg.maxQueuedBytes() / 2)));
         metrics.gauge("connections", admission::openSockets);
         metrics.gauge("websocket", websockets::get);
         metrics.gauge("authenticated", registry::liveCount);
@@ -383,39 +377,14 @@ final class Relay {
             return;
         }
         Connection tc = ts == null ? null : ts.conn;
-        int verdict = offer(ts, tc, s.id, stamp(text, s.fromPrefix), text.length());
-        if (verdict == 0) {
+        int verdict = delivery.offer(ts, tc, s.id, r.id(), stamp(text, s.fromPrefix), text.length(), Delivery.SAME_NODE);
+        if (verdict == Delivery.DELIVERED) {
             metrics.relayed(kind, System.nanoTime() - t0);
-        } else if (verdict < 0) {
+        } else if (verdict == Delivery.OFFLINE) {
             error(c, ErrorCode.PEER_OFFLINE, "peer is offline", r.id());
-        } else {
+        } else if (verdict > 0) {
             busy(c, r, verdict - 1);
-        }
-    }
-
-    /**
-     * Queues {@code stamped} on the recipient's connection if its budgets allow: 0 delivered, -1 offline,
-     * 1 + the budget that is spent (see {@link #busy}).
-     */
-    int offer(Session ts, Connection tc, PeerId from, String stamped, int length) {
-        if (tc == null || tc.closing() || !tc.isOpen()) return -1;
-        long now = clock.millis();
-        if (tc.backlogOver(cfg.maxQueuedMessages(), cfg.maxQueuedBytes(), cfg.maxMessageBytes())) {
-            // Full: refuse the sender. Cut the recipient only once it has not drained for a while:
-            // it has stopped reading. Others sending a lot never gets a reading peer closed.
-            long since = tc.stalledSinceMs;
-            if (since == 0) {
-                tc.stalledSinceMs = Math.max(1, now);
-            } else if (now - since >= cfg.slowConsumerTimeout().toMillis()) {
-                dropSlowConsumer(tc);
-                return -1;
-            }
-            return 3;
-        }
-        if (tc.stalledSinceMs != 0) tc.stalledSinceMs = 0;
-        InboundBudget.Verdict v = ts.inbound(perSender, strangers).admit(from, ts.watch.contains(from), length, now);
-        if (v != InboundBudget.Verdict.OK) return v == InboundBudget.Verdict.SENDER ? 1 : 2;
-        return tc.deliver(stamped) ? 0 : -1;
+        } // DROPPED: a retry of a relay this peer got already; the sender needs no answer
     }
 
     /**
@@ -489,17 +458,6 @@ final class Relay {
         c.sendClose(code.closeCode(), code.wire());
     }
 
-    /** A peer that does not read gets no close handshake (it would never be read): the socket is cut. */
-    private void dropSlowConsumer(Connection c) {
-        synchronized (c) {
-            if (c.closing()) return;
-            c.closingSinceMs = Math.max(1, clock.millis());
-        }
-        metrics.reject("slow_consumer");
-        log.atInfo().addKeyValue("ip", c.ip.getHostAddress()).log("dropping slow consumer");
-        c.cut(ErrorCode.SLOW_CONSUMER.closeCode(), ErrorCode.SLOW_CONSUMER.wire());
-    }
-
     private void goAway(Connection c, long now) {
         synchronized (c) {
             if (c.closing()) return;
@@ -547,6 +505,7 @@ final class Relay {
         registry.expire(now);
         if (++sweeps % 64 == 0) {
             admission.prune(now);
+            delivery.prune();
             registry.pruneFences();
         }
     }

@@ -21,6 +21,8 @@ final class Session {
     long graceUntilMs;
     /** What others may still send to this identity; made on the first relay to it. */
     private volatile InboundBudget inbound;
+    /** The relays with an id delivered to it lately ({@link RetryFilter}); made on the first one. */
+    private volatile RetryFilter.Recent recent;
 
     Session(PeerId id) {
         this.id = id;
@@ -36,5 +38,16 @@ final class Session {
             }
         }
         return b;
+    }
+
+    RetryFilter.Recent recent(RetryFilter filter) {
+        RetryFilter.Recent r = recent;
+        if (r == null) {
+            synchronized (this) {
+                r = recent;
+                if (r == null) recent = r = filter.store();
+            }
+        }
+        return r;
     }
 }

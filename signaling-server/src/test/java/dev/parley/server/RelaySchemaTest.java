@@ -34,10 +34,16 @@ class RelaySchemaTest extends ServerTestSupport {
         assertThat(p.ws.expect(Pong.class).id()).isEqualTo("alive");
     }
 
-    /** Nothing reached {@code to} before this valid offer (its next message is the offer). */
+    private int sentinels;
+
+    /**
+     * Nothing reached {@code to} before this valid offer (its next message is the offer). Each sentinel has
+     * an id of its own: a repeated (sender, id) would be dropped as a retry (docs/protocol.md § Retrying a relay).
+     */
     private void nothingRelayedBefore(TestPeer from, TestPeer to) throws Exception {
-        from.ws.send(new Offer(to.id(), null, "sentinel", "v=0\r\n", PROOF));
-        assertThat(to.ws.expect(Offer.class).id()).isEqualTo("sentinel");
+        String id = "sentinel-" + ++sentinels;
+        from.ws.send(new Offer(to.id(), null, id, "v=0\r\n", PROOF));
+        assertThat(to.ws.expect(Offer.class).id()).isEqualTo(id);
         to.ws.assertExhausted();
     }
 

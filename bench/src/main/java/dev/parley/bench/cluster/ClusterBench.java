@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * per relayed message (INFO commandstats deltas), and presence convergence after {@code kill -9} of a
  * third node in its own JVM; then msgs/s per node at saturation with 1, 2 and 3 nodes ({@link ClusterSaturation};
  * {@code --saturation 1,2,3|none}, {@code --saturation-only}); then the fault runs ({@link ClusterFaults};
- * {@code --faults sigstop,pause,restart|none}, {@code --faults-only}). Prints raw numbers for docs/benchmarks.md.
+ * {@code --faults sigstop,pause,restart,kill9|none}, {@code --faults-only}, {@code --no-retry}). Prints raw numbers for
+ * docs/benchmarks.md.
  */
 public final class ClusterBench {
     private static final WireCodec CODEC = WireCodec.standard();
@@ -57,7 +58,8 @@ public final class ClusterBench {
         if (!sat.equals("none")) for (String r : sat.split(",")) sizes.add(Integer.parseInt(r.trim()));
         boolean onlySaturation = List.of(args).contains("--saturation-only");
         boolean onlyFaults = List.of(args).contains("--faults-only");
-        String faultArg = strArg(args, "--faults", "sigstop,pause,restart");
+        String faultArg = strArg(args, "--faults", "sigstop,pause,restart,kill9");
+        boolean retry = !List.of(args).contains("--no-retry"); // --retry (the default) is accepted too
         List<String> faults = faultArg.equals("none") ? List.of() : List.of(faultArg.split(","));
         System.out.println("cluster bench " + Instant.now() + " java " + System.getProperty("java.version")
                 + " cpus " + Runtime.getRuntime().availableProcessors() + " rates " + rates + " seconds " + seconds
@@ -70,7 +72,7 @@ public final class ClusterBench {
             }
             if (!faults.isEmpty() && !onlySaturation) {
                 ClusterFaults.run(faults, intArg(args, "--fault-rate", 1000), intArg(args, "--fault-seconds", 10),
-                        intArg(args, "--fault-millis", 3000), intArg(args, "--fault-runs", 3));
+                        intArg(args, "--fault-millis", 3000), intArg(args, "--fault-runs", 3), retry);
             }
         }
         System.exit(0);
