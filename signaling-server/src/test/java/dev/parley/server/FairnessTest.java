@@ -98,8 +98,14 @@ class FairnessTest extends ServerTestSupport {
                 + metric("parley_recipient_busy_total{budget=\"strangers\"}");
         assertThat(busy - before).isPositive();
         for (RawWsClient a : attackers) a.syncWithPing(); // every refusal has reached its attacker
+        // Each attacker paid: it was told recipient_busy, or it was cut for its own message rate first (which
+        // of the two depends on how the loop interleaved the 50 floods: 38 to 50 were told busy in runs on a
+        // loaded 2-core box). Most must have been told busy, or the budget was not what stopped them.
         long toldBusy = attackers.stream().filter(a -> a.texts.stream().anyMatch(t -> t.contains("\"recipient_busy\""))).count();
-        assertThat(toldBusy).isGreaterThan(40);
+        long paid = attackers.stream().filter(a -> a.texts.stream()
+                .anyMatch(t -> t.contains("\"recipient_busy\"") || t.contains("\"rate_limited\""))).count();
+        assertThat(paid).as("attackers refused (busy or cut for their own rate)").isEqualTo(attackers.size());
+        assertThat(toldBusy).isGreaterThan(attackers.size() / 2);
         // All strangers together got at most their shared budget: a burst of half the victim's outbound
         // queue (1 MiB) plus 4 x 100 KiB/s for the time the flood ran (and the stamped "from" of each).
         for (String m : victim.ws.received.takeAll()) strangerChars += m.length();
