@@ -30,18 +30,24 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code parley call --group} and {@code parley answer --group} as scripts run them: three members, each
+ * {@code parley call --group} and {@code parley answer --group} as scripts run them: four members, each
  * its own JVM (no daemon: group calls run in process), each playing its own tone and recording the mix it
- * hears, against a real signaling server on port 0. The group itself is made in this JVM beforehand
- * (the group commands have their own tests, GroupCliTest), its clients closed before the calls start.
+ * hears, against a real signaling server on port 0; one of them leaves and comes back in a new process.
+ * The group itself is made in this JVM beforehand (the group commands have their own tests,
+ * GroupCliTest), its clients closed before the calls start.
  */
 @Tag("native")
 class GroupCallCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Two equal tones in a mix: each carries about half the energy (as GroupCallTest's). */
-    private static final ToneAnalysis.Threshold IN_MIX = new ToneAnalysis.Threshold(0.05, 0.3);
-    private static final double[] HZ = {600, 900, 1200};
-    private static final String[] WHO = {"alice", "bob", "carol"};
+    private static final String[] WHO = {"alice", "bob", "carol", "dave"};
+    private static final int N = WHO.length, DAVE = 3;
+    /** 500 / 800 / 1200 / 1400 Hz: no harmonic or low-order product of three lands on the fourth (ToneAnalysis). */
+    private static final double[] HZ = {ToneAnalysis.participantTone(0), ToneAnalysis.participantTone(1),
+            ToneAnalysis.participantTone(2), ToneAnalysis.participantTone(3)};
+    /** How long Bob and Carol stay: Dave's first stretch, his process's exit, a new JVM going online and joining, and his second stretch fit in it. */
+    private static final int STAY_S = 30;
+    /** Each of Dave's two stretches. */
+    private static final int DAVE_S = 8;
 
     private final List<CliProcess> started = new ArrayList<>();
     private SignalingServer server;
@@ -66,47 +72,71 @@ class GroupCallCliTest {
     }
 
     @Test
-    void threeMembersInSeparateProcessesHearTheOtherTwoAndNotThemselves() throws Exception {
-        Path[] profiles = new Path[3];
-        for (int i = 0; i < 3; i++) profiles[i] = tmp.resolve(WHO[i]);
+    void fourMembersInSeparateProcessesHearTheOtherThreeNotThemselvesAndOneLeavesAndRejoins() throws Exception {
+        Path[] profiles = new Path[N];
+        for (int i = 0; i < N; i++) profiles[i] = tmp.resolve(WHO[i]);
         PeerId[] ids = family(profiles);
-        Path[] tones = new Path[3], heard = new Path[3];
-        for (int i = 0; i < 3; i++) {
+        Path[] tones = new Path[N], heard = new Path[N];
+        for (int i = 0; i < N; i++) {
             tones[i] = tmp.resolve(WHO[i] + "-tone.wav");
-            FileAndCallCommandsTest.writeTone(tones[i], HZ[i], 30);
+            FileAndCallCommandsTest.writeTone(tones[i], HZ[i], STAY_S + 30);
             heard[i] = tmp.resolve(WHO[i] + "-heard.wav");
         }
+        Path heardAgain = tmp.resolve("dave-heard-again.wav");
 
-        // Bob and Carol wait for a call; Alice starts it once both are online. Each leaves 10 s after joining.
-        CliProcess[] p = new CliProcess[3];
-        for (int i = 1; i < 3; i++) {
+        // Bob, Carol and Dave wait for a call; Alice starts it once they are online. Bob and Carol leave
+        // STAY_S after joining, Dave DAVE_S after; Alice (no --duration) once all the others have left.
+        CliProcess[] p = new CliProcess[N];
+        for (int i = 1; i < N; i++) {
             p[i] = startCli(profiles[i], "answer", "--group", "Family", "--play", tones[i].toString(), "--record", heard[i].toString(),
-                    "--duration", "10s", "--timeout", "120", "--json");
+                    "--duration", (i == DAVE ? DAVE_S : STAY_S) + "s", "--timeout", "120", "--json");
         }
-        for (int i = 1; i < 3; i++) p[i].awaitLine(l -> l.contains("\"event\":\"online\""), 60);
-        p[0] = startCli(profiles[0], "call", "--group", "Fam", "--play", tones[0].toString(), "--record", heard[0].toString(),
-                "--duration", "10s", "--json");
-        for (int i = 0; i < 3; i++) assertThat(p[i].awaitExit(120)).as(p[i].toString()).isZero();
+        for (int i = 1; i < N; i++) p[i].awaitLine(l -> l.contains("\"event\":\"online\""), 60);
+        p[0] = startCli(profiles[0], "call", "--group", "Fam", "--play", tones[0].toString(), "--record", heard[0].toString(), "--json");
+        // Dave is out; a new process on his profile answers again: it joins the call that is running.
+        assertThat(p[DAVE].awaitExit(120)).as(p[DAVE].toString()).isZero();
+        CliProcess again = startCli(profiles[DAVE], "answer", "--group", "Family", "--play", tones[DAVE].toString(),
+                "--record", heardAgain.toString(), "--duration", DAVE_S + "s", "--timeout", "60", "--json");
+        for (CliProcess q : List.of(p[0], p[1], p[2], again)) assertThat(q.awaitExit(120)).as(q.toString()).isZero();
 
+        PeerId dave = ids[DAVE];
+        Set<PeerId> allButDave = Set.of(ids[0], ids[1], ids[2]);
         String callId = null;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i <= N; i++) {
+            CliProcess q = i < N ? p[i] : again;
+            String who = i < N ? WHO[i] : "dave again";
+            PeerId me = ids[Math.min(i, DAVE)];
             List<JsonNode> events = new ArrayList<>();
-            for (String l : p[i].out()) events.add(JSON.readTree(l));
-            statsOfTheOthersWhileIn(WHO[i], events, ids, ids[i]);
-            speakersWhileIn(WHO[i], events, ids[i]);
-            String id = strictEvents(WHO[i], events.stream().filter(e -> !Set.of("stats", "speaker").contains(e.get("event").asText())).toList(),
-                    ids, ids[i]);
+            for (String l : q.out()) events.add(JSON.readTree(l));
+            statsOfTheOthersWhileIn(who, events, ids, me, i >= DAVE ? DAVE_S / 2 : 5);
+            speakersWhileIn(who, events, me);
+            List<JsonNode> strict = events.stream().filter(e -> !Set.of("stats", "speaker").contains(e.get("event").asText())).toList();
+            String id = strictEvents(who, strict, ids, me, new Expect(
+                    i == N ? allButDave : Set.of(ids[0]), // Dave's new process heard of the call from whoever reached it first
+                    i < DAVE ? dave : null, i == 0, (i >= DAVE ? DAVE_S : STAY_S) * 1_000L - 100));
             if (callId == null) callId = id;
-            assertThat(id).as("%s is in the same call", WHO[i]).isEqualTo(callId);
+            assertThat(id).as("%s is in the same call", who).isEqualTo(callId);
         }
-        for (int i = 0; i < 3; i++) heardTheOthersNotItself(WHO[i], heard[i], HZ[i], HZ[(i + 1) % 3], HZ[(i + 2) % 3]);
+
+        for (int i = 0; i < N; i++) heardTheOthersNotItself(WHO[i], heard[i], 0, i);
+        heardTheOthersNotItself("dave again", heardAgain, 0, DAVE);
+        for (int i = 0; i < DAVE; i++) {
+            // Where Dave is heard again after at least a second without him: from there, all three others again.
+            ToneAnalysis t = ToneAnalysis.read(heard[i], ToneAnalysis.Threshold.inMixOf(N - 1));
+            int back = t.firstToneWindowAfterGap(HZ[DAVE], 1_000 / ToneAnalysis.WINDOW_MS);
+            assertThat(back).as("%s hears dave again after a gap: %s", WHO[i], t.perSecond(HZ)).isGreaterThan(0);
+            heardTheOthersNotItself(WHO[i] + " after dave rejoined", heard[i], back, i);
+        }
     }
 
+    /** What one member's strict event list must show besides the call every member shares. */
+    private record Expect(Set<PeerId> startedBy, PeerId leftAndRejoined, boolean lastOut, long minDurationMs) { }
+
     /**
-     * {@code stats} lines come only between this member's own join and leave, only about the other two,
-     * at least 5 about each (10 s in the call, about one a second), and show Opus flowing both ways.
+     * {@code stats} lines come only between this member's own join and leave, only about the others, at
+     * least {@code min} about each (about one a second), and show Opus flowing both ways.
      */
-    private static void statsOfTheOthersWhileIn(String who, List<JsonNode> events, PeerId[] ids, PeerId me) {
+    private static void statsOfTheOthersWhileIn(String who, List<JsonNode> events, PeerId[] ids, PeerId me, int min) {
         String all = who + ": " + events;
         int in = -1, out = -1;
         for (int k = 0; k < events.size(); k++) {
@@ -116,21 +146,22 @@ class GroupCallCliTest {
         }
         assertThat(in).as(all).isGreaterThan(0);
         assertThat(out).as(all).isGreaterThan(in);
+        Set<String> others = new HashSet<>();
+        for (PeerId id : ids) if (!id.equals(me)) others.add(id.value());
         java.util.Map<String, Integer> count = new java.util.HashMap<>();
         for (int k = 0; k < events.size(); k++) {
             JsonNode e = events.get(k);
             if (!e.get("event").asText().equals("stats")) continue;
             assertThat(k).as("stats while in the call: %s", all).isGreaterThan(in).isLessThan(out);
-            assertThat(e.get("peer").asText()).as(all).isNotEqualTo(me.value()).isIn(ids[0].value(), ids[1].value(), ids[2].value());
+            assertThat(e.get("peer").asText()).as(all).isIn(others);
             assertThat(e.get("groupName").asText()).as(all).isEqualTo("Family");
             count.merge(e.get("peer").asText(), 1, Integer::sum);
         }
-        for (PeerId other : ids) {
-            if (other.equals(me)) continue;
-            assertThat(count.getOrDefault(other.value(), 0)).as("%s: stats about %s", all, other).isGreaterThanOrEqualTo(5);
+        for (String other : others) {
+            assertThat(count.getOrDefault(other, 0)).as("%s: stats about %s", all, other).isGreaterThanOrEqualTo(min);
             assertThat(events).as("%s: opus flowing both ways with %s", all, other).anySatisfy(e -> {
                 assertThat(e.get("event").asText()).isEqualTo("stats");
-                assertThat(e.get("peer").asText()).isEqualTo(other.value());
+                assertThat(e.get("peer").asText()).isEqualTo(other);
                 assertThat(e.get("codec").asText()).isEqualTo("audio/opus");
                 assertThat(e.get("sendBps").asLong()).isGreaterThan(8_000L);
                 assertThat(e.get("recvBps").asLong()).isGreaterThan(8_000L);
@@ -140,7 +171,7 @@ class GroupCallCliTest {
 
     /**
      * {@code speaker} lines: at least one, only while this member is in the call, each a change, never
-     * this member; the first names another participant (both others play a -6 dBFS tone all along), at
+     * this member; the first names another participant (the others play a -6 dBFS tone all along), at
      * a level above -40 dBFS.
      */
     private static void speakersWhileIn(String who, List<JsonNode> events, PeerId me) {
@@ -163,58 +194,82 @@ class GroupCallCliTest {
     }
 
     /**
-     * The JSON lines of one member, in order: online; call-started by Alice; the three participants joined
-     * (each once, any order); the others and then this member left (each once, reason "left"); ended, last.
+     * The JSON lines of one member's process, in order, and nothing else: online; call-started (by one
+     * of {@code startedBy}); the four participants joined (each once, any order, {@code you} right); if
+     * a member left and rejoined meanwhile, its participant-left (reason "left") and participant-joined;
+     * then others left (each once, reason "left"; if this member is the last out, all of them) and this
+     * member left, last of them; ended (reason "left", at least {@code minDurationMs} in the call), last.
      * Returns the call id (the same in every line).
      */
-    private static String strictEvents(String who, List<JsonNode> events, PeerId[] ids, PeerId me) {
+    private static String strictEvents(String who, List<JsonNode> events, PeerId[] ids, PeerId me, Expect x) {
         String all = who + ": " + events;
-        assertThat(events.size()).as(all).isGreaterThanOrEqualTo(7);
-        assertThat(events.get(0).get("event").asText()).as(all).isEqualTo("online");
-        assertThat(events.get(0).get("peerId").asText()).as(all).isEqualTo(me.value());
-        JsonNode started = events.get(1);
+        int k = 0;
+        assertThat(events.size()).as(all).isGreaterThanOrEqualTo(2 + N + 2);
+        assertThat(events.get(k).get("event").asText()).as(all).isEqualTo("online");
+        assertThat(events.get(k++).get("peerId").asText()).as(all).isEqualTo(me.value());
+        JsonNode started = events.get(k++);
         assertThat(started.get("event").asText()).as(all).isEqualTo("call-started");
-        assertThat(started.get("by").asText()).as(all).isEqualTo(ids[0].value());
+        assertThat(started.get("by").asText()).as(all).isIn(x.startedBy().stream().map(PeerId::value).toList());
         assertThat(started.get("groupName").asText()).as(all).isEqualTo("Family");
         String callId = started.get("callId").asText();
         for (JsonNode e : events.subList(1, events.size())) assertThat(e.get("callId").asText()).as(all).isEqualTo(callId);
         Set<String> joined = new HashSet<>();
-        for (JsonNode e : events.subList(2, 5)) {
+        for (JsonNode e : events.subList(k, k + N)) {
             assertThat(e.get("event").asText()).as(all).isEqualTo("participant-joined");
             assertThat(joined.add(e.get("peer").asText())).as(all).isTrue();
             assertThat(e.get("you").asBoolean()).as(all).isEqualTo(e.get("peer").asText().equals(me.value()));
         }
-        assertThat(joined).as(all).containsExactlyInAnyOrder(ids[0].value(), ids[1].value(), ids[2].value());
-        List<JsonNode> left = events.subList(5, events.size() - 1);
+        k += N;
+        assertThat(joined).as(all).containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(ids).map(PeerId::value).toList());
+        if (x.leftAndRejoined() != null) {
+            for (String kind : List.of("participant-left", "participant-joined")) {
+                JsonNode e = events.get(k++);
+                assertThat(e.get("event").asText()).as(all).isEqualTo(kind);
+                assertThat(e.get("peer").asText()).as(all).isEqualTo(x.leftAndRejoined().value());
+                assertThat(e.get("you").asBoolean()).as(all).isFalse();
+                if (kind.equals("participant-left")) assertThat(e.get("reason").asText()).as(all).isEqualTo("left");
+            }
+        }
+        List<JsonNode> left = events.subList(k, events.size() - 1);
         assertThat(left).as(all).isNotEmpty().allSatisfy(e -> {
             assertThat(e.get("event").asText()).isEqualTo("participant-left");
             assertThat(e.get("reason").asText()).isEqualTo("left");
         });
         assertThat(left.stream().map(e -> e.get("peer").asText()).distinct().count()).as(all).isEqualTo(left.size());
+        if (x.lastOut()) assertThat(left).as("the last one out saw everyone leave: %s", all).hasSize(N);
         assertThat(left.get(left.size() - 1).get("peer").asText()).as(all).isEqualTo(me.value());
         assertThat(left.get(left.size() - 1).get("you").asBoolean()).as(all).isTrue();
         JsonNode ended = events.get(events.size() - 1);
         assertThat(ended.get("event").asText()).as(all).isEqualTo("ended");
         assertThat(ended.get("reason").asText()).as(all).isEqualTo("left");
-        assertThat(ended.get("durationMs").asLong()).as("--duration 10s is at least that much call, less a frame: %s", all)
-                .isGreaterThanOrEqualTo(9_900L);
+        assertThat(ended.get("durationMs").asLong()).as("in the call at least as long as --duration says, less a frame: %s", all)
+                .isGreaterThanOrEqualTo(x.minDurationMs());
         return callId;
     }
 
-    /** From the first window in which both others are heard, 2 s: both tones in ≥ 80 % of windows, our own in ≤ 2 %. */
-    private static void heardTheOthersNotItself(String who, Path wav, double own, double x, double y) throws Exception {
-        ToneAnalysis t = ToneAnalysis.read(wav, IN_MIX);
-        assertThat(Math.min(t.firstToneWindow(x), t.firstToneWindow(y))).as("%s heard both others at all", who).isGreaterThanOrEqualTo(0);
-        int first = Math.max(t.firstToneWindow(x), t.firstToneWindow(y));
+    /**
+     * From the first window at or after {@code from} in which all three others are heard, 2 s: each of
+     * their tones (one of three in the mix) in ≥ 80 % of windows, member {@code me}'s own in ≤ 2 %.
+     */
+    private static void heardTheOthersNotItself(String who, Path wav, int from, int me) throws Exception {
+        double own = HZ[me];
+        double[] others = java.util.stream.IntStream.range(0, N).filter(i -> i != me).mapToDouble(i -> HZ[i]).toArray();
+        // Measured (2026-12-02, 4 JVMs + server on 2 loaded cores): each other tone's share of a window's
+        // energy has median 0.32-0.34 (a third), 5th percentile 0.08-0.33 (a dropout or a NetEq stretch
+        // makes a few windows); so 0.2 (inMixOf(3)) counts it, and coverage was 0.93-1.00 against 0.8.
+        // The own tone: at most 0.013 in any window, median 0.0001, against 0.05 in ≤ 2 % of windows.
+        ToneAnalysis t = ToneAnalysis.read(wav, ToneAnalysis.Threshold.inMixOf(others.length));
+        int first = t.firstWindowWithAll(from, others);
+        assertThat(first).as("%s heard all three others at all: %s", who, t.perSecond(HZ)).isGreaterThanOrEqualTo(0);
         int n = 2_000 / ToneAnalysis.WINDOW_MS;
-        assertThat(first + n).as("%s: 2 s of both others recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
-        ToneAnalysis.Coverage cx = t.coverage(x, first, n), cy = t.coverage(y, first, n);
-        // 0.8, not GroupCallTest's 0.9: three WebRTC JVMs and the server on two shared cores (as FileAndCallCommandsTest's)
-        assertThat(cx.fraction()).as("%s hears %.0f Hz: %s", who, x, cx).isGreaterThanOrEqualTo(0.8);
-        assertThat(cy.fraction()).as("%s hears %.0f Hz: %s", who, y, cy).isGreaterThanOrEqualTo(0.8);
-        int echo = 0;
-        for (int w = first; w < first + n; w++) if (t.purity(w, own) > 0.05) echo++;
-        assertThat(echo).as("%s: windows with its own %.0f Hz", who, own).isLessThanOrEqualTo(n / 50);
+        assertThat(first + n).as("%s: 2 s of the others recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
+        for (double hz : others) {
+            ToneAnalysis.Coverage c = t.coverage(hz, first, n);
+            // 0.8, not GroupCallTest's 0.9: four WebRTC JVMs and the server on two shared cores (as FileAndCallCommandsTest's)
+            assertThat(c.fraction()).as("%s hears %.0f Hz from window %d: %s%s", who, hz, first, c, t.perSecond(HZ)).isGreaterThanOrEqualTo(0.8);
+        }
+        assertThat(t.windowsAbove(own, 0.05, first, n)).as("%s: windows with its own %.0f Hz: %s", who, own, t.perSecond(HZ))
+                .isLessThanOrEqualTo(n / 50);
     }
 
     @Test
@@ -238,7 +293,7 @@ class GroupCallCliTest {
         assertThat(both.exitCode()).as(both.toString()).isEqualTo(ExitCodes.USAGE);
     }
 
-    /** Alice founds "Family" with Bob and Carol (all contacts of each other, both accepted), in this JVM; returns their ids. */
+    /** Alice founds "Family" with Bob, Carol and Dave (all contacts of each other, all accepted), in this JVM; returns their ids. */
     private PeerId[] family(Path[] profiles) throws Exception {
         List<BlockingQueue<GroupId>> invited = new ArrayList<>();
         List<ParleyClient> c = new ArrayList<>();
@@ -255,19 +310,19 @@ class GroupCallCliTest {
                 c.add(client);
                 client.start();
             }
-            for (int i = 0; i < 3; i++) {
-                for (int j = i + 1; j < 3; j++) {
+            for (int i = 0; i < N; i++) {
+                for (int j = i + 1; j < N; j++) {
                     c.get(i).addContact(c.get(j).contactString(WHO[j]).toString(), null);
                     c.get(j).addContact(c.get(i).contactString(WHO[i]).toString(), null);
                 }
             }
             GroupInfo g = c.get(0).createGroup("Family");
-            c.get(0).invite(g.id(), List.of(c.get(1).peerId(), c.get(2).peerId()));
-            for (int i = 1; i < 3; i++) {
+            c.get(0).invite(g.id(), c.subList(1, N).stream().map(ParleyClient::peerId).toList());
+            for (int i = 1; i < N; i++) {
                 assertThat(invited.get(i).poll(60, TimeUnit.SECONDS)).as(WHO[i] + " invited").isEqualTo(g.id());
                 c.get(i).acceptGroup(g.id());
             }
-            return new PeerId[] {c.get(0).peerId(), c.get(1).peerId(), c.get(2).peerId()};
+            return c.stream().map(ParleyClient::peerId).toArray(PeerId[]::new);
         } finally {
             for (ParleyClient client : c) client.close();
         }

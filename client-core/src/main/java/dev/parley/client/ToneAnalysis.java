@@ -24,6 +24,15 @@ public final class ToneAnalysis {
     /** Length of a window of a recording. */
     public static final int WINDOW_MS = 20;
 
+    /**
+     * Tones that tell up to four call participants apart in one mix: each on a 20 ms window's bin (a
+     * multiple of 50 Hz), and no harmonic (2 to 5 times) of one, nor a sum, difference or third-order
+     * product ({@code 2a ± b}, {@code a + b - c}) of any of them lands within 100 Hz (two bins) of another,
+     * so distortion of the others is never counted as a participant's own tone. (600, 900 and 1200 Hz
+     * would not do: 1200 is 600's second harmonic, and {@code 2 × 900 - 600}.)
+     */
+    private static final double[] PARTICIPANT_TONES_HZ = {500, 800, 1200, 1400};
+
     /** Level and purity of one block of audio. */
     public record Level(double rms, double purity) { }
 
@@ -32,9 +41,27 @@ public final class ToneAnalysis {
         /** A clean tone well above the noise: RMS over 0.05 (-26 dBFS), over 90 % of the energy at the frequency. */
         public static final Threshold CLEAN = new Threshold(0.05, 0.9);
 
+        /**
+         * One of {@code tones} equally loud tones in a mix (what a member of a group call hears): each
+         * carries about {@code 1/tones} of the energy, so it counts above 0.6 of that share (0.3 of two,
+         * 0.2 of three); a tone that is absent has next to none.
+         */
+        public static Threshold inMixOf(int tones) {
+            if (tones < 1) throw new IllegalArgumentException("at least one tone, was " + tones);
+            return new Threshold(0.05, 0.6 / tones);
+        }
+
         public boolean test(Level l) {
             return l.rms() > minRms && l.purity() > minPurity;
         }
+    }
+
+    /** Participant {@code i}'s tone (0 to 3): see {@link #PARTICIPANT_TONES_HZ} for why these. */
+    public static double participantTone(int i) {
+        if (i < 0 || i >= PARTICIPANT_TONES_HZ.length) {
+            throw new IllegalArgumentException("participant tones are for 0.." + (PARTICIPANT_TONES_HZ.length - 1) + ", was " + i);
+        }
+        return PARTICIPANT_TONES_HZ[i];
     }
 
     /** Over {@code windows} windows: the share that carried the tone, and the longest run without it (ms). */
@@ -141,12 +168,66 @@ public final class ToneAnalysis {
 
     /** The first window with the tone, or -1. */
     public int firstToneWindow(double hz) {
-        for (int w = 0; w < windows(); w++) {
+        return firstToneWindow(hz, 0);
+    }
+
+    /** The first window at or after {@code from} with the tone, or -1. */
+    public int firstToneWindow(double hz, int from) {
+        for (int w = Math.max(0, from); w < windows(); w++) {
             if (toneIn(w, hz)) {
                 return w;
             }
         }
         return -1;
+    }
+
+    /**
+     * The first window at or after {@code from} by which every tone has been heard (the latest of their
+     * first windows), or -1 if one of them never is: where a mix of all of them can begin.
+     */
+    public int firstWindowWithAll(int from, double... hz) {
+        int last = -1;
+        for (double f : hz) {
+            int w = firstToneWindow(f, from);
+            if (w < 0) {
+                return -1;
+            }
+            last = Math.max(last, w);
+        }
+        return last;
+    }
+
+    /**
+     * The first window with the tone after a run of at least {@code gapWindows} windows without it that
+     * follows its first window, or -1: where a participant who left and came back is heard again.
+     */
+    public int firstToneWindowAfterGap(double hz, int gapWindows) {
+        int w = firstToneWindow(hz);
+        int run = 0;
+        for (w = w < 0 ? windows() : w; w < windows(); w++) {
+            if (!toneIn(w, hz)) {
+                run++;
+            } else if (run >= gapWindows) {
+                return w;
+            } else {
+                run = 0;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * How many windows in [from, from + count) have more than {@code maxPurity} of their energy at
+     * {@code hz}, however quiet: a participant's own tone leaking back into what it hears.
+     */
+    public int windowsAbove(double hz, double maxPurity, int from, int count) {
+        int n = 0;
+        for (int w = Math.max(0, from); w < Math.min(windows(), from + count); w++) {
+            if (purity(w, hz) > maxPurity) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The last window with the tone, or -1. */
@@ -182,6 +263,28 @@ public final class ToneAnalysis {
     public Coverage coverage(double hz) {
         int first = firstToneWindow(hz);
         return first < 0 ? new Coverage(0, 0, 0) : coverage(hz, first, lastToneWindow(hz) - first + 1);
+    }
+
+    /** Per second of the recording: the mean RMS and the mean share of energy at each tone (for failure messages). */
+    public String perSecond(double... hz) {
+        StringBuilder b = new StringBuilder();
+        int per = 1_000 / WINDOW_MS;
+        for (int s = 0; s * per < windows(); s++) {
+            double rms = 0;
+            double[] p = new double[hz.length];
+            int n = 0;
+            for (int w = s * per; w < Math.min(windows(), (s + 1) * per); w++, n++) {
+                rms += rms(w);
+                for (int i = 0; i < hz.length; i++) {
+                    p[i] += purity(w, hz[i]);
+                }
+            }
+            b.append(String.format("%n  %ds rms %.3f", s, rms / n));
+            for (int i = 0; i < hz.length; i++) {
+                b.append(String.format(" %.0fHz %.2f", hz[i], p[i] / n));
+            }
+        }
+        return b.toString();
     }
 
     /** Runs of windows without the tone in [from, from + count), as {@code start-end ms, } from the start of the file, or {@code none}: for failure messages. */

@@ -33,9 +33,14 @@ class GroupTest {
     }
 
     static void befriendAll(ParleyClient a, ParleyClient b, ParleyClient c) {
-        TestNetwork.befriend(a, "alice", b, "bob");
-        TestNetwork.befriend(a, "alice", c, "carol");
-        TestNetwork.befriend(b, "bob", c, "carol");
+        befriendAll(List.of("alice", "bob", "carol"), List.of(a, b, c));
+    }
+
+    /** Makes every two of {@code clients} contacts of each other, each named as in {@code names}. */
+    static void befriendAll(List<String> names, List<ParleyClient> clients) {
+        for (int i = 0; i < clients.size(); i++) {
+            for (int j = i + 1; j < clients.size(); j++) TestNetwork.befriend(clients.get(i), names.get(i), clients.get(j), names.get(j));
+        }
     }
 
     /** Takes the next {@code n} group messages from {@code r} (in whatever order they arrived) and returns their ids. */
@@ -50,19 +55,30 @@ class GroupTest {
 
     /** Alice founds "Family" and invites Bob and Carol, who both accept. */
     static GroupId family(ParleyClient a, ClientEvents ra, ParleyClient b, ClientEvents rb, ParleyClient c, ClientEvents rc) {
-        GroupInfo g = a.createGroup("Family");
+        return family(List.of(a, b, c), List.of(ra, rb, rc));
+    }
+
+    /**
+     * The first of {@code members} founds "Family" and invites the others in one go; it hears each added
+     * in that order, and each of them, invited, accepts.
+     */
+    static GroupId family(List<ParleyClient> members, List<ClientEvents> events) {
+        ParleyClient founder = members.get(0);
+        GroupInfo g = founder.createGroup("Family");
         assertThat(g.admin()).isTrue();
         assertThat(g.members()).isEqualTo(1);
-        a.invite(g.id(), List.of(b.peerId(), c.peerId()));
-        ra.expectNext(GroupMemberChanged.class, "bob added", e -> e.member().equals(b.peerId()) && e.change() == GroupMember.Change.ADDED);
-        ra.expectNext(GroupMemberChanged.class, "carol added", e -> e.member().equals(c.peerId()) && e.change() == GroupMember.Change.ADDED);
-        for (ClientEvents r : List.of(rb, rc)) {
+        List<ParleyClient> invited = members.subList(1, members.size());
+        founder.invite(g.id(), invited.stream().map(ParleyClient::peerId).toList());
+        for (ParleyClient p : invited) {
+            events.get(0).expectNext(GroupMemberChanged.class, "member added",
+                    e -> e.member().equals(p.peerId()) && e.change() == GroupMember.Change.ADDED);
+        }
+        for (ClientEvents r : events.subList(1, events.size())) {
             GroupInvited inv = r.expectNext(GroupInvited.class, "invitation", e -> e.group().equals(g.id()));
-            assertThat(inv.from()).isEqualTo(a.peerId());
+            assertThat(inv.from()).isEqualTo(founder.peerId());
             assertThat(inv.name()).isEqualTo("Family");
         }
-        b.acceptGroup(g.id());
-        c.acceptGroup(g.id());
+        for (ParleyClient p : invited) p.acceptGroup(g.id());
         return g.id();
     }
 

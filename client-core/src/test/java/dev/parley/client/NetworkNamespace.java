@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
  * A Linux network namespace joined to this host by a veth pair on 198.51.100.0/30 (TEST-NET-2, RFC
  * 5737): host side .1, namespace side .2. Lets a test run a peer "on another host" and cut the path
  * between them. Needs root (CI runs as root); everything it creates is removed by {@link #close()}.
+ * The namespace is {@code parley-<hex>}; {@code PARLEY_TEST_NETNS_PREFIX} replaces {@code parley} (an
+ * engineer sharing the machine tells its namespaces from the others').
  */
 final class NetworkNamespace implements AutoCloseable {
     static final String HOST_IP = "198.51.100.1";
@@ -26,7 +28,7 @@ final class NetworkNamespace implements AutoCloseable {
             throw new IllegalStateException("network-namespace tests need root (CI runs as root); run ./parley test as root");
         }
         String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-        name = "parley-" + tag;
+        name = System.getenv().getOrDefault("PARLEY_TEST_NETNS_PREFIX", "parley") + "-" + tag;
         hostIf = "pv" + tag + "h";
         nsIf = "pv" + tag + "n";
         ip("netns", "add", name);

@@ -76,4 +76,59 @@ class ToneAnalysisTest {
         assertThat(a.coverage(1000, 60, 20).longestGapMs()).as("windows past the end count as a gap").isEqualTo(400);
         assertThat(a.coverage(600).windows()).isZero();
     }
+
+    @Test
+    void noHarmonicOrLowOrderProductOfTheParticipantTonesLandsWithinTwoBinsOfAnother() {
+        double[] hz = new double[4];
+        for (int i = 0; i < 4; i++) hz[i] = ToneAnalysis.participantTone(i);
+        java.util.List<Double> products = new java.util.ArrayList<>();
+        for (double a : hz) {
+            for (int k = 2; k <= 5; k++) products.add(k * a);
+            for (double b : hz) {
+                if (b == a) continue;
+                products.addAll(java.util.List.of(a + b, Math.abs(a - b), Math.abs(2 * a - b), 2 * a + b));
+                for (double c : hz) if (c != a && c != b) products.add(Math.abs(a + b - c));
+            }
+        }
+        for (double f : hz) {
+            assertThat(f % 50).as("%.0f Hz on a 20 ms bin", f).isZero();
+            assertThat(products).as("products near %.0f Hz", f).allSatisfy(p -> assertThat(Math.abs(p - f)).isGreaterThanOrEqualTo(100));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ToneAnalysis.participantTone(4)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aMixOfThreeParticipantsPassesTheThresholdForThreeAndALeaverIsFoundAgainAfterItsGap() throws Exception {
+        // 3 s: 500 and 800 Hz throughout; 1200 Hz in 0-1 s and 2-3 s (it left and came back); each at 0.25
+        double[] hz = {ToneAnalysis.participantTone(0), ToneAnalysis.participantTone(1), ToneAnalysis.participantTone(2)};
+        int n = RATE * 3;
+        byte[] pcm = new byte[n * 2];
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / RATE, v = 0;
+            for (int k = 0; k < 3; k++) if (k < 2 || t < 1 || t >= 2) v += 0.25 * Math.sin(2 * Math.PI * hz[k] * t);
+            short s = (short) (v * 32767);
+            pcm[2 * i] = (byte) s;
+            pcm[2 * i + 1] = (byte) (s >> 8);
+        }
+        Path wav = dir.resolve("mix.wav");
+        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(pcm), new AudioFormat(RATE, 16, 1, true, false), n)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, wav.toFile());
+        }
+        ToneAnalysis a = ToneAnalysis.read(wav, ToneAnalysis.Threshold.inMixOf(3));
+        assertThat(a.purity(0, hz[2])).isCloseTo(1 / 3.0, within(0.01));
+        assertThat(a.coverage(hz[0], 0, 150).fraction()).isEqualTo(1.0);
+        assertThat(a.coverage(hz[2], 0, 50).fraction()).isEqualTo(1.0);
+        assertThat(a.coverage(hz[2], 50, 50).fraction()).as("absent while away").isZero();
+        assertThat(a.windowsAbove(hz[2], 0.05, 50, 50)).isZero();
+        assertThat(a.windowsAbove(hz[2], 0.05, 0, 150)).isEqualTo(100);
+        assertThat(a.windowsAbove(ToneAnalysis.participantTone(3), 0.01, 0, 150)).as("a fourth, never played").isZero();
+        assertThat(a.firstWindowWithAll(0, hz)).isZero();
+        assertThat(a.firstWindowWithAll(60, hz)).isEqualTo(100);
+        assertThat(a.firstWindowWithAll(0, hz[0], ToneAnalysis.participantTone(3))).isEqualTo(-1);
+        assertThat(a.firstToneWindowAfterGap(hz[2], 50)).isEqualTo(100);
+        assertThat(a.firstToneWindowAfterGap(hz[2], 51)).isEqualTo(-1);
+        assertThat(a.firstToneWindowAfterGap(hz[0], 1)).isEqualTo(-1);
+        assertThat(ToneAnalysis.Threshold.inMixOf(2).minPurity()).as("the two-tone tests' 0.3").isCloseTo(0.3, within(1e-12));
+        assertThat(a.perSecond(hz[2])).contains("0s rms").contains("1200Hz 0.33").contains("1200Hz 0.00");
+    }
 }
