@@ -11,10 +11,15 @@ import java.util.concurrent.TimeUnit;
  * A Linux network namespace joined to this host by a veth pair on 198.51.100.0/30 (TEST-NET-2, RFC
  * 5737): host side .1, namespace side .2. Lets a test run a peer "on another host" and cut the path
  * between them. Needs root (CI runs as root); everything it creates is removed by {@link #close()}.
+ *
+ * <p>Two runs on one machine at once (engineers sharing a box) would fight over the addresses and
+ * routes: {@code -Dparley.test.netnsSlot=N} (0..63) moves this run to the /30 at 198.51.100.(4N), and
+ * {@code -Dparley.test.netnsPrefix=NAME} names its namespaces {@code NAME-…} instead of {@code parley-…}.
  */
 final class NetworkNamespace implements AutoCloseable {
-    static final String HOST_IP = "198.51.100.1";
-    static final String NS_IP = "198.51.100.2";
+    private static final int SLOT = Integer.getInteger("parley.test.netnsSlot", 0);
+    static final String HOST_IP = "198.51.100." + (4 * SLOT + 1);
+    static final String NS_IP = "198.51.100." + (4 * SLOT + 2);
 
     final String name;
     private final String hostIf;
@@ -25,8 +30,9 @@ final class NetworkNamespace implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("network-namespace tests need root (CI runs as root); run ./parley test as root");
         }
+        if (SLOT < 0 || SLOT > 63) throw new IllegalArgumentException("parley.test.netnsSlot must be 0..63, was " + SLOT);
         String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-        name = "parley-" + tag;
+        name = System.getProperty("parley.test.netnsPrefix", "parley") + "-" + tag;
         hostIf = "pv" + tag + "h";
         nsIf = "pv" + tag + "n";
         ip("netns", "add", name);
