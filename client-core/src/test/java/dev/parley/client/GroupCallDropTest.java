@@ -119,9 +119,7 @@ class GroupCallDropTest {
         awaitSize(wa, duringA + 4L * BYTES_PER_S);
         awaitSize(wb, duringB + 4L * BYTES_PER_S);
 
-        // The path comes back: Carol is back for both, in the same call. (Her audio does not come back on
-        // the ICE-restarted sessions: RTP stays stopped both ways while the data channel works; a known
-        // defect below the group-call layer, docs/calls.md § Group calls "Reconnecting".)
+        // The path comes back: Carol is back for both, in the same call, and heard again (below).
         ns.restore();
         for (ClientEvents r : hosts) {
             assertThat(r.timeout(PATH_CHANGE).next(GroupCallReconnecting.class)).isEqualTo(new GroupCallReconnecting(g, id, c, false));
@@ -132,6 +130,10 @@ class GroupCallDropTest {
                 assertThat(i.reconnecting()).isEmpty();
             });
         }
+        // Her audio survives the ICE restart on both pairs (docs/calls.md § Audio after an outage).
+        long backA = Files.size(wa), backB = Files.size(wb);
+        awaitSize(wa, backA + 6L * BYTES_PER_S);
+        awaitSize(wb, backB + 6L * BYTES_PER_S);
 
         // Cut again, for longer than the (shortened) bound: Carol is reported left; the call goes on.
         alice.groupCallReconnectBound(Duration.ofSeconds(5));
@@ -163,6 +165,8 @@ class GroupCallDropTest {
         GroupCallTest.heardOnly("alice during the cut", wa, duringA, A_HZ, B_HZ, C_HZ);
         GroupCallTest.heardOnly("bob during the cut", wb, duringB, B_HZ, A_HZ, C_HZ);
         GroupCallTest.heardOnly("alice after carol left", wa, afterA, A_HZ, B_HZ, C_HZ);
+        GroupCallTest.heardTheOthersNotItself("alice after the restore", wa, backA, A_HZ, B_HZ, C_HZ);
+        GroupCallTest.heardTheOthersNotItself("bob after the restore", wb, backB, B_HZ, A_HZ, C_HZ);
     }
 
     /** Carol's JVM, inside the namespace; its stdout lines go to {@code lines}, its stderr to carol.err. */
