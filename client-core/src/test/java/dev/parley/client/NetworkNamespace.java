@@ -11,13 +11,16 @@ import java.util.concurrent.TimeUnit;
  * A Linux network namespace joined to this host by a veth pair on 198.51.100.0/30 (TEST-NET-2, RFC
  * 5737): host side .1, namespace side .2. Lets a test run a peer "on another host" and cut the path
  * between them. Needs root (CI runs as root); everything it creates is removed by {@link #close()}.
- *
- * <p>Two runs on one machine at once (engineers sharing a box) would fight over the addresses and
- * routes: {@code -Dparley.test.netnsSlot=N} (0..63) moves this run to the /30 at 198.51.100.(4N), and
- * {@code -Dparley.test.netnsPrefix=NAME} names its namespaces {@code NAME-…} instead of {@code parley-…}.
+ * The namespace is {@code parley-<hex>}; {@code PARLEY_TEST_NETNS_PREFIX} replaces {@code parley} (an
+ * engineer sharing the machine tells its namespaces from the others').
  */
 final class NetworkNamespace implements AutoCloseable {
-    private static final int SLOT = Integer.getInteger("parley.test.netnsSlot", 0);
+    /**
+     * Which /30 of 198.51.100.0/24 this run uses: {@code PARLEY_TEST_NETNS_SLOT} = N (0..63) puts the host
+     * side on .4N+1 and the namespace on .4N+2, so two engineers' namespace tests on one machine do not
+     * fight over the addresses and the blackhole routes. Default 0 (.1 and .2).
+     */
+    private static final int SLOT = slot();
     static final String HOST_IP = "198.51.100." + (4 * SLOT + 1);
     static final String NS_IP = "198.51.100." + (4 * SLOT + 2);
 
@@ -30,9 +33,8 @@ final class NetworkNamespace implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("network-namespace tests need root (CI runs as root); run ./parley test as root");
         }
-        if (SLOT < 0 || SLOT > 63) throw new IllegalArgumentException("parley.test.netnsSlot must be 0..63, was " + SLOT);
         String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-        name = System.getProperty("parley.test.netnsPrefix", "parley") + "-" + tag;
+        name = System.getenv().getOrDefault("PARLEY_TEST_NETNS_PREFIX", "parley") + "-" + tag;
         hostIf = "pv" + tag + "h";
         nsIf = "pv" + tag + "n";
         ip("netns", "add", name);
@@ -43,6 +45,12 @@ final class NetworkNamespace implements AutoCloseable {
         ip("netns", "exec", name, "ip", "addr", "add", NS_IP + "/30", "dev", nsIf);
         ip("netns", "exec", name, "ip", "link", "set", nsIf, "up");
         ip("netns", "exec", name, "ip", "link", "set", "lo", "up");
+    }
+
+    private static int slot() {
+        int n = Integer.parseInt(System.getenv().getOrDefault("PARLEY_TEST_NETNS_SLOT", "0"));
+        if (n < 0 || n > 63) throw new IllegalArgumentException("PARLEY_TEST_NETNS_SLOT must be 0..63, was " + n);
+        return n;
     }
 
     /** The command, run inside the namespace. */
