@@ -129,9 +129,7 @@ class GroupCallDropTest {
         awaitSize(wb, duringB + 4L * BYTES_PER_S);
         awaitSize(wd, duringD + 4L * BYTES_PER_S);
 
-        // The path comes back: Carol is back for the three, in the same call. (Her audio does not come back on
-        // the ICE-restarted sessions: RTP stays stopped both ways while the data channel works; a known
-        // defect below the group-call layer, docs/calls.md § Group calls "Reconnecting".)
+        // The path comes back: Carol is back for the three, in the same call, and heard again (below).
         ns.restore();
         for (ClientEvents r : hosts) {
             assertThat(r.timeout(PATH_CHANGE).next(GroupCallReconnecting.class)).isEqualTo(new GroupCallReconnecting(g, id, c, false));
@@ -142,6 +140,11 @@ class GroupCallDropTest {
                 assertThat(i.reconnecting()).isEmpty();
             });
         }
+        // Her audio survives the ICE restart on both pairs (docs/calls.md § Audio after an outage).
+        long backA = Files.size(wa), backB = Files.size(wb), backD = Files.size(wd);
+        awaitSize(wa, backA + 6L * BYTES_PER_S);
+        awaitSize(wb, backB + 6L * BYTES_PER_S);
+        awaitSize(wd, backD + 6L * BYTES_PER_S);
 
         // Cut again, for longer than the (shortened) bound: Carol is reported left; the call goes on.
         for (ParleyClient p : onHost) p.groupCallReconnectBound(Duration.ofSeconds(5));
@@ -170,8 +173,8 @@ class GroupCallDropTest {
             r.assertExhausted();
         }
 
-        // Before the cut each host hears the other three; during it, and after Carol was reported left,
-        // each hears the other two and neither itself nor Carol. Measured (2026-12-02, 2 loaded cores):
+        // Before the cut, and again after the restore, each host hears the other three; during the cut, and
+        // after Carol was reported left, the other two and neither itself nor Carol. Measured (2026-12-02, 2 loaded cores):
         // three tones in the mix, each share median 0.33, minimum 0.11 (coverage 0.95-1.00 against 0.9 at
         // inMixOf(3) = 0.2); two tones, median 0.50, minimum 0.49; own tone and Carol's during the cut at
         // most 0.0004 (against 0.05).
@@ -181,6 +184,9 @@ class GroupCallDropTest {
         GroupCallTest.heardOnly("alice during the cut", wa, duringA, new double[] {B_HZ, D_HZ}, A_HZ, C_HZ);
         GroupCallTest.heardOnly("bob during the cut", wb, duringB, new double[] {A_HZ, D_HZ}, B_HZ, C_HZ);
         GroupCallTest.heardOnly("dave during the cut", wd, duringD, new double[] {A_HZ, B_HZ}, D_HZ, C_HZ);
+        GroupCallTest.heardTheOthersNotItself("alice after the restore", wa, backA, A_HZ, B_HZ, C_HZ, D_HZ);
+        GroupCallTest.heardTheOthersNotItself("bob after the restore", wb, backB, B_HZ, A_HZ, C_HZ, D_HZ);
+        GroupCallTest.heardTheOthersNotItself("dave after the restore", wd, backD, D_HZ, A_HZ, B_HZ, C_HZ);
         GroupCallTest.heardOnly("alice after carol left", wa, afterA, new double[] {B_HZ, D_HZ}, A_HZ, C_HZ);
         GroupCallTest.heardOnly("bob after carol left", wb, afterB, new double[] {A_HZ, D_HZ}, B_HZ, C_HZ);
         GroupCallTest.heardOnly("dave after carol left", wd, afterD, new double[] {A_HZ, B_HZ}, D_HZ, C_HZ);

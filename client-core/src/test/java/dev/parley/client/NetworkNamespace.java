@@ -15,8 +15,14 @@ import java.util.concurrent.TimeUnit;
  * engineer sharing the machine tells its namespaces from the others').
  */
 final class NetworkNamespace implements AutoCloseable {
-    static final String HOST_IP = "198.51.100.1";
-    static final String NS_IP = "198.51.100.2";
+    /**
+     * Which /30 of 198.51.100.0/24 this run uses: {@code PARLEY_TEST_NETNS_SLOT} = N (0..63) puts the host
+     * side on .4N+1 and the namespace on .4N+2, so two engineers' namespace tests on one machine do not
+     * fight over the addresses and the blackhole routes. Default 0 (.1 and .2).
+     */
+    private static final int SLOT = slot();
+    static final String HOST_IP = "198.51.100." + (4 * SLOT + 1);
+    static final String NS_IP = "198.51.100." + (4 * SLOT + 2);
 
     final String name;
     private final String hostIf;
@@ -39,6 +45,12 @@ final class NetworkNamespace implements AutoCloseable {
         ip("netns", "exec", name, "ip", "addr", "add", NS_IP + "/30", "dev", nsIf);
         ip("netns", "exec", name, "ip", "link", "set", nsIf, "up");
         ip("netns", "exec", name, "ip", "link", "set", "lo", "up");
+    }
+
+    private static int slot() {
+        int n = Integer.parseInt(System.getenv().getOrDefault("PARLEY_TEST_NETNS_SLOT", "0"));
+        if (n < 0 || n > 63) throw new IllegalArgumentException("PARLEY_TEST_NETNS_SLOT must be 0..63, was " + n);
+        return n;
     }
 
     /** The command, run inside the namespace. */

@@ -294,6 +294,23 @@ final class CallEngine implements PeerFeature, AutoCloseable {
         });
     }
 
+    /**
+     * The path to the peer dropped or came back (same session). While it is down no audio can arrive, so
+     * the media watchdog does not count that time: the session's own bound (ICE restarts, then
+     * {@link #onLinkDown}) decides whether the peer is gone, and the watchdog starts afresh once the
+     * path is back.
+     */
+    @Override
+    public void onLinkInterrupted(PeerId peer, boolean interrupted) {
+        post("link interrupted " + interrupted, () -> {
+            Call c = current;
+            if (c != null && c.peer.equals(peer)) {
+                c.interrupted = interrupted;
+                c.lastProgressAt = now();
+            }
+        });
+    }
+
     @Override
     public void onControl(PeerId peer, PeerMessage message) {
         // Java 17: no pattern switch yet; chat and transfer messages fall through untouched.
@@ -437,7 +454,7 @@ final class CallEngine implements PeerFeature, AutoCloseable {
         Instant t = now();
         AudioStatsSample prev = c.lastSample;
         c.lastSample = s;
-        if (prev == null || s.packetsReceived() > prev.packetsReceived()) {
+        if (prev == null || s.packetsReceived() > prev.packetsReceived() || c.interrupted) {
             c.lastProgressAt = t;
         } else if (Duration.between(c.lastProgressAt, t).compareTo(config.mediaTimeout()) >= 0) {
             log.info("call {}: no audio from {} for {}; hanging up", c.id, c.peer.shortForm(), config.mediaTimeout());
@@ -571,6 +588,8 @@ final class CallEngine implements PeerFeature, AutoCloseable {
         Scheduler.Timer statsTimer;
         AudioStatsSample lastSample;
         Instant lastProgressAt;
+        /** The link's path is down (ICE reconnecting): no media expected, the watchdog waits. */
+        boolean interrupted;
 
         Call(CallId id, PeerId peer, Direction direction, PeerLink link, Instant startedAt) {
             this.id = id;

@@ -22,6 +22,11 @@ import java.util.function.Consumer;
  * remote descriptions before they are applied, ICE candidate trickle and buffering, ICE restarts, and
  * the connection state with its timers (connect timeout, disconnect grace, restart timeout).
  *
+ * <p>Automatic ICE restarts (after the disconnected grace, or on ICE failure) are offered by the
+ * impolite side only; the polite side keeps the same restart budget and timers but waits for that
+ * offer, because a polite restart offer crossing the impolite one would be rolled back, and a
+ * rollback kills an established audio channel in libwebrtc (see {@link #attemptIceRestart}).
+ *
  * <p>Confined to the session's {@link SessionLoop}. Each negotiation step (createOffer → SLD → send;
  * verify → [rollback] → SRD → createAnswer → SLD → send) runs to completion inside one loop task,
  * awaiting the native callbacks with a bound; they run on the signaling thread, which we never block.
@@ -345,7 +350,8 @@ final class Negotiation {
             case DISCONNECTED -> {
                 report(SessionState.DISCONNECTED);
                 // Transient loss: give ICE a grace period to recover by itself (RFC 8445 §9 restarts
-                // are the fallback), then restart from whichever side noticed.
+                // are the fallback), then restart: the impolite side offers, the polite side waits for
+                // that offer within the same budget (attemptIceRestart).
                 if (!graceTimer.pending() && !restartTimer.pending()) {
                     graceTimer.start(config.disconnectedGrace(), () -> {
                         if (connectionState == RTCPeerConnectionState.DISCONNECTED
@@ -376,8 +382,19 @@ final class Negotiation {
             return;
         }
         restartAttempts++;
-        log.info("{}: ICE restart {}/{} with {}", why, restartAttempts, config.maxIceRestarts(), remotePeerId);
-        requestIceRestart();
+        if (polite) {
+            // Only the impolite side offers automatic ICE restarts. After an outage both sides notice at
+            // about the same time; two restart offers cross, and perfect negotiation makes the polite side
+            // roll its own back. libwebrtc's rollback destroys the audio channel's send and receive streams
+            // and the peer's offer re-creates them with the same SSRCs, which the sender and receiver take
+            // for "unchanged": no RTP is sent and decoded audio reaches no sink, for the rest of the session
+            // (docs/calls.md § Audio after an outage). So the polite side counts the same budget, on the same
+            // timers, but lets the impolite side's offer restart ICE; if none comes, the budget ends the session.
+            log.info("{}: waiting for {}'s ICE restart ({}/{})", why, remotePeerId, restartAttempts, config.maxIceRestarts());
+        } else {
+            log.info("{}: ICE restart {}/{} with {}", why, restartAttempts, config.maxIceRestarts(), remotePeerId);
+            requestIceRestart();
+        }
         restartTimer.start(config.iceRestartTimeout(), () -> {
             if (connectionState != RTCPeerConnectionState.CONNECTED) {
                 attemptIceRestart("still " + connectionState + " after restart " + restartAttempts);
