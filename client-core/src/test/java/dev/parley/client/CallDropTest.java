@@ -162,7 +162,7 @@ class CallDropTest {
         int first = -1;
         for (int w = from; w < Math.min(t.windows(), from + 5 * perS) && first < 0; w++) if (t.toneIn(w, heard)) first = w;
         assertThat(first).as("%s: the %.0f Hz tone within 5 s of window %d; %s", who, heard, from,
-                GroupCallTest.describe(t, heard, own)).isGreaterThanOrEqualTo(0);
+                t.perSecond(heard, own)).isGreaterThanOrEqualTo(0);
         int n = 2 * perS;
         assertThat(first + n).as("%s: 2 s recorded", who).isLessThanOrEqualTo(t.windows());
         ToneAnalysis.Coverage c = t.coverage(heard, first, n);
