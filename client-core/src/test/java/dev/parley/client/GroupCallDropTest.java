@@ -36,6 +36,8 @@ class GroupCallDropTest {
     static final int BYTES_PER_S = GroupCallTest.BYTES_PER_S;
     /** A dropped path is noticed by ICE consent checks (seconds), a restored one by an ICE restart. */
     static final Duration PATH_CHANGE = Duration.ofSeconds(60);
+    /** How long after a member is first heard the "hears the other three" checks start (see the end of the drop test). */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
 
     @TempDir
     Path dir;
@@ -111,7 +113,7 @@ class GroupCallDropTest {
         carol.getOutputStream().flush();
         assertThat(NetworkDropTest.awaitLine(lines, "JOINING", 30)).isEqualTo("JOINING " + id);
         for (ClientEvents r : hosts) assertThat(r.next(GroupCallJoined.class)).isEqualTo(new GroupCallJoined(g, id, c));
-        for (Path w : List.of(wa, wb, wd)) awaitSize(w, Files.size(w) + 4L * BYTES_PER_S); // Carol's audio starts, then 2 s of all
+        for (Path w : List.of(wa, wb, wd)) awaitSize(w, Files.size(w) + 5L * BYTES_PER_S); // Carol's audio starts, 1 s to settle, 2 s of all
 
         // The cut: Carol is reconnecting for the three (and still counted); Alice, Bob and Dave go on.
         ns.cut();
@@ -173,20 +175,21 @@ class GroupCallDropTest {
             r.assertExhausted();
         }
 
-        // Before the cut, and again after the restore, each host hears the other three; during the cut, and
+        // Before the cut, and again after the restore, each host hears the other three (from SETTLE after all three
+        // are first heard: CI once saw Bob's tone gap 300 ms at Alice while Carol's JVM was still setting up); during the cut, and
         // after Carol was reported left, the other two and neither itself nor Carol. Measured (2026-12-02, 2 loaded cores):
         // three tones in the mix, each share median 0.33, minimum 0.11 (coverage 0.95-1.00 against 0.9 at
         // inMixOf(3) = 0.2); two tones, median 0.50, minimum 0.49; own tone and Carol's during the cut at
         // most 0.0004 (against 0.05).
-        GroupCallTest.heardTheOthersNotItself("alice before the cut", wa, 0, A_HZ, B_HZ, C_HZ, D_HZ);
-        GroupCallTest.heardTheOthersNotItself("bob before the cut", wb, 0, B_HZ, A_HZ, C_HZ, D_HZ);
-        GroupCallTest.heardTheOthersNotItself("dave before the cut", wd, 0, D_HZ, A_HZ, B_HZ, C_HZ);
+        GroupCallTest.heardTheOthersAfterSettling("alice before the cut", wa, 0, SETTLE, A_HZ, B_HZ, C_HZ, D_HZ);
+        GroupCallTest.heardTheOthersAfterSettling("bob before the cut", wb, 0, SETTLE, B_HZ, A_HZ, C_HZ, D_HZ);
+        GroupCallTest.heardTheOthersAfterSettling("dave before the cut", wd, 0, SETTLE, D_HZ, A_HZ, B_HZ, C_HZ);
         GroupCallTest.heardOnly("alice during the cut", wa, duringA, new double[] {B_HZ, D_HZ}, A_HZ, C_HZ);
         GroupCallTest.heardOnly("bob during the cut", wb, duringB, new double[] {A_HZ, D_HZ}, B_HZ, C_HZ);
         GroupCallTest.heardOnly("dave during the cut", wd, duringD, new double[] {A_HZ, B_HZ}, D_HZ, C_HZ);
-        GroupCallTest.heardTheOthersNotItself("alice after the restore", wa, backA, A_HZ, B_HZ, C_HZ, D_HZ);
-        GroupCallTest.heardTheOthersNotItself("bob after the restore", wb, backB, B_HZ, A_HZ, C_HZ, D_HZ);
-        GroupCallTest.heardTheOthersNotItself("dave after the restore", wd, backD, D_HZ, A_HZ, B_HZ, C_HZ);
+        GroupCallTest.heardTheOthersAfterSettling("alice after the restore", wa, backA, SETTLE, A_HZ, B_HZ, C_HZ, D_HZ);
+        GroupCallTest.heardTheOthersAfterSettling("bob after the restore", wb, backB, SETTLE, B_HZ, A_HZ, C_HZ, D_HZ);
+        GroupCallTest.heardTheOthersAfterSettling("dave after the restore", wd, backD, SETTLE, D_HZ, A_HZ, B_HZ, C_HZ);
         GroupCallTest.heardOnly("alice after carol left", wa, afterA, new double[] {B_HZ, D_HZ}, A_HZ, C_HZ);
         GroupCallTest.heardOnly("bob after carol left", wb, afterB, new double[] {A_HZ, D_HZ}, B_HZ, C_HZ);
         GroupCallTest.heardOnly("dave after carol left", wd, afterD, new double[] {A_HZ, B_HZ}, D_HZ, C_HZ);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -302,10 +303,21 @@ class GroupCallTest {
      * heard, 2 s: each other's tone (one of that many in the mix) in ≥ 90 % of windows, our own in ≤ 2 %.
      */
     static void heardTheOthersNotItself(String who, Path wav, long fromByte, double own, double... others) throws Exception {
+        heardTheOthersAfterSettling(who, wav, fromByte, Duration.ZERO, own, others);
+    }
+
+    /**
+     * As {@link #heardTheOthersNotItself}, but the 2 s start {@code settle} after the first window in which
+     * all the others are heard: while a member's sessions are still being set up (its JVM starting, three
+     * connections negotiating on 2 loaded cores) a 300 ms gap in another member's tone was seen once in CI.
+     */
+    static void heardTheOthersAfterSettling(String who, Path wav, long fromByte, Duration settle, double own, double... others)
+            throws Exception {
         ToneAnalysis t = ToneAnalysis.read(wav, ToneAnalysis.Threshold.inMixOf(others.length));
         double[] all = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(own), java.util.Arrays.stream(others)).toArray();
-        int first = t.firstWindowWithAll(window(fromByte), others);
-        assertThat(first).as("%s heard all the others at all: %s", who, t.perSecond(all)).isGreaterThanOrEqualTo(0);
+        int heardAll = t.firstWindowWithAll(window(fromByte), others);
+        assertThat(heardAll).as("%s heard all the others at all: %s", who, t.perSecond(all)).isGreaterThanOrEqualTo(0);
+        int first = heardAll + (int) (settle.toMillis() / ToneAnalysis.WINDOW_MS);
         int n = 2_000 / ToneAnalysis.WINDOW_MS;
         assertThat(first + n).as("%s: 2 s of the others recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
         for (double hz : others) {
