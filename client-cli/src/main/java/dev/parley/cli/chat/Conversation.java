@@ -71,15 +71,26 @@ final class Conversation {
         }
         ChatMessage m;
         MessageId id = MessageId.random();
-        sentHere.add(id); // before sending: its event may come before send returns
+        MessageId lastBefore = lastSent;
+        MessageState stateBefore = lastSentState;
+        // Both before sending: through a daemon, its events (even "delivered") may come before send returns.
+        sentHere.add(id);
+        synchronized (this) {
+            lastSentState = null;
+            lastSent = id;
+        }
         try {
             m = client.send(to, text, id);
         } catch (IllegalArgumentException e) {
+            sentHere.remove(id);
+            synchronized (this) {
+                lastSent = lastBefore;
+                lastSentState = stateBefore;
+            }
             screen.notice("not sent: " + e.getMessage());
             return;
         }
-        lastSent = m.id();
-        lastSentState = m.state();
+        advanceLastSent(id, m.state());
         screen.print(line(m));
         screen.refreshStatus();
     }
@@ -254,11 +265,15 @@ final class Conversation {
     }
 
     void onMessageState(MessageId id, MessageState state) {
-        if (id.equals(lastSent)) {
-            MessageState before = lastSentState;
-            if (before == null || state.rank() > before.rank()) lastSentState = state;
-            screen.refreshStatus();
-        }
+        if (advanceLastSent(id, state)) screen.refreshStatus();
+    }
+
+    /** The last sent message's state only moves forward, whichever of send's answer and its events comes first. */
+    private synchronized boolean advanceLastSent(MessageId id, MessageState state) {
+        if (!id.equals(lastSent)) return false;
+        MessageState before = lastSentState;
+        if (before == null || state.rank() > before.rank()) lastSentState = state;
+        return true;
     }
 
     void onTyping(PeerId peer, boolean isTyping) {
