@@ -118,14 +118,16 @@ class GroupCallCliTest {
             assertThat(id).as("%s is in the same call", who).isEqualTo(callId);
         }
 
-        for (int i = 0; i < N; i++) heardTheOthersNotItself(WHO[i], heard[i], 0, i);
-        heardTheOthersNotItself("dave again", heardAgain, 0, DAVE);
+        for (int i = 0; i < N; i++) heardTheOthersNotItself(WHO[i], heard[i], 0, 0, i);
+        heardTheOthersNotItself("dave again", heardAgain, 0, 0, DAVE);
         for (int i = 0; i < DAVE; i++) {
             // Where Dave is heard again after at least a second without him: from there, all three others again.
             ToneAnalysis t = ToneAnalysis.read(heard[i], ToneAnalysis.Threshold.inMixOf(N - 1));
             int back = t.firstToneWindowAfterGap(HZ[DAVE], 1_000 / ToneAnalysis.WINDOW_MS);
             assertThat(back).as("%s hears dave again after a gap: %s", WHO[i], t.perSecond(HZ)).isGreaterThan(0);
-            heardTheOthersNotItself(WHO[i] + " after dave rejoined", heard[i], back, i);
+            // From 1 s after all three are heard again: CI saw the mix settle for ~0.5 s as Dave's new stream
+            // came in (his tone at half the energy, another one's at a fifth) on four JVMs on two loaded cores.
+            heardTheOthersNotItself(WHO[i] + " after dave rejoined", heard[i], back, 1_000 / ToneAnalysis.WINDOW_MS, i);
         }
     }
 
@@ -248,10 +250,11 @@ class GroupCallCliTest {
     }
 
     /**
-     * From the first window at or after {@code from} in which all three others are heard, 2 s: each of
-     * their tones (one of three in the mix) in ≥ 80 % of windows, member {@code me}'s own in ≤ 2 %.
+     * From {@code settle} windows after the first window at or after {@code from} in which all three others
+     * are heard, 2 s: each of their tones (one of three in the mix) in ≥ 80 % of windows, member
+     * {@code me}'s own in ≤ 2 %.
      */
-    private static void heardTheOthersNotItself(String who, Path wav, int from, int me) throws Exception {
+    private static void heardTheOthersNotItself(String who, Path wav, int from, int settle, int me) throws Exception {
         double own = HZ[me];
         double[] others = java.util.stream.IntStream.range(0, N).filter(i -> i != me).mapToDouble(i -> HZ[i]).toArray();
         // Measured (2026-12-02, 4 JVMs + server on 2 loaded cores): each other tone's share of a window's
@@ -259,8 +262,9 @@ class GroupCallCliTest {
         // makes a few windows); so 0.2 (inMixOf(3)) counts it, and coverage was 0.93-1.00 against 0.8.
         // The own tone: at most 0.013 in any window, median 0.0001, against 0.05 in ≤ 2 % of windows.
         ToneAnalysis t = ToneAnalysis.read(wav, ToneAnalysis.Threshold.inMixOf(others.length));
-        int first = t.firstWindowWithAll(from, others);
-        assertThat(first).as("%s heard all three others at all: %s", who, t.perSecond(HZ)).isGreaterThanOrEqualTo(0);
+        int heardAll = t.firstWindowWithAll(from, others);
+        assertThat(heardAll).as("%s heard all three others at all: %s", who, t.perSecond(HZ)).isGreaterThanOrEqualTo(0);
+        int first = heardAll + settle;
         int n = 2_000 / ToneAnalysis.WINDOW_MS;
         assertThat(first + n).as("%s: 2 s of the others recorded (windows %d)", who, t.windows()).isLessThanOrEqualTo(t.windows());
         for (double hz : others) {
