@@ -2,8 +2,7 @@ package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileEvent;
 import dev.parley.client.internal.Ids;
-import dev.parley.client.internal.transfer.FileHash;
-import dev.parley.client.internal.transfer.FileNames;
+import dev.parley.client.internal.files.Completion;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.group.GroupId;
 import dev.parley.protocol.group.GroupMessageId;
@@ -345,19 +344,18 @@ final class Fetcher {
         progress(f, now);
         Map<PeerId, Long> sources = Map.copyOf(f.sources);
         try {
-            f.channel.force(true);
-            f.channel.close();
-            // The part file is exactly the offer's length (pieces end at size), hashed as a whole like a 1:1 file.
-            if (Files.size(f.path) != f.offer.size() || !FileHash.sha256(f.path, f.offer.size()).equals(f.offer.sha256())) {
+            Path target;
+            try {
+                // The part file is exactly the offer's length (pieces end at size), read back and hashed as a whole.
+                target = Completion.complete(f.channel, f.path, f.offer.size(), f.offer.sha256(), null, e.downloadDir, f.offer.name());
+            } catch (Completion.Mismatch m) {
                 log.warn("group file {}: every piece matched the tree but the file's SHA-256 does not match the offer", f.id.shortForm());
                 f.status = SwarmStore.Status.FAILED;
                 e.store.dropPart(f.hex);
                 e.persist(f);
-                e.publish(new GroupFileEvent.Failed(Ids.app(f.id), Ids.app(f.group), "sha256-mismatch"));
+                e.publish(new GroupFileEvent.Failed(Ids.app(f.id), Ids.app(f.group), Completion.Mismatch.REASON));
                 return;
             }
-            Path dir = e.downloadDir.toRealPath();
-            Path target = FileNames.moveIntoPlace(f.path, dir, FileNames.sanitize(f.offer.name()));
             f.path = target;
             f.status = SwarmStore.Status.COMPLETED;
             e.store.dropPart(f.hex);

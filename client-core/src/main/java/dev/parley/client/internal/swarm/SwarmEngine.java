@@ -7,7 +7,7 @@ import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
 import dev.parley.client.internal.transfer.AutoAcceptPolicy;
-import dev.parley.client.internal.transfer.FileHash;
+import dev.parley.client.internal.files.FileHash;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;

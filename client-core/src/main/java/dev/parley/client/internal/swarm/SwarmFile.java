@@ -2,7 +2,7 @@ package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileOffer;
 import dev.parley.client.internal.Ids;
-import dev.parley.client.internal.transfer.FileNames;
+import dev.parley.client.internal.files.FileNames;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.Hashes;

@@ -2,6 +2,8 @@ package dev.parley.client.internal.transfer;
 
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
+import dev.parley.client.internal.files.Completion;
+import dev.parley.client.internal.files.FileHash;
 import dev.parley.client.internal.store.TransferStore;
 import lombok.extern.slf4j.Slf4j;
 
@@ -17,7 +19,7 @@ import java.security.MessageDigest;
 /**
  * The partial file of one {@link Receiver}: opened (or resumed from the offset we can trust), written
  * frame by frame in order, checkpointed (fsync, then the verified offset recorded), and finally
- * verified against the whole-file SHA-256 and moved under its final name — or deleted.
+ * handed to {@link Completion} (whole-file SHA-256, then moved under its final name) — or deleted.
  *
  * <p>Confinement: every method runs on the receiver's own disk {@link Lane} and nowhere else; the
  * receiver learns results only through what it hands back to the control thread.
@@ -155,27 +157,24 @@ final class PartFile {
     }
 
     /**
-     * All bytes are here: verifies the whole-file hash, then saves under {@code name} in {@code dir}
-     * (never overwriting). Returns the saved file.
+     * All bytes are here: {@link Completion} checks the hash fed while writing, then saves under
+     * {@code name} in {@code dir} (never overwriting). Returns the saved file.
      *
-     * @throws Rejected ("sha256-mismatch") if the bytes are not what was offered
+     * @throws Rejected ("sha256-mismatch") if the bytes are not what was offered; the part file is deleted
      * @throws IOException if the file cannot be closed or moved
      */
     Path finish(Path dir, String name, String sha256) throws IOException, Rejected {
         if (file == null) {
             throw new IOException("part file of " + id + " is not open");
         }
-        String got = FileHash.hex(digest);
         FileChannel fc = file;
         file = null;
         over = true;
-        fc.force(false);
-        fc.close();
-        if (!got.equals(sha256)) {
-            log.warn("{}: SHA-256 mismatch (offered {}, got {})", id, sha256, got);
-            throw new Rejected("sha256-mismatch");
+        try {
+            return Completion.complete(fc, path, size, sha256, digest, dir, name);
+        } catch (Completion.Mismatch m) {
+            throw new Rejected(Completion.Mismatch.REASON);
         }
-        return FileNames.moveIntoPlace(path, dir, name);
     }
 
     /** Closes and deletes the part file; nothing is kept. */

@@ -6,6 +6,8 @@ import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferState;
+import dev.parley.client.internal.files.FileHash;
+import dev.parley.client.internal.files.FileNames;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.PeerLink;
 import dev.parley.client.internal.store.TransferStore;

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.transfer;
 
+import dev.parley.client.internal.files.FileHash;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.TransferOffer;
 import dev.parley.client.TransferProgress;

@@ -1,4 +1,4 @@
-package dev.parley.client.internal.transfer;
+package dev.parley.client.internal.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

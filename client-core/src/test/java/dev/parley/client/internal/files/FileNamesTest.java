@@ -1,4 +1,4 @@
-package dev.parley.client.internal.transfer;
+package dev.parley.client.internal.files;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

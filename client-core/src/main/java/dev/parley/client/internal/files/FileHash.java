@@ -1,4 +1,4 @@
-package dev.parley.client.internal.transfer;
+package dev.parley.client.internal.files;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,12 +32,12 @@ public final class FileHash {
         }
     }
 
-    static String hex(MessageDigest digest) {
+    public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The offered hash in our form (lowercase hex), or null if it is not 64 hex digits. */
-    static String normalize(String offered) {
+    public static String normalize(String offered) {
         String sha = offered == null ? "" : offered.toLowerCase(Locale.ROOT);
         return SHA256_HEX.matcher(sha).matches() ? sha : null;
     }
@@ -68,7 +68,7 @@ public final class FileHash {
      * A digest fed with the first {@code length} bytes of {@code fc}: the state a resumed transfer
      * continues from, so the final check still covers the whole file.
      */
-    static MessageDigest prefix(FileChannel fc, long length) throws IOException {
+    public static MessageDigest prefix(FileChannel fc, long length) throws IOException {
         MessageDigest d = newDigest();
         ByteBuffer buf = ByteBuffer.allocate(BUFFER);
         for (long pos = 0; pos < length; ) {
