@@ -46,9 +46,11 @@ import java.util.Optional;
 @Getter
 @Accessors(fluent = true)
 public final class Engines implements AutoCloseable {
+    @Getter(lombok.AccessLevel.NONE)
     private final ProfileLock lock;
     private final IdentityKeyPair identity;
     private final ProfileStore store;
+    @Getter(lombok.AccessLevel.NONE)
     private final RtcRuntime rtc;
     private final EventStream events;
     private final SessionManager sessions;
@@ -59,6 +61,7 @@ public final class Engines implements AutoCloseable {
     private final GroupSignals groupSignals;
     private final GroupCallEngine groupCallEngine;
     private final GroupCalls groupCalls;
+    @Getter(lombok.AccessLevel.NONE)
     private final SwarmEngine swarm;
     private final GroupFiles files;
     /** Why devices were not even tried (no audio server), when they were asked for. */
