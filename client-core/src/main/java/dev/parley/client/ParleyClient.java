@@ -1,30 +1,19 @@
 package dev.parley.client;
 
 import dev.parley.client.internal.Ids;
-import dev.parley.client.internal.audio.AudioDevices;
-import dev.parley.client.internal.call.CallConfig;
 import dev.parley.client.internal.call.CallService;
 import dev.parley.client.internal.chat.ChatEngine;
 import dev.parley.client.internal.group.GroupEngine;
 import dev.parley.client.internal.group.GroupSignals;
 import dev.parley.client.internal.groupcall.GroupCallEngine;
-import dev.parley.client.internal.groupcall.GroupCallHistory;
 import dev.parley.client.internal.groupcall.GroupCalls;
 import dev.parley.client.internal.event.EventStream;
-import dev.parley.client.internal.identity.IdentityStore;
-import dev.parley.client.internal.rtc.RtcConfig;
-import dev.parley.client.internal.rtc.RtcRuntime;
-import dev.parley.client.internal.security.SessionProofs;
 import dev.parley.client.internal.session.SessionManager;
 import dev.parley.client.internal.store.KeyCheck;
-import dev.parley.client.internal.store.ProfileLock;
 import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.swarm.GroupFiles;
-import dev.parley.client.internal.swarm.SwarmEngine;
-import dev.parley.client.internal.time.Scheduler;
-import dev.parley.client.internal.transfer.TransferConfig;
 import dev.parley.client.internal.transfer.TransferEngine;
-import dev.parley.client.internal.transfer.TransferEvents;
+import dev.parley.client.internal.wiring.Engines;
 import dev.parley.protocol.crypto.IdentityKeyPair;
 import lombok.extern.slf4j.Slf4j;
 
@@ -46,62 +35,12 @@ import java.util.concurrent.CompletionStage;
 @Slf4j
 public final class ParleyClient implements Parley {
     private final ParleyConfig config;
-    private final ProfileLock lock;
-    private final IdentityKeyPair identity;
-    private final ProfileStore store;
-    private final RtcRuntime rtc;
-    private final EventStream events;
-    private final SessionManager sessions;
-    private final ChatEngine chat;
-    private final TransferEngine transfers;
-    private final CallService calls;
-    private final GroupEngine groups;
-    private final GroupSignals groupSignals;
-    private final GroupCallEngine groupCallEngine;
-    private final GroupCalls groupCalls;
-    private final SwarmEngine swarm;
-    private final GroupFiles files;
-    /** Why devices were not even tried (no audio server), when they were asked for. */
-    private final String detectionNotice;
+    private final Engines engines;
     private volatile boolean closed;
 
-    private ParleyClient(ParleyConfig config, ParleyListener listener, ProfileLock lock, IdentityKeyPair identity,
-                         ProfileStore store, RtcRuntime rtc, String detectionNotice) throws IOException {
+    private ParleyClient(ParleyConfig config, Engines engines) {
         this.config = config;
-        this.lock = lock;
-        this.identity = identity;
-        this.store = store;
-        this.rtc = rtc;
-        this.detectionNotice = detectionNotice;
-        Scheduler scheduler = Scheduler.system();
-        this.events = new EventStream(listener, store, config.manualAck(), scheduler);
-        this.sessions = new SessionManager(identity.publicKey().peerId(), rtc, new SessionProofs(identity, config.clock()),
-                store.contacts(), events, scheduler);
-        this.chat = new ChatEngine(store.messages(), sessions::connect, events, config.clock(), scheduler);
-        this.transfers = new TransferEngine(store.transfers(), TransferConfig.defaults(config.downloadDir()), new TransferEvents(events));
-        this.calls = new CallService(sessions::awaitLink, store.calls(), events, CallConfig.defaults(), config.clock(), scheduler);
-        sessions.addFeature(chat);
-        sessions.addFeature(transfers);
-        sessions.addFeature(calls.feature());
-        this.groups = new GroupEngine(identity, store.groups(), p -> store.contacts().get(p).flatMap(Contact::key).map(k -> Ids.wire(k)),
-                config.clock(), scheduler, sessions::contactsChanged);
-        sessions.addFeature(groups);
-        this.groupSignals = new GroupSignals(identity.publicKey().peerId(), store.groupReceipts(),
-                groups::joinedMembers, events, config.clock(), scheduler);
-        sessions.addFeature(groupSignals);
-        GroupCallHistory callLog = new GroupCallHistory(Ids.app(identity.publicKey().peerId()), store.groupCalls(), events, config.clock());
-        this.groupCallEngine = new GroupCallEngine(identity.publicKey().peerId(), groups::joinedMembers, calls::inCall, callLog,
-                config.clock(), GroupCallInfo.MAX_PARTICIPANTS);
-        calls.setOtherCall(groupCallEngine::inCall);
-        this.groupCalls = new GroupCalls(groupCallEngine, callLog, store.groupCalls());
-        sessions.addFeature(groupCallEngine);
-        this.swarm = new SwarmEngine(identity.publicKey().peerId(), config.profileDir().resolve("swarm"), config.downloadDir(),
-                groups::joinedMembers, (g, body) -> Ids.wire(groups.send(g, body).id()), scheduler);
-        groups.setPostListener(swarm::posts);
-        sessions.addFeature(swarm);
-        this.files = new GroupFiles(swarm, g -> groups.group(Ids.wire(g)).isPresent());
-        transfers.start();
-        events.start(); // stored events the app has not acknowledged yet come first
+        this.engines = engines;
     }
 
     /**
@@ -112,59 +51,23 @@ public final class ParleyClient implements Parley {
      * @throws IOException if the profile cannot be read or created; the message says what to do
      */
     public static ParleyClient open(ParleyConfig config, ParleyListener listener) throws IOException {
-        IdentityKeyPair identity = IdentityStore.loadOrCreate(config.profileDir());
-        ProfileLock lock = ProfileLock.acquire(config.profileDir());
-        ProfileStore store = null;
-        RtcRuntime rtc = null;
-        try {
-            store = ProfileStore.open(config.profileDir(), identity.publicKey(), config.clock());
-            AudioDevices.Detection detection = null;
-            if (config.audioDevices()) detection = AudioDevices.detect();
-            rtc = detection != null
-                    ? RtcRuntime.create(rtcConfig(config), AudioDevices.setup(detection, config.microphone(), config.speaker()))
-                    : RtcRuntime.create(rtcConfig(config));
-            return new ParleyClient(config, listener, lock, identity, store, rtc,
-                    detection != null && !detection.usable() ? detection.message() : null);
-        } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(rtc, e);
-            closeQuietly(store, e);
-            closeQuietly(lock, e);
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c, Throwable cause) {
-        if (c == null) return;
-        try {
-            c.close();
-        } catch (Exception e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    static RtcConfig rtcConfig(ParleyConfig config) {
-        RtcConfig.Builder b = RtcConfig.builder().connectTimeout(config.connectTimeout());
-        for (ParleyConfig.IceServer s : config.iceServers()) {
-            b.iceServer(new RtcConfig.IceServer(s.urls(), s.username(), s.credential()));
-        }
-        if (config.relayOnly()) b.iceTransportPolicy(RtcConfig.IceTransportPolicy.RELAY);
-        return b.build();
+        return new ParleyClient(config, Engines.open(config, listener));
     }
 
     /** Connects to the signaling server (if one is configured) and stays connected until {@link #close()}. */
     public void start() {
         if (closed) throw new IllegalStateException("client is closed");
-        if (config.server() != null) sessions.start(config.servers(), identity);
+        if (config.server() != null) engines.sessions().start(config.servers(), engines.identity());
     }
 
     // ------------------------------------------------------------------ identity and contacts
 
     public PeerId peerId() {
-        return Ids.app(identity.publicKey().peerId());
+        return Ids.app(engines.identity().publicKey().peerId());
     }
 
     public PeerKey identityKey() {
-        return Ids.app(identity.publicKey());
+        return Ids.app(engines.identity().publicKey());
     }
 
     /** The shareable string others add us with ({@code parley:<key>}). */
@@ -183,47 +86,47 @@ public final class ParleyClient implements Parley {
         if (c.peerId().equals(peerId())) throw new IllegalArgumentException("that is your own identity");
         String label = name != null && !name.isBlank() ? name : c.name().orElse(null);
         dev.parley.protocol.PeerId peer = Ids.wire(c.peerId());
-        Contact added = store.contacts().add(peer, label);
-        if (label != null && !label.equals(added.displayName())) added = store.contacts().rename(peer, label);
+        Contact added = engines.store().contacts().add(peer, label);
+        if (label != null && !label.equals(added.displayName())) added = engines.store().contacts().rename(peer, label);
         if (c.key().isPresent()) {
-            KeyCheck check = store.contacts().observeKey(peer, Ids.wire(c.key().get()));
+            KeyCheck check = engines.store().contacts().observeKey(peer, Ids.wire(c.key().get()));
             if (!check.allowed()) log.warn("contact {} presented a different key; blocked until accepted", peer.shortForm());
-            added = store.contacts().get(peer).orElseThrow();
+            added = engines.store().contacts().get(peer).orElseThrow();
         }
-        sessions.contactsChanged();
-        if (sessions.isOnline(peer)) sessions.connect(peer);
+        engines.sessions().contactsChanged();
+        if (engines.sessions().isOnline(peer)) engines.sessions().connect(peer);
         return added;
     }
 
     public List<Contact> contacts() {
-        return store.contacts().list();
+        return engines.store().contacts().list();
     }
 
     public Optional<Contact> contact(PeerId peer) {
-        return store.contacts().get(Ids.wire(peer));
+        return engines.store().contacts().get(Ids.wire(peer));
     }
 
     /** Removes a contact with its history and ends any session with it. */
     public boolean removeContact(PeerId peer) {
-        sessions.disconnect(Ids.wire(peer));
-        boolean removed = store.contacts().remove(Ids.wire(peer));
-        sessions.contactsChanged();
+        engines.sessions().disconnect(Ids.wire(peer));
+        boolean removed = engines.store().contacts().remove(Ids.wire(peer));
+        engines.sessions().contactsChanged();
         return removed;
     }
 
     /** The 60-digit safety number with this contact, once its key is known. */
     public Optional<String> safetyNumber(PeerId peer) {
-        return store.contacts().safetyNumber(Ids.wire(peer));
+        return engines.store().contacts().safetyNumber(Ids.wire(peer));
     }
 
     /** Marks the contact verified if {@code comparedNumber} is its current safety number. */
     public Contact markVerified(PeerId peer, String comparedNumber) {
-        return store.contacts().markVerified(Ids.wire(peer), comparedNumber.replaceAll("\\s", ""));
+        return engines.store().contacts().markVerified(Ids.wire(peer), comparedNumber.replaceAll("\\s", ""));
     }
 
     /** Accepts a changed key the user has checked; sessions with it are allowed again. */
     public Contact acceptNewKey(PeerId peer, PeerKey key) {
-        return store.contacts().acceptNewKey(Ids.wire(peer), Ids.wire(key));
+        return engines.store().contacts().acceptNewKey(Ids.wire(peer), Ids.wire(key));
     }
 
     // ------------------------------------------------------------------ chat
@@ -245,32 +148,32 @@ public final class ParleyClient implements Parley {
      * @throws IllegalArgumentException as {@link #send(PeerId, String)}, or if {@code id} already names a different message
      */
     public ChatMessage send(PeerId to, String text, MessageId id) {
-        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        return chat.send(Ids.wire(to), text, id);
+        if (engines.store().contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        return engines.chat().send(Ids.wire(to), text, id);
     }
 
     /** Outgoing messages to {@code peer} that it has not acknowledged yet, oldest first. */
     public List<ChatMessage> outbox(PeerId peer) {
-        return store.messages().pendingOutbox(Ids.wire(peer));
+        return engines.store().messages().pendingOutbox(Ids.wire(peer));
     }
 
     /** How many outgoing messages, to anyone, are not acknowledged yet. */
     public int outboxSize() {
-        return store.messages().outboxSize();
+        return engines.store().messages().outboxSize();
     }
 
     /** Newest first; pass {@code page.next()} to get older ones. */
     public HistoryPage history(PeerId peer, HistoryCursor before, int limit) {
-        return store.messages().history(Ids.wire(peer), before, limit);
+        return engines.store().messages().history(Ids.wire(peer), before, limit);
     }
 
     /** A page of the conversation as {@code query} asks: newest or oldest first, from a cursor, filtered by direction or state. */
     public HistoryPage history(PeerId peer, HistoryQuery query) {
-        return store.messages().history(Ids.wire(peer), query);
+        return engines.store().messages().history(Ids.wire(peer), query);
     }
 
     public Optional<ChatMessage> message(MessageId id) {
-        return store.messages().get(id);
+        return engines.store().messages().get(id);
     }
 
     /**
@@ -278,7 +181,7 @@ public final class ParleyClient implements Parley {
      * handed to it): consistent with what it shows, and with {@link #markRead(PeerId)}.
      */
     public int unreadCount(PeerId peer) {
-        return store.messages().unreadCountShown(Ids.wire(peer), events.deliveredUpTo());
+        return engines.store().messages().unreadCountShown(Ids.wire(peer), engines.events().deliveredUpTo());
     }
 
     /**
@@ -288,7 +191,7 @@ public final class ParleyClient implements Parley {
      * @throws IllegalArgumentException if {@code upTo} is not a stored incoming message
      */
     public void markRead(MessageId upTo) {
-        chat.markReadUpTo(upTo);
+        engines.chat().markReadUpTo(upTo);
     }
 
     /**
@@ -297,11 +200,11 @@ public final class ParleyClient implements Parley {
      * delivered to the app stays unread.
      */
     public void markRead(PeerId peer) {
-        chat.markShownRead(Ids.wire(peer), events.deliveredUpTo());
+        engines.chat().markShownRead(Ids.wire(peer), engines.events().deliveredUpTo());
     }
 
     public void setTyping(PeerId peer, boolean typing) {
-        chat.setTyping(Ids.wire(peer), typing);
+        engines.chat().setTyping(Ids.wire(peer), typing);
     }
 
     // ------------------------------------------------------------------ files
@@ -310,12 +213,12 @@ public final class ParleyClient implements Parley {
      * Offers a file to a contact inside the conversation. The file is hashed first; the returned
      * future completes with the transfer's id once it is recorded (it is sent now, or when the contact
      * is reachable, and resumes across disconnects and restarts). Progress and the outcome arrive as
-     * {@code onFile*} events.
+     * {@code onFile*} engines.events().
      *
      * @throws IllegalArgumentException for a peer that is not a contact, or a path that is not a readable regular file
      */
     public CompletableFuture<TransferId> sendFile(PeerId to, Path file) {
-        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        if (engines.store().contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
         if (!Files.isReadable(file)) throw new IllegalArgumentException("cannot read " + file + " (permissions?)");
         String type = null;
@@ -324,38 +227,38 @@ public final class ParleyClient implements Parley {
         } catch (IOException ignored) {
             // fall back below
         }
-        CompletableFuture<TransferId> id = transfers.sendFile(Ids.wire(to), file, type == null ? "application/octet-stream" : type);
-        id.thenRun(() -> sessions.connect(Ids.wire(to)));
+        CompletableFuture<TransferId> id = engines.transfers().sendFile(Ids.wire(to), file, type == null ? "application/octet-stream" : type);
+        id.thenRun(() -> engines.sessions().connect(Ids.wire(to)));
         return id;
     }
 
     /** Accepts an offered file; it is streamed into the download folder and verified before it appears there. */
     public void acceptFile(TransferId id) {
-        transfers.accept(id);
+        engines.transfers().accept(id);
     }
 
     public void declineFile(TransferId id) {
-        transfers.decline(id);
+        engines.transfers().decline(id);
     }
 
     /** Cancels a transfer in either direction; the contact is told and any partial file is deleted. */
     public void cancelFile(TransferId id) {
-        transfers.cancel(id);
+        engines.transfers().cancel(id);
     }
 
     /** Accepts future offers from {@code peer} up to {@code maxBytes} without asking (this run only). */
     public void autoAcceptFiles(PeerId peer, long maxBytes) {
-        transfers.autoAccept().allow(Ids.wire(peer), maxBytes);
+        engines.transfers().autoAccept().allow(Ids.wire(peer), maxBytes);
     }
 
     /** The folder received files are saved in. */
     public Path downloadDir() {
-        return transfers.downloadDir();
+        return engines.transfers().downloadDir();
     }
 
     /** Transfers with a contact, as recorded (including finished ones). */
     public List<Transfer> transfers(PeerId peer) {
-        return store.transfers().list(Ids.wire(peer));
+        return engines.store().transfers().list(Ids.wire(peer));
     }
 
     // ------------------------------------------------------------------ calls
@@ -363,61 +266,61 @@ public final class ParleyClient implements Parley {
     /**
      * Calls a contact: connects first if needed (up to 20 s), then rings it. The stage completes with
      * the call's id once it rings there, or fails with a message saying why (not reachable, already in
-     * a call, unreadable WAV). Everything after that arrives as {@code onCall*} events.
+     * a call, unreadable WAV). Everything after that arrives as {@code onCall*} engines.events().
      */
     public CompletionStage<CallId> call(PeerId to, CallMedia media) {
-        if (store.contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
-        return calls.call(Ids.wire(to), media);
+        if (engines.store().contacts().get(Ids.wire(to)).isEmpty()) throw new IllegalArgumentException("not a contact: " + to + " (add it first)");
+        return engines.calls().call(Ids.wire(to), media);
     }
 
     /** Answers a ringing call. */
     public void answerCall(CallId id, CallMedia media) {
-        calls.answer(id, media);
+        engines.calls().answer(id, media);
     }
 
     public void declineCall(CallId id) {
-        calls.decline(id);
+        engines.calls().decline(id);
     }
 
     /** Hangs up (or cancels, while it still rings) the call. */
     public void hangUp(CallId id) {
-        calls.hangUp(id);
+        engines.calls().hangUp(id);
     }
 
     public void setMuted(CallId id, boolean muted) {
-        calls.setMuted(id, muted);
+        engines.calls().setMuted(id, muted);
     }
 
     /** The latest statistics of the active call, if any. */
     public Optional<CallStats> callStats() {
-        return calls.latestStats();
+        return engines.calls().latestStats();
     }
 
     /** Finished calls with a contact, newest first. */
     public List<CallRecord> callHistory(PeerId peer, int limit) {
-        return store.calls().list(Ids.wire(peer), limit);
+        return engines.store().calls().list(Ids.wire(peer), limit);
     }
 
     /** Why real audio devices are not in use, when they were asked for and could not be (e.g. no audio server). */
     public Optional<String> audioNotice() {
-        return rtc.audioNotice().or(() -> Optional.ofNullable(detectionNotice));
+        return engines.audioNotice();
     }
 
     // ------------------------------------------------------------------ group calls (ParleyGroupCalls; docs/library.md § Group calls)
 
     @Override
     public CallId startGroupCall(GroupId group, CallMedia media) {
-        return groupCalls.start(group, media);
+        return engines.groupCalls().start(group, media);
     }
 
     @Override
     public CallId joinGroupCall(GroupId group, CallMedia media) {
-        return groupCalls.join(group, media);
+        return engines.groupCalls().join(group, media);
     }
 
     @Override
     public void leaveGroupCall(GroupId group) {
-        groupCalls.leave(group);
+        engines.groupCalls().leave(group);
     }
 
     /**
@@ -428,22 +331,22 @@ public final class ParleyClient implements Parley {
      */
     @Override
     public void muteGroupCall(GroupId group, boolean muted) {
-        groupCalls.setMuted(group, muted);
+        engines.groupCalls().setMuted(group, muted);
     }
 
     @Override
     public Optional<GroupCallInfo> groupCall(GroupId group) {
-        return groupCalls.info(group);
+        return engines.groupCalls().info(group);
     }
 
     /** Tests: a lower participant limit, so "full" can be exercised without 7 real peers. */
     void groupCallLimit(int max) {
-        groupCallEngine.setMaxParticipants(max);
+        engines.groupCallEngine().setMaxParticipants(max);
     }
 
     /** Tests: a shorter wait for a participant whose path dropped before it is reported left. */
     void groupCallReconnectBound(java.time.Duration bound) {
-        groupCallEngine.setReconnectBound(bound);
+        engines.groupCallEngine().setReconnectBound(bound);
     }
 
     // ------------------------------------------------------------------ events
@@ -454,132 +357,132 @@ public final class ParleyClient implements Parley {
      * acknowledges. Durable when this returns.
      */
     public void ack(long seq) {
-        events.ack(seq);
+        engines.events().ack(seq);
     }
 
     // ------------------------------------------------------------------ state
 
     /** Whether the contact is online at the signaling server (mutual contacts only). */
     public boolean isOnline(PeerId peer) {
-        return sessions.isOnline(Ids.wire(peer));
+        return engines.sessions().isOnline(Ids.wire(peer));
     }
 
     /** Whether a verified direct session with its chat channel is open now. */
     public boolean isConnected(PeerId peer) {
-        return sessions.isConnected(Ids.wire(peer));
+        return engines.sessions().isConnected(Ids.wire(peer));
     }
 
     public boolean isServerOnline() {
-        return sessions.isServerOnline();
+        return engines.sessions().isServerOnline();
     }
 
     /** Dials the contact now (it must be reachable); otherwise Parley dials when there is something to deliver. */
     public boolean connect(PeerId peer) {
-        return sessions.connect(Ids.wire(peer));
+        return engines.sessions().connect(Ids.wire(peer));
     }
 
     // ------------------------------------------------------------------ groups (ParleyGroups)
 
     @Override
     public GroupInfo createGroup(String name) {
-        return groups.create(name);
+        return engines.groups().create(name);
     }
 
     @Override
     public void invite(GroupId group, List<PeerId> peers) {
-        groups.invite(Ids.wire(group), Ids.wirePeers(peers));
-        peers.forEach(p -> sessions.connect(Ids.wire(p)));
+        engines.groups().invite(Ids.wire(group), Ids.wirePeers(peers));
+        peers.forEach(p -> engines.sessions().connect(Ids.wire(p)));
     }
 
     @Override
     public void acceptGroup(GroupId group) {
-        groups.accept(Ids.wire(group));
+        engines.groups().accept(Ids.wire(group));
     }
 
     @Override
     public void declineGroup(GroupId group) {
-        groups.decline(Ids.wire(group));
+        engines.groups().decline(Ids.wire(group));
     }
 
     @Override
     public void leaveGroup(GroupId group) {
-        groups.leave(Ids.wire(group));
+        engines.groups().leave(Ids.wire(group));
     }
 
     @Override
     public void removeFromGroup(GroupId group, PeerId member) {
-        groups.remove(Ids.wire(group), Ids.wire(member));
+        engines.groups().remove(Ids.wire(group), Ids.wire(member));
     }
 
     @Override
     public void renameGroup(GroupId group, String name) {
-        groups.rename(Ids.wire(group), name);
+        engines.groups().rename(Ids.wire(group), name);
     }
 
     @Override
     public void setGroupAdmin(GroupId group, PeerId member, boolean admin) {
-        groups.setAdmin(Ids.wire(group), Ids.wire(member), admin);
+        engines.groups().setAdmin(Ids.wire(group), Ids.wire(member), admin);
     }
 
     @Override
     public GroupPost sendToGroup(GroupId group, String text) {
-        return groups.send(Ids.wire(group), text);
+        return engines.groups().send(Ids.wire(group), text);
     }
 
     @Override
     public List<GroupInfo> groups() {
-        return groups.groups();
+        return engines.groups().groups();
     }
 
     @Override
     public Optional<GroupInfo> group(GroupId group) {
-        return groups.group(Ids.wire(group));
+        return engines.groups().group(Ids.wire(group));
     }
 
     @Override
     public List<GroupMember> members(GroupId group) {
-        return groups.members(Ids.wire(group));
+        return engines.groups().members(Ids.wire(group));
     }
 
     @Override
     public List<GroupPost> groupHistory(GroupId group, GroupMessageId after, int limit) {
-        return groups.history(Ids.wire(group), Ids.wire(after), limit);
+        return engines.groups().history(Ids.wire(group), Ids.wire(after), limit);
     }
 
     @Override
     public List<GroupCallRecord> groupCallHistory(GroupId group, int limit) {
         if (group(group).isEmpty()) throw new IllegalArgumentException("no group " + group.shortForm());
-        return groupCalls.history(group, limit);
+        return engines.groupCalls().history(group, limit);
     }
 
     @Override
     public String groupSafetyNumber(GroupId group, PeerId member) {
-        return groups.safetyNumber(Ids.wire(group), Ids.wire(member));
+        return engines.groups().safetyNumber(Ids.wire(group), Ids.wire(member));
     }
 
     @Override
     public List<PeerId> groupDeliveredTo(GroupMessageId message) {
-        return Ids.appPeers(groups.deliveredTo(Ids.wire(message)));
+        return Ids.appPeers(engines.groups().deliveredTo(Ids.wire(message)));
     }
 
     @Override
     public void markGroupRead(GroupId group, GroupMessageId upTo) {
-        groupSignals.markRead(Ids.wire(group), Ids.wire(upTo));
+        engines.groupSignals().markRead(Ids.wire(group), Ids.wire(upTo));
     }
 
     @Override
     public void setGroupTyping(GroupId group, boolean typing) {
-        groupSignals.setTyping(Ids.wire(group), typing);
+        engines.groupSignals().setTyping(Ids.wire(group), typing);
     }
 
     @Override
     public List<PeerId> groupReadBy(GroupMessageId message) {
-        return Ids.appPeers(groupSignals.readBy(Ids.wire(message)));
+        return Ids.appPeers(engines.groupSignals().readBy(Ids.wire(message)));
     }
 
     /** Group messages refused in this run, per reason (diagnostics). */
     java.util.Map<dev.parley.client.internal.group.Rejection, Long> groupRejections(GroupId group) {
-        return groups.rejections(Ids.wire(group));
+        return engines.groups().rejections(Ids.wire(group));
     }
 
     public ParleyConfig config() {
@@ -592,47 +495,47 @@ public final class ParleyClient implements Parley {
 
     @Override
     public GroupFileOffer shareFileToGroup(GroupId group, Path path) throws IOException {
-        return files.shareFileToGroup(group, path);
+        return engines.files().shareFileToGroup(group, path);
     }
 
     @Override
     public void acceptGroupFile(GroupMessageId file) {
-        files.acceptGroupFile(file);
+        engines.files().acceptGroupFile(file);
     }
 
     @Override
     public void declineGroupFile(GroupMessageId file) {
-        files.declineGroupFile(file);
+        engines.files().declineGroupFile(file);
     }
 
     @Override
     public void autoAcceptGroupFiles(GroupId group, long maxBytes) {
-        files.autoAcceptGroupFiles(group, maxBytes);
+        engines.files().autoAcceptGroupFiles(group, maxBytes);
     }
 
     @Override
     public List<GroupFileOffer> groupFiles() {
-        return files.groupFiles();
+        return engines.files().groupFiles();
     }
 
     @Override
     public void addGroupFileListener(java.util.function.Consumer<GroupFileEvent> listener) {
-        files.addGroupFileListener(listener);
+        engines.files().addGroupFileListener(listener);
     }
 
     @Override
     public void setGroupFileUploadLimit(long bytesPerSecond) {
-        files.setGroupFileUploadLimit(bytesPerSecond);
+        engines.files().setGroupFileUploadLimit(bytesPerSecond);
     }
 
     /** Group-file piece bytes received, then thrown away and fetched again, so far (diagnostics and benches). */
     public long groupFileDiscardedBytes() {
-        return files.discardedBytes();
+        return engines.files().discardedBytes();
     }
 
     /** Swarm requests refused to non-members so far (diagnostics and tests). */
     public long groupFileRefusals() {
-        return files.refusals();
+        return engines.files().refusals();
     }
 
     @Override
@@ -641,22 +544,6 @@ public final class ParleyClient implements Parley {
             if (closed) return;
             closed = true;
         }
-        groupCallEngine.close(); // first: the other participants hear that we left
-        groupCalls.close(); // the calls we were in go into the history
-        sessions.close(); // logs out and ends every session's timers
-        rtc.close(); // closes and awaits every peer session before disposing the factory
-        calls.close();
-        chat.close();
-        groupSignals.close();
-        swarm.close();
-        groups.close();
-        transfers.close();
-        events.close(); // the app's cursor is written, then onClosed() last
-        store.close();
-        try {
-            lock.close(); // last: the next owner finds everything written
-        } catch (IOException e) {
-            log.warn("cannot release the profile lock: {}", e.toString());
-        }
+        engines.close();
     }
 }

@@ -5,6 +5,9 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.DoubleStream;
 
 /**
  * Finds a test tone in call audio: the one Goertzel tone check that the demo, the tests and the call
@@ -263,6 +266,36 @@ public final class ToneAnalysis {
     public Coverage coverage(double hz) {
         int first = firstToneWindow(hz);
         return first < 0 ? new Coverage(0, 0, 0) : coverage(hz, first, lastToneWindow(hz) - first + 1);
+    }
+
+    /**
+     * What one member of a call with a tone per member should hear: over {@code count} windows starting
+     * {@code settle} windows after the first window at or after {@code from} by which all the others are heard,
+     * each other tone in at least {@code minCoverage} of them and its own tone (more than 5 % of a window's
+     * energy) in at most 2 %. Empty when that holds, else what did not (with {@link #perSecond} of all tones).
+     */
+    public Optional<String> othersNotOwn(int from, int settle, int count, double minCoverage, double own, double... others) {
+        double[] all = DoubleStream.concat(DoubleStream.of(own), Arrays.stream(others)).toArray();
+        int heardAll = firstWindowWithAll(from, others);
+        if (heardAll < 0) {
+            return Optional.of("not all the others were ever heard after window " + from + ": " + perSecond(all));
+        }
+        int first = heardAll + settle;
+        if (first + count > windows()) {
+            return Optional.of("only " + windows() + " windows recorded, " + (first + count) + " needed: " + perSecond(all));
+        }
+        for (double hz : others) {
+            Coverage c = coverage(hz, first, count);
+            if (c.fraction() < minCoverage) {
+                return Optional.of(String.format("%.0f Hz in %.2f < %.2f of the windows from %d: %s%s", hz, c.fraction(), minCoverage,
+                        first, c, perSecond(all)));
+            }
+        }
+        int leaks = windowsAbove(own, 0.05, first, count);
+        if (leaks > count / 50) {
+            return Optional.of(String.format("its own %.0f Hz in %d > %d windows from %d: %s", own, leaks, count / 50, first, perSecond(all)));
+        }
+        return Optional.empty();
     }
 
     /** Per second of the recording: the mean RMS and the mean share of energy at each tone (for failure messages). */

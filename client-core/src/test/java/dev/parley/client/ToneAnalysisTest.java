@@ -130,5 +130,16 @@ class ToneAnalysisTest {
         assertThat(a.firstToneWindowAfterGap(hz[0], 1)).isEqualTo(-1);
         assertThat(ToneAnalysis.Threshold.inMixOf(2).minPurity()).as("the two-tone tests' 0.3").isCloseTo(0.3, within(1e-12));
         assertThat(a.perSecond(hz[2])).contains("0s rms").contains("1200Hz 0.33").contains("1200Hz 0.00");
+
+        // A fourth member (1400 Hz, never played) hears the three: from 0 s and again from 2 s, not across 1-2 s.
+        double fourth = ToneAnalysis.participantTone(3);
+        assertThat(a.othersNotOwn(0, 0, 50, 0.9, fourth, hz)).isEmpty();
+        assertThat(a.othersNotOwn(60, 0, 50, 0.9, fourth, hz)).as("from 1.2 s: all three by 2 s").isEmpty();
+        assertThat(a.othersNotOwn(0, 40, 50, 0.9, fourth, hz)).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("1200 Hz in 0.20 < 0.90 of the windows from 40");
+        assertThat(a.othersNotOwn(0, 0, 50, 0.9, hz[2], hz[0], hz[1])).as("1200 Hz is its own: heard").get()
+                .asString().startsWith("its own 1200 Hz in 50 > 1 windows from 0");
+        assertThat(a.othersNotOwn(0, 120, 50, 0.9, fourth, hz)).get().asString().startsWith("only 150 windows recorded, 170 needed");
+        assertThat(a.othersNotOwn(0, 0, 50, 0.9, hz[0], fourth)).get().asString().startsWith("not all the others were ever heard");
     }
 }

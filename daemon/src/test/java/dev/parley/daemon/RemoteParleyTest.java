@@ -77,7 +77,9 @@ class RemoteParleyTest {
         ChatMessage sent = remote.send(b, "over the API", id);
         assertThat(sent.id()).isEqualTo(id);
         assertThat(sent.direction()).isEqualTo(Direction.OUTGOING);
-        assertThat(remote.send(b, "over the API", id)).as("a retry with the same id is the same message").isEqualTo(sent);
+        // The retry returns the stored message as it is now: by then it may already be SENT or DELIVERED.
+        assertThat(remote.send(b, "over the API", id)).as("a retry with the same id is the same message")
+                .usingRecursiveComparison().ignoringFields("state", "deliveredAt", "readAt").isEqualTo(sent);
         assertThatThrownBy(() -> remote.send(b, "other text", id)).isInstanceOf(IllegalArgumentException.class);
         rec.expectNext(ParleyEvent.MessageAdded.class, "our message", m -> m.message().id().equals(id));
         rec.expectNext(ParleyEvent.MessageStateChanged.class, "sent", s -> s.id().equals(id) && s.state() == MessageState.SENT);

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The open conversation and what the status line says about it and the server: messages in and out,
@@ -38,10 +40,10 @@ final class Conversation {
     private final Map<PeerId, Boolean> typing = new ConcurrentHashMap<>();
     private final Map<PeerId, String> sessionStates = new ConcurrentHashMap<>();
     private volatile PeerId current;
-    private volatile MessageId lastSent;
+    /** The last message this screen sent and its state (null until known), as one value: both change together. */
+    private final AtomicReference<LastSent> lastSent = new AtomicReference<>();
     /** Ids of what this screen sent: any other outgoing message was sent by another command or app on this profile. */
     private final java.util.Set<MessageId> sentHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile MessageState lastSentState;
     private volatile Boolean serverOnline;
 
     Conversation(Parley client, ChatScreen screen, URI server) {
@@ -71,22 +73,14 @@ final class Conversation {
         }
         ChatMessage m;
         MessageId id = MessageId.random();
-        MessageId lastBefore = lastSent;
-        MessageState stateBefore = lastSentState;
         // Both before sending: through a daemon, its events (even "delivered") may come before send returns.
         sentHere.add(id);
-        synchronized (this) {
-            lastSentState = null;
-            lastSent = id;
-        }
+        LastSent before = lastSent.getAndSet(new LastSent(id, null));
         try {
             m = client.send(to, text, id);
         } catch (IllegalArgumentException e) {
             sentHere.remove(id);
-            synchronized (this) {
-                lastSent = lastBefore;
-                lastSentState = stateBefore;
-            }
+            lastSent.updateAndGet(l -> l != null && l.id().equals(id) ? before : l); // unless another send came since
             screen.notice("not sent: " + e.getMessage());
             return;
         }
@@ -107,8 +101,7 @@ final class Conversation {
         PeerId before = current;
         if (before != null && !before.equals(peer)) client.setTyping(before, false);
         current = peer;
-        lastSent = null;
-        lastSentState = null;
+        lastSent.set(null);
         Contact c = client.contact(peer).orElseThrow();
         screen.print(new AttributedStringBuilder().style(ChatScreen.DIM).append("-- conversation with ").style(ChatScreen.THEM).append(c.label())
                 .style(ChatScreen.DIM).append(" (" + peer.shortForm() + "…, " + (c.verified() ? "verified" : "not verified: /verify") + ") --")
@@ -223,8 +216,7 @@ final class Conversation {
     void close() {
         leave();
         current = null;
-        lastSent = null;
-        lastSentState = null;
+        lastSent.set(null);
     }
 
     /** On leaving: stop showing the open contact that we type. */
@@ -269,11 +261,13 @@ final class Conversation {
     }
 
     /** The last sent message's state only moves forward, whichever of send's answer and its events comes first. */
-    private synchronized boolean advanceLastSent(MessageId id, MessageState state) {
-        if (!id.equals(lastSent)) return false;
-        MessageState before = lastSentState;
-        if (before == null || state.rank() > before.rank()) lastSentState = state;
-        return true;
+    private boolean advanceLastSent(MessageId id, MessageState state) {
+        LastSent now = lastSent.updateAndGet(l -> l != null && l.id().equals(id) && (l.state() == null || state.rank() > l.state().rank())
+                ? new LastSent(id, state) : l);
+        return now != null && now.id().equals(id);
+    }
+
+    private record LastSent(MessageId id, MessageState state) {
     }
 
     void onTyping(PeerId peer, boolean isTyping) {
@@ -351,7 +345,8 @@ final class Conversation {
             b.append(" | ").append(label(c)).append(client.isOnline(c) ? " ● online" : " ○ offline");
             String session = sessionStates.get(c);
             if (session != null && !"closed".equals(session) && client.isOnline(c)) b.append(", ").append(session);
-            MessageState last = lastSentState;
+            LastSent l = lastSent.get();
+            MessageState last = l == null ? null : l.state();
             if (last != null) b.append(" | last: ").append(mark(last));
             if (typing.containsKey(c)) b.append(" | ").append(label(c)).append(" is typing…");
         }
