@@ -100,6 +100,18 @@ abstract class ServerTestSupport {
         throw new AssertionError("no metric " + line);
     }
 
+    /**
+     * Closes {@code p}'s socket and waits (bounded) until the server holds its binding in grace. The client
+     * sees the close handshake end before the server's transport reports the socket gone, so a test that
+     * moves the clock right after {@code closeBlocking()} could start the grace after the jump.
+     */
+    void dropAndAwaitGrace(TestPeer p) throws Exception {
+        long before = metric("parley_sessions_in_grace");
+        p.ws.closeBlocking();
+        ClusterSupport.await("the server holds the dropped binding in grace", Duration.ofSeconds(10),
+                () -> metric("parley_sessions_in_grace") == before + 1);
+    }
+
     /** A signature-shaped base64url string; the server never checks SDP proofs. */
     static final class Base64UrlSig {
         static final String SIG = dev.parley.protocol.crypto.Base64Url.encode(new byte[64]);

@@ -110,7 +110,7 @@ class SignalingServerTest extends ServerTestSupport {
         assertThat(b.ws.expect(Presence.class).peers()).containsExactly(new Presence.Entry(a.id(), true));
         assertThat(a.ws.expect(Presence.class).peers()).containsExactly(new Presence.Entry(b.id(), true));
 
-        b.ws.closeBlocking();
+        dropAndAwaitGrace(b);
         // The binding is held for the grace: nothing yet, and relays meanwhile say peer_offline.
         a.ws.send(new Offer(b.id(), null, "during-grace", "v=0\r\n", PROOF));
         ErrorMessage e = a.ws.expect(ErrorMessage.class);
@@ -150,7 +150,7 @@ class SignalingServerTest extends ServerTestSupport {
         assertThat(b2.login().resumed()).isFalse();
 
         // c only drops its socket: held for the grace, so a hears nothing until it ends.
-        c.ws.closeBlocking();
+        dropAndAwaitGrace(c);
         a.ws.send(new Ping("sync"));
         a.ws.expect(Pong.class);
         a.ws.assertExhausted();
@@ -203,7 +203,7 @@ class SignalingServerTest extends ServerTestSupport {
         b.ws.expect(Presence.class);
         a.ws.expect(Presence.class);
 
-        b.ws.closeBlocking();
+        dropAndAwaitGrace(b);
         TestPeer b2 = connect(bKey);
         Welcome w = b2.login();
         assertThat(w.resumed()).isTrue();
