@@ -349,7 +349,7 @@ final class Fetcher {
                 // The part file is exactly the offer's length (pieces end at size), read back and hashed as a whole.
                 target = Completion.complete(f.channel, f.path, f.offer.size(), f.offer.sha256(), null, e.downloadDir, f.offer.name());
             } catch (Completion.Mismatch m) {
-                log.warn("group file {}: every piece matched the tree but the file's SHA-256 does not match the offer", f.id.shortForm());
+                // Completion has logged the sizes and hashes; every piece had matched the tree.
                 f.status = SwarmStore.Status.FAILED;
                 e.store.dropPart(f.hex);
                 e.persist(f);

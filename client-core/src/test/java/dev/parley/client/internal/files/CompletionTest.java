@@ -33,8 +33,7 @@ class CompletionTest {
     void aStreamedDigestIsTrustedWithoutReadingTheFileBack(@TempDir Path tmp) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("dl"));
         Path part = write(dir.resolve("3c8a2d50-0000-4000-8000-000000000000.part"), DATA);
-        MessageDigest streamed = FileHash.newDigest();
-        streamed.update(DATA);
+        MessageDigest streamed = fedWith(DATA);
 
         Path saved = Completion.complete(open(part), part, DATA.length, sha(DATA), streamed, dir, "report.pdf");
 
@@ -63,8 +62,7 @@ class CompletionTest {
     void aStreamedDigestThatDisagreesFailsTheSameWay(@TempDir Path tmp) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("dl"));
         Path part = write(dir.resolve("p.part"), DATA);
-        MessageDigest streamed = FileHash.newDigest();
-        streamed.update("what the wire carried".getBytes(StandardCharsets.UTF_8));
+        MessageDigest streamed = fedWith("what the wire carried".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> Completion.complete(open(part), part, DATA.length, sha(DATA), streamed, dir, "a.txt"))
                 .isInstanceOf(Completion.Mismatch.class);
@@ -103,6 +101,13 @@ class CompletionTest {
 
     private static Path write(Path p, byte[] data) throws IOException {
         return Files.write(p, data, StandardOpenOption.CREATE_NEW);
+    }
+
+    /** A digest as a 1:1 receiver feeds it while writing. */
+    private static MessageDigest fedWith(byte[] data) {
+        MessageDigest d = FileHash.newDigest();
+        d.update(data);
+        return d;
     }
 
     private static FileChannel open(Path p) throws IOException {
