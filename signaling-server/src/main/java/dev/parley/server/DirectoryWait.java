@@ -69,13 +69,15 @@ final class DirectoryWait {
         waiting.incrementAndGet();
         // The directory's thread only hands over: nothing runs there.
         f.whenComplete((v, e) -> c.execute(() -> {
+            // The answer is here: the connection no longer waits, whatever the continuation then does
+            // (it may answer and close, and a client seeing that close must find the gauge already down).
+            waiting.decrementAndGet();
             try {
                 then.accept(v, e == null ? null : unwrap(e));
             } catch (RuntimeException x) {
                 log.atError().setCause(x).log("failed to continue after the cluster directory answered");
                 relay.fail(c, ErrorCode.INTERNAL, "internal error", null);
             } finally {
-                waiting.decrementAndGet();
                 release(c);
             }
         }));
