@@ -6,17 +6,23 @@ import dev.parley.protocol.PeerId;
  * An SDP answer (RFC 8829) for {@code to}, signed end to end by {@code proof}. Required: {@code to},
  * {@code sdp}, {@code proof}; {@code id} is optional (see {@link CorrelationId}).
  */
-public record Answer(PeerId to, PeerId from, String id, String sdp, SdpProof proof) implements Relayed {
+public record Answer(PeerId to, PeerId from, String id, String sdp, SdpProof proof, String mark) implements Relayed {
     public Answer {
         CorrelationId.require("to", to);
         CorrelationId.check(id);
         CorrelationId.require("sdp", sdp);
         CorrelationId.require("proof", proof);
+        DeliveryMark.check(mark);
+    }
+
+    /** As a client sends it, or a server delivers it without a {@link DeliveryMark}. */
+    public Answer(PeerId to, PeerId from, String id, String sdp, SdpProof proof) {
+        this(to, from, id, sdp, proof, null);
     }
 
     @Override
     public Answer withFrom(PeerId from) {
-        return new Answer(to, from, id, sdp, proof);
+        return new Answer(to, from, id, sdp, proof, mark);
     }
 
     @Override

@@ -13,7 +13,7 @@ import dev.parley.protocol.PeerId;
  * {@code id}, {@code sdpMid}, {@code sdpMLineIndex} (0 to 65535), {@code usernameFragment}.
  */
 public record Candidate(PeerId to, PeerId from, String id, String sessionId, String candidate, String sdpMid,
-                        Integer sdpMLineIndex, String usernameFragment) implements Relayed {
+                        Integer sdpMLineIndex, String usernameFragment, String mark) implements Relayed {
     public Candidate {
         CorrelationId.require("to", to);
         CorrelationId.check(id);
@@ -22,12 +22,19 @@ public record Candidate(PeerId to, PeerId from, String id, String sessionId, Str
         if (sdpMLineIndex != null && (sdpMLineIndex < 0 || sdpMLineIndex > 65535)) {
             throw new IllegalArgumentException("'sdpMLineIndex' must be 0 to 65535");
         }
+        DeliveryMark.check(mark);
+    }
+
+    /** As a client sends it, or a server delivers it without a {@link DeliveryMark}. */
+    public Candidate(PeerId to, PeerId from, String id, String sessionId, String candidate, String sdpMid,
+                     Integer sdpMLineIndex, String usernameFragment) {
+        this(to, from, id, sessionId, candidate, sdpMid, sdpMLineIndex, usernameFragment, null);
     }
 
     /** A candidate without {@code usernameFragment} (Parley's own client does not send one). */
     public Candidate(PeerId to, PeerId from, String id, String sessionId, String candidate, String sdpMid,
                      Integer sdpMLineIndex) {
-        this(to, from, id, sessionId, candidate, sdpMid, sdpMLineIndex, null);
+        this(to, from, id, sessionId, candidate, sdpMid, sdpMLineIndex, null, null);
     }
 
     /** True for the end-of-candidates message (an empty {@code candidate}). */
@@ -37,7 +44,7 @@ public record Candidate(PeerId to, PeerId from, String id, String sessionId, Str
 
     @Override
     public Candidate withFrom(PeerId from) {
-        return new Candidate(to, from, id, sessionId, candidate, sdpMid, sdpMLineIndex, usernameFragment);
+        return new Candidate(to, from, id, sessionId, candidate, sdpMid, sdpMLineIndex, usernameFragment, mark);
     }
 
     @Override

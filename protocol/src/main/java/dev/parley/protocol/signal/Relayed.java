@@ -15,6 +15,12 @@ public sealed interface Relayed extends ClientMessage, ServerMessage permits Off
 
     String id();
 
+    /**
+     * The {@link DeliveryMark} a cluster node stamps on a relay it delivers from its inbox (null: none). A
+     * client remembers the last one and returns it in {@link Auth#mark()} when it logs in again.
+     */
+    String mark();
+
     /** The same message as delivered: {@code from} stamped by the server. */
     Relayed withFrom(PeerId from);
 }

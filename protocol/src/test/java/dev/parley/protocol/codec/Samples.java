@@ -82,6 +82,7 @@ final class Samples {
     /** Client → server; relayed ones without {@code from} (the server stamps it). */
     static final List<Object> CLIENT = List.of(
             new Auth(KEY.publicKey(), Base64Url.encode(new byte[32]), SIG),
+            new Auth(KEY.publicKey(), Base64Url.encode(new byte[32]), SIG, "n3 1764762351123-4"),
             new Watch(List.of(A, B)),
             new Watch(List.of()),
             new Offer(B, null, "m1", "v=0\r\n", PROOF),
@@ -103,9 +104,12 @@ final class Samples {
                     List.of("wss://sig-2.example:443/", "ws://192.0.2.7:7000/")),
             new Presence(List.of(new Presence.Entry(B, true), new Presence.Entry(A, false))),
             new Offer(A, B, "m1", "v=0\r\n", PROOF),
+            new Offer(A, B, "m2", "v=0\r\n", PROOF, "n3 1764762351123-4"),
             new Answer(A, B, null, "v=0\r\n", PROOF),
+            new Answer(A, B, null, "v=0\r\n", PROOF, "node-b 1764762351124-0"),
             new Candidate(A, B, null, SESSION, "", null, null),
             new Candidate(A, B, "c-2", SESSION, "candidate:1 1 udp 1 192.0.2.1 5000 typ host", "0", 0, "f00d"),
+            new Candidate(A, B, "c-3", SESSION, "candidate:1 1 udp 1 192.0.2.1 5000 typ host", "0", 0, null, "n1 1-0"),
             new Pong("7"),
             new IceServers(List.of(new IceServer(List.of("stun:192.0.2.2:3478"), null, null)), 0),
             new ErrorMessage(ErrorCode.PEER_OFFLINE, "peer is offline", "m1"),

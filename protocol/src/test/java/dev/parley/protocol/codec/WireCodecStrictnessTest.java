@@ -2,7 +2,9 @@ package dev.parley.protocol.codec;
 
 import dev.parley.protocol.peer.FileAccept;
 import dev.parley.protocol.peer.PeerMessage;
+import dev.parley.protocol.signal.Auth;
 import dev.parley.protocol.signal.Candidate;
+import dev.parley.protocol.signal.DeliveryMark;
 import dev.parley.protocol.signal.ClientMessage;
 import dev.parley.protocol.signal.Offer;
 import dev.parley.protocol.signal.Ping;
@@ -61,6 +63,22 @@ class WireCodecStrictnessTest {
         WireException e = refusedAsClient("{\"type\":\"candidate\",\"from\":null,\"to\":\"" + B + "\",\"sessionId\":\"" + SESSION
                 + "\",\"candidate\":\"\"}");
         assertThat(e.kind()).isEqualTo(WireException.Kind.SPOOFED_FROM);
+    }
+
+    @Test
+    void deliveryMarksArePrintableAsciiUpTo128AndParseAsNodeAndInboxEntry() throws Exception {
+        String auth = "{\"type\":\"auth\",\"publicKey\":\"" + Samples.KEY.publicKey().toBase64Url() + "\",\"nonce\":\"n\",\"signature\":\"s\"";
+        assertThat(((Auth) CODEC.decodeClient(auth + ",\"mark\":\"n3 1764762351123-4\"}")).mark()).isEqualTo("n3 1764762351123-4");
+        assertThat(((Auth) CODEC.decodeClient(auth + "}")).mark()).isNull();
+        badValue(auth + ",\"mark\":\"\"}", "'mark' must be 1 to 128 printable ASCII");
+        badValue(auth + ",\"mark\":\"" + "x".repeat(129) + "\"}", "'mark' must be 1 to 128 printable ASCII");
+        badValue(auth + ",\"mark\":\"n3\\n1-0\"}", "'mark' must be 1 to 128 printable ASCII");
+        assertThat(DeliveryMark.parse("n3 1764762351123-4")).isEqualTo(new DeliveryMark.Parsed("n3", "1764762351123-4"));
+        assertThat(DeliveryMark.parse("node with spaces 5-0")).isEqualTo(new DeliveryMark.Parsed("node with spaces", "5-0"));
+        for (String odd : new String[]{"n3", "n3 ", " 1-0", "n3 1-", "n3 -1", "n3 1-0x", "n3 12", "n3 1-2-3", "n3 " + "9".repeat(40) + "-0"}) {
+            assertThat(DeliveryMark.parse(odd)).as(odd).isNull(); // not a mark this server made: no redelivery filter
+        }
+        assertThat(DeliveryMark.parse(null)).isNull();
     }
 
     @Test
