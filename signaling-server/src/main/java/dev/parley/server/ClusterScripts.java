@@ -5,7 +5,8 @@ package dev.parley.server;
  * {@code parley:}): {@code epoch:<peer>} the fencing counter, {@code route:<peer>} = {@code <node>|<epoch>},
  * {@code watch:<peer>} the peer's watch set, {@code peers:<node>} who a node has bound, {@code alive:<node>}
  * the heartbeat (expires), {@code url:<node>} its public URL (expires with it), {@code nodes} every node, {@code inbox:<node>} a node's stream, {@code sweeper}
- * the lock of the one node that sweeps dead nodes. Inbox entries: {@code k} = r (relay), k (kick),
+ * the lock of the one node that sweeps dead nodes, {@code left:<peer>} (60 s) the binding a login elsewhere took
+ * over and the client's delivery mark for it (for the sweep, if that node turns out dead). Inbox entries: {@code k} = r (relay), k (kick),
  * p (presence), e (relay error); each node reads its inbox through the consumer group {@code parley}, so the
  * group's last-delivered id is where the node had read to when it died.
  *
@@ -37,74 +38,128 @@ final class ClusterScripts {
             local function tell(rn, to, ref, code, msg)
               if rn ~= PARKED and alive(rn) then post(rn, 'k', 'e', 'to', to, 'ref', ref, 'c', code, 'm', msg) end
             end
-            -- parks a stamped relay for `to`; false if its park is full
-            local function park(to, f, ref, rn, m)
+            -- stream ids ('<ms>-<seq>'): true if a is at or before b
+            local function upto(a, b)
+              local am, as = string.match(a, '^(%d+)-(%d+)$')
+              local bm, bs = string.match(b, '^(%d+)-(%d+)$')
+              am, bm = tonumber(am), tonumber(bm)
+              if am ~= bm then return am < bm end
+              return tonumber(as) <= tonumber(bs)
+            end
+            -- parks a stamped relay for `to`; false if its park is full. sn, s: the dead node and the entry of
+            -- its inbox the relay comes from, for a relay that node had read (the claim compares the client's mark)
+            local function park(to, f, ref, rn, m, sn, s)
               local k = P..'park:'..to
               if redis.call('XLEN', k) >= PARK_CAP then return false end
-              redis.call('XADD', k, '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m)
+              if sn then
+                redis.call('XADD', k, '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m, 'sn', sn, 's', s)
+              else
+                redis.call('XADD', k, '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m)
+              end
               return true
             end
             """.replace("PARK_CAP", Integer.toString(PARK_CAP));
 
+    /** How many of the last entries a dead node had read are looked at again (they may not have reached their peer). */
+    static final int READ_WINDOW = 10_000;
+    /** How long a login that moved a binding off a node remembers it ({@code left:<peer>}), for that node's sweep. */
+    static final long LEFT_MS = 60_000;
+
     /**
-     * The relays in a dead node's inbox after {@code after} (exclusive id, or '-'): parked for peers in their
-     * grace, forwarded to a peer's live node, else their senders hear peer_offline. Returns how many.
+     * A dead node's inbox. The relays after {@code readTo} (nil: all) it had not read: parked for peers in
+     * their grace, forwarded to a peer's live node, else their senders hear peer_offline. And of the last
+     * {@link #READ_WINDOW} it had read (read, so perhaps not yet written to the socket when it died), those
+     * for the binding that died with it: for a peer parked now ({@code held[peer]} = its epoch), parked with
+     * their entry id (the claim drops those at or before the client's mark); for a peer that logged in
+     * elsewhere before the sweep ({@code left:<peer>} = node|epoch|mark|time), forwarded if after its mark and
+     * sent before that login. Returns how many were rescued.
      */
     static final String RESCUE = """
-            local function rescue(node, after)
+            local function rescue(node, readTo, held)
+              local k = P..'inbox:'..node
+              local start = '-'
+              if readTo then
+                start = '(' .. readTo
+                if held then
+                  local back = redis.call('XREVRANGE', k, readTo, '-', 'COUNT', READ_WINDOW)
+                  if #back > 0 then start = back[#back][1] end
+                end
+              end
               local n = 0
-              for _, en in ipairs(redis.call('XRANGE', P..'inbox:'..node, after, '+')) do
+              for _, en in ipairs(redis.call('XRANGE', k, start, '+')) do
                 local m = fields(en[2])
                 if m.k == 'r' then
-                  n = n + 1
                   local r = redis.call('GET', P..'route:'..m.to)
                   local rn, e = nil, nil
                   if r then rn, e = split(r) end
-                  if rn == PARKED then
-                    if not park(m.to, m.f, m.ref, m.rn, m.m) then
-                      tell(m.rn, m.f, m.ref, 'recipient_busy', 'the peer is away and too many messages wait for it; retry later')
+                  local read = readTo and upto(en[1], readTo)
+                  local go = not read
+                  local sn = nil
+                  if read then
+                    if rn == PARKED and held and held[m.to] == m.e then
+                      go, sn = true, node
+                    elseif rn and rn ~= PARKED and rn ~= node and alive(rn) then
+                      local l = redis.call('GET', P..'left:'..m.to)
+                      if l then
+                        local ln, le, lm, lt = string.match(l, '^(.*)|(%d+)|(.*)|(%d+)$')
+                        go = ln == node and le == m.e and (lm == '' or not upto(en[1], lm))
+                            and tonumber(string.match(en[1], '^(%d+)')) <= tonumber(lt)
+                      end
                     end
-                  elseif rn and rn ~= node and alive(rn) then
-                    post(rn, 'k', 'r', 'to', m.to, 'e', e, 'f', m.f, 'ref', m.ref, 'rn', m.rn, 'h', '1', 'm', m.m)
-                  else
-                    tell(m.rn, m.f, m.ref, 'peer_offline', 'peer is offline')
+                  end
+                  if go then
+                    n = n + 1
+                    if rn == PARKED then
+                      if not park(m.to, m.f, m.ref, m.rn, m.m, sn, en[1]) then
+                        tell(m.rn, m.f, m.ref, 'recipient_busy', 'the peer is away and too many messages wait for it; retry later')
+                      end
+                    elseif rn and rn ~= node and alive(rn) then
+                      post(rn, 'k', 'r', 'to', m.to, 'e', e, 'f', m.f, 'ref', m.ref, 'rn', m.rn, 'h', '1', 'm', m.m)
+                    else
+                      tell(m.rn, m.f, m.ref, 'peer_offline', 'peer is offline')
+                    end
                   end
                 end
               end
               return n
             end
-            -- where the dead node had read its inbox to (nil: no inbox)
-            local function unread(node)
+            -- whether the node has an inbox, and the last entry it had read of it (nil: none)
+            local function readpos(node)
               local g = redis.pcall('XINFO', 'GROUPS', P..'inbox:'..node)
-              if g.err then return nil end
+              if g.err then return false, nil end
               for _, x in ipairs(g) do
                 local t = fields(x)
-                if t.name == 'parley' then return '(' .. t['last-delivered-id'] end
+                if t.name == 'parley' and t['last-delivered-id'] ~= '0-0' then return true, t['last-delivered-id'] end
               end
-              return '-'
+              return true, nil
             end
-            """;
+            """.replace("READ_WINDOW", Integer.toString(READ_WINDOW));
 
     /**
-     * ARGV: peer, me. A new epoch; the route is ours; an older binding elsewhere is kicked; a parked peer
-     * takes its parked relays. -> {epoch, moved (0 no, 1 from another node, 2 from a park), watch count,
-     * watch..., then per parked relay (oldest first): from, ref, reply node, stamped text}
+     * ARGV: peer, me, mark node, mark entry id (the client's last delivery mark, '' '' for none). A new epoch;
+     * the route is ours; an older binding elsewhere is kicked and remembered in {@code left:<peer>} (for the
+     * sweep, should that node be dead); a parked peer takes its parked relays, less those its dead node had
+     * delivered up to the client's mark. -> {epoch, moved (0 no, 1 from another node, 2 from a park), watch
+     * count, watch..., then per parked relay (oldest first): from, ref, reply node, stamped text}
      */
     static final String CLAIM = PRELUDE + """
-            local id, me = ARGV[1], ARGV[2]
+            local id, me, mn, mid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
             local e = redis.call('INCR', P..'epoch:'..id)
             local old = redis.call('GET', P..'route:'..id)
             redis.call('SET', P..'route:'..id, me..'|'..e)
             redis.call('SADD', P..'peers:'..me, id)
             if old then
-              local on = split(old)
+              local on, oe = split(old)
               if on and on ~= me then
                 local out = {e, 1}
                 if on == PARKED then
                   out[2] = 2
                   redis.call('ZREM', P..'parked', id)
-                elseif alive(on) then
-                  post(on, 'k', 'k', 'to', id, 'e', tostring(e - 1))
+                else
+                  if alive(on) then post(on, 'k', 'k', 'to', id, 'e', tostring(e - 1)) end
+                  local lm = ''
+                  if mn == on then lm = mid end
+                  redis.call('SET', P..'left:'..id, on..'|'..oe..'|'..lm..'|'..now(), 'PX', 'LEFT_MS')
                 end
                 local ws = redis.call('SMEMBERS', P..'watch:'..id)
                 out[3] = #ws
@@ -112,7 +167,9 @@ final class ClusterScripts {
                 if on == PARKED then
                   for _, en in ipairs(redis.call('XRANGE', P..'park:'..id, '-', '+')) do
                     local m = fields(en[2])
-                    out[#out + 1] = m.f; out[#out + 1] = m.ref; out[#out + 1] = m.rn; out[#out + 1] = m.m
+                    if not (m.sn and m.sn == mn and mid ~= '' and upto(m.s, mid)) then
+                      out[#out + 1] = m.f; out[#out + 1] = m.ref; out[#out + 1] = m.rn; out[#out + 1] = m.m
+                    end
                   end
                   redis.call('DEL', P..'park:'..id)
                 end
@@ -120,7 +177,7 @@ final class ClusterScripts {
               end
             end
             return {e, 0, 0}
-            """;
+            """.replace("LEFT_MS", Long.toString(LEFT_MS));
 
     /**
      * ARGV: to, me, from, ref, text, hops, reply node. Hands the stamped text to the node holding {@code to}'s route.
@@ -265,10 +322,12 @@ final class ClusterScripts {
             local t, swept, rescued = now(), 0, 0
             for _, dead in ipairs(redis.call('SMEMBERS', P..'nodes')) do
               if not alive(dead) then
+                local held = {}
                 for _, id in ipairs(redis.call('SMEMBERS', P..'peers:'..dead)) do
                   local r = redis.call('GET', P..'route:'..id)
                   if r and split(r) == dead then
                     local _, e = split(r)
+                    held[id] = e
                     redis.call('SET', P..'route:'..id, PARKED..'|'..e)
                     redis.call('ZADD', P..'parked', t + grace, id)
                     for _, x in ipairs(redis.call('SMEMBERS', P..'watch:'..id)) do
@@ -280,8 +339,8 @@ final class ClusterScripts {
                     end
                   end
                 end
-                local after = unread(dead)
-                if after then rescued = rescued + rescue(dead, after) end
+                local has, readTo = readpos(dead)
+                if has then rescued = rescued + rescue(dead, readTo, held) end
                 redis.call('DEL', P..'peers:'..dead, P..'inbox:'..dead)
                 redis.call('SREM', P..'nodes', dead)
                 redis.call('ZADD', P..'buried', t, dead)
@@ -290,9 +349,9 @@ final class ClusterScripts {
             end
             redis.call('ZREMRANGEBYSCORE', P..'buried', '-inf', t - BURIED_MS)
             for _, b in ipairs(redis.call('ZRANGE', P..'buried', 0, -1)) do
-              local after = unread(b)
-              if after then
-                rescued = rescued + rescue(b, after)
+              local has, readTo = readpos(b)
+              if has then
+                rescued = rescued + rescue(b, readTo, nil)
                 redis.call('DEL', P..'inbox:'..b)
               end
             end

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.protocol.signal.DeliveryMark;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.signal.ErrorCode;
 
@@ -52,8 +53,11 @@ interface Directory extends AutoCloseable {
 
     /** What other nodes ask of this one ({@link Relay} implements it). Called from the directory's threads. */
     interface Node {
-        /** A relay from another node for {@code to}'s binding {@code epoch}; {@code text} is stamped already. */
-        void deliver(PeerId to, long epoch, PeerId from, String ref, String replyNode, String text, int hops);
+        /**
+         * A relay from another node for {@code to}'s binding {@code epoch}; {@code text} is stamped with the
+         * sender already; {@code mark} is what to stamp on it as delivered ({@code "<node> <entry id>"}; null: it did not come through this node's inbox, no mark).
+         */
+        void deliver(PeerId to, long epoch, PeerId from, String ref, String replyNode, String text, int hops, String mark);
 
         /** A newer login of {@code id} elsewhere: bindings up to {@code epoch} end here (close 4001). */
         void kick(PeerId id, long epoch);
@@ -85,10 +89,12 @@ interface Directory extends AutoCloseable {
     void start(Node node, Metrics metrics);
 
     /**
-     * Fences a login of {@code id} on this node: newest login wins across the cluster. The stage fails with
-     * {@link Unavailable} if the directory cannot answer; it is already complete when no round trip is needed.
+     * Fences a login of {@code id} on this node: newest login wins across the cluster. {@code mark}: the last
+     * delivery mark the client got on an earlier connection (null: none), so relays its dead node had read are
+     * redelivered only after it. The stage fails with {@link Unavailable} if the directory cannot answer; it
+     * is already complete when no round trip is needed.
      */
-    CompletionStage<Claim> claim(PeerId id);
+    CompletionStage<Claim> claim(PeerId id, DeliveryMark.Parsed mark);
 
     /**
      * Relays {@code text} (stamped with the sender) to {@code to}, which is not bound on this node;
@@ -116,7 +122,7 @@ interface Directory extends AutoCloseable {
         @Override public boolean clustered() { return false; }
         @Override public boolean ready() { return true; }
         @Override public void start(Node node, Metrics metrics) {}
-        @Override public CompletionStage<Claim> claim(PeerId id) { return CompletableFuture.completedFuture(new Claim(0, null)); }
+        @Override public CompletionStage<Claim> claim(PeerId id, DeliveryMark.Parsed mark) { return CompletableFuture.completedFuture(new Claim(0, null)); }
         @Override public void relay(PeerId from, PeerId to, String ref, String text, int hops, String replyNode, RelayFailure onFail) {
             onFail.failed(ErrorCode.PEER_OFFLINE, "peer is offline");
         }

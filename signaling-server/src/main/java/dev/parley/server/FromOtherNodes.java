@@ -28,7 +28,7 @@ final class FromOtherNodes implements Directory.Node {
     }
 
     @Override
-    public void deliver(PeerId to, long epoch, PeerId from, String ref, String replyNode, String text, int hops) {
+    public void deliver(PeerId to, long epoch, PeerId from, String ref, String replyNode, String text, int hops, String mark) {
         Session ts = registry.get(to);
         if (ts == null || ts.epoch != epoch) {
             // The route was stale (the peer moved or left meanwhile): look it up again, once; never
@@ -43,7 +43,8 @@ final class FromOtherNodes implements Directory.Node {
             }
             return;
         }
-        int verdict = delivery.offer(ts, ts.conn, from, ref, text, text.length(), Delivery.CROSS_NODE);
+        String marked = mark == null ? text : Relay.stamp(text, "\"mark\":\"" + mark + "\",");
+        int verdict = delivery.offer(ts, ts.conn, from, ref, marked, text.length(), Delivery.CROSS_NODE);
         if (verdict == Delivery.DELIVERED) {
             metrics.cluster("relay_in");
         } else if (verdict == Delivery.OFFLINE) {

@@ -47,7 +47,7 @@ final class InboxReader implements Runnable {
 
         boolean closed();
 
-        void handle(Map<String, String> entry);
+        void handle(String id, Map<String, String> entry);
     }
 
     private final RedisClient client;
@@ -156,7 +156,7 @@ final class InboxReader implements Runnable {
             return;
         }
         last = m.getId();
-        owner.handle(m.getBody());
+        owner.handle(m.getId(), m.getBody());
     }
 
     /** Orders stream ids ({@code ms-seq}). */

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.protocol.signal.DeliveryMark;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.signal.ErrorCode;
 import io.lettuce.core.ClientOptions;
@@ -198,12 +199,14 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
     // ---- Directory -------------------------------------------------------------------------------
 
     @Override
-    public CompletionStage<Claim> claim(PeerId id) {
-        return evalAwaited("claim", ScriptOutputType.MULTI, id.value(), nodeId).thenApply(v -> {
+    public CompletionStage<Claim> claim(PeerId id, DeliveryMark.Parsed mark) {
+        return evalAwaited("claim", ScriptOutputType.MULTI, id.value(), nodeId, mark == null ? "" : mark.node(),
+                mark == null ? "" : mark.streamId()).thenApply(v -> {
             List<?> r = (List<?>) v;
             long epoch = (Long) r.get(0);
             long moved = (Long) r.get(1);
             metrics.cluster("claims");
+            if (mark != null) metrics.cluster("claims_marked");
             if (moved == 0) return new Claim(epoch, null);
             metrics.cluster(moved == 2 ? "unparked" : "taken_over");
             int n = ((Long) r.get(2)).intValue();
@@ -290,7 +293,7 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
             } else if (verdict == 2 && hops < 2) {
                 // The route is on this node (the peer moved here, or logged in again here): deliver to
                 // that binding; deliver() refuses a second mismatch, so this cannot loop.
-                node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1);
+                node.deliver(to, (Long) r.get(1), from, ref, reply, text, hops + 1, null); // not from the inbox: no mark
             } else if (verdict == 2) {
                 onFail.failed(ErrorCode.RELAY_FAILED, "the peer moved while the message was relayed; retry");
             } else if (verdict == 3) {
@@ -436,12 +439,12 @@ final class RedisDirectory implements Directory, InboxReader.Owner {
 
     /** One entry of this node's inbox (read by {@link InboxReader}, once each, in order). */
     @Override
-    public void handle(Map<String, String> m) {
+    public void handle(String entryId, Map<String, String> m) {
         try {
             PeerId to = PeerId.of(m.get("to"));
             switch (m.get("k")) {
                 case "r" -> node.deliver(to, Long.parseLong(m.get("e")), PeerId.of(m.get("f")), m.get("ref"), m.get("rn"),
-                        m.get("m"), Integer.parseInt(m.get("h")));
+                        m.get("m"), Integer.parseInt(m.get("h")), nodeId + " " + entryId);
                 case "k" -> node.kick(to, Long.parseLong(m.get("e")));
                 case "p" -> {
                     PeerId about = PeerId.of(m.get("a"));

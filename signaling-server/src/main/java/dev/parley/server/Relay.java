@@ -8,6 +8,7 @@ import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.signal.Auth;
 import dev.parley.protocol.signal.Challenge;
 import dev.parley.protocol.signal.ClientMessage;
+import dev.parley.protocol.signal.DeliveryMark;
 import dev.parley.protocol.signal.ErrorCode;
 import dev.parley.protocol.signal.ErrorMessage;
 import dev.parley.protocol.signal.GoingAway;
@@ -312,7 +313,7 @@ final class Relay {
         }
         PeerId id = key.peerId();
         c.frames.phase(postAuth, now); // verified: what it sends while the claim is pending is charged as logged in
-        waits.then(c, directory.claim(id), (claim, e) -> bind(c, id, claim, e));
+        waits.then(c, directory.claim(id, DeliveryMark.parse(a.mark())), (claim, e) -> bind(c, id, claim, e));
     }
 
     /** The login's claim is in (or failed): binds the connection, on its own thread. */
@@ -368,6 +369,10 @@ final class Relay {
         PeerId to = r.to();
         if (to.equals(s.id)) {
             error(c, ErrorCode.BAD_REQUEST, "cannot relay to yourself", r.id());
+            return;
+        }
+        if (r.mark() != null) {
+            error(c, ErrorCode.BAD_REQUEST, "'mark' is set by the server on what it delivers; a client never sends it", r.id());
             return;
         }
         Session ts = registry.get(to);
