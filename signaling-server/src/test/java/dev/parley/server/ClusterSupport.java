@@ -94,9 +94,14 @@ abstract class ClusterSupport {
     }
 
     static long metric(SignalingServer s, String prefix) {
+        return metric(s.metricsText(), prefix);
+    }
+
+    /** The sum of the /metrics lines starting with {@code prefix} in {@code text}; -1 if there is none. */
+    static long metric(String text, String prefix) {
         long sum = 0;
         boolean found = false;
-        for (String l : s.metricsText().split("\n")) {
+        for (String l : text.split("\n")) {
             if (l.startsWith(prefix)) {
                 sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
                 found = true;

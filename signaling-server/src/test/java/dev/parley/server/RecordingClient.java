@@ -10,6 +10,7 @@ import org.java_websocket.handshake.ServerHandshake;
 import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,8 +38,25 @@ final class RecordingClient extends WebSocketClient {
     }
 
     static RecordingClient connect(URI uri, SSLContext tls) throws InterruptedException {
+        return connect(uri, tls, 0);
+    }
+
+    /**
+     * {@code receiveBuffer} > 0: the socket's receive buffer is fixed at that size (no autotuning), so a test
+     * that stops reading knows the kernel holds little of what the server sends.
+     */
+    static RecordingClient connect(URI uri, SSLContext tls, int receiveBuffer) throws InterruptedException {
         RecordingClient c = new RecordingClient(uri);
         if (tls != null) c.setSocketFactory(tls.getSocketFactory());
+        if (receiveBuffer > 0) {
+            try {
+                java.net.Socket s = new java.net.Socket();
+                s.setReceiveBufferSize(receiveBuffer);
+                c.setSocket(s);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         c.connectBlocking(WAIT_SECONDS, TimeUnit.SECONDS);
         // The server may close right after the handshake (overloaded): opened, even if no longer open.
         assertThat(c.opened).as("connected to " + uri).isTrue();
@@ -52,7 +70,31 @@ final class RecordingClient extends WebSocketClient {
 
     @Override
     public void onMessage(String message) {
+        CountDownLatch h = held;
+        if (h != null) {
+            try {
+                h.await(60, TimeUnit.SECONDS); // bounded: a test that forgets to resume fails, never hangs
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         received.record(message);
+    }
+
+    private volatile CountDownLatch held;
+
+    /**
+     * Stops reading at the next message until {@link #resumeReading()}: what the server sends then backs up
+     * in the socket buffers and in the server's outbound queue, as behind a slow link.
+     */
+    void holdReading() {
+        held = new CountDownLatch(1);
+    }
+
+    void resumeReading() {
+        CountDownLatch h = held;
+        held = null;
+        if (h != null) h.countDown();
     }
 
     @Override

@@ -90,6 +90,22 @@ class SignalingServerTest extends ServerTestSupport {
     }
 
     @Test
+    void aRelayWithAMarkIsRefusedUnrelayedAndAMarkInAuthIsAcceptedWhenAlone() throws Exception {
+        start();
+        TestPeer a = connect();
+        assertThat(a.login("n3 1764762351123-4").resumed()).as("a single node ignores the mark").isFalse();
+        TestPeer b = loggedIn();
+        a.ws.send(new Offer(b.id(), null, "marked", "v=0\r\n", PROOF, "n1 1-0"));
+        ErrorMessage e = a.ws.expect(ErrorMessage.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(e.ref()).isEqualTo("marked");
+        assertThat(e.message()).contains("'mark' is set by the server");
+        assertPairStillRelays(a, b); // the connection stays, and b got nothing before the health check
+        a.ws.assertExhausted();
+        b.ws.assertExhausted();
+    }
+
+    @Test
     void pingIsAnsweredWithPongEchoingTheId() throws Exception {
         start();
         TestPeer a = loggedIn();

@@ -17,7 +17,7 @@ final class TestPeer implements AutoCloseable {
     final RecordingClient ws;
     final String host;
 
-    private TestPeer(IdentityKeyPair key, RecordingClient ws, String host) {
+    TestPeer(IdentityKeyPair key, RecordingClient ws, String host) {
         this.key = key;
         this.ws = ws;
         this.host = host;
@@ -33,9 +33,21 @@ final class TestPeer implements AutoCloseable {
     }
 
     Auth authFor(Challenge ch) {
+        return authFor(ch, null);
+    }
+
+    /** With {@code mark}: the last delivery mark this identity received on an earlier connection. */
+    Auth authFor(Challenge ch, String mark) {
         byte[] nonce = Base64Url.decode("nonce", ch.nonce(), AuthPayload.NONCE_LENGTH);
         byte[] sig = key.sign(AuthPayload.bytes(host, nonce, key.publicKey()));
-        return new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig));
+        return new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig), mark);
+    }
+
+    /** A login that returns the last delivery mark of an earlier connection, as a client does. */
+    Welcome login(String mark) throws Exception {
+        Challenge ch = ws.expect(Challenge.class);
+        ws.send(authFor(ch, mark));
+        return ws.expect(Welcome.class);
     }
 
     Welcome login() throws Exception {
