@@ -62,6 +62,7 @@ final class ClusterFaults {
     private static final WireCodec CODEC = WireCodec.standard();
     private static final Pattern SEQ = Pattern.compile("\"id\":\"f(\\d)-(\\d+)\"");
     private static final Pattern REF = Pattern.compile("^f\\d-(\\d+)$");
+    private static final Pattern MARK = Pattern.compile("\"mark\":\"([^\"]+)\"");
     private static final Pattern READY = Pattern.compile("listening ws-port=(\\d+) http-port=(-?\\d+)");
     static final int MAX_RESENDS = 10;
     private static final ScheduledExecutorService RESENDS = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -290,6 +291,7 @@ final class ClusterFaults {
             try {
                 Peer p = new Peer(next, first.sender, first.key, false);
                 p.receiver = first.receiver;
+                p.lastMark = first.lastMark; // as a client does: the node taking over redelivers only after it
                 p.setTcpNoDelay(true);
                 if (!p.connectBlocking(10, TimeUnit.SECONDS)) throw new IllegalStateException("no connection to " + next);
                 Welcome w = p.welcome.get(10, TimeUnit.SECONDS);
@@ -325,6 +327,8 @@ final class ClusterFaults {
         volatile Receiver receiver;
         volatile Runnable onLost;
         private volatile PeerId lastTo;
+        /** The delivery mark of the last relay received (docs/protocol.md § Delivery marks), returned in auth. */
+        volatile String lastMark;
 
         Peer(URI uri, int sender, IdentityKeyPair key, boolean retry) {
             super(uri);
@@ -373,6 +377,8 @@ final class ClusterFaults {
                 Matcher m = SEQ.matcher(text);
                 Receiver r = receiver;
                 if (m.find() && r != null) r.got(Integer.parseInt(m.group(2)));
+                Matcher k = MARK.matcher(text);
+                if (k.find()) lastMark = k.group(1);
                 return;
             }
             ServerMessage m;
@@ -384,7 +390,7 @@ final class ClusterFaults {
             if (m instanceof Challenge ch) {
                 byte[] nonce = Base64Url.decode("nonce", ch.nonce(), AuthPayload.NONCE_LENGTH);
                 byte[] sig = key.sign(AuthPayload.bytes(host, nonce, key.publicKey()));
-                send(CODEC.encodeClient(new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig))));
+                send(CODEC.encodeClient(new Auth(key.publicKey(), ch.nonce(), Base64Url.encode(sig), lastMark)));
             } else if (m instanceof Welcome w) {
                 welcome.complete(w);
             } else if (m instanceof ErrorMessage e) {

@@ -77,6 +77,11 @@ public final class SignalingClient implements AutoCloseable {
     private volatile Set<PeerId> watched = Set.of();
     private volatile Welcome welcome;
     private volatile long goingAwayDelayMs = -1;
+    /**
+     * The delivery mark of the last relay received (docs/protocol.md § Delivery marks), on any connection:
+     * sent back in the next auth, so a cluster node taking over from a dead one redelivers only what it missed.
+     */
+    private volatile String lastMark;
     private Scheduler.Timer heartbeat; // event thread only
 
     public SignalingClient(URI server, IdentityKeyPair identity, SignalingListener listener) {
@@ -365,6 +370,7 @@ public final class SignalingClient implements AutoCloseable {
                 return;
             }
             if (m == null) return; // a newer server's message type: ignore (docs/protocol.md § Versioning)
+            if (m instanceof Relayed r && r.mark() != null) lastMark = r.mark(); // this thread reads in order
             if (m instanceof Challenge c) {
                 answer(c);
                 return;
@@ -383,7 +389,7 @@ public final class SignalingClient implements AutoCloseable {
                 byte[] nonce = Base64Url.decode("nonce", c.nonce(), AuthPayload.NONCE_LENGTH);
                 String host = AuthPayload.authority(server.getHost(), server.getPort(), "wss".equals(server.getScheme()));
                 byte[] sig = identity.sign(AuthPayload.bytes(host, nonce, identity.publicKey()));
-                send(CODEC.encodeClient(new Auth(identity.publicKey(), c.nonce(), Base64Url.encode(sig))));
+                send(CODEC.encodeClient(new Auth(identity.publicKey(), c.nonce(), Base64Url.encode(sig), lastMark)));
             } catch (IllegalArgumentException e) {
                 log.warn("bad challenge from the signaling server: {}", e.getMessage());
                 close(CloseCodes.PROTOCOL_ERROR, "bad challenge");

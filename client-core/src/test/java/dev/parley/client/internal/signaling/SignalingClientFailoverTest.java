@@ -1,7 +1,10 @@
 package dev.parley.client.internal.signaling;
 
 import dev.parley.client.internal.time.Scheduler;
+import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.IdentityKeyPair;
+import dev.parley.protocol.signal.Offer;
+import dev.parley.protocol.signal.SdpProof;
 import dev.parley.protocol.signal.Welcome;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SignalingServer;
@@ -86,5 +89,55 @@ class SignalingClientFailoverTest {
                 b.close();
             }
         }
+    }
+
+    /**
+     * A relay that came through a cluster node's inbox carries a delivery mark; the client sends the last one
+     * back in its next auth (to whichever node), so a node taking over from a dead one redelivers only after it.
+     */
+    @Test
+    void theLastDeliveryMarkReceivedGoesBackInTheNextAuth() throws Exception {
+        try (RedisProcess redis = new RedisProcess()) {
+            ServerConfig.ServerConfigBuilder base = ServerConfig.builder().bindAddress("127.0.0.1").port(0).httpPort(-1).redis(redis.url())
+                    .reconnectAfter(Duration.ofMillis(100)).shutdownTimeout(Duration.ofMillis(500));
+            SignalingServer a = new SignalingServer(base.nodeId("a").build()), b = new SignalingServer(base.nodeId("b").build());
+            URI aUrl = URI.create("ws://127.0.0.1:" + a.start().wsPort()), bUrl = URI.create("ws://127.0.0.1:" + b.start().wsPort());
+            IdentityKeyPair cKey = IdentityKeyPair.generate(), dKey = IdentityKeyPair.generate();
+            SignalingEvents rc = new SignalingEvents("C"), rd = new SignalingEvents("D");
+            try (SignalingClient c = new SignalingClient(List.of(aUrl, bUrl), cKey, rc, null, Scheduler.system());
+                 SignalingClient d = new SignalingClient(List.of(bUrl), dKey, rd, null, Scheduler.system())) {
+                c.start();
+                d.start();
+                rc.next(Welcome.class);
+                rd.next(Welcome.class);
+                SdpProof proof = new SdpProof(dKey.publicKey(), "AAECAwQFBgcICQoLDA0ODw", 1, 1_700_000_000_000L,
+                        Base64Url.encode(new byte[64]));
+                assertThat(d.send(new Offer(cKey.publicKey().peerId(), null, "m-1", "v=0\r\n", proof))).isTrue();
+                Offer got = rc.next(Offer.class);
+                assertThat(got.id()).isEqualTo("m-1");
+                assertThat(got.mark()).as("delivered from a's inbox").startsWith("a ");
+                assertThat(metric(b, "claims_marked")).isZero();
+
+                a.close();
+                assertThat(rc.next(String.class)).startsWith("offline ");
+                assertThat(rc.next(Welcome.class).resumed()).isTrue();
+                assertThat(c.server()).isEqualTo(bUrl);
+                assertThat(metric(b, "claims_marked")).as("C's login on b came with the mark").isEqualTo(1);
+                rc.assertExhausted();
+                rd.assertExhausted();
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    private static long metric(SignalingServer s, String event) {
+        for (String l : s.metricsText().split("\n")) {
+            if (l.startsWith("parley_cluster_events_total{") && l.contains("event=\"" + event + "\"}")) {
+                return Long.parseLong(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 }
