@@ -18,9 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A node in its own JVM killed with SIGKILL: its clients come back on another node and resume, relays sent
  * to them meanwhile (even those posted to the dead node before its heartbeat expired) are delivered there
- * once, in order, and presence converges.
+ * once, in order, and presence converges; relays the dead node had read but not yet written come again after
+ * the client's delivery mark (three server JVMs).
  */
 @Tag("native")
 class ClusterNodeKillTest extends ClusterSupport {
@@ -37,16 +36,9 @@ class ClusterNodeKillTest extends ClusterSupport {
 
     /** Starts {@code parley serve --redis ... --node-id id} in a JVM of its own; returns its WebSocket URI. */
     static URI spawn(Process[] holder, String redisUrl, String id) throws Exception {
-        return URI.create("ws://127.0.0.1:" + spawnReady(holder, redisUrl, id).wsPort() + "/");
-    }
-
-    /** As {@link #spawn}, with more flags; returns both ports. */
-    static ServerJvm.Ready spawnReady(Process[] holder, String redisUrl, String id, String... flags) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--redis", redisUrl, "--node-id", id, "--max-connections-per-ip", "1000"));
-        args.addAll(List.of(flags));
-        Process p = ServerJvm.start(args.toArray(String[]::new));
+        Process p = ServerJvm.start(nodeArgs(redisUrl, id));
         holder[0] = p;
-        return ServerJvm.awaitReady(p, 60, "node " + id + " started");
+        return URI.create("ws://127.0.0.1:" + ServerJvm.awaitReady(p, 60, "node " + id + " started").wsPort() + "/");
     }
 
     @Test
@@ -166,10 +158,12 @@ class ClusterNodeKillTest extends ClusterSupport {
     private static final int BURST = 90, SDP_BYTES = 60 * 1024;
     /** Queues and budgets big enough that nothing of the burst is refused (every relay is queued or lost). */
     private static final String[] ROOMY = {"--max-queued-bytes", "16777216", "--max-queued-messages", "4096",
-            "--recipient-bytes-per-second", "16777216", "--recipient-messages-per-second", "1000"};
+            "--recipient-bytes-per-second", "16777216", "--recipient-messages-per-second", "1000",
+            "--messages-per-second", "1000", "--burst", "1000", "--bytes-per-second", "16777216"};
 
     /**
-     * What {@code kill -9} used to lose: relays the dead node had read from its inbox and queued for a client
+     * Three server JVMs (n1 the sender's, n3 the receiver's until it is killed, n2 where it comes back) and one
+     * Redis. What {@code kill -9} used to lose: relays the dead node had read from its inbox and queued for a client
      * that reads slowly (here: not at all, until after the kill), so they were in the node's memory, not yet in
      * its socket. The client returns the mark of the last relay it got when it logs in elsewhere, and exactly
      * the relays after it come again, once, in order: whether it is back before the sweep (its claim
@@ -179,13 +173,15 @@ class ClusterNodeKillTest extends ClusterSupport {
     @ParameterizedTest(name = "back {0} the sweep")
     @ValueSource(strings = {"before", "after"})
     void relaysTheDeadNodeHadReadButNotWrittenComeAgainAfterTheClientsMark(String when) throws Exception {
-        SignalingServer n1 = node("n1");
-        SignalingServer n2 = node("n2", b -> b.maxQueuedBytes(16 << 20).maxQueuedMessages(4096)
-                .recipientBytesPerSecond(16 << 20).recipientMessagesPerSecond(1000));
-        Process[] n3 = new Process[1];
+        Process[] n = new Process[3];
         try {
-            ServerJvm.Ready r3 = spawnReady(n3, redis.url(), "n3", ROOMY);
-            TestPeer y = loggedIn(n1);
+            for (int i = 0; i < 3; i++) n[i] = ServerJvm.start(nodeArgs(redis.url(), "n" + (i + 1), ROOMY)); // all at once
+            ServerJvm.Ready r1 = ServerJvm.awaitReady(n[0], 60, "node n1 started");
+            ServerJvm.Ready r2 = ServerJvm.awaitReady(n[1], 60, "node n2 started");
+            ServerJvm.Ready r3 = ServerJvm.awaitReady(n[2], 60, "node n3 started");
+            TestPeer y = TestPeer.connect(URI.create("ws://127.0.0.1:" + r1.wsPort() + "/"), IdentityKeyPair.generate(), null);
+            cleanup.add(y);
+            y.login(COLD_JVM);
             IdentityKeyPair xKey = IdentityKeyPair.generate();
             TestPeer x = new TestPeer(xKey, RecordingClient.connect(URI.create("ws://127.0.0.1:" + r3.wsPort() + "/"), null, 64 * 1024),
                     AuthPayload.authority("127.0.0.1", r3.wsPort(), false));
@@ -198,13 +194,13 @@ class ClusterNodeKillTest extends ClusterSupport {
             x.ws.holdReading();
             String sdp = "v=0\r\na=x-pad:" + "p".repeat(SDP_BYTES) + "\r\n";
             for (int i = 0; i < BURST; i++) y.ws.send(new Offer(x.id(), null, "b-" + i, sdp, ServerTestSupport.PROOF));
-            String n3metrics = "http://127.0.0.1:" + r3.httpPort() + "/metrics";
+            String n3metrics = metricsUrl(r3);
             await("n3 queued the whole burst for x", Duration.ofSeconds(20),
                     () -> metric(httpGet(n3metrics), "parley_cluster_events_total{node=\"n3\",event=\"relay_in\"}") == BURST + 1);
 
-            Process k = new ProcessBuilder("kill", "-9", Long.toString(n3[0].pid())).start();
+            Process k = new ProcessBuilder("kill", "-9", Long.toString(n[2].pid())).start();
             assertThat(k.waitFor(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(n3[0].waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(n[2].waitFor(10, TimeUnit.SECONDS)).isTrue();
             // x reads what had reached the socket buffers, then the end of the connection.
             x.ws.resumeReading();
             assertThat(x.ws.awaitClose().code()).isIn(1006, -1);
@@ -223,10 +219,11 @@ class ClusterNodeKillTest extends ClusterSupport {
 
             if (when.equals("after")) {
                 await("n3 swept and x parked", Duration.ofSeconds(10),
-                        () -> Math.max(0, metric(n1, "parley_cluster_events_total{node=\"n1\",event=\"nodes_swept\"}"))
-                                + Math.max(0, metric(n2, "parley_cluster_events_total{node=\"n2\",event=\"nodes_swept\"}")) == 1);
+                        () -> Math.max(0, metric(httpGet(metricsUrl(r1)), "parley_cluster_events_total{node=\"n1\",event=\"nodes_swept\"}"))
+                                + Math.max(0, metric(httpGet(metricsUrl(r2)), "parley_cluster_events_total{node=\"n2\",event=\"nodes_swept\"}")) == 1);
             }
-            TestPeer x2 = connect(n2, xKey);
+            TestPeer x2 = TestPeer.connect(URI.create("ws://127.0.0.1:" + r2.wsPort() + "/"), xKey, null);
+            cleanup.add(x2);
             assertThat(x2.login(mark).resumed()).as("its binding is taken over, from n3 or from the park").isTrue();
             // The rest of the burst, once each, in order (before the sweep: when it has run, through n2's inbox).
             for (String id : missing) assertThat(x2.ws.expectWithin(Offer.class, Duration.ofSeconds(15)).id()).isEqualTo(id);
@@ -239,8 +236,18 @@ class ClusterNodeKillTest extends ClusterSupport {
             y.ws.expect(dev.parley.protocol.signal.Pong.class);
             y.ws.assertExhausted(); // no error about any of it
         } finally {
-            if (n3[0] != null && n3[0].isAlive()) n3[0].destroyForcibly();
+            for (Process p : n) if (p != null && p.isAlive()) p.destroyForcibly();
         }
+    }
+
+    private static String[] nodeArgs(String redisUrl, String id, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--redis", redisUrl, "--node-id", id, "--max-connections-per-ip", "1000"));
+        args.addAll(List.of(flags));
+        return args.toArray(String[]::new);
+    }
+
+    private static String metricsUrl(ServerJvm.Ready r) {
+        return "http://127.0.0.1:" + r.httpPort() + "/metrics";
     }
 
     private static String httpGet(String url) {
