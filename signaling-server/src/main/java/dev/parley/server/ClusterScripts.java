@@ -5,7 +5,8 @@ package dev.parley.server;
  * {@code parley:}): {@code epoch:<peer>} the fencing counter, {@code route:<peer>} = {@code <node>|<epoch>},
  * {@code watch:<peer>} the peer's watch set, {@code peers:<node>} who a node has bound, {@code alive:<node>}
  * the heartbeat (expires), {@code url:<node>} its public URL (expires with it), {@code nodes} every node, {@code inbox:<node>} a node's stream, {@code sweeper}
- * the lock of the one node that sweeps dead nodes, {@code left:<peer>} (60 s) the binding a login elsewhere took
+ * the lock of the one node that sweeps dead nodes, {@code held:<peer>} what a dead node had read for a parked
+ * peer (see {@link #RESCUE}), {@code left:<peer>} (60 s) the binding a login elsewhere took
  * over and the client's delivery mark for it (for the sweep, if that node turns out dead). Inbox entries: {@code k} = r (relay), k (kick),
  * p (presence), e (relay error); each node reads its inbox through the consumer group {@code parley}, so the
  * group's last-delivered id is where the node had read to when it died.
@@ -24,6 +25,11 @@ final class ClusterScripts {
 
     /** Parked relays one peer may have waiting; past it, senders get {@code recipient_busy}. */
     static final int PARK_CAP = 100;
+    /**
+     * Relays a dead node had read for one parked peer that are kept for its claim ({@code held:<peer>}, the
+     * latest): the default outbound queue bound, the most a node holds for one connection beyond its socket.
+     */
+    static final int HELD_CAP = 1024;
     /** How long a swept node's inbox is still watched for relays sent through a cached route. */
     static final long BURIED_MS = 5_000;
 
@@ -46,19 +52,19 @@ final class ClusterScripts {
               if am ~= bm then return am < bm end
               return tonumber(as) <= tonumber(bs)
             end
-            -- parks a stamped relay for `to`; false if its park is full. sn, s: the dead node and the entry of
-            -- its inbox the relay comes from, for a relay that node had read (the claim compares the client's mark)
-            local function park(to, f, ref, rn, m, sn, s)
+            -- parks a stamped relay for `to`; false if its park is full
+            local function park(to, f, ref, rn, m)
               local k = P..'park:'..to
               if redis.call('XLEN', k) >= PARK_CAP then return false end
-              if sn then
-                redis.call('XADD', k, '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m, 'sn', sn, 's', s)
-              else
-                redis.call('XADD', k, '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m)
-              end
+              redis.call('XADD', k, '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m)
               return true
             end
-            """.replace("PARK_CAP", Integer.toString(PARK_CAP));
+            -- keeps a relay the dead node sn had read (entry s of its inbox) for its parked peer `to`: the latest
+            -- HELD_CAP only (what a node had not yet written to a socket is the tail of what it read for it)
+            local function hold(to, f, ref, rn, m, sn, s)
+              redis.call('XADD', P..'held:'..to, 'MAXLEN', 'HELD_CAP', '*', 'f', f, 'ref', ref, 'rn', rn, 'm', m, 'sn', sn, 's', s)
+            end
+            """.replace("PARK_CAP", Integer.toString(PARK_CAP)).replace("HELD_CAP", Integer.toString(HELD_CAP));
 
     /** How many of the last entries a dead node had read are looked at again (they may not have reached their peer). */
     static final int READ_WINDOW = 10_000;
@@ -69,8 +75,9 @@ final class ClusterScripts {
      * A dead node's inbox. The relays after {@code readTo} (nil: all) it had not read: parked for peers in
      * their grace, forwarded to a peer's live node, else their senders hear peer_offline. And of the last
      * {@link #READ_WINDOW} it had read (read, so perhaps not yet written to the socket when it died), those
-     * for the binding that died with it: for a peer parked now ({@code held[peer]} = its epoch), parked with
-     * their entry id (the claim drops those at or before the client's mark); for a peer that logged in
+     * for the binding that died with it: for a peer parked now ({@code held[peer]} = its epoch), kept in
+     * {@code held:<peer>} with their entry id, the latest {@link #HELD_CAP} (the claim drops those at or before
+     * the client's mark); for a peer that logged in
      * elsewhere before the sweep ({@code left:<peer>} = node|epoch|mark|time), forwarded if after its mark and
      * sent before that login. Returns how many were rescued.
      */
@@ -94,10 +101,10 @@ final class ClusterScripts {
                   if r then rn, e = split(r) end
                   local read = readTo and upto(en[1], readTo)
                   local go = not read
-                  local sn = nil
                   if read then
                     if rn == PARKED and held and held[m.to] == m.e then
-                      go, sn = true, node
+                      hold(m.to, m.f, m.ref, m.rn, m.m, node, en[1])
+                      n = n + 1
                     elseif rn and rn ~= PARKED and rn ~= node and alive(rn) then
                       local l = redis.call('GET', P..'left:'..m.to)
                       if l then
@@ -110,7 +117,7 @@ final class ClusterScripts {
                   if go then
                     n = n + 1
                     if rn == PARKED then
-                      if not park(m.to, m.f, m.ref, m.rn, m.m, sn, en[1]) then
+                      if not park(m.to, m.f, m.ref, m.rn, m.m) then
                         tell(m.rn, m.f, m.ref, 'recipient_busy', 'the peer is away and too many messages wait for it; retry later')
                       end
                     elseif rn and rn ~= node and alive(rn) then
@@ -165,13 +172,18 @@ final class ClusterScripts {
                 out[3] = #ws
                 for _, w in ipairs(ws) do out[#out + 1] = w end
                 if on == PARKED then
-                  for _, en in ipairs(redis.call('XRANGE', P..'park:'..id, '-', '+')) do
+                  -- first what the dead node had read for it, after the client's mark; then what it had not
+                  for _, en in ipairs(redis.call('XRANGE', P..'held:'..id, '-', '+')) do
                     local m = fields(en[2])
-                    if not (m.sn and m.sn == mn and mid ~= '' and upto(m.s, mid)) then
+                    if not (m.sn == mn and mid ~= '' and upto(m.s, mid)) then
                       out[#out + 1] = m.f; out[#out + 1] = m.ref; out[#out + 1] = m.rn; out[#out + 1] = m.m
                     end
                   end
-                  redis.call('DEL', P..'park:'..id)
+                  for _, en in ipairs(redis.call('XRANGE', P..'park:'..id, '-', '+')) do
+                    local m = fields(en[2])
+                    out[#out + 1] = m.f; out[#out + 1] = m.ref; out[#out + 1] = m.rn; out[#out + 1] = m.m
+                  end
+                  redis.call('DEL', P..'park:'..id, P..'held:'..id)
                 end
                 return out
               end
@@ -272,7 +284,8 @@ final class ClusterScripts {
                     local m = fields(en[2])
                     post(me, 'k', 'r', 'to', id, 'e', tostring(e), 'f', m.f, 'ref', m.ref, 'rn', m.rn, 'h', '1', 'm', m.m)
                   end
-                  redis.call('DEL', P..'park:'..id)
+                  -- what it had read itself before it was swept it delivered, or will: not again
+                  redis.call('DEL', P..'park:'..id, P..'held:'..id)
                   redis.call('ZREM', P..'parked', id)
                 end
                 redis.call('SET', P..'route:'..id, me..'|'..e)
@@ -362,7 +375,8 @@ final class ClusterScripts {
                 local m = fields(en[2])
                 tell(m.rn, m.f, m.ref, 'peer_offline', 'peer did not come back within its resume grace')
               end
-              redis.call('DEL', P..'park:'..id)
+              -- the relays its node had read are not answered: each may have reached it before the node died
+              redis.call('DEL', P..'park:'..id, P..'held:'..id)
               redis.call('ZREM', P..'parked', id)
             end
             return {swept, rescued}

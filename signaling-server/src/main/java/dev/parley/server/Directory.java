@@ -1,7 +1,7 @@
 package dev.parley.server;
 
-import dev.parley.protocol.signal.DeliveryMark;
 import dev.parley.protocol.PeerId;
+import dev.parley.protocol.signal.DeliveryMark;
 import dev.parley.protocol.signal.ErrorCode;
 
 import java.util.Collection;

@@ -151,11 +151,11 @@ class ClusterNodeKillTest extends ClusterSupport {
     }
 
     /**
-     * Offers of the backed-up burst, and their SDP size: together (5.4 MB) more than the socket buffers of a
+     * Offers of the backed-up burst, and their SDP size: together (7.2 MB) more than the socket buffers of a
      * client that stops reading hold (its fixed 64 KiB receive buffer, and at most 4 MiB of send buffer on the
-     * node, net.ipv4.tcp_wmem), and few enough to be parked (100 per peer).
+     * node, net.ipv4.tcp_wmem), and more than a park holds (100): what the node had read is kept apart.
      */
-    private static final int BURST = 90, SDP_BYTES = 60 * 1024;
+    private static final int BURST = 120, SDP_BYTES = 60 * 1024;
     /** Queues and budgets big enough that nothing of the burst is refused (every relay is queued or lost). */
     private static final String[] ROOMY = {"--max-queued-bytes", "16777216", "--max-queued-messages", "4096",
             "--recipient-bytes-per-second", "16777216", "--recipient-messages-per-second", "1000",
