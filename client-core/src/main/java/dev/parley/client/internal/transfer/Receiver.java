@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  * and keeps nothing.
  *
  * <p>Confinement: every field and method runs on the engine's control thread only. Disk work goes to
- * the transfer's {@link PartFile} on its own {@link Lane} (in order, one step at a time); each step
+ * the transfer's {@link FrameWriter} on its own {@link Lane} (in order, one step at a time); each step
  * hands its result back to the control thread, where the state changes and listener events happen.
  */
 @Slf4j
@@ -40,7 +40,7 @@ final class Receiver {
     private final long size;
     private final String sha256;
     private final String label;
-    private final PartFile part;
+    private final FrameWriter part;
     private final Executor lane;
 
     /** Whether the user (or policy) accepted; false while the offer waits. */
@@ -63,7 +63,7 @@ final class Receiver {
         this.size = t.size();
         this.sha256 = t.sha256Hex();
         this.label = Frames.label(t.id());
-        this.part = new PartFile(ctx.store, ctx.config, t.id(), t.size(), partPath, ctx.trustPageCache);
+        this.part = new FrameWriter(ctx.store, ctx.config, t.id(), t.size(), partPath, ctx.trustPageCache);
         this.lane = ctx.newDiskLane();
         this.accepted = accepted;
     }
@@ -155,7 +155,7 @@ final class Receiver {
                 if (held >= 0) {
                     ctx.onControl("written " + id, () -> onWritten(held));
                 }
-            } catch (PartFile.Rejected r) {
+            } catch (FrameWriter.Rejected r) {
                 ctx.onControl("bad frame " + id, () -> fail(r.reason));
             } catch (IOException | RuntimeException e) {
                 log.warn("writing {} failed", id, e);
@@ -239,7 +239,7 @@ final class Receiver {
             try {
                 Path saved = part.finish(ctx.downloadDir, name, sha256);
                 ctx.onControl("saved " + id, () -> onSaved(saved));
-            } catch (PartFile.Rejected r) {
+            } catch (FrameWriter.Rejected r) {
                 ctx.onControl("rejected " + id, () -> fail(r.reason));
             } catch (IOException | RuntimeException e) {
                 log.warn("could not save {} as {}", id, name, e);

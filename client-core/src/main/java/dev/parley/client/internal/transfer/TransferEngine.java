@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the one control thread ({@code parley-transfer-control}), where every transfer's state lives and
  * changes and from which the {@link TransferListener} is called directly, in order. Blocking work
  * runs elsewhere and reports back there: send loops ({@link Stream}) on a bounded pool of send
- * threads, part files ({@link PartFile}) each on its own serial lane over a bounded pool of disk
+ * threads, part files ({@link FrameWriter}) each on its own serial lane over a bounded pool of disk
  * threads. Public methods are safe from any thread and never block on I/O.
  */
 @Slf4j

@@ -3,29 +3,24 @@ package dev.parley.client.internal.transfer;
 import dev.parley.client.Transfer;
 import dev.parley.client.TransferId;
 import dev.parley.client.internal.files.Completion;
-import dev.parley.client.internal.files.FileHash;
+import dev.parley.client.internal.files.DurablePrefix;
+import dev.parley.client.internal.files.PartFile;
 import dev.parley.client.internal.store.TransferStore;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 
 /**
- * The partial file of one {@link Receiver}: opened (or resumed from the offset we can trust), written
- * frame by frame in order, checkpointed (fsync, then the verified offset recorded), and finally
- * handed to {@link Completion} (whole-file SHA-256, then moved under its final name) — or deleted.
+ * Writes the frames of one {@link Receiver}'s stream into its part file, in order: opened (or resumed
+ * from the offset {@link DurablePrefix} trusts, the one recorded in the store), checkpointed every so
+ * many bytes or seconds, and finally handed to {@link Completion} — or deleted.
  *
  * <p>Confinement: every method runs on the receiver's own disk {@link Lane} and nowhere else; the
  * receiver learns results only through what it hands back to the control thread.
  */
 @Slf4j
-final class PartFile {
+final class FrameWriter {
     /** A frame or the file itself that must end the transfer; {@link #reason} goes to the sender. */
     static final class Rejected extends Exception {
         final String reason;
@@ -43,15 +38,13 @@ final class PartFile {
     final Path path;
     private final boolean trustPageCache;
 
-    private FileChannel file;
-    private MessageDigest digest;
-    private long written;
+    private DurablePrefix part;
     private long checkpointed;
     private long checkpointNanos;
     /** Saved or discarded: never opened (hence re-created) again. */
     private boolean over;
 
-    PartFile(TransferStore store, TransferConfig config, TransferId id, long size, Path path, boolean trustPageCache) {
+    FrameWriter(TransferStore store, TransferConfig config, TransferId id, long size, Path path, boolean trustPageCache) {
         this.store = store;
         this.config = config;
         this.id = id;
@@ -62,46 +55,26 @@ final class PartFile {
 
     /** Opens the part file if it is not open yet, after a restart at the offset we can trust (see BootId); returns the bytes held. */
     long open() throws IOException {
-        if (file != null) {
-            return written;
+        if (part != null) {
+            return part.held();
         }
         if (over) {
             throw new IOException("part file of " + id + " already saved or discarded");
         }
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException("part file is not a regular file: " + path);
+        part = DurablePrefix.open(path, size, new DurablePrefix.Offset() {
+            @Override
+            public long recorded() {
+                return store.get(id).map(Transfer::verifiedOffset).orElse(0L);
             }
-            FileChannel fc = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
-            try {
-                long length = fc.size();
-                long verified = store.get(id).map(Transfer::verifiedOffset).orElse(0L);
-                // Same boot: whatever our killed process wrote is in the page cache, so the length is
-                // good. Otherwise (OS crash, power loss) only what we fsynced and recorded is.
-                long resume = Math.min(size, trustPageCache ? length : Math.min(length, verified));
-                if (length != resume) {
-                    fc.truncate(resume);
-                }
-                digest = FileHash.prefix(fc, resume);
-                fc.force(false);
-                file = fc;
-                written = resume;
-                store.updateVerifiedOffset(id, resume);
-                log.info("resuming {} at {} (part file had {}, last checkpoint {})", id, resume, length, verified);
-            } catch (IOException | RuntimeException e) {
-                fc.close();
-                throw e;
+
+            @Override
+            public void record(long offset) {
+                store.updateVerifiedOffset(id, offset);
             }
-        } else {
-            file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            digest = FileHash.newDigest();
-            written = 0;
-        }
-        checkpointed = written;
+        }, trustPageCache);
+        checkpointed = part.held();
         checkpointNanos = System.nanoTime();
-        return written;
+        return part.held();
     }
 
     /**
@@ -111,7 +84,7 @@ final class PartFile {
      * @throws Rejected for a frame that is malformed or goes beyond the declared size
      */
     long write(byte[] frame) throws IOException, Rejected {
-        if (file == null) {
+        if (part == null) {
             return -1;
         }
         if (frame.length < Frames.HEADER) {
@@ -122,34 +95,27 @@ final class PartFile {
         if (offset < 0 || end > size) {
             throw new Rejected("size-exceeded");
         }
+        long written = part.held();
         if (end <= written || offset > written) {
             return written; // a stale frame from a superseded stream: already have it, or not contiguous
         }
         int skip = (int) (written - offset);
-        int n = frame.length - Frames.HEADER - skip;
-        ByteBuffer data = ByteBuffer.wrap(frame, Frames.HEADER + skip, n);
-        digest.update(frame, Frames.HEADER + skip, n);
-        long pos = written;
-        while (data.hasRemaining()) {
-            pos += file.write(data, pos);
-        }
-        written = end;
-        if (written - checkpointed >= config.checkpointBytes()
+        part.append(frame, Frames.HEADER + skip, frame.length - Frames.HEADER - skip);
+        if (end - checkpointed >= config.checkpointBytes()
                 || System.nanoTime() - checkpointNanos >= config.checkpointInterval().toNanos()) {
             checkpoint();
         }
-        return written;
+        return end;
     }
 
     /** Makes the written prefix durable, then records it as verified; a failure is retried next time. */
     void checkpoint() {
-        if (file == null) {
+        if (part == null) {
             return;
         }
         try {
-            file.force(false);
-            store.updateVerifiedOffset(id, written);
-            checkpointed = written;
+            part.checkpoint();
+            checkpointed = part.held();
             checkpointNanos = System.nanoTime();
         } catch (IOException | RuntimeException e) {
             log.warn("checkpoint of {} failed; will retry", id, e);
@@ -164,14 +130,14 @@ final class PartFile {
      * @throws IOException if the file cannot be closed or moved
      */
     Path finish(Path dir, String name, String sha256) throws IOException, Rejected {
-        if (file == null) {
+        if (part == null) {
             throw new IOException("part file of " + id + " is not open");
         }
-        FileChannel fc = file;
-        file = null;
+        DurablePrefix p = part;
+        part = null;
         over = true;
         try {
-            return Completion.complete(fc, path, size, sha256, digest, dir, name);
+            return p.complete(sha256, dir, name);
         } catch (Completion.Mismatch m) {
             throw new Rejected(Completion.Mismatch.REASON);
         }
@@ -180,28 +146,20 @@ final class PartFile {
     /** Closes and deletes the part file; nothing is kept. */
     void discard() {
         over = true;
-        close();
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            log.warn("could not delete {}", path, e);
+        if (part != null) {
+            part.discard();
+            part = null;
+        } else {
+            PartFile.deleteQuietly(path); // never opened in this run: what an earlier run left
         }
     }
 
     /** The engine closes: record how far we got and let go of the file. */
     void shutdown() {
         checkpoint();
-        close();
-    }
-
-    private void close() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException e) {
-                log.debug("closing {}", path, e);
-            }
-            file = null;
+        if (part != null) {
+            part.close();
+            part = null;
         }
     }
 }
