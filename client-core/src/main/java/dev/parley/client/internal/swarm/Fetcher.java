@@ -3,6 +3,8 @@ package dev.parley.client.internal.swarm;
 import dev.parley.client.GroupFileEvent;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.files.Completion;
+import dev.parley.client.internal.files.PartFile;
+import dev.parley.client.internal.files.VerifiedPieces;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.group.GroupId;
 import dev.parley.protocol.group.GroupMessageId;
@@ -14,9 +16,7 @@ import lombok.extern.slf4j.Slf4j;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,19 +57,15 @@ final class Fetcher {
             }
             case ACCEPTED -> {
                 f.path = e.store.part(f.hex);
-                if (!Files.isRegularFile(f.path, LinkOption.NOFOLLOW_LINKS)) return;
-                BitSet stored = e.store.bits(f.hex).map(b -> new SwarmFrame(SwarmFrame.Type.BITFIELD, f.key, 0, 0, 0, b).bits(f.pieces))
-                        .orElse(new BitSet());
-                if (f.layer != null) {
-                    for (int i = stored.nextSetBit(0); i >= 0; i = stored.nextSetBit(i + 1)) {
-                        try {
-                            byte[] data = e.readPiece(f, i);
-                            if (f.verify(i, data, data.length)) f.have.set(i);
-                        } catch (IOException x) {
-                            break;
-                        }
-                    }
+                f.rule = rule(f);
+                try {
+                    f.part = PartFile.find(f.path).orElse(null);
+                } catch (IOException x) {
+                    log.warn("group file {}: {}", f.id.shortForm(), x.getMessage());
                 }
+                if (f.part == null) return;
+                // Without the piece layer nothing can be checked yet: every piece is fetched again.
+                if (f.layer != null) f.have.or(f.rule.resume(f.part, f.offer::pieceLength, (i, data) -> f.verify(i, data, data.length)));
                 log.info("group file {}: resuming with {} of {} pieces verified", f.id.shortForm(), f.have.cardinality(), f.pieces);
             }
             default -> { }
@@ -104,8 +100,8 @@ final class Fetcher {
             throw new IllegalStateException("the file is " + f.status.name().toLowerCase());
         }
         f.path = e.store.part(f.hex);
-        Files.deleteIfExists(f.path);
-        Files.newByteChannel(f.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS).close();
+        f.rule = rule(f);
+        f.part = f.rule.create();
         f.status = SwarmStore.Status.ACCEPTED;
         f.windowStart = System.currentTimeMillis();
         e.persist(f);
@@ -210,7 +206,7 @@ final class Fetcher {
             return;
         }
         try {
-            e.channel(f).write(ByteBuffer.wrap(buf), (long) i * f.offer.pieceSize());
+            f.part.write(ByteBuffer.wrap(buf, 0, length), (long) i * f.offer.pieceSize());
         } catch (IOException x) {
             log.warn("cannot write piece {} of {}: {}", i, f.id.shortForm(), x.getMessage());
             return;
@@ -313,12 +309,16 @@ final class Fetcher {
         }
     }
 
+    /** The group-file trust rule over this file's part file ({@code <hex>.part}, bitmap {@code <hex>.bits}). */
+    private VerifiedPieces rule(SwarmFile f) {
+        return new VerifiedPieces(e.store.part(f.hex), f.pieces, f.offer.pieceSize());
+    }
+
     /** Part file to disk, then the bitmap (so the bitmap never names a piece the disk may not hold). */
     void checkpoint(SwarmFile f) {
         if (f.status != SwarmStore.Status.ACCEPTED) return;
         try {
-            if (f.channel != null && f.channel.isOpen()) f.channel.force(false);
-            e.store.saveBits(f.hex, SwarmFrame.bitfield(f.key, f.have, f.pieces).payload());
+            f.rule.checkpoint(f.part, f.have);
             f.lastCheckpoint = System.currentTimeMillis();
         } catch (IOException x) {
             log.warn("cannot checkpoint {}: {}", f.id.shortForm(), x.getMessage());
@@ -347,18 +347,20 @@ final class Fetcher {
             Path target;
             try {
                 // The part file is exactly the offer's length (pieces end at size), read back and hashed as a whole.
-                target = Completion.complete(f.channel, f.path, f.offer.size(), f.offer.sha256(), null, e.downloadDir, f.offer.name());
+                target = f.part.complete(f.offer.size(), f.offer.sha256(), null, e.downloadDir, f.offer.name());
             } catch (Completion.Mismatch m) {
-                // Completion has logged the sizes and hashes; every piece had matched the tree.
+                // Completion has logged the sizes and hashes (and deleted the part file); every piece had matched the tree.
                 f.status = SwarmStore.Status.FAILED;
-                e.store.dropPart(f.hex);
+                f.part = null;
+                f.rule.drop();
                 e.persist(f);
                 e.publish(new GroupFileEvent.Failed(Ids.app(f.id), Ids.app(f.group), Completion.Mismatch.REASON));
                 return;
             }
             f.path = target;
             f.status = SwarmStore.Status.COMPLETED;
-            e.store.dropPart(f.hex);
+            f.part = null; // moved under its name: served from there
+            f.rule.drop();
             e.persist(f);
             long discarded = f.received - sources.values().stream().mapToLong(Long::longValue).sum();
             e.discarded += discarded;

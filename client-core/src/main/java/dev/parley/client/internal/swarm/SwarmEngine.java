@@ -402,24 +402,20 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         return tokens >= Math.min(uploadCap, next.file().offer.pieceLength(next.piece()));
     }
 
+    /** A verified piece, to serve: from the part file while downloading, else from the shared or saved file. */
     byte[] readPiece(SwarmFile f, int piece) throws IOException {
-        FileChannel ch = channel(f);
         byte[] data = new byte[f.offer.pieceLength(piece)];
         ByteBuffer b = ByteBuffer.wrap(data);
         long pos = (long) piece * f.offer.pieceSize();
+        if (f.part != null) {
+            f.part.read(b, pos);
+            return data;
+        }
+        if (f.channel == null || !f.channel.isOpen()) f.channel = FileChannel.open(f.path, StandardOpenOption.READ);
         while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) throw new IOException("file shorter than its offer");
+            if (f.channel.read(b, pos + b.position()) < 0) throw new IOException("file shorter than its offer");
         }
         return data;
-    }
-
-    FileChannel channel(SwarmFile f) throws IOException {
-        if (f.channel == null || !f.channel.isOpen()) {
-            f.channel = f.status == SwarmStore.Status.ACCEPTED
-                    ? FileChannel.open(f.path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(f.path, StandardOpenOption.READ);
-        }
-        return f.channel;
     }
 
     void persist(SwarmFile f) throws IOException {
@@ -492,6 +488,7 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         for (SwarmFile f : files.values()) {
             try {
                 if (f.channel != null) f.channel.close();
+                if (f.part != null) f.part.close();
             } catch (IOException ignored) {
                 // closing
             }

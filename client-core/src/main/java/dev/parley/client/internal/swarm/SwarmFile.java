@@ -11,6 +11,9 @@ import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.protocol.swarm.SwarmMerkle;
 import dev.parley.protocol.swarm.SwarmOffer;
 
+import dev.parley.client.internal.files.PartFile;
+import dev.parley.client.internal.files.VerifiedPieces;
+
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -32,7 +35,11 @@ final class SwarmFile {
     SwarmStore.Status status;
     /** Source (shared), part file (accepted), final file (completed). */
     Path path;
+    /** The shared or completed file, read to serve pieces (opened on first use). */
     FileChannel channel;
+    /** While accepted: the part file, and the rule of what of it to trust after a restart. */
+    PartFile part;
+    VerifiedPieces rule;
     final BitSet have = new BitSet();
     /** Piece hashes once known (ours if shared, checked against the root if fetched). */
     byte[][] layer;

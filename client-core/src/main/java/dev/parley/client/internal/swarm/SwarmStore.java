@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Group files on disk, in {@code <profile>/swarm/}: per file (named by the hex of its 32-byte id)
  * {@code .json} (its record), {@code .part} (the download, pieces at their offsets), {@code .bits}
- * (verified pieces, the bitfield frame's layout, written only after the part file was fsynced) and
+ * (verified pieces, written by {@link dev.parley.client.internal.files.VerifiedPieces} only after the part file was fsynced) and
  * {@code .layer} (the piece hashes, checked against the root). Small files replaced atomically.
  * Worker thread only.
  */
@@ -63,31 +63,12 @@ final class SwarmStore {
         return dir.resolve(hex + ".part");
     }
 
-    void saveBits(String hex, byte[] bits) throws IOException {
-        replace(hex + ".bits", bits);
-    }
-
-    Optional<byte[]> bits(String hex) {
-        return read(hex + ".bits");
-    }
-
     void saveLayer(String hex, byte[] layer) throws IOException {
         replace(hex + ".layer", layer);
     }
 
     Optional<byte[]> layer(String hex) {
         return read(hex + ".layer");
-    }
-
-    /** The part file and its bitmap (after completion, failure or decline). */
-    void dropPart(String hex) {
-        for (String ext : List.of(".part", ".bits")) {
-            try {
-                Files.deleteIfExists(dir.resolve(hex + ext));
-            } catch (IOException e) {
-                log.warn("cannot delete {}{}: {}", hex, ext, e.getMessage());
-            }
-        }
     }
 
     private Optional<byte[]> read(String name) {
