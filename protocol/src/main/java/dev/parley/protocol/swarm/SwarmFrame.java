@@ -27,9 +27,21 @@ public record SwarmFrame(Type type, byte[] file, int piece, int offset, int reas
     static final int HEADER = 1 + 32;
 
     public static SwarmFrame bitfield(byte[] file, BitSet have, int pieces) {
+        return new SwarmFrame(Type.BITFIELD, file, 0, 0, 0, encodeBits(have, pieces));
+    }
+
+    /** The bitfield layout (piece 0 in the high bit of the first byte), {@code pieces} bits; also a download's stored bitmap. */
+    public static byte[] encodeBits(BitSet have, int pieces) {
         byte[] bits = new byte[(pieces + 7) / 8];
         for (int i = have.nextSetBit(0); i >= 0 && i < pieces; i = have.nextSetBit(i + 1)) bits[i / 8] |= (byte) (0x80 >>> (i % 8));
-        return new SwarmFrame(Type.BITFIELD, file, 0, 0, 0, bits);
+        return bits;
+    }
+
+    /** {@link #encodeBits} read back; bits past {@code pieces} (and bytes missing at the end) are ignored. */
+    public static BitSet decodeBits(byte[] bits, int pieces) {
+        BitSet b = new BitSet(pieces);
+        for (int i = 0; i < pieces && i / 8 < bits.length; i++) if ((bits[i / 8] & (0x80 >>> (i % 8))) != 0) b.set(i);
+        return b;
     }
 
     public static SwarmFrame of(Type t, byte[] file, int piece) {
@@ -64,9 +76,7 @@ public record SwarmFrame(Type type, byte[] file, int piece, int offset, int reas
 
     /** The bitfield's pieces, bits past {@code pieces} ignored. */
     public BitSet bits(int pieces) {
-        BitSet b = new BitSet(pieces);
-        for (int i = 0; i < pieces && i / 8 < payload.length; i++) if ((payload[i / 8] & (0x80 >>> (i % 8))) != 0) b.set(i);
-        return b;
+        return decodeBits(payload, pieces);
     }
 
     public byte[] encode() {

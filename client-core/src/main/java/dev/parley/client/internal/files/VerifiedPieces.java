@@ -1,5 +1,6 @@
 package dev.parley.client.internal.files;
 
+import dev.parley.protocol.swarm.SwarmFrame;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class VerifiedPieces {
 
     /** The pieces of the stored bitmap that {@code file} still holds and that still pass {@code check}. */
     public BitSet resume(PartFile file, Lengths lengths, Check check) {
-        BitSet stored = decode(read());
+        BitSet stored = SwarmFrame.decodeBits(read(), pieces);
         BitSet have = new BitSet(pieces);
         for (int i = stored.nextSetBit(0); i >= 0; i = stored.nextSetBit(i + 1)) {
             byte[] data = new byte[lengths.of(i)];
@@ -78,7 +79,7 @@ public final class VerifiedPieces {
     public void checkpoint(PartFile file, BitSet have) throws IOException {
         file.checkpoint(() -> {
             Path tmp = bits.resolveSibling(bits.getFileName() + ".tmp");
-            Files.write(tmp, encode(have));
+            Files.write(tmp, SwarmFrame.encodeBits(have, pieces));
             Files.move(tmp, bits, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         });
     }
@@ -101,24 +102,6 @@ public final class VerifiedPieces {
             log.warn("cannot read {}: {}", bits, e.getMessage());
             return new byte[0];
         }
-    }
-
-    private byte[] encode(BitSet have) {
-        byte[] out = new byte[(pieces + 7) / 8];
-        for (int i = have.nextSetBit(0); i >= 0 && i < pieces; i = have.nextSetBit(i + 1)) {
-            out[i / 8] |= (byte) (0x80 >>> (i % 8));
-        }
-        return out;
-    }
-
-    private BitSet decode(byte[] in) {
-        BitSet b = new BitSet(pieces);
-        for (int i = 0; i < pieces && i / 8 < in.length; i++) {
-            if ((in[i / 8] & (0x80 >>> (i % 8))) != 0) {
-                b.set(i);
-            }
-        }
-        return b;
     }
 
     private static String stem(Path part) {

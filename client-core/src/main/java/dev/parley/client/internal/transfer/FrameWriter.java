@@ -35,7 +35,7 @@ final class FrameWriter {
     private final TransferConfig config;
     private final TransferId id;
     private final long size;
-    final Path path;
+    private final Path path;
     private final boolean trustPageCache;
 
     private DurablePrefix part;
