@@ -519,6 +519,11 @@ public final class ParleyClient implements Parley {
     }
 
     @Override
+    public java.util.Optional<GroupFile> groupFile(GroupMessageId file) {
+        return engines.files().groupFile(file);
+    }
+
+    @Override
     public void addGroupFileListener(java.util.function.Consumer<GroupFileEvent> listener) {
         engines.files().addGroupFileListener(listener);
     }

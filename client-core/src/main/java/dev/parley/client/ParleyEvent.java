@@ -172,6 +172,15 @@ public sealed interface ParleyEvent {
         public void deliverTo(ParleyListener l) { l.onGroupRenamed(group, name); }
     }
 
+    /**
+     * A group file was recorded (offered to this member, shared by it) or changed state (accepted,
+     * declined, completed, failed): stored like {@link TransferChanged}, so a file's outcome reaches the
+     * app across restarts. Progress and holders stay in {@link GroupFileEvent} (of the moment).
+     */
+    record GroupFileChanged(long seq, GroupFile file) implements Stored {
+        public void deliverTo(ParleyListener l) { l.onGroupFileChanged(file); }
+    }
+
     // ---------------------------------------------------------------- group calls (the moment; not stored)
     /** A call in the group began: {@code by} started it (this member too, when it started it). */
     record GroupCallStarted(GroupId group, CallId call, PeerId by) implements ParleyEvent {

@@ -53,6 +53,9 @@ public interface ParleyListener {
     /** A transfer's durable record was created or changed state (offered, accepted, completed, …; not per byte). */
     default void onTransferChanged(Transfer transfer) {}
 
+    /** A group file was recorded or changed state ({@link ParleyEvent.GroupFileChanged}, stored). */
+    default void onGroupFileChanged(GroupFile file) {}
+
     /** Bytes are flowing (first time, and after each resume from {@code offset}). */
     default void onFileStarted(TransferId id, Direction direction, long offset) {}
 

@@ -3,6 +3,7 @@ package dev.parley.client;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +39,9 @@ public interface ParleySwarm {
 
     /** Every group file this member knows of (offered, shared, accepted, done). */
     List<GroupFileOffer> groupFiles();
+
+    /** One group file with its state here, if this member knows it. */
+    Optional<GroupFile> groupFile(GroupMessageId file);
 
     /** Caps this member's group-file uploads over all peers, bytes per second (0: no cap, the default). */
     void setGroupFileUploadLimit(long bytesPerSecond);

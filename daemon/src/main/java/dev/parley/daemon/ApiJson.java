@@ -480,6 +480,8 @@ public final class ApiJson {
             typed(o, "closed", null);
         } else if (GroupCallJson.event(o, e)) {
             // group-call-started, participant-*, speaker, group-call-ended: GroupCallJson
+        } else if (GroupFileJson.event(o, e)) {
+            // group-file-changed (stored): GroupFileJson; the group-file events of the moment are not ParleyEvents
         } else if (GroupJson.event(o, e)) {
             // group-invite, group-message, group-member, group-delivered, group-read, group-typing, group-visibility, group-renamed: GroupJson
         } else {
@@ -542,6 +544,7 @@ public final class ApiJson {
             case "call-muted" -> new ParleyEvent.CallMuted(callId(requireText(n, "callId")), Boolean.TRUE.equals(bool(n, "muted")));
             case "call-stats" -> new ParleyEvent.CallStatsUpdated(callStats(n.get("stats")));
             case "call-ended" -> new ParleyEvent.CallEnded(ss, callRecord(n.get("record")));
+            case "group-file-changed" -> new ParleyEvent.GroupFileChanged(ss, GroupFileJson.file(n.get("file")));
             case "group-invite", "group-message", "group-member", "group-delivered", "group-read", "group-typing",
                  "group-visibility", "group-renamed" ->
                     GroupJson.parleyEvent(type, ss, n).orElseThrow();

@@ -2,13 +2,17 @@ package dev.parley.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.client.GroupFile;
 import dev.parley.client.GroupFileEvent;
+import dev.parley.client.GroupFileState;
+import dev.parley.client.ParleyEvent;
 import dev.parley.client.GroupFileOffer;
 import dev.parley.client.PeerId;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import static dev.parley.daemon.ApiJson.object;
@@ -35,6 +39,34 @@ public final class GroupFileJson {
         if (n == null || !n.isObject()) throw new IllegalArgumentException("missing field 'offer'");
         return new GroupFileOffer(groupMessageId(requireText(n, "id")), groupId(requireText(n, "group")), peer(requireText(n, "from")),
                 requireText(n, "name"), n.path("size").asLong(), requireText(n, "mediaType"), requireText(n, "sha256"));
+    }
+
+    /** A group file with its state here ({@code GET /v1/group-files/{id}}, the {@code group-file-changed} event). */
+    public static ObjectNode file(GroupFile f) {
+        ObjectNode o = object().put("state", f.state().name().toLowerCase(Locale.ROOT))
+                .put("path", f.path() == null ? null : f.path().toString());
+        o.set("offer", offer(f.offer()));
+        return o;
+    }
+
+    public static GroupFile file(JsonNode n) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("missing field 'file'");
+        String state = requireText(n, "state");
+        GroupFileState s;
+        try {
+            s = GroupFileState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown group file state '" + state + "'");
+        }
+        return new GroupFile(offer(n.get("offer")), s, n.path("path").isTextual() ? Path.of(n.get("path").asText()) : null);
+    }
+
+    /** The stored {@code group-file-changed} event, if {@code e} is one; else false and {@code o} untouched. */
+    public static boolean event(ObjectNode o, ParleyEvent e) {
+        if (!(e instanceof ParleyEvent.GroupFileChanged x)) return false;
+        o.put("type", "group-file-changed").put("storedSeq", x.seq());
+        o.set("file", file(x.file()));
+        return true;
     }
 
     /** The {@code group-file} event (not stored by the library: of the moment, like progress). */

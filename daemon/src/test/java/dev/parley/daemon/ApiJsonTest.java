@@ -187,6 +187,9 @@ class ApiJsonTest {
                 new ParleyEvent.GroupCallParticipantStats(GROUP, call, PEER,
                         new CallStats(call, T, java.time.Duration.ofMillis(12), java.time.Duration.ofMillis(3), 0.01, 33_000, 31_000, "audio/opus", 50, 49, 1)),
                 new ParleyEvent.GroupCallEnded(GROUP, call),
+                new ParleyEvent.GroupFileChanged(20, new dev.parley.client.GroupFile(new dev.parley.client.GroupFileOffer(POST_ID, GROUP, PEER,
+                        "report.pdf", 1_500_000, "application/pdf", "ab".repeat(32)), dev.parley.client.GroupFileState.COMPLETED,
+                        java.nio.file.Path.of("/home/me/Downloads/report.pdf"))),
                 new ParleyEvent.GroupCallRecorded(18, new dev.parley.client.GroupCallRecord(GROUP, call, T, T, true,
                         java.time.Duration.ofMillis(184_023), java.util.List.of(PEER))));
         Set<Class<?>> covered = all.stream().map(Object::getClass).collect(Collectors.toSet());

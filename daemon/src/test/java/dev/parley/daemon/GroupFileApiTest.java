@@ -98,6 +98,13 @@ class GroupFileApiTest {
         assertThat(done.get("sha256").asText()).isEqualTo(sha);
         assertThat(done.at("/sources/" + b).asLong()).isEqualTo(data.length);
         assertThat(Files.readAllBytes(Path.of(done.get("path").asText()))).isEqualTo(data);
+        // The file's record, as the daemon's library stored it.
+        JsonNode rec = f.api.get("/v1/group-files/" + offer.id().value()).body();
+        assertThat(rec.get("state").asText()).isEqualTo("completed");
+        assertThat(rec.get("path").asText()).isEqualTo(done.get("path").asText());
+        assertThat(GroupFileJson.offer(rec.get("offer"))).isEqualTo(offer);
+        assertThat(f.api.get("/v1/group-files/" + dev.parley.protocol.crypto.Base64Url.encode(new byte[32])).status()).isEqualTo(404);
+        assertThat(f.api.get("/v1/group-files/nonsense").status()).isEqualTo(400);
         GroupFileEvent.Held held = bobFiles.expectNext(GroupFileEvent.Held.class, "the daemon holds it", h -> h.file().equals(offer.id()));
         assertThat(held.member()).isEqualTo(f.daemon.client().peerId());
 
@@ -128,6 +135,7 @@ class GroupFileApiTest {
             GroupFileEvent.Held bobHolds = remoteFiles.expectNext(GroupFileEvent.Held.class, "Bob holds it", h -> h.file().equals(o2.id()));
             assertThat(bobHolds.member()).isEqualTo(bob.client.peerId());
             assertThat(remote.groupFiles()).contains(offer, o2);
+            assertThat(remote.groupFile(o2.id())).hasValueSatisfying(x -> assertThat(x.state()).isEqualTo(dev.parley.client.GroupFileState.SHARED));
             remote.setGroupFileUploadLimit(0);
             // The daemon's rule for the group, set through the Java client; it stays for the daemon's run.
             remote.autoAcceptGroupFiles(g.id(), 1_000_000);

@@ -547,6 +547,12 @@ public final class RemoteParley implements Parley {
     }
 
     @Override
+    public Optional<dev.parley.client.GroupFile> groupFile(dev.parley.client.GroupMessageId file) {
+        JsonNode n = http.get("/v1/group-files/" + file.value());
+        return n == ApiHttp.NOT_FOUND ? Optional.empty() : Optional.of(dev.parley.daemon.GroupFileJson.file(n));
+    }
+
+    @Override
     public void setGroupFileUploadLimit(long bytesPerSecond) {
         http.post("/v1/group-files/upload-limit", ApiJson.object().put("bytesPerSecond", bytesPerSecond));
     }

@@ -25,6 +25,10 @@ public final class GroupFileRoutes {
     public static void register(Router r, ApiContext ctx) {
         ParleyClient c = ctx.client();
         r.get("/v1/group-files", q -> ApiJson.array(c.groupFiles(), GroupFileJson::offer));
+        r.get("/v1/group-files/{id}", q -> {
+            GroupMessageId id = id(q.param("id"));
+            return GroupFileJson.file(c.groupFile(id).orElseThrow(() -> ApiError.notFound("no group file " + id.value())));
+        });
         r.post("/v1/groups/{group}/files", q -> {
             Path file = ApiJson.absolute("path", ApiJson.requireText(q.body(), "path"));
             try {

@@ -6,6 +6,7 @@ import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.store.EventLog;
 import dev.parley.client.internal.store.event.CallRecorded;
 import dev.parley.client.internal.store.event.GroupCallRecorded;
+import dev.parley.client.internal.store.event.GroupFileChanged;
 import dev.parley.client.internal.store.event.Committed;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
@@ -52,6 +53,7 @@ final class StoreEvents {
         if (e instanceof TransferChanged t) return new ParleyEvent.TransferChanged(seq, t.transfer());
         if (e instanceof CallRecorded r) return new ParleyEvent.CallEnded(seq, r.record());
         if (e instanceof GroupCallRecorded r) return new ParleyEvent.GroupCallRecorded(seq, r.record());
+        if (e instanceof GroupFileChanged f) return new ParleyEvent.GroupFileChanged(seq, f.file());
         if (e instanceof GroupInvited g) return new ParleyEvent.GroupInvited(seq, Ids.app(g.group()), g.name(), Ids.app(g.from()));
         if (e instanceof GroupMessageAdded g) return new ParleyEvent.GroupMessageAdded(seq, g.post());
         if (e instanceof GroupMemberChanged g) return new ParleyEvent.GroupMemberChanged(seq, Ids.app(g.group()), Ids.app(g.member()), g.change());
@@ -78,6 +80,8 @@ final class StoreEvents {
                     .map(r -> new ParleyEvent.CallEnded(seq, r));
             case GROUP_CALL_RECORDED -> store.groupCalls().get(new CallId(UUID.fromString(entry.ref())))
                     .map(r -> new ParleyEvent.GroupCallRecorded(seq, r));
+            case GROUP_FILE -> store.groupFiles().get(GroupMessageId.of(entry.ref()))
+                    .map(f -> new ParleyEvent.GroupFileChanged(seq, f));
             case GROUP_INVITED -> store.groups().group(GroupId.of(entry.ref()))
                     .map(g -> new ParleyEvent.GroupInvited(seq, Ids.app(g.id()), g.name(), entry.state() == null ? null : dev.parley.client.PeerId.of(entry.state())));
             case GROUP_MESSAGE -> store.groups().post(GroupMessageId.of(entry.ref()))

@@ -2,6 +2,7 @@ package dev.parley.client.internal.store;
 
 import dev.parley.client.internal.store.event.CallRecorded;
 import dev.parley.client.internal.store.event.GroupCallRecorded;
+import dev.parley.client.internal.store.event.GroupFileChanged;
 import dev.parley.client.internal.store.event.ContactAdded;
 import dev.parley.client.internal.store.event.ContactKeyChanged;
 import dev.parley.client.internal.store.event.ContactRemoved;
@@ -38,7 +39,7 @@ public final class EventLog {
     /** What changed. */
     public enum Kind { MESSAGE_ADDED, MESSAGE_STATE, CONTACT_CHANGED, CONTACT_REMOVED, TRANSFER_CHANGED, CALL_RECORDED,
         GROUP_INVITED, GROUP_MESSAGE, GROUP_MEMBER, GROUP_DELIVERED, GROUP_READ, GROUP_VISIBILITY, GROUP_RENAMED,
-        GROUP_CALL_RECORDED }
+        GROUP_CALL_RECORDED, GROUP_FILE }
 
     private final Database db;
 
@@ -81,6 +82,9 @@ public final class EventLog {
         } else if (e instanceof GroupCallRecorded g) {
             kind = Kind.GROUP_CALL_RECORDED;
             ref = g.record().call().value().toString();
+        } else if (e instanceof GroupFileChanged g) {
+            kind = Kind.GROUP_FILE;
+            ref = g.file().id().value();
         } else if (e instanceof GroupInvited g) {
             kind = Kind.GROUP_INVITED;
             ref = g.group().value();

@@ -182,7 +182,26 @@ final class Migrations {
                       in_call_ms INTEGER NOT NULL CHECK (in_call_ms >= 0),
                       with_peers TEXT    NOT NULL
                     ) STRICT""",
-                    "CREATE INDEX group_calls_group ON group_calls (group_id, started_at)")));
+                    "CREATE INDEX group_calls_group ON group_calls (group_id, started_at)")),
+            // Group files (docs/storage-notes.md § File transfers, step 4): the record that was a JSON file
+            // per file in <profile>/swarm/, next to transfers, so both survive restarts the same way and both
+            // have stored app events. No reference to groups: a file's record outlives the group's row (a
+            // declined invitation deletes that row, and a declined invitation never has files). offer is the
+            // signed post's body, as it arrived; layer the piece hashes once known (checked against its root).
+            new Migration(7, "group files", List.of(
+                    """
+                    CREATE TABLE group_files (
+                      file_id    TEXT    PRIMARY KEY CHECK (length(file_id) = 43),
+                      group_id   TEXT    NOT NULL CHECK (length(group_id) = 43),
+                      from_peer  TEXT    NOT NULL,
+                      offer      TEXT    NOT NULL,
+                      state      TEXT    NOT NULL CHECK (state IN ('OFFERED', 'ACCEPTED', 'COMPLETED', 'SHARED', 'DECLINED', 'FAILED')),
+                      path       TEXT,
+                      layer      BLOB,
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    ) STRICT""",
+                    "CREATE INDEX group_files_group ON group_files (group_id, created_at)")));
 
     static int latest() {
         return ALL.get(ALL.size() - 1).version();

@@ -18,6 +18,7 @@ public final class ProfileStore implements AutoCloseable {
     private final GroupStore groups;
     private final GroupReceiptStore groupReceipts;
     private final GroupCallStore groupCalls;
+    private final GroupFileStore groupFiles;
     private final EventLog events;
 
     private ProfileStore(Database db, IdentityKey myKey) {
@@ -29,6 +30,7 @@ public final class ProfileStore implements AutoCloseable {
         this.groups = new GroupStore(db, myKey);
         this.groupReceipts = new GroupReceiptStore(db, myKey);
         this.groupCalls = new GroupCallStore(db);
+        this.groupFiles = new GroupFileStore(db);
         this.events = new EventLog(db);
     }
 
@@ -66,6 +68,10 @@ public final class ProfileStore implements AutoCloseable {
 
     public GroupCallStore groupCalls() {
         return groupCalls;
+    }
+
+    public GroupFileStore groupFiles() {
+        return groupFiles;
     }
 
     public CallStore calls() {

@@ -1,6 +1,8 @@
 package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileEvent;
+import dev.parley.client.GroupFileState;
+import dev.parley.client.internal.store.GroupFileStore;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.files.Completion;
 import dev.parley.client.internal.files.PartFile;
@@ -44,12 +46,13 @@ final class Fetcher {
     }
 
     /** A stored file back into memory; a download resumes from the pieces of its bitmap that still verify. */
-    void restore(SwarmStore.Row r) {
-        SwarmOffer offer = SwarmOffer.parse(r.body()).orElse(null);
+    void restore(GroupFileStore.Row r) {
+        SwarmOffer offer = SwarmOffer.parse(r.offer()).orElse(null);
         if (offer == null) return;
-        SwarmFile f = new SwarmFile(GroupMessageId.of(r.file()), GroupId.of(r.group()), PeerId.of(r.from()), offer, r.status());
-        f.layer = e.store.layer(f.hex).map(b -> SwarmFile.checkLayer(offer, b)).orElse(null);
-        switch (r.status()) {
+        SwarmFile f = new SwarmFile(r.file(), r.group(), r.from(), offer, r.state());
+        f.recorded = true;
+        f.layer = e.store.layer(f.id).map(b -> SwarmFile.checkLayer(offer, b)).orElse(null);
+        switch (r.state()) {
             case SHARED, COMPLETED -> {
                 f.path = Path.of(r.path());
                 if (f.layer == null || !Files.isRegularFile(f.path)) return; // gone: nothing to serve
@@ -75,13 +78,15 @@ final class Fetcher {
 
     void offered(GroupId group, GroupMessageId id, PeerId author, SwarmOffer offer) {
         if (e.files.containsKey(id.value())) return;
-        SwarmFile f = new SwarmFile(id, group, author, offer, SwarmStore.Status.OFFERED);
-        e.files.put(id.value(), f);
+        SwarmFile f = new SwarmFile(id, group, author, offer, GroupFileState.OFFERED);
         try {
             e.persist(f);
-        } catch (IOException x) {
+        } catch (RuntimeException x) {
+            // Not known, then: the post is offered again when it is re-read, and nothing half-recorded is served.
             log.warn("cannot record group file offer {}: {}", id.shortForm(), x.getMessage());
+            return;
         }
+        e.files.put(id.value(), f);
         e.publish(new GroupFileEvent.Offered(f.toApp()));
         // The group's rule, for an offer whose sharer is a member now (one removed since it posted gets no say).
         if (e.autoAccept.accepts(group, offer.size()) && e.isMember(group, author)) {
@@ -95,14 +100,14 @@ final class Fetcher {
 
     /** {@code auto}: by the group's auto-accept rule rather than the app (said in the event). */
     void accept(SwarmFile f, boolean auto) throws IOException {
-        if (f.status == SwarmStore.Status.ACCEPTED) return;
-        if (f.status != SwarmStore.Status.OFFERED && f.status != SwarmStore.Status.DECLINED) {
+        if (f.status == GroupFileState.ACCEPTED) return;
+        if (f.status != GroupFileState.OFFERED && f.status != GroupFileState.DECLINED) {
             throw new IllegalStateException("the file is " + f.status.name().toLowerCase());
         }
         f.path = e.store.part(f.hex);
         f.rule = rule(f);
         f.part = f.rule.create();
-        f.status = SwarmStore.Status.ACCEPTED;
+        f.status = GroupFileState.ACCEPTED;
         f.windowStart = System.currentTimeMillis();
         e.persist(f);
         e.publish(new GroupFileEvent.Accepted(Ids.app(f.id), Ids.app(f.group), auto));
@@ -132,7 +137,7 @@ final class Fetcher {
     }
 
     void rejected(SwarmFile f, PeerId peer, int piece, int reason) {
-        if (f.status != SwarmStore.Status.ACCEPTED) return;
+        if (f.status != GroupFileState.ACCEPTED) return;
         // A refusal may come from a member whose bitfield we never took (it arrived before the offer did).
         Holder h = reason == SwarmFrame.REJECT_NOT_ALLOWED ? f.holder(peer) : f.holders.get(peer);
         if (h == null) return;
@@ -163,7 +168,7 @@ final class Fetcher {
     }
 
     void hashes(SwarmFile f, PeerId peer, byte[] payload) {
-        if (f.status != SwarmStore.Status.ACCEPTED || f.layer != null || !peer.equals(f.hashesAskedOf)) return;
+        if (f.status != GroupFileState.ACCEPTED || f.layer != null || !peer.equals(f.hashesAskedOf)) return;
         f.hashesAskedOf = null;
         byte[][] layer = SwarmFile.checkLayer(f.offer, payload);
         if (layer == null) {
@@ -172,8 +177,8 @@ final class Fetcher {
         }
         f.layer = layer;
         try {
-            e.store.saveLayer(f.hex, f.layerBytes());
-        } catch (IOException x) {
+            e.store.saveLayer(f);
+        } catch (RuntimeException x) {
             log.warn("cannot store the piece layer of {}: {}", f.id.shortForm(), x.getMessage());
         }
         schedule(f);
@@ -182,8 +187,8 @@ final class Fetcher {
     void piece(SwarmFile f, PeerId peer, SwarmFrame fr) {
         Holder h = f.holders.get(peer);
         int i = fr.piece();
-        if (f.status == SwarmStore.Status.ACCEPTED) f.received += fr.payload().length;
-        if (f.status != SwarmStore.Status.ACCEPTED || h == null || h.dropped || !h.asked.containsKey(i)) return; // unasked or cancelled
+        if (f.status == GroupFileState.ACCEPTED) f.received += fr.payload().length;
+        if (f.status != GroupFileState.ACCEPTED || h == null || h.dropped || !h.asked.containsKey(i)) return; // unasked or cancelled
         int length = f.offer.pieceLength(i);
         byte[] buf = h.buffers.computeIfAbsent(i, k -> new byte[length]);
         int filled = h.filled.getOrDefault(i, 0);
@@ -253,7 +258,7 @@ final class Fetcher {
 
     /** Fills every usable holder's pipeline (after asking one of them for the piece layer, if we lack it). */
     void schedule(SwarmFile f) {
-        if (f.status != SwarmStore.Status.ACCEPTED) return;
+        if (f.status != GroupFileState.ACCEPTED) return;
         Set<PeerId> open = e.openChannels();
         if (f.layer == null) {
             if (f.hashesAskedOf != null) return;
@@ -316,7 +321,7 @@ final class Fetcher {
 
     /** Part file to disk, then the bitmap (so the bitmap never names a piece the disk may not hold). */
     void checkpoint(SwarmFile f) {
-        if (f.status != SwarmStore.Status.ACCEPTED) return;
+        if (f.status != GroupFileState.ACCEPTED) return;
         try {
             f.rule.checkpoint(f.part, f.have);
             f.lastCheckpoint = System.currentTimeMillis();
@@ -350,7 +355,7 @@ final class Fetcher {
                 target = f.part.complete(f.offer.size(), f.offer.sha256(), null, e.downloadDir, f.offer.name());
             } catch (Completion.Mismatch m) {
                 // Completion has logged the sizes and hashes (and deleted the part file); every piece had matched the tree.
-                f.status = SwarmStore.Status.FAILED;
+                f.status = GroupFileState.FAILED;
                 f.part = null;
                 f.rule.drop();
                 e.persist(f);
@@ -358,7 +363,7 @@ final class Fetcher {
                 return;
             }
             f.path = target;
-            f.status = SwarmStore.Status.COMPLETED;
+            f.status = GroupFileState.COMPLETED;
             f.part = null; // moved under its name: served from there
             f.rule.drop();
             e.persist(f);

@@ -1,5 +1,6 @@
 package dev.parley.client.internal.swarm;
 
+import dev.parley.client.GroupFile;
 import dev.parley.client.GroupFileEvent;
 import dev.parley.client.GroupFileOffer;
 import dev.parley.client.GroupId;
@@ -10,6 +11,7 @@ import dev.parley.client.internal.Ids;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -52,6 +54,11 @@ public final class GroupFiles implements ParleySwarm {
     @Override
     public List<GroupFileOffer> groupFiles() {
         return engine.files();
+    }
+
+    @Override
+    public Optional<GroupFile> groupFile(GroupMessageId file) {
+        return engine.file(Ids.wire(file));
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileEvent;
+import dev.parley.client.GroupFile;
 import dev.parley.client.GroupFileOffer;
+import dev.parley.client.GroupFileState;
+import dev.parley.client.internal.store.GroupFileStore;
 import dev.parley.client.internal.DaemonThreads;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.session.PeerFeature;
@@ -72,6 +75,7 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
     private final Function<GroupId, Optional<Set<PeerId>>> members;
     private final BiFunction<GroupId, String, GroupMessageId> poster;
     final SwarmStore store;
+    private final GroupFileStore records;
     final Path downloadDir;
     final Scheduler scheduler;
     final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("parley-swarm"));
@@ -101,17 +105,18 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
      * {@code members}: the other members of a group this member has joined now; {@code poster}: posts a
      * group message and returns its id.
      */
-    public SwarmEngine(PeerId me, Path stateDir, Path downloadDir, Function<GroupId, Optional<Set<PeerId>>> members,
+    public SwarmEngine(PeerId me, GroupFileStore records, Path stateDir, Path downloadDir, Function<GroupId, Optional<Set<PeerId>>> members,
                        BiFunction<GroupId, String, GroupMessageId> poster, Scheduler scheduler) throws IOException {
         this.me = me;
         this.members = members;
         this.poster = poster;
-        this.store = new SwarmStore(stateDir);
+        this.store = new SwarmStore(stateDir, records);
+        this.records = records;
         this.downloadDir = downloadDir;
         this.scheduler = scheduler;
         Files.createDirectories(downloadDir);
         call(() -> {
-            for (SwarmStore.Row r : store.load()) fetcher.restore(r);
+            for (GroupFileStore.Row r : store.load()) fetcher.restore(r);
             return null;
         });
     }
@@ -140,13 +145,13 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
                 Base64Url.encode(SwarmMerkle.rootOfLayer(layer, pieceSize)), Hashes.hex(whole.digest()));
         GroupMessageId id = poster.apply(group, offer.toBody());
         return call(() -> {
-            SwarmFile f = new SwarmFile(id, group, me, offer, SwarmStore.Status.SHARED);
+            SwarmFile f = new SwarmFile(id, group, me, offer, GroupFileState.SHARED);
             f.layer = layer;
             f.have.set(0, n);
             f.path = source;
             files.put(id.value(), f);
-            store.saveLayer(f.hex, f.layerBytes());
             persist(f);
+            store.saveLayer(f);
             announceAll(f);
             return f.toApp();
         });
@@ -173,11 +178,16 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
     public void decline(GroupMessageId file) {
         call(() -> {
             SwarmFile f = known(file);
-            if (f.status != SwarmStore.Status.OFFERED) throw new IllegalStateException("the file is " + f.status.name().toLowerCase());
-            f.status = SwarmStore.Status.DECLINED;
+            if (f.status != GroupFileState.OFFERED) throw new IllegalStateException("the file is " + f.status.name().toLowerCase());
+            f.status = GroupFileState.DECLINED;
             persist(f);
             return null;
         });
+    }
+
+    /** One file's record as stored (thread-safe: read from the database, the record's home). */
+    public Optional<GroupFile> file(GroupMessageId file) {
+        return records.get(file);
     }
 
     public List<GroupFileOffer> files() {
@@ -339,7 +349,7 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
 
     /** Our bitfield to every member with an open channel (a downloader's, possibly empty, says "I want it"). */
     void announceAll(SwarmFile f) {
-        for (PeerId p : channelOpen) if (isMember(f.group, p) || f.status == SwarmStore.Status.ACCEPTED) announce(f, p);
+        for (PeerId p : channelOpen) if (isMember(f.group, p) || f.status == GroupFileState.ACCEPTED) announce(f, p);
     }
 
     void announce(SwarmFile f, PeerId p) {
@@ -418,9 +428,9 @@ public final class SwarmEngine implements PeerFeature, AutoCloseable {
         return data;
     }
 
-    void persist(SwarmFile f) throws IOException {
-        store.save(f.hex, new SwarmStore.Row(f.id.value(), f.group.value(), f.from.value(), f.offer.toBody(), f.status,
-                f.path == null || f.status == SwarmStore.Status.ACCEPTED ? null : f.path.toString()));
+    /** The file's record and its app event, in one transaction (runtime {@code StoreException} if the database fails). */
+    void persist(SwarmFile f) {
+        store.save(f);
     }
 
     void publish(GroupFileEvent e) {

@@ -1,6 +1,8 @@
 package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileOffer;
+import dev.parley.client.GroupFileState;
+import dev.parley.client.internal.store.GroupFileStore;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.files.FileNames;
 import dev.parley.protocol.PeerId;
@@ -32,7 +34,9 @@ final class SwarmFile {
     final PeerId from;
     final SwarmOffer offer;
     final int pieces;
-    SwarmStore.Status status;
+    GroupFileState status;
+    /** Whether its row exists in the database (restored, or saved once in this run). */
+    boolean recorded;
     /** Source (shared), part file (accepted), final file (completed). */
     Path path;
     /** The shared or completed file, read to serve pieces (opened on first use). */
@@ -59,7 +63,7 @@ final class SwarmFile {
     /** Peers we announced our bitfield to on their current channel. */
     final Set<PeerId> announcedTo = new java.util.HashSet<>();
 
-    SwarmFile(GroupMessageId id, GroupId group, PeerId from, SwarmOffer offer, SwarmStore.Status status) {
+    SwarmFile(GroupMessageId id, GroupId group, PeerId from, SwarmOffer offer, GroupFileState status) {
         this.id = id;
         this.key = Base64Url.decode("file", id.value(), 32);
         this.hex = Hashes.hex(key);
@@ -78,7 +82,7 @@ final class SwarmFile {
     }
 
     boolean serving() {
-        return status == SwarmStore.Status.SHARED || status == SwarmStore.Status.ACCEPTED || status == SwarmStore.Status.COMPLETED;
+        return status == GroupFileState.SHARED || status == GroupFileState.ACCEPTED || status == GroupFileState.COMPLETED;
     }
 
     long verifiedBytes() {
@@ -107,7 +111,6 @@ final class SwarmFile {
     }
 
     GroupFileOffer toApp() {
-        return new GroupFileOffer(Ids.app(id), Ids.app(group), Ids.app(from), FileNames.sanitize(offer.name()), offer.size(),
-                FileNames.sanitizeMediaType(offer.mediaType()), offer.sha256());
+        return GroupFileStore.offer(id, group, from, offer);
     }
 }

@@ -97,7 +97,7 @@ public final class Engines implements AutoCloseable {
         calls.setOtherCall(groupCallEngine::inCall);
         this.groupCalls = new GroupCalls(groupCallEngine, callLog, store.groupCalls());
         sessions.addFeature(groupCallEngine);
-        this.swarm = new SwarmEngine(identity.publicKey().peerId(), config.profileDir().resolve("swarm"), config.downloadDir(),
+        this.swarm = new SwarmEngine(identity.publicKey().peerId(), store.groupFiles(), config.profileDir().resolve("swarm"), config.downloadDir(),
                 groups::joinedMembers, (g, body) -> Ids.wire(groups.send(g, body).id()), scheduler);
         groups.setPostListener(swarm::posts);
         sessions.addFeature(swarm);

@@ -1,6 +1,8 @@
 package dev.parley.client.internal.swarm;
 
+import dev.parley.client.GroupFile;
 import dev.parley.client.GroupFileEvent;
+import dev.parley.client.GroupFileState;
 import dev.parley.client.GroupFileOffer;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.rtc.DescriptionVerifier;
@@ -10,6 +12,7 @@ import dev.parley.client.internal.rtc.RtcRuntime;
 import dev.parley.client.internal.rtc.SignalingPipe;
 import dev.parley.client.internal.session.PeerFeature;
 import dev.parley.client.internal.session.SessionLink;
+import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.IdentityKeyPair;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +72,7 @@ class BadOfferTest {
     final RtcRuntime rtcA = RtcRuntime.create(RtcConfig.defaults()), rtcB = RtcRuntime.create(RtcConfig.defaults());
     final SignalingPipe aToB = new SignalingPipe("a2b"), bToA = new SignalingPipe("b2a");
     SwarmEngine alice, bob;
+    ProfileStore aliceStore, bobStore;
 
     @AfterEach
     void close() throws Exception {
@@ -77,6 +82,8 @@ class BadOfferTest {
         rtcB.close();
         if (alice != null) alice.close();
         if (bob != null) bob.close();
+        if (aliceStore != null) aliceStore.close();
+        if (bobStore != null) bobStore.close();
     }
 
     Path file(String name, int size, int seed) throws Exception {
@@ -92,7 +99,9 @@ class BadOfferTest {
         GroupId group = GroupId.derive(ka.publicKey(), new byte[GroupId.SALT_LENGTH]);
         AtomicBoolean lie = new AtomicBoolean(true);
         AtomicInteger posts = new AtomicInteger();
-        alice = new SwarmEngine(a, dir.resolve("a/swarm"), dir.resolve("a/downloads"), g -> Optional.of(Set.of(b)), (g, body) -> {
+        aliceStore = ProfileStore.open(dir.resolve("a"), ka.publicKey(), Clock.systemUTC());
+        bobStore = ProfileStore.open(dir.resolve("b"), kb.publicKey(), Clock.systemUTC());
+        alice = new SwarmEngine(a, aliceStore.groupFiles(), dir.resolve("a/swarm"), dir.resolve("a/downloads"), g -> Optional.of(Set.of(b)), (g, body) -> {
             SwarmOffer o = SwarmOffer.parse(body).orElseThrow();
             if (lie.get()) o = new SwarmOffer(o.name(), o.size(), o.mediaType(), o.pieceSize(), o.root(), "0".repeat(64));
             int n = posts.incrementAndGet();
@@ -102,7 +111,7 @@ class BadOfferTest {
             return m.id();
         }, Scheduler.system());
         Path bobDownloads = dir.resolve("b/downloads");
-        bob = new SwarmEngine(b, dir.resolve("b/swarm"), bobDownloads, g -> Optional.of(Set.of(a)),
+        bob = new SwarmEngine(b, bobStore.groupFiles(), dir.resolve("b/swarm"), bobDownloads, g -> Optional.of(Set.of(a)),
                 (g, body) -> { throw new AssertionError("bob shares nothing"); }, Scheduler.system());
         EventRecorder<GroupFileEvent> events = new EventRecorder<GroupFileEvent>("bob").timeout(WAIT)
                 .ignoring("progress, and alice holding her files", e -> e instanceof GroupFileEvent.Progress || e instanceof GroupFileEvent.Held);
@@ -131,6 +140,8 @@ class BadOfferTest {
             assertThat(parts.map(p -> p.getFileName().toString())).as("part file and bitmap deleted")
                     .noneMatch(n -> n.endsWith(".part") || n.endsWith(".bits"));
         }
+        assertThat(bobStore.groupFiles().get(Ids.wire(shared.id()))).as("recorded as failed, no path")
+                .hasValueSatisfying(f -> assertThat(f).extracting(GroupFile::state, GroupFile::path).containsExactly(GroupFileState.FAILED, null));
 
         // The sentinel: an honest offer of the same bytes arrives next (nothing else came in between) and completes.
         lie.set(false);
@@ -143,5 +154,10 @@ class BadOfferTest {
         assertThat(done.sources()).isEqualTo(java.util.Map.of(Ids.app(a), 300_000L));
         assertThat(Files.readAllBytes(done.path())).isEqualTo(Files.readAllBytes(src));
         events.assertExhausted();
+        assertThat(bobStore.groupFiles().get(Ids.wire(honest.id()))).hasValueSatisfying(f -> assertThat(f)
+                .extracting(GroupFile::state, GroupFile::path).containsExactly(GroupFileState.COMPLETED, done.path()));
+        Path shared2 = dir.resolve("src/report again.bin").toRealPath();
+        assertThat(aliceStore.groupFiles().get(Ids.wire(honest.id()))).hasValueSatisfying(f -> assertThat(f)
+                .extracting(GroupFile::state, GroupFile::path).containsExactly(GroupFileState.SHARED, shared2));
     }
 }

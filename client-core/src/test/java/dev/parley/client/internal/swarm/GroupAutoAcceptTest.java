@@ -1,6 +1,8 @@
 package dev.parley.client.internal.swarm;
 
 import dev.parley.client.GroupFileEvent;
+import dev.parley.client.GroupFileState;
+import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.time.Scheduler;
 import dev.parley.protocol.PeerId;
@@ -16,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +38,7 @@ class GroupAutoAcceptTest {
     @TempDir
     Path dir;
     SwarmEngine engine;
+    ProfileStore store;
     final IdentityKeyPair alice = IdentityKeyPair.generate(), carol = IdentityKeyPair.generate();
     final GroupId group = GroupId.derive(alice.publicKey(), new byte[GroupId.SALT_LENGTH]);
     final Set<PeerId> members = ConcurrentHashMap.newKeySet();
@@ -43,6 +48,7 @@ class GroupAutoAcceptTest {
     @AfterEach
     void close() {
         if (engine != null) engine.close();
+        if (store != null) store.close();
     }
 
     GroupMessage offer(IdentityKeyPair author, long size) {
@@ -70,7 +76,9 @@ class GroupAutoAcceptTest {
     void offersUpToTheCapFromCurrentMembersAreAcceptedOnArrivalAndSaidSoOnce() throws Exception {
         members.add(alice.publicKey().peerId());
         members.add(carol.publicKey().peerId());
-        engine = new SwarmEngine(IdentityKeyPair.generate().publicKey().peerId(), dir.resolve("swarm"), dir.resolve("downloads"),
+        IdentityKeyPair me = IdentityKeyPair.generate();
+        store = ProfileStore.open(dir, me.publicKey(), Clock.systemUTC());
+        engine = new SwarmEngine(me.publicKey().peerId(), store.groupFiles(), dir.resolve("swarm"), dir.resolve("downloads"),
                 g -> g.equals(group) ? Optional.of(Set.copyOf(members)) : Optional.empty(),
                 (g, body) -> { throw new AssertionError("nothing is shared here"); }, Scheduler.system());
         engine.addListener(events);
@@ -103,6 +111,10 @@ class GroupAutoAcceptTest {
         events.assertExhausted();
 
         assertThat(engine.files()).hasSize(5);
+        // Each answer is in the file's record, which is what a restart reads back.
+        assertThat(Stream.of(waiting, atCap, overCap, fromRemoved, afterOff).map(m -> store.groupFiles().get(m.id()).orElseThrow().state()))
+                .containsExactly(GroupFileState.OFFERED, GroupFileState.ACCEPTED, GroupFileState.ACCEPTED, GroupFileState.OFFERED,
+                        GroupFileState.OFFERED);
         assertThatThrownBy(() -> engine.autoAccept(group, -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> engine.decline(atCap.id())).isInstanceOf(IllegalStateException.class).hasMessage("the file is accepted");
     }

@@ -7,4 +7,4 @@ package dev.parley.client.internal.store.event;
 public sealed interface StoreEvent
         permits ContactAdded, ContactRemoved, ContactKeyChanged, ContactVerified, ContactUpdated, MessageAdded, MessageStateChanged,
         TransferChanged, CallRecorded, GroupInvited, GroupMessageAdded, GroupMemberChanged,
-        GroupMessageDelivered, GroupMessageRead, GroupMessageVisibility, GroupRenamed, GroupCallRecorded {}
+        GroupMessageDelivered, GroupMessageRead, GroupMessageVisibility, GroupRenamed, GroupCallRecorded, GroupFileChanged {}
