@@ -4,11 +4,9 @@ import dev.parley.client.GroupInfo;
 import dev.parley.client.GroupMember;
 import dev.parley.client.GroupPost;
 import dev.parley.client.ParleyEvent;
-import dev.parley.client.ParleyListener;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.group.GroupEngine;
 import dev.parley.client.internal.store.GroupStore;
-import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.time.ManualScheduler;
 import dev.parley.protocol.crypto.IdentityKey;
 import dev.parley.protocol.crypto.IdentityKeyPair;
@@ -20,9 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,36 +30,19 @@ class GroupEventsTest {
     final IdentityKeyPair bob = IdentityKeyPair.generate();
 
     /** One run of the app: the store, the stream in manual-ack mode, the engine. */
-    final class Run implements AutoCloseable {
-        final BlockingQueue<ParleyEvent> events = new LinkedBlockingQueue<>();
-        final ProfileStore store;
-        final EventStream stream;
+    final class Run extends AppRun {
         final GroupEngine engine;
 
         Run() throws Exception {
-            store = ProfileStore.open(dir, me.publicKey(), scheduler.clock());
-            stream = new EventStream(new ParleyListener() {
-                @Override
-                public void onEvent(ParleyEvent e) {
-                    events.add(e);
-                }
-            }, store, true, scheduler);
-            stream.start();
+            super(dir, me.publicKey(), scheduler);
             engine = new GroupEngine(me, store.groups(), p -> p.equals(bob.publicKey().peerId())
                     ? Optional.of(bob.publicKey()) : Optional.<IdentityKey>empty(), scheduler.clock(), scheduler, () -> {});
-        }
-
-        ParleyEvent.Stored next() throws InterruptedException {
-            ParleyEvent e = events.poll(10, TimeUnit.SECONDS);
-            assertThat(e).as("an event").isNotNull();
-            return (ParleyEvent.Stored) e;
         }
 
         @Override
         public void close() {
             engine.close();
-            stream.close();
-            store.close();
+            super.close();
         }
     }
 

@@ -3,9 +3,7 @@ package dev.parley.client.internal.event;
 import dev.parley.client.GroupFile;
 import dev.parley.client.GroupFileState;
 import dev.parley.client.ParleyEvent;
-import dev.parley.client.ParleyListener;
 import dev.parley.client.internal.store.GroupFileStore;
-import dev.parley.client.internal.store.ProfileStore;
 import dev.parley.client.internal.time.ManualScheduler;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.IdentityKeyPair;
@@ -16,9 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,35 +32,18 @@ class GroupFileEventsTest {
     final String body = new SwarmOffer("a.bin", 10, "application/octet-stream", 64 * 1024, Base64Url.encode(new byte[32]),
             "ee".repeat(32)).toBody();
 
-    final class Run implements AutoCloseable {
-        final BlockingQueue<ParleyEvent> events = new LinkedBlockingQueue<>();
-        final ProfileStore store;
-        final EventStream stream;
-
+    final class Run extends AppRun {
         Run() throws Exception {
-            store = ProfileStore.open(dir, me.publicKey(), scheduler.clock());
-            stream = new EventStream(new ParleyListener() {
-                @Override
-                public void onEvent(ParleyEvent e) {
-                    events.add(e);
-                }
-            }, store, true, scheduler);
-            stream.start();
+            super(dir, me.publicKey(), scheduler);
         }
 
         ParleyEvent.GroupFileChanged next(GroupMessageId file, GroupFileState state) throws InterruptedException {
-            ParleyEvent e = events.poll(10, TimeUnit.SECONDS);
+            ParleyEvent e = next();
             assertThat(e).as("an event").isInstanceOf(ParleyEvent.GroupFileChanged.class);
             GroupFile f = ((ParleyEvent.GroupFileChanged) e).file();
             assertThat(f.id().value()).isEqualTo(file.value());
             assertThat(f.state()).isEqualTo(state);
             return (ParleyEvent.GroupFileChanged) e;
-        }
-
-        @Override
-        public void close() {
-            stream.close();
-            store.close();
         }
     }
 
