@@ -5,6 +5,7 @@ import dev.parley.client.GroupFileState;
 import dev.parley.client.internal.store.GroupFileStore;
 import dev.parley.client.internal.Ids;
 import dev.parley.client.internal.files.Completion;
+import dev.parley.client.internal.files.Download;
 import dev.parley.client.internal.files.PartFile;
 import dev.parley.client.internal.files.VerifiedPieces;
 import dev.parley.protocol.PeerId;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,9 +36,8 @@ import java.util.Set;
  */
 @Slf4j
 final class Fetcher {
-    static final long CHECKPOINT_MS = 1_000;
-    static final long PROGRESS_MS = 250;
-    static final long SERVING_WINDOW_MS = 2_000;
+    static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(1);
+    static final Duration PROGRESS_EVERY = Duration.ofMillis(250);
     static final long BUSY_REST_MS = 100;
 
     private final SwarmEngine e;
@@ -69,6 +70,7 @@ final class Fetcher {
                 if (f.part == null) return;
                 // Without the piece layer nothing can be checked yet: every piece is fetched again.
                 if (f.layer != null) f.have.or(f.rule.resume(f.part, f.offer::pieceLength, (i, data) -> f.verify(i, data, data.length)));
+                f.download = newDownload(f, f.verifiedBytes());
                 log.info("group file {}: resuming with {} of {} pieces verified", f.id.shortForm(), f.have.cardinality(), f.pieces);
             }
             default -> { }
@@ -108,7 +110,7 @@ final class Fetcher {
         f.rule = rule(f);
         f.part = f.rule.create();
         f.status = GroupFileState.ACCEPTED;
-        f.windowStart = System.currentTimeMillis();
+        f.download = newDownload(f, 0);
         e.persist(f);
         e.publish(new GroupFileEvent.Accepted(Ids.app(f.id), Ids.app(f.group), auto));
         e.announceAll(f);
@@ -216,9 +218,9 @@ final class Fetcher {
             log.warn("cannot write piece {} of {}: {}", i, f.id.shortForm(), x.getMessage());
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = System.currentTimeMillis(), nanos = System.nanoTime();
         h.delivered(length, askedAt, now);
-        f.sources.merge(peer, (long) length, Long::sum);
+        f.download.delivered(peer, length, nanos);
         f.have.set(i);
         f.started.clear(i);
         Set<PeerId> others = f.inflight.remove(i);
@@ -234,8 +236,8 @@ final class Fetcher {
             finish(f);
             return;
         }
-        if (now - f.lastCheckpoint >= CHECKPOINT_MS) checkpoint(f);
-        if (now - f.lastProgress >= PROGRESS_MS) progress(f, now);
+        if (f.download.checkpointDue(nanos)) checkpoint(f);
+        if (f.download.progressDue(nanos)) progress(f, nanos);
         schedule(f);
     }
 
@@ -272,18 +274,46 @@ final class Fetcher {
             return;
         }
         long now = System.currentTimeMillis();
+        Download.Picker<Asked> pieces = a -> {
+            int i = PiecePicker.pick(f.pieces, f.have, a.holder, f.inflight, f.started, f.tie, f.holders.values());
+            return i < 0 ? null : new Download.Range((long) i * f.offer.pieceSize(), (long) i * f.offer.pieceSize() + f.offer.pieceLength(i));
+        };
         for (Map.Entry<PeerId, Holder> en : f.holders.entrySet()) {
-            PeerId p = en.getKey();
-            Holder h = en.getValue();
-            if (!h.usable() || !open.contains(p) || now < h.restUntil) continue;
-            while (h.asked.size() < h.pipeline(f.offer.pieceSize())) {
-                int i = PiecePicker.pick(f.pieces, f.have, h, f.inflight, f.started, f.tie, f.holders.values());
-                if (i < 0) break;
-                h.asked.put(i, now);
-                f.inflight.computeIfAbsent(i, k -> new HashSet<>()).add(p);
-                e.send(p, SwarmFrame.of(SwarmFrame.Type.REQUEST, f.key, i));
-            }
+            if (!en.getValue().usable() || !open.contains(en.getKey()) || now < en.getValue().restUntil) continue;
+            f.download.schedule(new Asked(f, en.getKey(), en.getValue(), now), pieces);
         }
+    }
+
+    /** A holder as the download loop asks it: up to its pipeline, one piece per ask, each a {@code request} frame. */
+    private final class Asked implements Download.Source {
+        final SwarmFile f;
+        final PeerId peer;
+        final Holder holder;
+        final long now;
+
+        Asked(SwarmFile f, PeerId peer, Holder holder, long now) {
+            this.f = f;
+            this.peer = peer;
+            this.holder = holder;
+            this.now = now;
+        }
+
+        @Override
+        public int room() {
+            return holder.pipeline(f.offer.pieceSize()) - holder.asked.size();
+        }
+
+        @Override
+        public void ask(Download.Range range) {
+            int i = (int) (range.from() / f.offer.pieceSize());
+            holder.asked.put(i, now);
+            f.inflight.computeIfAbsent(i, k -> new HashSet<>()).add(peer);
+            e.send(peer, SwarmFrame.of(SwarmFrame.Type.REQUEST, f.key, i));
+        }
+    }
+
+    private static Download<PeerId> newDownload(SwarmFile f, long held) {
+        return new Download<>(f.offer.size(), held, PROGRESS_EVERY, CHECKPOINT_EVERY, System.nanoTime());
     }
 
     /** The holder sent data that fails the tree: dropped for this file, logged, shown. */
@@ -324,30 +354,22 @@ final class Fetcher {
         if (f.status != GroupFileState.ACCEPTED) return;
         try {
             f.rule.checkpoint(f.part, f.have);
-            f.lastCheckpoint = System.currentTimeMillis();
+            f.download.checkpointed(System.nanoTime());
         } catch (IOException x) {
             log.warn("cannot checkpoint {}: {}", f.id.shortForm(), x.getMessage());
         }
     }
 
-    private void progress(SwarmFile f, long now) {
-        f.lastProgress = now;
-        long bytes = f.verifiedBytes();
-        long rate = (bytes - f.windowBytes) * 1000 / Math.max(1, now - f.windowStart);
-        if (now - f.windowStart > 3_000) {
-            f.windowStart = now;
-            f.windowBytes = bytes;
-        }
-        int serving = (int) f.holders.values().stream().filter(h -> h.usable() && now - h.lastDelivery < SERVING_WINDOW_MS).count();
-        java.time.Duration eta = rate > 0 ? java.time.Duration.ofMillis((f.offer.size() - bytes) * 1000 / rate) : null;
-        e.publish(new GroupFileEvent.Progress(Ids.app(f.id), Ids.app(f.group), bytes, f.offer.size(), rate, eta, serving));
+    private void progress(SwarmFile f, long nanos) {
+        Download.Progress p = f.download.progress(nanos);
+        e.publish(new GroupFileEvent.Progress(Ids.app(f.id), Ids.app(f.group), p.bytes(), p.size(), (long) p.bytesPerSecond(), p.eta(),
+                p.serving()));
     }
 
     /** Every piece verified: the whole-file SHA-256 decides; the file moves under its (safe) name and is served from there. */
     private void finish(SwarmFile f) {
-        long now = System.currentTimeMillis();
-        progress(f, now);
-        Map<PeerId, Long> sources = Map.copyOf(f.sources);
+        progress(f, System.nanoTime());
+        Map<PeerId, Long> sources = f.download.sources();
         try {
             Path target;
             try {

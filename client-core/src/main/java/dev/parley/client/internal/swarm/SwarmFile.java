@@ -13,6 +13,7 @@ import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.protocol.swarm.SwarmMerkle;
 import dev.parley.protocol.swarm.SwarmOffer;
 
+import dev.parley.client.internal.files.Download;
 import dev.parley.client.internal.files.PartFile;
 import dev.parley.client.internal.files.VerifiedPieces;
 
@@ -52,14 +53,11 @@ final class SwarmFile {
     final Map<Integer, Set<PeerId>> inflight = new HashMap<>();
     final BitSet started = new BitSet();
     final int[] tie;
-    /** Verified bytes per sender in this run (kept when a holder leaves). */
-    final Map<PeerId, Long> sources = new HashMap<>();
+    /** While accepted: the download loop (held bytes, what each holder delivered in this run, progress, checkpoints). */
+    Download<PeerId> download;
     /** Piece data taken in during this run, useful or not (less the sources' sum: what was fetched twice). */
     long received;
     PeerId hashesAskedOf;
-    long lastCheckpoint, lastProgress, verifiedSinceCheckpoint;
-    /** (time ms, verified bytes) at the start of the rate window. */
-    long windowStart, windowBytes;
     /** Peers we announced our bitfield to on their current channel. */
     final Set<PeerId> announcedTo = new java.util.HashSet<>();
 

@@ -8,10 +8,10 @@ import dev.parley.client.TransferProgress;
 import dev.parley.client.TransferState;
 import dev.parley.client.internal.session.PeerLink;
 import dev.parley.protocol.PeerId;
-import dev.parley.protocol.peer.FileAccept;
 import dev.parley.protocol.peer.FileCancel;
 import dev.parley.protocol.peer.FileDecline;
 import dev.parley.protocol.peer.FileResult;
+import dev.parley.client.internal.files.Download;
 import lombok.extern.slf4j.Slf4j;
 
 import java.io.IOException;
@@ -39,21 +39,18 @@ final class Receiver {
     private final String name;
     private final long size;
     private final String sha256;
-    private final String label;
     private final FrameWriter part;
     private final Executor lane;
 
     /** Whether the user (or policy) accepted; false while the offer waits. */
     private boolean accepted;
-    /** The link we sent our current file-accept on; null after link loss. */
-    private PeerLink acceptedOn;
+    /** The sender, as the download loop asks it; knows the link we receive on (null after link loss). */
+    private final StreamSource sender;
+    /** The download loop with its one source: what is held, what to ask for, progress. */
+    private final Download<PeerId> download;
     /** All bytes are here and the part file is being verified and moved. */
     private boolean saving;
     private boolean finished;
-    private long written;
-    private long ackedAt;
-    private final RateMeter meter = new RateMeter();
-    private long lastProgressNanos;
 
     Receiver(TransferContext ctx, Transfer t, Path partPath, boolean accepted) {
         this.ctx = ctx;
@@ -62,7 +59,8 @@ final class Receiver {
         this.name = t.name();
         this.size = t.size();
         this.sha256 = t.sha256Hex();
-        this.label = Frames.label(t.id());
+        this.sender = new StreamSource(ctx, t.id(), peer);
+        this.download = new Download<>(t.size(), 0, ctx.config.progressInterval(), ctx.config.checkpointInterval(), System.nanoTime());
         this.part = new FrameWriter(ctx.store, ctx.config, t.id(), t.size(), partPath, ctx.trustPageCache);
         this.lane = ctx.newDiskLane();
         this.accepted = accepted;
@@ -117,7 +115,7 @@ final class Receiver {
 
     /** The sender offered again (after a reconnect): answer on this link if we have not yet. */
     void onOfferRepeated(PeerLink link) {
-        if (accepted && !finished && link != null && acceptedOn != link) {
+        if (accepted && !finished && link != null && sender.link() != link) {
             startReceiving(link);
         }
     }
@@ -129,7 +127,7 @@ final class Receiver {
     }
 
     void onLinkDown() {
-        acceptedOn = null;
+        sender.lost();
         if (accepted && !finished) {
             ctx.pause(id);
             lane.execute(part::checkpoint);
@@ -139,7 +137,6 @@ final class Receiver {
     /** The sender opens a fresh channel and resumes from what we ask for. */
     void onChannelClosed(PeerLink link) {
         if (accepted && !finished && link != null) {
-            acceptedOn = null;
             startReceiving(link);
         }
     }
@@ -174,7 +171,7 @@ final class Receiver {
         if (saving) {
             return;
         }
-        acceptedOn = link;
+        sender.receiveOn(link);
         lane.execute(() -> {
             try {
                 long offset = part.open();
@@ -190,41 +187,33 @@ final class Receiver {
         if (finished || saving) {
             return;
         }
-        written = offset;
-        ackedAt = offset;
-        if (offset == size) {
+        download.resumeAt(offset, System.nanoTime());
+        sender.startsAt(offset);
+        if (download.whole()) {
             save(); // everything was here already (empty file, or done just before a restart)
             return;
         }
-        if (acceptedOn != link) {
+        if (sender.link() != link) {
             return;
         }
         ctx.store.updateState(id, TransferState.ACTIVE);
-        link.sendControl(new FileAccept(id.value(), offset, ctx.config.maxMessageSize()));
+        download.schedule(sender, download.rest()); // the one source, asked for the rest: a file-accept from our offset
         ctx.emit(e -> e.onStarted(id, Direction.INCOMING, offset));
     }
 
     private void onWritten(long held) {
-        if (finished || saving || held <= written) {
+        if (finished || saving || held <= download.held()) {
             return;
         }
-        written = held;
-        if (written - ackedAt >= ctx.config.ackEveryBytes() || written == size) {
-            ackedAt = written;
-            PeerLink link = ctx.link(peer);
-            if (link != null) {
-                link.sendBinary(label, Frames.ack(written));
-            }
-        }
         long now = System.nanoTime();
-        double rate = meter.update(now, written);
-        if (now - lastProgressNanos >= ctx.config.progressInterval().toNanos() || written == size) {
-            lastProgressNanos = now;
-            TransferProgress p = new TransferProgress(id, Direction.INCOMING, written, size, rate,
-                    RateMeter.eta(size - written, rate));
+        download.delivered(peer, held - download.held(), now);
+        sender.written(held, size);
+        if (download.progressDue(now)) {
+            Download.Progress d = download.progress(now);
+            TransferProgress p = new TransferProgress(id, Direction.INCOMING, d.bytes(), d.size(), d.bytesPerSecond(), d.eta());
             ctx.emit(e -> e.onProgress(p));
         }
-        if (written == size) {
+        if (download.whole()) {
             save();
         }
     }

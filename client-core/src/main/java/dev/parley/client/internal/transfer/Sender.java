@@ -11,6 +11,7 @@ import dev.parley.protocol.PeerId;
 import dev.parley.protocol.peer.FileAccept;
 import dev.parley.protocol.peer.FileCancel;
 import dev.parley.protocol.peer.FileOffer;
+import dev.parley.client.internal.files.RateMeter;
 import lombok.extern.slf4j.Slf4j;
 
 import java.nio.file.Path;

@@ -1,16 +1,16 @@
-package dev.parley.client.internal.transfer;
+package dev.parley.client.internal.files;
 
 import java.time.Duration;
 
-/** Rate over roughly the last few seconds and the ETA from it, for progress events. Not thread-safe. */
-final class RateMeter {
+/** Rate over roughly the last few seconds and the ETA from it, for progress events (downloads and 1:1 uploads). Not thread-safe. */
+public final class RateMeter {
     private static final long WINDOW_NANOS = 3_000_000_000L;
     private long markNanos = -1;
     private long markBytes;
     private double rate;
 
     /** Adds an observation; returns the current rate in bytes per second. */
-    double update(long nowNanos, long bytes) {
+    public double update(long nowNanos, long bytes) {
         if (markNanos < 0 || bytes < markBytes) {
             markNanos = nowNanos;
             markBytes = bytes;
@@ -28,7 +28,7 @@ final class RateMeter {
         return rate;
     }
 
-    static Duration eta(long remaining, double rate) {
+    public static Duration eta(long remaining, double rate) {
         if (remaining <= 0) {
             return Duration.ZERO;
         }
