@@ -54,7 +54,11 @@ public sealed interface GroupFileEvent {
     record Refused(GroupMessageId file, GroupId group, PeerId holder, String reason) implements GroupFileEvent {
     }
 
-    /** Every piece matched the tree but the whole file did not match the offer's SHA-256 (a bad offer): the part file is deleted. */
+    /**
+     * The download ended without a file: {@code sha256-mismatch} (every piece matched the tree but the whole
+     * file did not match the offer's SHA-256: a bad offer) or {@code io-error} (whole and verified, but it could
+     * not be saved: the download folder is gone or full). The part file is deleted either way.
+     */
     record Failed(GroupMessageId file, GroupId group, String reason) implements GroupFileEvent {
     }
 }

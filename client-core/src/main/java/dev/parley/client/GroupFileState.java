@@ -15,7 +15,7 @@ public enum GroupFileState {
     SHARED,
     /** This member said no (it may still accept later). */
     DECLINED,
-    /** Every piece matched the tree but the whole file did not match the offer's SHA-256: nothing was kept. */
+    /** Not saved: the whole file did not match the offer's SHA-256, or it could not be written out. Nothing was kept. */
     FAILED;
 
     public boolean isFinal() {

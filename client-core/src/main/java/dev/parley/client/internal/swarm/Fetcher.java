@@ -377,11 +377,7 @@ final class Fetcher {
                 target = f.part.complete(f.offer.size(), f.offer.sha256(), null, e.downloadDir, f.offer.name());
             } catch (Completion.Mismatch m) {
                 // Completion has logged the sizes and hashes (and deleted the part file); every piece had matched the tree.
-                f.status = GroupFileState.FAILED;
-                f.part = null;
-                f.rule.drop();
-                e.persist(f);
-                e.publish(new GroupFileEvent.Failed(Ids.app(f.id), Ids.app(f.group), Completion.Mismatch.REASON));
+                fail(f, Completion.Mismatch.REASON);
                 return;
             }
             f.path = target;
@@ -399,7 +395,20 @@ final class Fetcher {
             }
             e.publish(SwarmEngine.completed(f, sources));
         } catch (IOException x) {
-            log.warn("cannot complete group file {}: {}", f.id.shortForm(), x.getMessage());
+            // Whole and verified, but it cannot be saved (the download folder gone, full, not a folder): said, as a
+            // 1:1 transfer's io-error is, rather than left accepted with a closed part file nothing could serve.
+            log.warn("cannot save group file {}: {}", f.id.shortForm(), x.toString());
+            fail(f, "io-error");
         }
+    }
+
+    /** Ends the download: nothing of it is kept (part file and bitmap), the record says failed, the app is told. */
+    private void fail(SwarmFile f, String reason) {
+        f.status = GroupFileState.FAILED;
+        if (f.part != null) f.part.close();
+        f.part = null;
+        f.rule.drop();
+        e.persist(f);
+        e.publish(new GroupFileEvent.Failed(Ids.app(f.id), Ids.app(f.group), reason));
     }
 }

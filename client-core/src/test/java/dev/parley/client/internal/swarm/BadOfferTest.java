@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole-file check at the end of a group download (docs/protocol.md § Swarm files, Downloading):
  * two real engines over a real WebRTC session; the sharer's offer reaches the other as its signed post,
  * and once with a SHA-256 that is not the file's (a sharer whose tree and hash disagree). Every piece
- * matches the tree, the whole file does not match the offer: the file fails and nothing is kept.
+ * matches the tree, the whole file does not match the offer: the file fails and nothing is kept. Then a
+ * whole, verified file that cannot be saved (its download folder gone): it fails as an io-error, nothing kept.
  */
 @Tag("native")
 class BadOfferTest {
@@ -159,5 +160,29 @@ class BadOfferTest {
         Path shared2 = dir.resolve("src/report again.bin").toRealPath();
         assertThat(aliceStore.groupFiles().get(Ids.wire(honest.id()))).hasValueSatisfying(f -> assertThat(f)
                 .extracting(GroupFile::state, GroupFile::path).containsExactly(GroupFileState.SHARED, shared2));
+
+        // The download folder goes away (an unplugged drive) while a file is fetched: whole and verified, it
+        // cannot be saved. Said as an io-error, recorded failed, nothing of it kept.
+        Path unplugged = Files.move(bobDownloads, dir.resolve("b/unplugged"));
+        GroupFileOffer third = alice.share(group, file("third.bin", 200_000, 3));
+        events.expectNext(GroupFileEvent.Offered.class, "the third offer", e -> e.file().equals(third.id()));
+        bob.accept(Ids.wire(third.id()));
+        events.expectNext(GroupFileEvent.Accepted.class, "bob accepts the third", e -> e.file().equals(third.id()));
+        assertThat(events.expectNext(GroupFileEvent.Failed.class, "cannot be saved", e -> e.file().equals(third.id())).reason())
+                .isEqualTo("io-error");
+        assertThat(bobStore.groupFiles().get(Ids.wire(third.id()))).hasValueSatisfying(f -> assertThat(f)
+                .extracting(GroupFile::state, GroupFile::path).containsExactly(GroupFileState.FAILED, null));
+        try (Stream<Path> parts = Files.list(dir.resolve("b/swarm"))) {
+            assertThat(parts.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part") || n.endsWith(".bits"));
+        }
+        // Plugged back in: the next file is saved there (and nothing else came in between).
+        Files.move(unplugged, bobDownloads);
+        GroupFileOffer fourth = alice.share(group, file("fourth.bin", 100_000, 4));
+        events.expectNext(GroupFileEvent.Offered.class, "the fourth offer", e -> e.file().equals(fourth.id()));
+        bob.accept(Ids.wire(fourth.id()));
+        events.expectNext(GroupFileEvent.Accepted.class, "bob accepts the fourth", e -> e.file().equals(fourth.id()));
+        GroupFileEvent.Completed last = events.expectNext(GroupFileEvent.Completed.class, "saved", e -> e.file().equals(fourth.id()));
+        assertThat(last.path().getParent()).isEqualTo(bobDownloads.toRealPath());
+        events.assertExhausted();
     }
 }
