@@ -204,6 +204,10 @@ public final class DemoCommand implements Callable<Integer> {
                 return fail("a member of the group call did not hear another one: " + heardFractions);
             }
 
+            // A file shared into the group: Carol fetches it from Alice, then Bob from both of them at once.
+            double swarmS = GroupFileDemo.run(root, g.id(), List.of(alice, carol, bob), List.of("alice", "carol", "bob"),
+                    (who, what) -> say(who, what));
+
             out.println();
             out.println("Figures (this machine, this run, a cold JVM; warmed-up medians are in docs/benchmarks.md):");
             out.printf("  first message, including dialing the direct session: %8.1f ms%n", connectMs);
@@ -214,6 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
                     millis(stats.jitter()), stats.lossFraction() * 100, stats.codec(), stats.recvBitrateBps() / 1000);
             out.printf("  group of 3 formed, 3 posts shown by every member:    %8.1f ms%n", groupMs);
             out.printf("  group call (start, join, 3 s of audio, leave):       %8.1f s%n", gcS);
+            out.printf("  group file of %d MiB from 2 holders (one capped):     %8.1f s%n", GroupFileDemo.BYTES >> 20, swarmS);
             out.printf("  history: alice %d, bob %d messages; call %s, %.1f s%n", alice.history(bob.peerId(), null, 1000).items().size(),
                     bob.history(alice.peerId(), null, 1000).items().size(), ended.reason().name().toLowerCase(), ended.duration().toMillis() / 1000.0);
 
@@ -240,7 +245,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.println();
             out.println("Demo finished: verified identities, a direct session, chat with receipts, a verified file, a voice call, a group,"
-                    + " a group call and the web interface.");
+                    + " a group call, a group file from two holders and the web interface.");
             return 0;
         } catch (TimeoutException e) {
             return fail(e.getMessage());

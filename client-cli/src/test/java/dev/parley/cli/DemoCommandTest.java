@@ -53,6 +53,11 @@ class DemoCommandTest {
                 .containsPattern("alice  history: · call, [0-9]+ s, with Bob, Carol")
                 .containsPattern("bob    history: · call, [0-9]+ s, with Alice, [a-z2-7]{8}")
                 .containsPattern("carol  history: · call, [0-9]+ s, with Alice, [a-z2-7]{8}")
+                // The group file: Carol from Alice, then Bob from both (Bob and Carol are not each other's contacts).
+                .contains("alice  shares \"trail-map.bin\" (8 MiB) into the group: a signed offer with the Merkle root of its pieces")
+                .contains("carol  accepts; fetched every piece from alice (8.0 MiB), each checked against the tree; SHA-256 verified")
+                .containsPattern("bob    accepts while alice's uploads are capped at 2 MiB/s: pieces came from alice \\([0-9.]+ MiB\\) "
+                        + "and carol \\([0-9.]+ MiB\\) at once \\([0-9.]+ s\\); SHA-256 verified")
                 .containsPattern("alice  opens her web interface \\('parley web'\\): the one-time login link gives a session cookie; "
                         + "the page \\([0-9]+ bytes, nothing from outside this machine\\) lists Bob, Carol and the group Weekend")
                 .contains("Demo finished")
