@@ -30,7 +30,7 @@ final class GroupFileDemo {
     private GroupFileDemo() {}
 
     /** One member's group-file events, for the script to wait on. */
-    private static final class Files {
+    private static final class FileEvents {
         final BlockingQueue<GroupFileEvent> events = new LinkedBlockingQueue<>();
 
         <T extends GroupFileEvent> T await(Class<T> type, GroupMessageId file, String who, int seconds) throws Exception {
@@ -52,7 +52,7 @@ final class GroupFileDemo {
     static double run(Path dir, GroupId group, List<ParleyClient> members, List<String> names, BiConsumer<String, String> say)
             throws Exception {
         ParleyClient sharer = members.get(0), second = members.get(1), third = members.get(2);
-        Files atSecond = new Files(), atThird = new Files();
+        FileEvents atSecond = new FileEvents(), atThird = new FileEvents();
         second.addGroupFileListener(atSecond.events::add);
         third.addGroupFileListener(atThird.events::add);
         Path file = dir.resolve("trail-map.bin");

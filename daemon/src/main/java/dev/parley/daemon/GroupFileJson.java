@@ -12,7 +12,6 @@ import dev.parley.client.PeerId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import static dev.parley.daemon.ApiJson.object;
@@ -43,7 +42,7 @@ public final class GroupFileJson {
 
     /** A group file with its state here ({@code GET /v1/group-files/{id}}, the {@code group-file-changed} event). */
     public static ObjectNode file(GroupFile f) {
-        ObjectNode o = object().put("state", f.state().name().toLowerCase(Locale.ROOT))
+        ObjectNode o = object().put("state", ApiJson.wire(f.state()))
                 .put("path", f.path() == null ? null : f.path().toString());
         o.set("offer", offer(f.offer()));
         return o;
@@ -51,13 +50,7 @@ public final class GroupFileJson {
 
     public static GroupFile file(JsonNode n) {
         if (n == null || !n.isObject()) throw new IllegalArgumentException("missing field 'file'");
-        String state = requireText(n, "state");
-        GroupFileState s;
-        try {
-            s = GroupFileState.valueOf(state.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown group file state '" + state + "'");
-        }
+        GroupFileState s = ApiJson.enumOf(GroupFileState.class, "state", requireText(n, "state"));
         return new GroupFile(offer(n.get("offer")), s, n.path("path").isTextual() ? Path.of(n.get("path").asText()) : null);
     }
 

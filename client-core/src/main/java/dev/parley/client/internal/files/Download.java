@@ -118,10 +118,6 @@ public final class Download<K> {
         return held;
     }
 
-    public long size() {
-        return size;
-    }
-
     public boolean whole() {
         return held == size;
     }

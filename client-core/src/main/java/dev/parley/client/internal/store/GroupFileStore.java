@@ -94,7 +94,7 @@ public final class GroupFileStore {
                 p.setString(4, file.value());
                 p.executeUpdate();
             }
-            txn.attach(new GroupFileChanged(app(find(txn, file).orElseThrow()).orElseThrow()));
+            txn.attach(new GroupFileChanged(app(new Row(now.file(), now.group(), now.from(), now.offer(), state, path)).orElseThrow()));
             return true;
         });
     }

@@ -12,7 +12,6 @@ import dev.parley.protocol.PeerId;
 import dev.parley.protocol.group.GroupId;
 import dev.parley.protocol.group.GroupMessageId;
 import dev.parley.protocol.swarm.SwarmFrame;
-import dev.parley.protocol.swarm.SwarmMerkle;
 import dev.parley.protocol.swarm.SwarmOffer;
 import lombok.extern.slf4j.Slf4j;
 
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -280,24 +278,12 @@ final class Fetcher {
         };
         for (Map.Entry<PeerId, Holder> en : f.holders.entrySet()) {
             if (!en.getValue().usable() || !open.contains(en.getKey()) || now < en.getValue().restUntil) continue;
-            f.download.schedule(new Asked(f, en.getKey(), en.getValue(), now), pieces);
+            f.download.schedule(new Asked(e, f, en.getKey(), en.getValue(), now), pieces);
         }
     }
 
     /** A holder as the download loop asks it: up to its pipeline, one piece per ask, each a {@code request} frame. */
-    private final class Asked implements Download.Source {
-        final SwarmFile f;
-        final PeerId peer;
-        final Holder holder;
-        final long now;
-
-        Asked(SwarmFile f, PeerId peer, Holder holder, long now) {
-            this.f = f;
-            this.peer = peer;
-            this.holder = holder;
-            this.now = now;
-        }
-
+    private record Asked(SwarmEngine e, SwarmFile f, PeerId peer, Holder holder, long now) implements Download.Source {
         @Override
         public int room() {
             return holder.pipeline(f.offer.pieceSize()) - holder.asked.size();

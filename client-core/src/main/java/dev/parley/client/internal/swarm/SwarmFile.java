@@ -3,8 +3,6 @@ package dev.parley.client.internal.swarm;
 import dev.parley.client.GroupFileOffer;
 import dev.parley.client.GroupFileState;
 import dev.parley.client.internal.store.GroupFileStore;
-import dev.parley.client.internal.Ids;
-import dev.parley.client.internal.files.FileNames;
 import dev.parley.protocol.PeerId;
 import dev.parley.protocol.crypto.Base64Url;
 import dev.parley.protocol.crypto.Hashes;
