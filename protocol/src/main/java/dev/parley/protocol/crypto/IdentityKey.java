@@ -23,16 +23,15 @@ public final class IdentityKey {
     public static final int LENGTH = 32;
     public static final int SIGNATURE_LENGTH = 64;
 
-    /** The field prime p = 2^255 − 19. */
-    private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
     /**
-     * The y coordinates of the eight small-order points: 1 (the identity), p − 1 (order 2), 0 (order 4)
-     * and the two of order 8. Each y stands for at most two points (±x), all of them small-order.
+     * The y coordinates (little-endian, 255 bits) of the eight small-order points: 1 (the identity),
+     * p − 1 (order 2), 0 (order 4) and the two of order 8. Each y stands for at most two points (±x),
+     * all of them small-order. Compared byte by byte: a relay checks the proof key of every offer.
      */
-    private static final BigInteger[] SMALL_ORDER_Y = {
-            BigInteger.ONE, P.subtract(BigInteger.ONE), BigInteger.ZERO,
-            littleEndianY(Hashes.unhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")),
-            littleEndianY(Hashes.unhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")),
+    private static final byte[][] SMALL_ORDER_Y = {
+            littleEndian(BigInteger.ONE), littleEndian(fieldPrime().subtract(BigInteger.ONE)), littleEndian(BigInteger.ZERO),
+            yOf(Hashes.unhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")),
+            yOf(Hashes.unhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")),
     };
 
     private final byte[] raw;
@@ -50,20 +49,51 @@ public final class IdentityKey {
     /** Why these 32 bytes cannot be an identity key, or null if they can (RFC 8032 §5.1.3 decoding). */
     public static String weakness(byte[] raw) {
         if (raw == null || raw.length != LENGTH) return "an Ed25519 public key is 32 bytes";
-        BigInteger y = littleEndianY(raw);
-        if (y.compareTo(P) >= 0) return "non-canonical encoding (y >= 2^255 - 19)";
-        for (BigInteger small : SMALL_ORDER_Y) {
-            if (small.equals(y)) return "a small-order point";
+        if (nonCanonical(raw)) return "non-canonical encoding (y >= 2^255 - 19)";
+        for (byte[] small : SMALL_ORDER_Y) {
+            if (sameY(raw, small)) return "a small-order point";
         }
         return null;
     }
 
-    /** The 255-bit y of an encoded point (little-endian, sign bit of x cleared). */
-    private static BigInteger littleEndianY(byte[] raw) {
-        byte[] be = new byte[LENGTH];
-        for (int i = 0; i < LENGTH; i++) be[i] = raw[LENGTH - 1 - i];
-        be[0] &= 0x7f;
-        return new BigInteger(1, be);
+    /**
+     * y ≥ p = 2^255 − 19: little-endian p is {@code ed ff … ff 7f}, so y ≥ p exactly when bytes 1..31
+     * (sign bit cleared) are all ones and byte 0 is at least 0xed.
+     */
+    private static boolean nonCanonical(byte[] raw) {
+        if ((raw[LENGTH - 1] & 0x7f) != 0x7f) return false;
+        for (int i = 1; i < LENGTH - 1; i++) {
+            if (raw[i] != (byte) 0xff) return false;
+        }
+        return (raw[0] & 0xff) >= 0xed;
+    }
+
+    /** Whether the encoding's y (sign bit of x ignored) equals {@code y}. */
+    private static boolean sameY(byte[] raw, byte[] y) {
+        for (int i = 0; i < LENGTH - 1; i++) {
+            if (raw[i] != y[i]) return false;
+        }
+        return (raw[LENGTH - 1] & 0x7f) == y[LENGTH - 1];
+    }
+
+    /** The field prime p = 2^255 − 19 (only to build the constants). */
+    private static BigInteger fieldPrime() {
+        return BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+    }
+
+    /** A y below 2^255 as 32 little-endian bytes. */
+    private static byte[] littleEndian(BigInteger y) {
+        byte[] be = y.toByteArray();
+        byte[] le = new byte[LENGTH];
+        for (int i = 0; i < be.length && i < LENGTH; i++) le[i] = be[be.length - 1 - i];
+        return le;
+    }
+
+    /** The y of an encoded point: the encoding with the sign bit of x cleared. */
+    private static byte[] yOf(byte[] raw) {
+        byte[] y = raw.clone();
+        y[LENGTH - 1] &= 0x7f;
+        return y;
     }
 
     public static IdentityKey fromRaw(byte[] raw) {

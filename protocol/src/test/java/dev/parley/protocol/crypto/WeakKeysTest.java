@@ -4,6 +4,7 @@ import dev.parley.protocol.codec.WireCodec;
 import dev.parley.protocol.codec.WireException;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -11,7 +12,9 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +69,54 @@ class WeakKeysTest {
         }
         assertThat(IdentityKey.fromBase64Url("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo").peerId().value())
                 .isEqualTo(Vectors.ALICE_PEER_ID);
+    }
+
+    /** The byte-level check agrees with y = the integer, compared with p and the small-order y, at the edges and at random. */
+    @Test
+    void theByteCheckAgreesWithTheIntegerDefinition() {
+        BigInteger p = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+        List<byte[]> cases = new ArrayList<>();
+        for (int d = -3; d <= 20; d++) cases.add(littleEndian(p.add(BigInteger.valueOf(d))));
+        for (String[] r : documentedUnchecked()) cases.add(unhex(r[0]));
+        Random random = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            byte[] b = new byte[32];
+            random.nextBytes(b);
+            if (i % 3 == 0) Arrays.fill(b, 1, 31, (byte) 0xff); // near p
+            cases.add(b);
+        }
+        for (byte[] c : cases) {
+            for (int sign = 0; sign < 2; sign++) {
+                byte[] raw = c.clone();
+                raw[31] = (byte) ((raw[31] & 0x7f) | (sign << 7));
+                byte[] be = new byte[32];
+                for (int i = 0; i < 32; i++) be[i] = raw[31 - i];
+                be[0] &= 0x7f;
+                BigInteger y = new BigInteger(1, be);
+                boolean small = y.equals(BigInteger.ONE) || y.equals(BigInteger.ZERO)
+                        || y.equals(p.subtract(BigInteger.ONE))
+                        || Hashes.hex(littleEndian(y)).equals("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")
+                        || Hashes.hex(littleEndian(y)).equals("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a");
+                String expected = y.compareTo(p) >= 0 ? "non-canonical encoding (y >= 2^255 - 19)" : small ? "a small-order point" : null;
+                assertThat(IdentityKey.weakness(raw)).as(Hashes.hex(raw)).isEqualTo(expected);
+            }
+        }
+    }
+
+    static List<String[]> documentedUnchecked() {
+        try {
+            return documented();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** y (below 2^256) as 32 little-endian bytes. */
+    static byte[] littleEndian(BigInteger y) {
+        byte[] be = y.toByteArray();
+        byte[] le = new byte[32];
+        for (int i = 0; i < be.length && i < 32; i++) le[i] = be[be.length - 1 - i];
+        return le;
     }
 
     /** Why the identity point must go: R = B, S = 1 is a valid signature of anything under it, and the JDK agrees. */
